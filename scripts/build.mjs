@@ -1,0 +1,39 @@
+// Builds every bundle with esbuild. Adding a bundle is one line in `bundles`.
+// Usage: node scripts/build.mjs [--watch] [--minify=false]
+import { build, context } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const minify = !process.argv.includes('--no-minify');
+
+/** @type {Array<{ entry: string, out: string, platform: 'node' | 'browser', format?: 'cjs' | 'esm' | 'iife', external?: string[] }>} */
+export const bundles = [
+  { entry: 'src/cli/main.ts', out: 'dist/cli.js', platform: 'node' },
+];
+
+mkdirSync('dist', { recursive: true });
+const started = Date.now();
+await Promise.all(
+  bundles.map(async (b) => {
+    const options = {
+      entryPoints: [b.entry],
+      outfile: b.out,
+      bundle: true,
+      platform: b.platform,
+      format: b.format ?? (b.platform === 'node' ? 'cjs' : 'iife'),
+      target: b.platform === 'node' ? 'node20' : 'es2022',
+      external: b.external ?? [],
+      sourcemap: true,
+      minify,
+      logLevel: 'warning',
+      legalComments: 'none',
+    };
+    if (watch) {
+      const ctx = await context(options);
+      await ctx.watch();
+    } else {
+      await build(options);
+    }
+  }),
+);
+if (!watch) console.log(`built ${bundles.length} bundle(s) in ${Date.now() - started} ms`);
