@@ -26,11 +26,17 @@ function sources(dir: string): string[] {
 
 /** Every module specifier imported or required by a file. */
 function importsOf(file: string): string[] {
+  return importStatements(file).map((s) => s.spec);
+}
+
+function importStatements(file: string): { spec: string; typeOnly: boolean }[] {
   const text = readFileSync(file, 'utf8');
-  const specs: string[] = [];
+  const out: { spec: string; typeOnly: boolean }[] = [];
   const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
-  for (const m of text.matchAll(re)) specs.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
-  return specs;
+  for (const m of text.matchAll(re)) {
+    out.push({ spec: m[1] ?? m[2] ?? m[3] ?? m[4], typeOnly: /^(?:import|export)\s+type\s/.test(m[0]) });
+  }
+  return out;
 }
 
 /** The top-level area (`src/core`, `webview`, …) a relative import resolves to, or the package name. */
@@ -47,6 +53,7 @@ function target(file: string, spec: string): { area?: string; pkg?: string } {
 interface Rule {
   area: string;
   areas: string[]; // areas it may import from (itself implied)
+  typeOnly?: string[]; // areas it may import from only with `import type`
   packages: (pkg: string) => boolean;
 }
 
@@ -54,7 +61,8 @@ const nodeBuiltin = (p: string) => p.startsWith('node:');
 const rules: Rule[] = [
   { area: 'src/core', areas: [], packages: () => false },
   { area: 'src/language', areas: ['src/core'], packages: () => false },
-  { area: 'src/protocol', areas: [], packages: (p) => p === 'vscode-languageserver-protocol' || p === 'vscode-jsonrpc' },
+  // protocol may re-export the language's result *types* (`import type`, erased from bundles).
+  { area: 'src/protocol', areas: ['src/language'], typeOnly: ['src/language'], packages: (p) => p === 'vscode-languageserver-protocol' || p === 'vscode-jsonrpc' },
   { area: 'src/cli', areas: ['src/core', 'src/language', 'src/protocol'], packages: (p) => nodeBuiltin(p) },
   {
     area: 'src/server',
@@ -73,10 +81,11 @@ for (const rule of rules) {
   test(`layering: ${rule.area} imports only what it may`, () => {
     const violations: string[] = [];
     for (const file of sources(rule.area)) {
-      for (const spec of importsOf(file)) {
+      for (const { spec, typeOnly } of importStatements(file)) {
         const t = target(file, spec);
         const allowed = t.area
-          ? t.area === rule.area || rule.areas.includes(t.area)
+          ? t.area === rule.area ||
+            (rule.areas.includes(t.area) && (typeOnly || !rule.typeOnly?.includes(t.area)))
           : rule.packages(t.pkg ?? '');
         if (!allowed) violations.push(`${relative(root, file)} imports '${spec}'`);
       }
