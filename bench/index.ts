@@ -11,16 +11,23 @@ const modules = readdirSync(dir)
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 
-let failed = 0;
-for (const file of modules) {
-  console.log(`\n== ${file.replace(/\.ts$/, '')} ==`);
-  try {
-    const mod = (await import(pathToFileURL(join(dir, file)).href)) as { run?: () => Promise<void> };
-    if (typeof mod.run !== 'function') throw new Error(`${file} does not export run()`);
-    await mod.run();
-  } catch (e) {
-    failed++;
-    console.error(`bench ${file} failed:`, e);
+async function main(): Promise<number> {
+  let failed = 0;
+  for (const file of modules) {
+    console.log(`\n== ${file.replace(/\.ts$/, '')} ==`);
+    try {
+      const mod = (await import(pathToFileURL(join(dir, file)).href)) as { run?: () => Promise<void> };
+      if (typeof mod.run !== 'function') throw new Error(`${file} does not export run()`);
+      await mod.run();
+    } catch (e) {
+      failed++;
+      console.error(`bench ${file} failed:`, e);
+    }
   }
+  return failed;
 }
-if (failed > 0) process.exit(1);
+
+// Wrapped in a function: tsx runs this file as CommonJS, where top-level await is unavailable.
+main().then((failed) => {
+  if (failed > 0) process.exit(1);
+});
