@@ -1,0 +1,311 @@
+/**
+ * Best-of-N over sequences (math.md §6): draw N sequences from pⁿ, keep one with the largest R,
+ * ties broken uniformly. N is any real ≥ 1, given as N or as log N (N = e^{1000} works).
+ *
+ *   P_BoN(R = x_j) = b_j = F_j^N − F_{j−1}^N        (level law, `bonLevels.ts`)
+ *   BoN(y) = pⁿ(y) b_j / w_j for R(y) = x_j          (uniform tie-breaking)
+ *   E_BoN R = Σ b_j x_j
+ *   KL(BoN ‖ pⁿ) = Σ b_j log(b_j / w_j) ≤ log N − (N − 1)/N   (equality iff no ties)
+ *   KL(BoN ‖ φ_λⁿ) = Σ b_j [log(b_j/w_j) − λ(x_j − n A'(λ)) − n D(λ)]
+ * The last form is log(b_j / (w_j e^{λ x_j − n A(λ)})) rewritten with λx − nA = λ(x − nA') + nD,
+ * which keeps the two large terms centred. λ = ∞ (φ = p restricted to M): the KL is +∞ as soon as
+ * R has two values (b_j > 0 on every level for finite N), 0 for a one-value law.
+ *
+ * `bestOfNForLength` computes the law of R itself and, for large N, only the top levels: levels
+ * with N·P(R ≥ x) ≥ 800 have F^N ≤ e^{−800}, so everything below the first such level carries
+ * total BoN mass < 1e-340 and is left out (the cut is verified on the computed tail, not guessed).
+ */
+import { type BonLevelInput, bonLogRatios } from './bonLevels.js';
+import { solveTiltForKL } from './klrl.js';
+import { LatticeConvolver } from './latticeConvolution.js';
+import { LogTailAccumulator, logCumulative } from './logCumulative.js';
+import { evaluateTilt, requireTilt } from './logPartition.js';
+import { log1mExp, NeumaierSum } from './logspace.js';
+import { guard, type Result, require } from './result.js';
+import type { TokenRewardLaw } from './rewardLaw.js';
+import {
+  buildSequenceRewardLaw,
+  type LatticeKernel,
+  latticeKernel,
+  latticePointValue,
+  requireLength,
+  type SequenceLawMethod,
+  type SequenceLawOptions,
+  type SequenceRewardLaw,
+} from './sequenceLaw.js';
+
+/** N itself, or its logarithm (for N beyond the largest double). */
+export type BonSize = { readonly N: number } | { readonly logN: number };
+
+export interface BestOfN {
+  readonly n: number;
+  /** N (+∞ when e^{log N} exceeds the largest double). */
+  readonly N: number;
+  readonly logN: number;
+  /** The levels x_j taken into account (all of them, or the top ones for large N). */
+  readonly values: Float64Array;
+  /** log b_j. */
+  readonly logLevelMass: Float64Array;
+  /** ℓ_j = log(b_j / w_j): log BoN(y) = log pⁿ(y) + ℓ_j for R(y) = x_j. */
+  readonly logRatio: Float64Array;
+  /** E_BoN R and E_BoN R / n. */
+  readonly reward: number;
+  readonly rewardPerToken: number;
+  /** KL(BoN ‖ pⁿ) ≥ 0. */
+  readonly kl: number;
+  /** log N − (N − 1)/N. */
+  readonly klBound: number;
+  /** λ of the comparison tilt and KL(BoN ‖ φ_λⁿ) (null when no λ was given). */
+  readonly lambda: number | null;
+  readonly klToTilt: number | null;
+  readonly method: SequenceLawMethod;
+  readonly exact: boolean;
+  readonly errorBound: number;
+}
+
+export interface BonOptions extends SequenceLawOptions {
+  /** Compare with φ_λⁿ (λ ∈ [0, ∞]). */
+  readonly lambda?: number;
+}
+
+export interface ParsedSize {
+  readonly N: number;
+  readonly logN: number;
+  /** log(N − 1), −∞ for N = 1. */
+  readonly logNm1: number;
+}
+
+/** Validates N ≥ 1 (finite) or log N ≥ 0 (finite). Errors: `invalid-argument`. */
+export function parseBonSize(size: BonSize): ParsedSize {
+  require(typeof size === 'object' && size !== null, 'invalid-argument', 'best-of-N needs N or log N');
+  if ('logN' in size) {
+    const logN = size.logN;
+    require(typeof logN === 'number' &&
+      Number.isFinite(logN) &&
+      logN >= 0, 'invalid-argument', `log N = ${logN} must be a finite number ≥ 0 (N ≥ 1)`);
+    // log(N − 1) = log N + log(1 − 1/N); for tiny log N, log(expm1(log N)) keeps every digit.
+    const logNm1 =
+      logN === 0 ? Number.NEGATIVE_INFINITY : logN < 1 ? Math.log(Math.expm1(logN)) : logN + log1mExp(-logN);
+    return { N: Math.exp(logN), logN, logNm1 };
+  }
+  const N = (size as { N: number }).N;
+  require(typeof N === 'number' &&
+    Number.isFinite(N) &&
+    N >= 1, 'invalid-argument', `N = ${N} must be a finite number ≥ 1`);
+  // N − 1 is exact for N ∈ [1, 2] (Sterbenz), so N = 1 + 1e-12 keeps its digits.
+  return { N, logN: Math.log1p(N - 1), logNm1: N === 1 ? Number.NEGATIVE_INFINITY : Math.log(N - 1) };
+}
+
+/** log N − (N − 1)/N = log N + expm1(−log N); a series for small log N (no cancellation). */
+export function bonKLBound(logN: number): number {
+  if (logN < 0.1) {
+    // x + e^{−x} − 1 = Σ_{k≥2} (−x)^k / k!; 12 terms reach 1e-30 relative at x = 0.1.
+    let term = 1;
+    let sum = 0;
+    for (let k = 1; k <= 14; k++) {
+      term *= -logN / k;
+      if (k >= 2) sum += term;
+    }
+    return sum;
+  }
+  return logN + Math.expm1(-logN);
+}
+
+/** Best-of-N from a computed law of R (see the module comment). Errors: bad N, NaN λ, λ < 0. */
+export function bestOfN(
+  seqLaw: SequenceRewardLaw,
+  law: TokenRewardLaw,
+  size: BonSize,
+  lambda?: number,
+): Result<BestOfN> {
+  return guard(() => bestOfNFromLaw(seqLaw, law, parseBonSize(size), lambda));
+}
+
+/** Best-of-N for length n, computing only the levels N needs (see the module comment). */
+export function bestOfNForLength(
+  law: TokenRewardLaw,
+  n: number,
+  size: BonSize,
+  options: BonOptions = {},
+): Result<BestOfN> {
+  return guard(() => bestOfNForLengthUnchecked(law, n, parseBonSize(size), options));
+}
+
+function requireLambda(lambda: number | undefined): void {
+  if (lambda === undefined) return;
+  requireTilt(lambda, 'λ');
+  require(lambda >= 0, 'out-of-range', `λ = ${lambda} is negative; the comparison tilt needs λ ≥ 0`);
+}
+
+export function bestOfNFromLaw(
+  seqLaw: SequenceRewardLaw,
+  law: TokenRewardLaw,
+  size: ParsedSize,
+  lambda?: number,
+): BestOfN {
+  requireLambda(lambda);
+  const L = seqLaw.values.length;
+  const logAbove = new Float64Array(L);
+  for (let j = 0; j < L; j++) logAbove[j] = j + 1 < L ? seqLaw.logUpper[j + 1] : Number.NEGATIVE_INFINITY;
+  const levels = { logMass: seqLaw.logMass, logAbove, logCdf: seqLaw.logLower };
+  return summarise(seqLaw.n, seqLaw.values, levels, size, law, lambda, seqLaw, L === 1);
+}
+
+/** BoN needs the levels with N·P(R ≥ x) below this (F^N ≤ e^{−800} below it). */
+const LOG_CUT = Math.log(800);
+
+export function bestOfNForLengthUnchecked(
+  law: TokenRewardLaw,
+  n: number,
+  size: ParsedSize,
+  options: BonOptions,
+): BestOfN {
+  requireLength(n);
+  requireLambda(options.lambda);
+  const full = () => bestOfNFromLaw(buildSequenceRewardLaw(law, n, options), law, size, options.lambda);
+  if (size.logN < LOG_CUT || law.values.length === 1) return full();
+  const kernel = latticeKernel(law, n, options, true);
+  if (kernel === null) return full();
+  const span = n * kernel.lattice.span;
+  let keep = initialWindow(law, n, size.logN, kernel.lattice.step, kernel.lattice.span);
+  for (;;) {
+    const conv = new LatticeConvolver(kernel.offsets, kernel.logMass, n, keep);
+    for (let m = 0; m < n; m++) conv.step();
+    const bon = bestOfNFromConvolver(conv, kernel, n, size, law, options.lambda);
+    if (bon !== null) return bon;
+    keep = Math.min(span, 2 * keep);
+  }
+}
+
+/**
+ * Best-of-N from a convolver that has done n steps: levels are gathered from the top, summing the
+ * upper tail on the way, until N·P(R ≥ x) ≥ 800 (the verified cut). Returns null when the
+ * convolver's window ends before the cut; with the whole law at hand, the full computation is used.
+ */
+export function bestOfNFromConvolver(
+  conv: LatticeConvolver,
+  kernel: LatticeKernel,
+  n: number,
+  size: ParsedSize,
+  law: TokenRewardLaw,
+  lambda: number | undefined,
+): BestOfN | null {
+  const useCut = size.logN >= LOG_CUT;
+  const acc = new LogTailAccumulator();
+  const values: number[] = [];
+  const logMass: number[] = [];
+  const logUpper: number[] = [];
+  let cut = false;
+  for (let i = conv.hi; i >= conv.lo && !cut; i--) {
+    const lw = conv.logMassAt(i);
+    if (lw === Number.NEGATIVE_INFINITY) continue;
+    const up = acc.add(lw);
+    values.push(latticePointValue(kernel.lattice, n, i));
+    logMass.push(lw);
+    logUpper.push(up);
+    cut = useCut && size.logN + up >= LOG_CUT;
+  }
+  values.reverse();
+  logMass.reverse();
+  logUpper.reverse();
+  const method = kernel.exact ? 'lattice' : 'fine-lattice';
+  if (!cut && conv.lo > 0) return null;
+  const L = values.length;
+  const logAbove = new Float64Array(L);
+  for (let j = 0; j < L; j++) logAbove[j] = j + 1 < L ? logUpper[j + 1] : Number.NEGATIVE_INFINITY;
+  const mass = Float64Array.from(logMass);
+  // The whole law is at hand when the cut was not reached: the lower tail is summed directly.
+  const levels = { logMass: mass, logAbove, logCdf: cut ? null : logCumulative(mass, false) };
+  const meta = { method, exact: kernel.exact, errorBound: kernel.errorBound } as const;
+  return summarise(n, Float64Array.from(values), levels, size, law, lambda, meta, false);
+}
+
+/**
+ * Lattice points below the top that the window should hold: down to n·A'(s) with
+ * D(s) = (log N − log 800 − log n − 8)/n, i.e. where the Chernoff estimate of N·P(R ≥ x) is still
+ * far above 800 (the slack covers the polynomial prefactor of the true tail), plus a margin.
+ */
+function initialWindow(
+  law: TokenRewardLaw,
+  n: number,
+  logN: number,
+  step: number,
+  spanPerToken: number,
+): number {
+  const span = n * spanPerToken;
+  const margin = 4 * spanPerToken + 32;
+  const d = (logN - LOG_CUT - Math.log(n) - 8) / n;
+  const dMax = law.values.length === 1 ? 0 : -law.logMassMax;
+  if (!(d > 0)) return span;
+  if (d >= dMax) return Math.min(span, margin);
+  const mean = solveTiltForKL(law, d).mean;
+  return Math.min(span, Math.ceil((n * (law.rMax - mean)) / step) + margin);
+}
+
+interface LawMeta {
+  readonly method: SequenceLawMethod;
+  readonly exact: boolean;
+  readonly errorBound: number;
+}
+
+function summarise(
+  n: number,
+  values: Float64Array,
+  levels: BonLevelInput,
+  size: ParsedSize,
+  law: TokenRewardLaw,
+  lambda: number | undefined,
+  meta: LawMeta,
+  singleValue: boolean,
+): BestOfN {
+  const logMass = levels.logMass;
+  const logRatio = bonLogRatios(levels, size.logN, size.logNm1);
+  const L = values.length;
+  const logLevelMass = new Float64Array(L);
+  const levelMass = new Float64Array(L);
+  const reward = new NeumaierSum();
+  const kl = new NeumaierSum();
+  for (let j = 0; j < L; j++) {
+    const lb = logRatio[j] + logMass[j];
+    logLevelMass[j] = lb;
+    const b = Math.exp(lb);
+    levelMass[j] = b;
+    if (b === 0) continue; // also avoids 0·(−∞)
+    reward.add(b * values[j]);
+    kl.add(b * logRatio[j]);
+  }
+  let klToTilt: number | null = null;
+  if (lambda !== undefined) {
+    if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || law.values.length === 1 ? 0 : lambda;
+    else {
+      const st = evaluateTilt(law, lambda).stats;
+      const centre = n * st.mean;
+      const nD = n * st.kl;
+      const acc = new NeumaierSum();
+      for (let j = 0; j < L; j++) {
+        const b = levelMass[j];
+        if (b === 0) continue;
+        acc.add(b * (logRatio[j] - lambda * (values[j] - centre) - nD));
+      }
+      klToTilt = Math.max(0, acc.value);
+    }
+  }
+  const rewardValue = reward.value;
+  return {
+    n,
+    N: size.N,
+    logN: size.logN,
+    values,
+    logLevelMass,
+    logRatio,
+    reward: rewardValue,
+    rewardPerToken: rewardValue / n,
+    kl: Math.max(0, kl.value),
+    klBound: bonKLBound(size.logN),
+    lambda: lambda ?? null,
+    klToTilt,
+    method: meta.method,
+    exact: meta.exact,
+    errorBound: meta.errorBound,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The asymptotic equivalence of best-of-N and KL-constrained RL (math.md §6, the paper's main
+ * result), as a finite-n series: for a per-token rate δ and lengths n, best-of-N with N = e^{nδ}
+ * against the KL-RL solution with per-token budget δ, i.e. φ_λ* with D(λ*) = δ.
+ *
+ * Per n it reports (1/n) E_BoN R, (1/n) KL(BoN ‖ pⁿ) and (1/n) KL(BoN ‖ φ_λ*ⁿ); the theorem says
+ * the first tends to A'(λ*) and the last to 0. δ ≥ −log p(M) gives λ* = ∞ (the restricted
+ * solution; the last column is then +∞ for any law with two values).
+ *
+ * Method: one lattice convolution up to the largest n is shared by all lengths (the law for n is
+ * the state after n steps), and each best-of-N reads only the top levels it needs
+ * (`bestOfNFromConvolver`), so n = 1..256 costs about one convolution of length 256. Laws without
+ * a small exact lattice use the fine grid of the largest n (errorBound n·h/2 for each n).
+ */
+import { type BestOfN, bestOfNFromConvolver, bestOfNFromLaw, parseBonSize } from './bestOfN.js';
+import { lambdaForBudgetUnchecked } from './klrl.js';
+import { LatticeConvolver } from './latticeConvolution.js';
+import { guard, type Result, require } from './result.js';
+import type { TokenRewardLaw } from './rewardLaw.js';
+import {
+  buildSequenceRewardLaw,
+  latticeKernel,
+  requireLength,
+  type SequenceLawOptions,
+} from './sequenceLaw.js';
+
+export interface EquivalencePoint {
+  readonly n: number;
+  readonly logN: number;
+  readonly bonRewardPerToken: number;
+  readonly klPerToken: number;
+  /** (1/n) KL(BoN ‖ φ_λ*ⁿ); +∞ when λ* = ∞. */
+  readonly klToRLPerToken: number;
+  readonly exact: boolean;
+  readonly errorBound: number;
+}
+
+export interface EquivalenceSeries {
+  readonly rate: number;
+  /** λ* with D(λ*) = δ (∞ when δ ≥ −log p(M)). */
+  readonly lambda: number;
+  /** A'(λ*): the KL-RL reward per token. */
+  readonly rlRewardPerToken: number;
+  readonly points: EquivalencePoint[];
+}
+
+/**
+ * The series for rate δ ≥ 0 and lengths ns (positive integers; returned sorted, duplicates
+ * removed). Errors: `invalid-argument` for bad δ or n, `too-large` beyond the size limits.
+ */
+export function equivalenceSeries(
+  law: TokenRewardLaw,
+  rate: number,
+  ns: ArrayLike<number>,
+  options: SequenceLawOptions = {},
+): Result<EquivalenceSeries> {
+  return guard(() => {
+    require(typeof rate === 'number' &&
+      Number.isFinite(rate) &&
+      rate >= 0, 'invalid-argument', `the rate δ = ${rate} must be a finite number ≥ 0`);
+    require(ns.length > 0, 'invalid-argument', 'the equivalence series needs at least one length n');
+    for (let i = 0; i < ns.length; i++) requireLength(ns[i]);
+    const lengths = [...new Set(Array.from(ns))].sort((a, b) => a - b);
+    const nMax = lengths[lengths.length - 1];
+    const rl = lambdaForBudgetUnchecked(law, 1, rate);
+    const lambda = rl.lambda;
+    const point = (bon: BestOfN): EquivalencePoint => ({
+      n: bon.n,
+      logN: bon.logN,
+      bonRewardPerToken: bon.rewardPerToken,
+      klPerToken: bon.kl / bon.n,
+      klToRLPerToken: (bon.klToTilt ?? Number.NaN) / bon.n,
+      exact: bon.exact,
+      errorBound: bon.errorBound,
+    });
+    const points: EquivalencePoint[] = [];
+    const kernel = law.values.length > 1 ? latticeKernel(law, nMax, options, false) : null;
+    if (kernel !== null && (kernel.exact || lengths.length > 1)) {
+      const conv = new LatticeConvolver(kernel.offsets, kernel.logMass, nMax);
+      let m = 0;
+      for (const n of lengths) {
+        while (m < n) {
+          conv.step();
+          m++;
+        }
+        const size = parseBonSize({ logN: n * rate });
+        // Per-n error bound of the shared grid: n·h/2.
+        const sized = { ...kernel, errorBound: kernel.exact ? 0 : (n * kernel.lattice.step) / 2 };
+        const bon = bestOfNFromConvolver(conv, sized, n, size, law, lambda);
+        if (bon === null) throw new Error('a full convolver window always reaches the bottom level');
+        points.push(point(bon));
+      }
+    } else {
+      // One length of a non-lattice law (exact types when small), or a one-value law.
+      for (const n of lengths) {
+        const seq = buildSequenceRewardLaw(law, n, options);
+        points.push(point(bestOfNFromLaw(seq, law, parseBonSize({ logN: n * rate }), lambda)));
+      }
+    }
+    return { rate, lambda, rlRewardPerToken: rl.rewardPerToken, points };
+  });
+}

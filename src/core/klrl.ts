@@ -1,0 +1,184 @@
+/**
+ * Optimal KL-constrained RL in closed form (math.md §3): for a memoryless base model and a
+ * linear reward, the maximiser of E_φ R subject to KL(φ‖pⁿ) ≤ Δ is φ_Δ = (φ_λ)ⁿ with
+ * n·D(λ) = Δ; its reward is n·A'(λ). β = 1/λ is the coefficient of the penalty form.
+ */
+import { evaluateTilt, requireTilt, type TiltStats } from './logPartition.js';
+import { CoreFailure, guard, type Result, require } from './result.js';
+import type { TokenRewardLaw } from './rewardLaw.js';
+
+export interface TiltSolution {
+  /** λ ∈ [0, ∞]; ∞ when the budget is not binding (φ = p restricted to M). */
+  readonly lambda: number;
+  /** β = 1/λ ∈ [0, ∞] (∞ at λ = 0). */
+  readonly beta: number;
+  readonly n: number;
+  /** KL(φ_λⁿ ‖ pⁿ) = n·D(λ) (equal to the budget when binding). */
+  readonly kl: number;
+  /** E R under φ_λⁿ = n·A'(λ). */
+  readonly reward: number;
+  readonly klPerToken: number;
+  readonly rewardPerToken: number;
+  /** false when λ = ∞ (the budget exceeds what any policy can use) — true otherwise. */
+  readonly binding: boolean;
+}
+
+/** n must be a positive safe integer (the sequence length). */
+export function requireSequenceLength(n: number): void {
+  require(typeof n === 'number' &&
+    Number.isInteger(n) &&
+    n >= 1 &&
+    n <=
+      Number.MAX_SAFE_INTEGER, 'invalid-argument', `the sequence length n = ${n} is not a positive integer`);
+}
+
+/** Per-token maximum KL, −log p(M) (0 for a one-value law). */
+export function maxKLPerToken(law: TokenRewardLaw): number {
+  return law.values.length === 1 ? 0 : -law.logMassMax;
+}
+
+/** The largest useful budget n·(−log p(M)): KL of p restricted to M. Errors: invalid n. */
+export function maxKL(law: TokenRewardLaw, n: number): Result<number> {
+  return guard(() => {
+    requireSequenceLength(n);
+    return n * maxKLPerToken(law);
+  });
+}
+
+function solution(
+  law: TokenRewardLaw,
+  n: number,
+  lambda: number,
+  stats: TiltStats,
+  kl?: number,
+): TiltSolution {
+  const klPerToken = kl === undefined ? stats.kl : kl / n;
+  return {
+    lambda,
+    beta: lambda === 0 ? Number.POSITIVE_INFINITY : 1 / lambda,
+    n,
+    kl: kl ?? n * stats.kl,
+    reward: n * stats.mean,
+    klPerToken,
+    rewardPerToken: stats.mean,
+    binding: Number.isFinite(lambda) && law.values.length > 1,
+  };
+}
+
+/** Internal (throws): the tilt at λ ∈ [0, ∞]. */
+export function tiltAtLambdaUnchecked(law: TokenRewardLaw, n: number, lambda: number): TiltSolution {
+  requireSequenceLength(n);
+  requireTilt(lambda, 'λ');
+  require(lambda >= 0, 'out-of-range', `λ = ${lambda} is negative; KL-constrained RL needs λ ≥ 0`);
+  return solution(law, n, lambda, evaluateTilt(law, lambda).stats);
+}
+
+/** φ_λⁿ for a given λ ∈ [0, ∞]. Errors: NaN or negative λ, invalid n. */
+export function tiltAtLambda(law: TokenRewardLaw, n: number, lambda: number): Result<TiltSolution> {
+  return guard(() => tiltAtLambdaUnchecked(law, n, lambda));
+}
+
+/** φ_λⁿ for the penalty coefficient β ∈ [0, ∞] (λ = 1/β; β = 0 → λ = ∞). */
+export function tiltAtBeta(law: TokenRewardLaw, n: number, beta: number): Result<TiltSolution> {
+  return guard(() => {
+    requireTilt(beta, 'β');
+    require(beta >= 0, 'out-of-range', `β = ${beta} is negative; the KL penalty needs β ≥ 0`);
+    const lambda = beta === 0 ? Number.POSITIVE_INFINITY : 1 / beta;
+    return { ...tiltAtLambdaUnchecked(law, n, lambda), beta };
+  });
+}
+
+/**
+ * The KL-RL solution for a total budget Δ ≥ 0 over n tokens (Δ = +∞ means unconstrained).
+ * Δ = 0 → λ = 0; Δ ≥ n·(−log p(M)) → λ = ∞, the restricted solution, binding = false;
+ * one-value law: Δ > 0 → λ = ∞ with KL 0. Otherwise λ solves D(λ) = Δ/n to ≈ 1e-15 relative
+ * (`solveTiltForKL`). Errors: Δ NaN or negative, invalid n.
+ */
+export function lambdaForBudget(law: TokenRewardLaw, n: number, delta: number): Result<TiltSolution> {
+  return guard(() => lambdaForBudgetUnchecked(law, n, delta));
+}
+
+export function lambdaForBudgetUnchecked(law: TokenRewardLaw, n: number, delta: number): TiltSolution {
+  requireSequenceLength(n);
+  require(typeof delta === 'number' &&
+    delta >= 0, 'invalid-argument', `the KL budget Δ = ${delta} is not a non-negative number`);
+  const dMax = maxKLPerToken(law);
+  if (delta === 0) return solution(law, n, 0, evaluateTilt(law, 0).stats, 0);
+  if (delta >= n * dMax) return solution(law, n, Number.POSITIVE_INFINITY, evaluateTilt(law, Infinity).stats);
+  const stats = solveTiltForKL(law, delta / n);
+  return solution(law, n, stats.s, stats, delta);
+}
+
+/**
+ * Solves D(s) = d for s > 0, 0 < d < Dmax = −log p(M) (internal; throws on bad d).
+ *
+ * Method: safeguarded Newton in x = log s on g = log D(eˣ) − log d when d ≤ Dmax/2, and in s
+ * on g = log(Dmax − d) − log(Dmax − D(s)) (the complement, computed without cancellation)
+ * otherwise; g is increasing and nearly linear in its variable (D ≈ s²A''(0)/2 near 0,
+ * Dmax − D ≈ e^{−s·gap} far out), so Newton converges quadratically. Every evaluation narrows
+ * a bracket; a step leaving it, or one that fails to halve |g|, is replaced by bisection
+ * (geometric for wide brackets), and while the bracket is open steps are capped.
+ * Start: s₀ = min(√(2d/A''(0)), 50/(r_max − r_min)). Stops after a Newton step |Δx| ≤ 1e-9 (the quadratic error is then ≈ 1e-18, so s is
+ * accurate to ≈ 1e-15 relative), returning the statistics evaluated at the final s.
+ */
+export function solveTiltForKL(law: TokenRewardLaw, d: number, start?: number): TiltStats {
+  const dMax = maxKLPerToken(law);
+  require(d > 0 && d < dMax, 'out-of-range', `per-token KL ${d} is outside (0, ${dMax})`);
+  const upper = d > dMax / 2;
+  const target = upper ? Math.log(dMax - d) : Math.log(d);
+  // Iterate on y = log s below Dmax/2 (log D ≈ 2 log s + const) and on y = s above it
+  // (log(Dmax − D) ≈ const − s·gap): in both variables g is nearly linear.
+  const toS = (y: number) => (upper ? y : Math.exp(y));
+  const cap = 50 / (law.rMax - law.rMin);
+  let s0: number;
+  if (start !== undefined && start > 0 && Number.isFinite(start)) s0 = start;
+  else {
+    const v0 = evaluateTilt(law, 0).stats.variance;
+    // Capped at s = 50/(r_max − r_min): a tiny A''(0) would otherwise start absurdly far out.
+    s0 = Math.min(Math.sqrt((2 * d) / v0), cap);
+  }
+  let y = upper ? s0 : Math.log(s0);
+  let lo = upper ? 0 : Number.NEGATIVE_INFINITY;
+  let hi = Number.POSITIVE_INFINITY;
+  let previous = Number.POSITIVE_INFINITY;
+  // While the bracket is open, steps are limited: |Δ log s| ≤ 2, resp. Δs ≤ 8·max(s, cap).
+  const maxOpenStep = (v: number) => (upper ? 8 * Math.max(v, cap) : 2);
+  for (let iter = 0; iter < 300; iter++) {
+    const s = toS(y);
+    const st = evaluateTilt(law, s).stats;
+    const value = upper ? st.klToLimit : st.kl;
+    // g increasing in y; for the complement the sign is flipped.
+    const g = upper ? target - Math.log(value) : Math.log(value) - target;
+    if (g === 0) return st;
+    const bracketed = Number.isFinite(lo) && Number.isFinite(hi);
+    // Newton that stops converging fast (|g| not halved) gives way to bisection in a bracket.
+    const slow = Math.abs(g) > 0.5 * previous && bracketed;
+    previous = Math.abs(g);
+    if (g < 0) lo = y;
+    else hi = y;
+    const bracketNow = Number.isFinite(lo) && Number.isFinite(hi);
+    // dg/dy = (ds/dy)·s·A''(s)/value.
+    const slope = ((upper ? 1 : s) * s * st.variance) / value;
+    let dy = -g / slope;
+    if (!Number.isFinite(dy)) dy = g < 0 ? maxOpenStep(y) : -maxOpenStep(y);
+    let next = y + dy;
+    let newton = true;
+    if (!(next > lo && next < hi) || slow) {
+      newton = false;
+      if (bracketNow) next = upper && lo > 0 && hi > 4 * lo ? Math.sqrt(lo * hi) : 0.5 * (lo + hi);
+      else next = y + (g < 0 ? maxOpenStep(y) : -maxOpenStep(y));
+    } else if (Math.abs(dy) > maxOpenStep(y) && !bracketNow) {
+      newton = false;
+      next = y + Math.sign(dy) * maxOpenStep(y);
+    }
+    const scale = upper ? Math.abs(y) : Math.max(1, Math.abs(y));
+    if (Math.abs(next - y) <= 1e-15 * scale) return st;
+    // Quadratic convergence: after a Newton step of size ≤ 1e-9 the error is ≈ C·1e-18, so the
+    // step is taken and the statistics are evaluated there without another iteration.
+    if ((newton && Math.abs(dy) <= 1e-9 * scale) || (bracketNow && hi - lo <= 4e-16 * scale)) {
+      return evaluateTilt(law, toS(next)).stats;
+    }
+    y = next;
+  }
+  throw new CoreFailure('numerical-failure', `no convergence solving D(λ) = ${d}`);
+}

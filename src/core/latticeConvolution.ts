@@ -1,0 +1,266 @@
+/**
+ * Exact n-fold convolution of a lattice law, with an extended exponent per lattice point.
+ *
+ * math.md §6: for per-token rewards a + h·d_k (d_k ≥ 0 integers, d_0 = 0 after shifting) with
+ * masses p_k, the law of R = Σ_i r(y_i) after m tokens is w⁽ᵐ⁾ on the points 0..m·D with
+ *   w⁽ᵐ⁾_i = Σ_k p_k w⁽ᵐ⁻¹⁾_{i−d_k}.
+ * Masses fall far below the smallest double (n = 1000, p = 1/11 gives e^{−2398} at the edge),
+ * so every point stores its own scale: w_i = v_i · 2^{−E·e_i} with an integer e_i and a mantissa
+ * v_i ∈ [2^{−E}, 2) (or v_i = 0 for unreachable points), E = 200.
+ *
+ * Why this is exact to ≈ m·K·ulp: every update is a sum of non-negative products, so the
+ * relative rounding error of one step is at most (K + 1) ulp and the errors of all steps add;
+ * nothing is subtracted, so there is no cancellation anywhere. Terms are aligned to the largest
+ * scale among them by the factors 1, 2^{−E}, 2^{−2E}; terms three or more scales below the largest
+ * are dropped — each is < 2^{−3E} while the largest is ≥ 2^{−2E} (mantissa times kernel mantissa),
+ * a relative change below K·2^{−200}. Kernel masses below 2^{−E} carry their own scale the same
+ * way, so p_k down to 1e-300 are exact.
+ *
+ * Speed: where the D + 1 neighbours of a point share one scale (most points: the scale changes
+ * once per ≈ 140/|slope of log w| points), the update is the plain linear-space sum
+ * Σ_k p_k v_{i−d_k}, as fast as an ordinary convolution; only points near a change of scale take
+ * the aligned path. Cost: K multiply-adds per point and step, Σ_m (m·D + 1)·K in total.
+ *
+ * `keepTop` restricts step m to the points [m·D − keepTop, m·D]: exact as well, because point i
+ * of step m only needs points ≥ i − D of step m − 1 (best-of-N with huge N needs only the top).
+ */
+
+const E = 200;
+const SMALL = 2 ** -E;
+const SCALE_UP = 2 ** E;
+const ALIGN = [1, 2 ** -E, 2 ** (-2 * E)];
+const NO_TERMS = 2 ** 31;
+/** Points per block in the fast-path test. */
+const BLOCK = 32;
+/** Second result of `alignedSum` (avoids allocating a pair per point). */
+let alignedValue = 0;
+// ln 2 split so that (E·e)·LN2_HI is exact for |E·e| < 2^21 (fdlibm's split).
+const LN2_HI = 0.6931471803691238;
+const LN2_LO = 1.9082149292705877e-10;
+
+export class LatticeConvolver {
+  /** Number of convolution steps done (tokens so far). */
+  steps = 0;
+  /** Points [lo, hi] of the current step hold valid data. */
+  lo = 0;
+  hi = 0;
+  readonly maxOffset: number;
+  private readonly maxSteps: number;
+  private readonly offsets: Int32Array;
+  private readonly kernelMantissa: Float64Array;
+  private readonly kernelScale: Int32Array;
+  /** True when every kernel mass is ≥ 2^{−E} (the same-scale fast path is then exact). */
+  private readonly plainKernel: boolean;
+  /** Offsets are exactly 0, 1, …, D in this order. */
+  private readonly dense: boolean;
+  private v: Float64Array;
+  private e: Int32Array;
+  private run: Int32Array;
+  private nv: Float64Array;
+  private ne: Int32Array;
+  private nrun: Int32Array;
+  /** Scratch: one block's neighbours copied onto a common scale. */
+  private readonly aligned: Float64Array;
+
+  /**
+   * @param offsets distinct non-negative lattice offsets d_k (any order, one must be 0)
+   * @param logMass log p_k (normalised), aligned with offsets
+   * @param maxSteps the largest number of steps that will be taken (sizes the buffers)
+   * @param keepTop keep only the top keepTop + 1 points of every step (Infinity: all)
+   */
+  constructor(
+    offsets: ArrayLike<number>,
+    logMass: ArrayLike<number>,
+    maxSteps: number,
+    private readonly keepTop = Number.POSITIVE_INFINITY,
+  ) {
+    const K = offsets.length;
+    this.offsets = Int32Array.from(offsets);
+    this.kernelMantissa = new Float64Array(K);
+    this.kernelScale = new Int32Array(K);
+    let D = 0;
+    let plain = true;
+    for (let k = 0; k < K; k++) {
+      D = Math.max(D, this.offsets[k]);
+      // p_k = mantissa · 2^{−E·scale}, mantissa ∈ (2^{−E}, 1].
+      const scale = Math.max(0, Math.floor(-logMass[k] / (E * Math.LN2)));
+      this.kernelScale[k] = scale;
+      this.kernelMantissa[k] = Math.exp(logMass[k] + E * scale * LN2_HI + E * scale * LN2_LO);
+      if (scale > 0) plain = false;
+    }
+    this.plainKernel = plain;
+    this.dense = this.offsets.every((d, k) => d === k);
+    this.maxOffset = D;
+    this.maxSteps = maxSteps;
+    // A step's window has at most min(m·D, keepTop) + 1 points; the buffers are circular.
+    const size = Math.min(maxSteps * D, keepTop) + 1;
+    this.v = new Float64Array(size);
+    this.e = new Int32Array(size);
+    this.run = new Int32Array(size);
+    this.nv = new Float64Array(size);
+    this.ne = new Int32Array(size);
+    this.nrun = new Int32Array(size);
+    this.aligned = new Float64Array(BLOCK + D);
+    this.v[0] = 1;
+  }
+
+  /** Advances one token: w⁽ᵐ⁾ = w⁽ᵐ⁻¹⁾ * p. */
+  step(): void {
+    if (this.steps >= this.maxSteps)
+      throw new RangeError(`LatticeConvolver: more than ${this.maxSteps} steps`);
+    const D = this.maxOffset;
+    const K = this.offsets.length;
+    const offsets = this.offsets;
+    const pm = this.kernelMantissa;
+    const { v, e, run, nv, ne, nrun } = this;
+    // Buffers are indexed relative to the window's first point: slot = point − lo.
+    const prevLo = this.lo;
+    const prevHi = this.hi;
+    const hi = prevHi + D;
+    const lo = Math.max(0, hi - this.keepTop);
+    const plain = this.plainKernel;
+    // Offsets 0, 1, …, D in order (the usual case) index the neighbours directly.
+    const dense = this.dense;
+    let prevScale = 0;
+    let runStart = lo;
+    for (let i = lo; i <= hi; ) {
+      const blockEnd = Math.min(hi, i + BLOCK - 1);
+      // Fast block: every neighbour i − D .. blockEnd lies in the previous window. If they share
+      // one scale the outputs are plain sums Σ_k p_k v_{i−d_k}; if their scales differ by at most
+      // 2, the neighbours are first copied onto the largest scale (factors 1, 2^{−E}, 2^{−2E}, all
+      // products stay normal doubles, nothing is dropped) and the same plain sum runs on the copy.
+      let source: Float64Array | null = null;
+      let origin = 0;
+      let sc = 0;
+      if (plain && i - D >= prevLo && blockEnd <= prevHi) {
+        if (run[blockEnd - prevLo] <= i - D) {
+          source = v;
+          origin = prevLo;
+          sc = e[blockEnd - prevLo];
+        } else {
+          let minScale = NO_TERMS;
+          let maxScale = -NO_TERMS;
+          for (let j = i - D - prevLo; j <= blockEnd - prevLo; j++) {
+            if (v[j] === 0) continue;
+            if (e[j] < minScale) minScale = e[j];
+            if (e[j] > maxScale) maxScale = e[j];
+          }
+          if (maxScale - minScale <= 2) {
+            const tmp = this.aligned;
+            for (let j = i - D; j <= blockEnd; j++) {
+              const sj = j - prevLo;
+              tmp[j - (i - D)] = v[sj] === 0 ? 0 : v[sj] * ALIGN[e[sj] - minScale];
+            }
+            source = tmp;
+            origin = i - D;
+            sc = minScale;
+          }
+        }
+      }
+      if (source !== null) {
+        for (let q = i; q <= blockEnd; q++) {
+          const o = q - origin;
+          let s = 0;
+          if (dense) for (let k = 0; k < K; k++) s += pm[k] * source[o - k];
+          else for (let k = 0; k < K; k++) s += pm[k] * source[o - offsets[k]];
+          let scale = sc;
+          if (s === 0) scale = prevScale;
+          else if (s < SMALL || s >= 2) {
+            while (s < SMALL) {
+              s *= SCALE_UP;
+              scale++;
+            }
+            while (s >= 2) {
+              s *= SMALL;
+              scale--;
+            }
+          }
+          if (scale !== prevScale || q === lo) runStart = q;
+          nv[q - lo] = s;
+          ne[q - lo] = scale;
+          nrun[q - lo] = runStart;
+          prevScale = scale;
+        }
+      } else {
+        for (let q = i; q <= blockEnd; q++) {
+          let s = 0;
+          let scale = this.alignedSum(q, prevLo, prevHi);
+          if (scale === NO_TERMS) scale = prevScale;
+          else s = alignedValue;
+          if (s === 0) scale = prevScale;
+          else {
+            while (s < SMALL) {
+              s *= SCALE_UP;
+              scale++;
+            }
+            while (s >= 2) {
+              s *= SMALL;
+              scale--;
+            }
+          }
+          if (scale !== prevScale || q === lo) runStart = q;
+          nv[q - lo] = s;
+          ne[q - lo] = scale;
+          nrun[q - lo] = runStart;
+          prevScale = scale;
+        }
+      }
+      i = blockEnd + 1;
+    }
+    this.v = nv;
+    this.e = ne;
+    this.run = nrun;
+    this.nv = v;
+    this.ne = e;
+    this.nrun = run;
+    this.lo = lo;
+    this.hi = hi;
+    this.steps++;
+  }
+
+  /**
+   * Σ_k p_k w_{i−d_k} with every term aligned to the largest scale among them; the mantissa is
+   * left in `alignedValue` and the scale is returned (NO_TERMS when every term is 0).
+   */
+  private alignedSum(i: number, prevLo: number, prevHi: number): number {
+    const K = this.offsets.length;
+    const { offsets, v, e } = this;
+    const ps = this.kernelScale;
+    const pm = this.kernelMantissa;
+    let best = NO_TERMS;
+    for (let k = 0; k < K; k++) {
+      const j = i - offsets[k];
+      if (j < prevLo || j > prevHi) continue;
+      const sj = j - prevLo;
+      if (v[sj] !== 0 && e[sj] + ps[k] < best) best = e[sj] + ps[k];
+    }
+    let s = 0;
+    if (best !== NO_TERMS) {
+      for (let k = 0; k < K; k++) {
+        const j = i - offsets[k];
+        if (j < prevLo || j > prevHi) continue;
+        const sj = j - prevLo;
+        const gap = e[sj] + ps[k] - best;
+        if (v[sj] !== 0 && gap < 3) s += pm[k] * v[sj] * ALIGN[gap];
+      }
+    }
+    alignedValue = s;
+    return best;
+  }
+
+  /** log w_i for a point i ∈ [lo, hi] of the current step (−∞ when unreachable). */
+  logMassAt(i: number): number {
+    const si = i - this.lo;
+    const v = this.v[si];
+    if (v === 0) return Number.NEGATIVE_INFINITY;
+    const k = E * this.e[si];
+    return Math.log(v) - k * LN2_HI - k * LN2_LO;
+  }
+
+  /** log w_i for every point of [lo, hi] (index 0 = point lo). */
+  logMasses(): Float64Array {
+    const out = new Float64Array(this.hi - this.lo + 1);
+    for (let i = this.lo; i <= this.hi; i++) out[i - this.lo] = this.logMassAt(i);
+    return out;
+  }
+}

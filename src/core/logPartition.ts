@@ -1,0 +1,435 @@
+/**
+ * The log-partition function A(s) = log Σ_k p_k e^{s r_k} of one token's reward and the
+ * quantities of the tilted distribution φ_s(k) = p_k e^{s r_k − A(s)} (math.md §2).
+ *
+ * Method (one evaluation = one exp per distinct reward value):
+ *  - Shift at the mode: c = the value maximising log p_k + s v_k, t* = log p(c). With
+ *    e_k = exp(log p_k − t* + s(v_k − c)) ≤ 1 and Z = Σ e_k ≥ 1, A(s) = s c + t* + log Z. No
+ *    exponent is ever positive, so rewards ±1e3 with s = ±1e3 cannot overflow.
+ *  - Central moments of φ_s are taken about the shifted mean c + m₁ (no large offsets).
+ *  - D(s) = KL(φ_s‖p) = Σ p_k f(u_k), u_k = s v_k − A(s) = s(v_k − c) − (A − s c),
+ *    f(u) = 1 + (u − 1)eᵘ ≥ 0: a sum of non-negative terms, hence no cancellation even where
+ *    D(s) ≈ s²A''(0)/2 is tiny. For |u| < 0.5, f(u) = Σ_{j≥2} uʲ(j−1)/j! (the closed form
+ *    would cancel); otherwise p_k + (u_k − 1)φ_k (φ_k computed directly, so p_k may underflow).
+ *  - The distance to the limit, e.g. for s > 0: Dmax − D(s) = s Σ_{k∉M} φ_k (r_max − v_k)
+ *    + log1p(T/p(M)), T = Σ_{k∉M} p_k e^{−s(r_max − v_k)}: both terms ≥ 0, so D close to
+ *    Dmax = −log p(M) keeps full relative accuracy in Dmax − D. Mirrored for s < 0 with m, r_min.
+ *  - s = ±∞ are the limits: φ_{+∞} = p restricted to M, φ_{−∞} = p restricted to m.
+ */
+import { log1pExp, NeumaierSum } from './logspace.js';
+import { guard, type Result, require } from './result.js';
+import { buildTokenRewardLaw, type TokenRewardLaw } from './rewardLaw.js';
+
+/** Everything one evaluation of the tilt at s yields. All fields are finite unless noted. */
+export interface TiltStats {
+  readonly s: number;
+  /** A(s); ±∞ only for s = ±∞ (the limit of s·r_max + log p(M), resp. s·r_min + log p(m)). */
+  readonly logPartition: number;
+  /** A'(s) = E_{φ_s} r. */
+  readonly mean: number;
+  /** A''(s) = Var_{φ_s} r ≥ 0. */
+  readonly variance: number;
+  /** D(s) = KL(φ_s ‖ p) = s A'(s) − A(s) ≥ 0. */
+  readonly kl: number;
+  /**
+   * The limit of D in the direction of s minus D(s), computed without cancellation:
+   * −log p(M) − D(s) for s ≥ 0, −log p(m) − D(s) for s < 0.
+   */
+  readonly klToLimit: number;
+  /** r_max − A'(s) ≥ 0 and A'(s) − r_min ≥ 0, each computed as a direct sum. */
+  readonly meanGapMax: number;
+  readonly meanGapMin: number;
+  /** log φ_s(M) and log φ_s(m) (−∞ only at s = ∓∞ with more than one value). */
+  readonly logMassMax: number;
+  readonly logMassMin: number;
+}
+
+/** TiltStats plus the central moments μ_j = E_{φ_s}(r − A'(s))ʲ, j = 0..order (μ₀ = 1, μ₁ = 0). */
+export interface TiltMoments {
+  readonly stats: TiltStats;
+  readonly central: Float64Array;
+  /**
+   * The mode shift (finite s only): log φ_s(v_k) = log p_k − tStar + s(v_k − c) − logZ, exact to
+   * a few ulp of its own size even for the mode (−logZ = −log1p(Σ_{k≠mode} e_k)).
+   */
+  readonly shift?: { readonly c: number; readonly tStar: number; readonly logZ: number };
+}
+
+// Coefficients (j − 1)/j! of f(u)/u² = Σ_{j≥2} u^{j−2} (j−1)/j!; 15 terms reach 1e-17 at |u| = 0.5.
+const F_SERIES: number[] = (() => {
+  const out: number[] = [];
+  let fact = 2;
+  for (let j = 2; j <= 16; j++) {
+    if (j > 2) fact *= j;
+    out.push((j - 1) / fact);
+  }
+  return out;
+})();
+
+/**
+ * f(u) = 1 + (u − 1)eᵘ = KL contribution per unit base mass, ≥ 0, f(0) = 0.
+ * Series for |u| < 0.5 (Horner), closed form otherwise.
+ */
+export function klTerm(u: number): number {
+  if (Math.abs(u) < 0.5) {
+    let acc = F_SERIES[F_SERIES.length - 1];
+    for (let i = F_SERIES.length - 2; i >= 0; i--) acc = acc * u + F_SERIES[i];
+    return u * u * acc;
+  }
+  return 1 + (u - 1) * Math.exp(u);
+}
+
+const linearMassCache = new WeakMap<TokenRewardLaw, Float64Array>();
+const baseMeanCache = new WeakMap<TokenRewardLaw, number>();
+
+/** μ₀ = E_p r with Neumaier compensation (cached per law). */
+export function baseMean(law: TokenRewardLaw): number {
+  let mu = baseMeanCache.get(law);
+  if (mu === undefined) {
+    const p = linearMass(law);
+    const acc = new NeumaierSum();
+    for (let k = 0; k < p.length; k++) acc.add(p[k] * law.values[k]);
+    mu = acc.value;
+    baseMeanCache.set(law, mu);
+  }
+  return mu;
+}
+
+/**
+ * A(s) and A'(s) for small |s|·(r_max − r_min) ≤ 1/2, to full relative accuracy even when
+ * A(s) ≈ s²A''(0)/2 (E_p r = 0) — where s·c + (A − s c) or s·A' − D would lose digits.
+ * With d_k = v_k − μ₀ and x_k = expm1(s d_k): A = s μ₀ + log1p(S), S = s δ + Σ p_k (x_k − s d_k),
+ * δ = Σ p_k d_k (≈ 0; compensated), x − sd by its series; A' = μ₀ + (δ + Σ p_k x_k d_k)/(1 + S).
+ */
+function smallTilt(law: TokenRewardLaw, s: number): { logPartition: number; mean: number } {
+  const mu0 = baseMean(law);
+  const p = linearMass(law);
+  const delta = new NeumaierSum();
+  const second = new NeumaierSum();
+  const slope = new NeumaierSum();
+  for (let k = 0; k < p.length; k++) {
+    const d = law.values[k] - mu0;
+    const u = s * d;
+    delta.add(p[k] * d);
+    second.add(p[k] * expm1MinusLinear(u));
+    slope.add(p[k] * Math.expm1(u) * d);
+  }
+  const S = s * delta.value + second.value;
+  return { logPartition: s * mu0 + Math.log1p(S), mean: mu0 + (delta.value + slope.value) / (1 + S) };
+}
+
+/** eᵘ − 1 − u for |u| ≤ 1/2 by its series Σ_{j≥2} uʲ/j! (17 terms: < 1e-17 relative). */
+function expm1MinusLinear(u: number): number {
+  let term = u;
+  let sum = 0;
+  for (let j = 2; j <= 18; j++) {
+    term *= u / j;
+    sum += term;
+  }
+  return sum;
+}
+
+/** p_k = exp(logMass_k) per merged value (cached per law; entries below 1e-308 may be 0). */
+export function linearMass(law: TokenRewardLaw): Float64Array {
+  let p = linearMassCache.get(law);
+  if (p === undefined) {
+    p = new Float64Array(law.logMass.length);
+    for (let k = 0; k < p.length; k++) p[k] = Math.exp(law.logMass[k]);
+    linearMassCache.set(law, p);
+  }
+  return p;
+}
+
+let scratch = new Float64Array(0);
+function scratchBuffer(size: number): Float64Array {
+  if (scratch.length < size) scratch = new Float64Array(Math.max(size, 2 * scratch.length));
+  return scratch;
+}
+
+/** Validates a tilt parameter: any real or ±∞; NaN is an error. */
+export function requireTilt(s: number, name = 's'): void {
+  require(typeof s === 'number' && !Number.isNaN(s), 'invalid-argument', `${name} = ${s} is not a number`);
+}
+
+function infiniteTilt(law: TokenRewardLaw, s: number): TiltStats {
+  const up = s > 0;
+  const v = up ? law.rMax : law.rMin;
+  const logMass = up ? law.logMassMax : law.logMassMin;
+  const single = law.values.length === 1;
+  const logPartition = v === 0 ? logMass : v > 0 === up ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+  return {
+    s,
+    logPartition,
+    mean: v,
+    variance: 0,
+    kl: single ? 0 : -logMass,
+    klToLimit: 0,
+    meanGapMax: up ? 0 : law.rMax - law.rMin,
+    meanGapMin: up ? law.rMax - law.rMin : 0,
+    logMassMax: up || single ? 0 : Number.NEGATIVE_INFINITY,
+    logMassMin: !up || single ? 0 : Number.NEGATIVE_INFINITY,
+  };
+}
+
+/** Terms per block in blocked summation: plain sums inside a block, compensated across blocks. */
+const BLOCK = 64;
+
+/**
+ * Evaluates the tilt at s with central moments up to `order` (2..8). Internal: throws
+ * CoreFailure on NaN s. See the module comment for the method.
+ *
+ * Summation: every sum is blocked — plain within blocks of 64 terms, Neumaier-compensated
+ * across blocks — so the rounding error is ≈ (64 + 2)·ulp·Σ|terms| for any vocabulary size
+ * (10^6 values included) at nearly the cost of plain summation.
+ */
+export function evaluateTilt(law: TokenRewardLaw, s: number, order = 2): TiltMoments {
+  requireTilt(s);
+  const central = new Float64Array(order + 1);
+  central[0] = 1;
+  if (!Number.isFinite(s)) return { stats: infiniteTilt(law, s), central };
+  const { values, logMass } = law;
+  const K = values.length;
+  const last = K - 1;
+
+  // Mode of φ_s: the shift that makes every exponent ≤ 0.
+  let mode = 0;
+  let best = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < K; k++) {
+    const t = logMass[k] + s * values[k];
+    if (t > best) {
+      best = t;
+      mode = k;
+    }
+  }
+  const c = values[mode];
+  const tStar = logMass[mode];
+
+  // Pass 1: e_k = φ_k·Z (≤ 1, = 1 at the mode); Z − 1, Σ e_k (v_k − c), and the masses off M
+  // and off m for the complements.
+  const e = scratchBuffer(K);
+  const zRest = new NeumaierSum();
+  const s1 = new NeumaierSum();
+  const offMax = new NeumaierSum();
+  const offMin = new NeumaierSum();
+  for (let start = 0; start < K; start += BLOCK) {
+    const end = Math.min(K, start + BLOCK);
+    let bz = 0;
+    let b1 = 0;
+    for (let k = start; k < end; k++) {
+      const d = values[k] - c;
+      const ek = k === mode ? 1 : Math.exp(logMass[k] - tStar + s * d);
+      e[k] = ek;
+      bz += k === mode ? 0 : ek; // Z − 1 directly: keeps log φ(M) ≈ −T/p(M) when tiny
+      b1 += ek * d;
+    }
+    zRest.add(bz);
+    s1.add(b1);
+  }
+  const zr = zRest.value;
+  const Z = 1 + zr;
+  const logZ = Math.log1p(zr);
+  const a0 = tStar + logZ; // A(s) − s c
+  const m1 = s1.value / Z; // A'(s) − c
+  const logPartition = s === 0 ? 0 : s * c + a0;
+
+  // Pass 2: gaps to the ends, central moment 2 (higher orders below), and D = Σ p_k f(u_k).
+  const p = linearMass(law);
+  const klSum = new NeumaierSum();
+  const gapMax = new NeumaierSum();
+  const gapMin = new NeumaierSum();
+  const mom2 = new NeumaierSum();
+  const rMax = law.rMax;
+  const rMin = law.rMin;
+  const invZ = 1 / Z;
+  for (let start = 0; start < K; start += BLOCK) {
+    const end = Math.min(K, start + BLOCK);
+    let bMax = 0;
+    let bMin = 0;
+    let b2 = 0;
+    let bKl = 0;
+    let bOffMax = 0;
+    let bOffMin = 0;
+    for (let k = start; k < end; k++) {
+      const ek = e[k];
+      const phi = ek * invZ;
+      const v = values[k];
+      bMax += phi * (rMax - v);
+      bMin += phi * (v - rMin);
+      const dev = v - c - m1;
+      b2 += phi * dev * dev;
+      const u = s * (v - c) - a0;
+      bKl += u < 0.5 && u > -0.5 ? p[k] * klTerm(u) : p[k] + (u - 1) * phi;
+      if (k !== last) bOffMax += ek;
+      if (k !== 0) bOffMin += ek;
+    }
+    gapMax.add(bMax);
+    gapMin.add(bMin);
+    mom2.add(b2);
+    klSum.add(bKl);
+    offMax.add(bOffMax);
+    offMin.add(bOffMin);
+  }
+  central[2] = mom2.value;
+  if (order > 2) {
+    const moments: NeumaierSum[] = [];
+    for (let j = 0; j <= order; j++) moments.push(new NeumaierSum());
+    for (let k = 0; k < K; k++) {
+      const phi = e[k] * invZ;
+      const dev = values[k] - c - m1;
+      let pow = phi * dev * dev;
+      for (let j = 3; j <= order; j++) {
+        pow *= dev;
+        moments[j].add(pow);
+      }
+    }
+    for (let j = 3; j <= order; j++) central[j] = moments[j].value;
+  }
+
+  let klToLimitValue: number;
+  let limit: number;
+  if (K === 1) {
+    limit = 0;
+    klToLimitValue = 0;
+  } else if (s >= 0) {
+    // Dmax − D(s) = s Σ_{k∉M} φ_k (r_max − v_k) + log1p(T/p(M)).
+    limit = -law.logMassMax;
+    const logRatio = Math.log(offMax.value) - (logMass[last] - tStar + s * (rMax - c));
+    klToLimitValue = s * gapMax.value + log1pExp(logRatio);
+  } else {
+    // Mirror image: −log p(m) − D(s) = |s| Σ_{k∉m} φ_k (v_k − r_min) + log1p(T'/p(m)).
+    limit = -law.logMassMin;
+    const logRatio = Math.log(offMin.value) - (logMass[0] - tStar + s * (rMin - c));
+    klToLimitValue = -s * gapMin.value + log1pExp(logRatio);
+  }
+  const direct = s === 0 || K === 1 ? 0 : klSum.value;
+  // Use whichever of D and limit − D is the small one as the accurately computed quantity.
+  const useDirect = direct <= limit / 2;
+  const kl = useDirect ? direct : limit - klToLimitValue;
+  const klToLimit = useDirect ? limit - direct : klToLimitValue;
+
+  let logPartitionValue = logPartition;
+  let meanValue = c + m1;
+  if (s !== 0 && Math.abs(s) * (rMax - rMin) <= 0.5) {
+    const small = smallTilt(law, s);
+    logPartitionValue = small.logPartition;
+    meanValue = small.mean;
+  }
+  const logZOf = (k: number) => logMass[k] - tStar + s * (values[k] - c) - logZ;
+  const stats: TiltStats = {
+    s,
+    logPartition: logPartitionValue,
+    mean: meanValue,
+    variance: K === 1 ? 0 : central[2],
+    kl: Math.max(0, kl),
+    klToLimit: Math.max(0, klToLimit),
+    meanGapMax: gapMax.value,
+    meanGapMin: gapMin.value,
+    logMassMax: logZOf(last),
+    logMassMin: logZOf(0),
+  };
+  return { stats, central, shift: { c, tStar, logZ } };
+}
+
+/** Central-moment-free evaluation (order 2): A, A', A'', D, limits. Internal (throws). */
+export function tiltStatsUnchecked(law: TokenRewardLaw, s: number): TiltStats {
+  return evaluateTilt(law, s, 2).stats;
+}
+
+/** A(s) = log Σ_k p_k e^{s r_k}. Errors: `invalid-argument` for NaN s. */
+export function logPartition(law: TokenRewardLaw, s: number): Result<number> {
+  return guard(() => evaluateTilt(law, s, 2).stats.logPartition);
+}
+
+/**
+ * {A(s), A'(s), A''(s), D(s), limits} at s ∈ [−∞, ∞] (see TiltStats).
+ * Accuracy: A, A' and D to a few ulp relative (D via the non-negative series, or via the
+ * complement near its limit); A'' to ≈ 1e-15 relative of the second moment.
+ */
+export function tiltStats(law: TokenRewardLaw, s: number): Result<TiltStats> {
+  return guard(() => evaluateTilt(law, s, 2).stats);
+}
+
+/**
+ * log φ_s(v_j) per merged reward value (law.values order). s = ±∞ → log p(·|M) on M
+ * (resp. m) and −∞ elsewhere.
+ */
+export function tiltedLogMass(law: TokenRewardLaw, s: number): Result<Float64Array> {
+  return guard(() => tiltedLogMassUnchecked(law, s));
+}
+
+export function tiltedLogMassUnchecked(law: TokenRewardLaw, s: number): Float64Array {
+  requireTilt(s);
+  const K = law.values.length;
+  const out = new Float64Array(K);
+  if (!Number.isFinite(s)) {
+    const keep = s > 0 ? K - 1 : 0;
+    out.fill(Number.NEGATIVE_INFINITY);
+    out[keep] = 0;
+    return out;
+  }
+  // log φ = log p − t* + s(v − c) − log Z about the mode: no large offsets, and the dominant
+  // value's log φ = −log1p(…) keeps tiny values such as −3.6e-218 (no renormalisation after).
+  const { c, tStar, logZ } = evaluateTilt(law, s, 2).shift!;
+  for (let k = 0; k < K; k++) out[k] = law.logMass[k] - tStar + s * (law.values[k] - c) - logZ;
+  return out;
+}
+
+/**
+ * The law of one token's reward under φ_λ (λ = ±∞: the one-value law at r_max, resp. r_min).
+ * Masses are log φ_λ per value (normalised to rounding; not renormalised, see above).
+ */
+export function tiltedLaw(law: TokenRewardLaw, lambda: number): TokenRewardLaw {
+  requireTilt(lambda, 'λ');
+  if (lambda === 0) return law;
+  if (!Number.isFinite(lambda)) {
+    const v = lambda > 0 ? law.rMax : law.rMin;
+    return {
+      values: Float64Array.of(v),
+      logMass: Float64Array.of(0),
+      rMin: v,
+      rMax: v,
+      logMassMax: 0,
+      logMassMin: 0,
+      tokenCount: law.tokenCount,
+      inputMass: 1,
+    };
+  }
+  const logMass = tiltedLogMassUnchecked(law, lambda);
+  return { ...law, logMass, logMassMax: logMass[logMass.length - 1], logMassMin: logMass[0], inputMass: 1 };
+}
+
+/**
+ * The tilted distribution per original token: φ_s(k) = p_k e^{s r_k − A(s)} / Σp (p is
+ * normalised like the law). Tokens with p_k = 0 get 0. s = ±∞ → p restricted to M (resp. m).
+ * Errors: those of `tokenRewardLaw` and NaN s.
+ */
+export function tokenTilt(p: ArrayLike<number>, r: ArrayLike<number>, s: number): Result<Float64Array> {
+  return guard(() => {
+    const law = buildTokenRewardLaw(p, r);
+    requireTilt(s);
+    const logPhi = tiltedLogMassUnchecked(law, s);
+    const out = new Float64Array(p.length);
+    // The law's values are sorted; map each token's reward to its merged index by binary search.
+    const logInputMass = Math.log(law.inputMass);
+    for (let i = 0; i < p.length; i++) {
+      if (p[i] === 0) continue;
+      const j = valueIndex(law.values, r[i]);
+      // φ_s(token) = φ_s(value) · p_token / p(value); all in logs so p down to 1e-300 is exact.
+      const logShare = Math.log(p[i]) - logInputMass - law.logMass[j];
+      out[i] = Math.exp(logPhi[j] + logShare);
+    }
+    return out;
+  });
+}
+
+/** Index of reward v in the ascending `values` (binary search; v must be present). */
+export function valueIndex(values: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

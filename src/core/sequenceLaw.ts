@@ -1,0 +1,237 @@
+/**
+ * The law of the sequence reward R = Σ_{i=1..n} r(y_i) under pⁿ (math.md §6, used by §4's
+ * finite-n tails): its distinct values x_1 < … < x_L, log w_j = log P(R = x_j), and the tails
+ * log P(R ≥ x_j), log P(R ≤ x_j) summed directly in log space (never 1 − F).
+ *
+ * Three methods, chosen in this order:
+ *  - 'lattice' (exact): the rewards lie on a + hℤ (`detectLattice`); the n-fold convolution on the
+ *    n·span + 1 lattice points is computed with a per-point extended exponent
+ *    (`LatticeConvolver`), relative error ≤ n·(K + 1) ulp.
+ *  - 'types' (exact): the C(n + K − 1, K − 1) multinomial types are enumerated
+ *    (`typeEnumeration.ts`) when that count is ≤ maxSupport.
+ *  - 'fine-lattice' (approximate): each per-token reward is rounded to the nearest point of the
+ *    grid r_min + (r_max − r_min)·i/G (r_min and r_max stay exact) with the largest G the limits
+ *    allow, and the grid law is convolved exactly. Rounding moves each token's reward by at most
+ *    h/2 (h = (r_max − r_min)/G), so the grid reward R̃ of every sequence satisfies
+ *    |R − R̃| ≤ n·h/2 = `errorBound`: expectations of R are off by at most that, and tail
+ *    probabilities are bracketed by the approximate tails at x ± errorBound.
+ */
+import { detectLatticeUnchecked, type Lattice } from './lattice.js';
+import { LatticeConvolver } from './latticeConvolution.js';
+import { logCumulative } from './logCumulative.js';
+import { logSumExp, NeumaierSum } from './logspace.js';
+import { guard, type Result, require } from './result.js';
+import type { TokenRewardLaw } from './rewardLaw.js';
+import { lawByTypes, logTypeCount } from './typeEnumeration.js';
+
+export type SequenceLawMethod = 'lattice' | 'types' | 'fine-lattice';
+
+export interface SequenceRewardLaw {
+  /** Sequence length. */
+  readonly n: number;
+  /** Distinct values of R with positive probability, ascending. */
+  readonly values: Float64Array;
+  /** log P(R = x_j). */
+  readonly logMass: Float64Array;
+  /** log P(R ≥ x_j). */
+  readonly logUpper: Float64Array;
+  /** log P(R ≤ x_j). */
+  readonly logLower: Float64Array;
+  readonly method: SequenceLawMethod;
+  /** True for 'lattice' and 'types'. */
+  readonly exact: boolean;
+  /** 0 when exact; otherwise a sure bound on |R − R̃| for every sequence (n·h/2). */
+  readonly errorBound: number;
+  /** The per-token lattice used ('lattice', 'fine-lattice'), or null ('types'). */
+  readonly lattice: Lattice | null;
+  /** E R = Σ w_j x_j (of the computed law). */
+  readonly mean: number;
+}
+
+export interface SequenceLawOptions {
+  /** Largest number of lattice points or of types (default 200,001). */
+  readonly maxSupport?: number;
+  /** Largest convolution work n·S·K/2 in multiply-adds (default 4e8, ≈ 1 s). */
+  readonly maxWork?: number;
+}
+
+export const DEFAULT_MAX_SUPPORT = 200_001;
+export const DEFAULT_MAX_WORK = 4e8;
+
+/** A lattice form of a token law: offsets i_k (≥ 0, one is 0), their log-masses, and a, h. */
+export interface LatticeKernel {
+  readonly lattice: Lattice;
+  readonly offsets: Int32Array;
+  readonly logMass: Float64Array;
+  readonly exact: boolean;
+  readonly errorBound: number;
+}
+
+/**
+ * The law of R for sequences of length n (see the module comment).
+ * Errors: `invalid-argument` (n not a positive integer, bad options), `too-large` (even the
+ * coarsest grid exceeds the limits).
+ */
+export function sequenceRewardLaw(
+  law: TokenRewardLaw,
+  n: number,
+  options: SequenceLawOptions = {},
+): Result<SequenceRewardLaw> {
+  return guard(() => buildSequenceRewardLaw(law, n, options));
+}
+
+export function requireLength(n: number): void {
+  require(Number.isSafeInteger(n) &&
+    n >= 1, 'invalid-argument', `the sequence length n = ${n} must be a positive integer`);
+}
+
+export function limits(options: SequenceLawOptions): { maxSupport: number; maxWork: number } {
+  const maxSupport = options.maxSupport ?? DEFAULT_MAX_SUPPORT;
+  const maxWork = options.maxWork ?? DEFAULT_MAX_WORK;
+  require(Number.isFinite(maxSupport) &&
+    maxSupport >= 1, 'invalid-argument', `maxSupport = ${maxSupport} must be a finite number ≥ 1`);
+  require(Number.isFinite(maxWork) &&
+    maxWork >= 1, 'invalid-argument', `maxWork = ${maxWork} must be a finite number ≥ 1`);
+  return { maxSupport, maxWork };
+}
+
+/** Multiply-adds of a full n-step convolution with K kernel entries and span D. */
+function convolutionWork(n: number, D: number, K: number): number {
+  return (n * (n * D + 2) * K) / 2;
+}
+
+/**
+ * The lattice kernel for `law` at length n: exact when the rewards lie on a lattice small enough
+ * for the limits, otherwise the finest admissible grid (null when exact types should be used).
+ */
+export function latticeKernel(
+  law: TokenRewardLaw,
+  n: number,
+  options: SequenceLawOptions,
+  allowTypes: boolean,
+): LatticeKernel | null {
+  const { maxSupport, maxWork } = limits(options);
+  const K = law.values.length;
+  const lattice = detectLatticeUnchecked(law.values);
+  if (lattice !== null) {
+    const support = n * lattice.span + 1;
+    if (support <= maxSupport && convolutionWork(n, lattice.span, K) <= maxWork) {
+      return mergeKernel(lattice, law.logMass, true, 0);
+    }
+  }
+  // There are at least n + 1 types when K ≥ 2, so large n never builds the log-factorial table.
+  if (allowTypes && n + 1 <= maxSupport && logTypeCount(n, K) <= Math.log(maxSupport)) return null;
+  // Finest grid: n·G + 1 ≤ maxSupport and the work with ≤ min(K, G + 1) kernel entries ≤ maxWork.
+  let G = Math.floor((maxSupport - 1) / n);
+  while (G >= 1 && convolutionWork(n, G, Math.min(K, G + 1)) > maxWork) G = Math.floor(G / 2);
+  require(G >=
+    1, 'too-large', `the law of R for n = ${n} needs more than maxSupport = ${maxSupport} points or maxWork = ${maxWork}`);
+  const span = law.rMax - law.rMin;
+  const step = span / G;
+  const indices = new Int32Array(K);
+  for (let k = 0; k < K; k++) indices[k] = Math.round(((law.values[k] - law.rMin) / span) * G);
+  const grid: Lattice = { offset: law.rMin, step, indices, span: G };
+  return mergeKernel(grid, law.logMass, false, (n * step) / 2);
+}
+
+/** Merges kernel entries that share a lattice index (log-sum-exp of their masses). */
+function mergeKernel(
+  lattice: Lattice,
+  logMass: Float64Array,
+  exact: boolean,
+  errorBound: number,
+): LatticeKernel {
+  const byIndex = new Map<number, number[]>();
+  for (let k = 0; k < lattice.indices.length; k++) {
+    const list = byIndex.get(lattice.indices[k]) ?? [];
+    list.push(logMass[k]);
+    byIndex.set(lattice.indices[k], list);
+  }
+  const keys = [...byIndex.keys()].sort((a, b) => a - b);
+  return {
+    lattice,
+    offsets: Int32Array.from(keys),
+    logMass: Float64Array.from(keys.map((i) => logSumExp(byIndex.get(i)!))),
+    exact,
+    errorBound,
+  };
+}
+
+/** The value of lattice point i of R after n tokens: n·a + i·h. */
+export function latticePointValue(lattice: Lattice, n: number, i: number): number {
+  return n * lattice.offset + i * lattice.step;
+}
+
+export function buildSequenceRewardLaw(
+  law: TokenRewardLaw,
+  n: number,
+  options: SequenceLawOptions,
+): SequenceRewardLaw {
+  requireLength(n);
+  limits(options);
+  if (law.values.length === 1) {
+    // One value: R = n·v surely, whatever n (no convolution of 10⁹ trivial steps).
+    const only = Float64Array.of(n * law.values[0]);
+    const lattice: Lattice = { offset: law.values[0], step: 1, indices: new Int32Array(1), span: 0 };
+    return assemble(n, only, Float64Array.of(0), 'lattice', true, 0, lattice);
+  }
+  const kernel = latticeKernel(law, n, options, true);
+  if (kernel === null) {
+    const { values, logMass } = lawByTypes(law, n);
+    return assemble(n, values, logMass, 'types', true, 0, null);
+  }
+  const conv = new LatticeConvolver(kernel.offsets, kernel.logMass, n);
+  for (let m = 0; m < n; m++) conv.step();
+  const { values, logMass } = collectPoints(conv, kernel.lattice, n);
+  return assemble(
+    n,
+    values,
+    logMass,
+    kernel.exact ? 'lattice' : 'fine-lattice',
+    kernel.exact,
+    kernel.errorBound,
+    kernel.lattice,
+  );
+}
+
+/** The reachable points of a convolver's current window as (x_j, log w_j), ascending. */
+export function collectPoints(
+  conv: LatticeConvolver,
+  lattice: Lattice,
+  n: number,
+): { values: Float64Array; logMass: Float64Array } {
+  const values: number[] = [];
+  const logMass: number[] = [];
+  for (let i = conv.lo; i <= conv.hi; i++) {
+    const lw = conv.logMassAt(i);
+    if (lw === Number.NEGATIVE_INFINITY) continue;
+    values.push(latticePointValue(lattice, n, i));
+    logMass.push(lw);
+  }
+  return { values: Float64Array.from(values), logMass: Float64Array.from(logMass) };
+}
+
+export function assemble(
+  n: number,
+  values: Float64Array,
+  logMass: Float64Array,
+  method: SequenceLawMethod,
+  exact: boolean,
+  errorBound: number,
+  lattice: Lattice | null,
+): SequenceRewardLaw {
+  const mean = new NeumaierSum();
+  for (let j = 0; j < values.length; j++) mean.add(Math.exp(logMass[j]) * values[j]);
+  return {
+    n,
+    values,
+    logMass,
+    logUpper: logCumulative(logMass, true),
+    logLower: logCumulative(logMass, false),
+    method,
+    exact,
+    errorBound,
+    lattice,
+    mean: mean.value,
+  };
+}

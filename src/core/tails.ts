@@ -1,0 +1,85 @@
+/**
+ * Exact finite-n tail exponents of the average reward R/n under pⁿ (math.md §4, "finite-n check").
+ *
+ *   above the mean (x ≥ E R/n):  −(1/n) log P(R/n ≥ x)
+ *   below the mean (x < E R/n):  −(1/n) log P(R/n ≤ x)
+ *
+ * These tend to Cramér's rate A*(x) from above with an O(log n / n) gap (for the tilted model
+ * φ_λ use the law of R under φ_λⁿ, i.e. the same code with the tilted token law). The
+ * probabilities come from the log-space tails of the sequence law, so exponents of 2.4 nats per
+ * token at n = 1000 (P = e^{−2398}) are exact. A level outside [n·r_min, n·r_max] has
+ * probability 0 and exponent +∞.
+ *
+ * Comparison of n·x with the lattice values uses a tolerance of 8·n ulp of the largest |value|
+ * (the lattice points n·a + i·h and the user's n·x are both rounded doubles).
+ */
+import { guard, type Result, require } from './result.js';
+import type { SequenceRewardLaw } from './sequenceLaw.js';
+
+export interface TailExponent {
+  /** The per-token level x. */
+  readonly x: number;
+  readonly side: 'upper' | 'lower';
+  /** log P(R ≥ n x) (upper) or log P(R ≤ n x) (lower); −∞ when the probability is 0. */
+  readonly logProbability: number;
+  /** −logProbability / n ∈ [0, ∞]; +∞ when the probability is 0. */
+  readonly exponent: number;
+}
+
+/** The tail exponent at per-token level x (see the module comment). Errors: x NaN or ±∞. */
+export function tailExponent(law: SequenceRewardLaw, x: number): Result<TailExponent> {
+  return guard(() => tailExponentUnchecked(law, x));
+}
+
+/** Tail exponents at several levels (one Result for all: the first invalid x fails it). */
+export function tailExponents(law: SequenceRewardLaw, xs: ArrayLike<number>): Result<TailExponent[]> {
+  return guard(() => Array.from(xs, (x) => tailExponentUnchecked(law, x)));
+}
+
+export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailExponent {
+  require(Number.isFinite(x), 'invalid-argument', `the tail level x = ${x} is not a finite number`);
+  const { n, values } = law;
+  const L = values.length;
+  const level = n * x;
+  const magnitude = Math.max(Math.abs(values[0]), Math.abs(values[L - 1]), Math.abs(level));
+  const tol = 8 * n * Number.EPSILON * magnitude;
+  const upper = level >= law.mean;
+  let logProbability: number;
+  if (upper) {
+    // First j with x_j ≥ level − tol.
+    const j = lowerBound(values, level - tol);
+    logProbability = j < L ? law.logUpper[j] : Number.NEGATIVE_INFINITY;
+  } else {
+    // Last j with x_j ≤ level + tol.
+    const j = firstIndexAbove(values, level + tol) - 1;
+    logProbability = j >= 0 ? law.logLower[j] : Number.NEGATIVE_INFINITY;
+  }
+  // log P ≤ 0 mathematically; rounding can give +1e-16, which would be an exponent of −0.
+  const exponent =
+    logProbability === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : Math.max(0, -logProbability / n);
+  return { x, side: upper ? 'upper' : 'lower', logProbability: Math.min(0, logProbability), exponent };
+}
+
+/** Smallest j with values[j] ≥ t (values ascending); values.length when none. */
+function lowerBound(values: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Smallest j with values[j] > t (values ascending); values.length when none. */
+function firstIndexAbove(values: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
