@@ -40,6 +40,9 @@ export interface TiltValue {
   reward_per_token: number;
   /** token → φ_λ(token) */
   phi: Record<string, number>;
+  /** Optional: token → p(token) (base model) and token → r(token); only for ≤ 1000 tokens. */
+  p?: Record<string, number>;
+  r?: Record<string, number>;
 }
 export interface FrontierValue {
   points: { lambda: Num; kl: number; reward: number }[];
@@ -56,6 +59,19 @@ export interface BonValue {
   exact: boolean;
   same_kl: { lambda: Num; reward: number };
   log_n_budget: { lambda: Num; reward: number; kl_bon_to_tilt: Num };
+  /** Optional: best-of-N for N = 1 … this N (≤ 64 points; every integer N when N ≤ 64). */
+  curve?: BonCurvePoint[];
+}
+/** One point of `BonValue.curve`; the KL-RL rewards are left out where they cannot be computed. */
+export interface BonCurvePoint {
+  log_n: number;
+  reward: number;
+  kl: number;
+  kl_bound: number;
+  /** KL-RL reward at Δ = this point's KL(BoN‖pⁿ). */
+  same_kl_reward?: number;
+  /** KL-RL reward at Δ = log N. */
+  log_n_budget_reward?: number;
 }
 export interface EquivalenceValue {
   rate: number;
@@ -71,11 +87,15 @@ export interface RateValue {
 export interface CumulantsValue {
   lambda: Num;
   kappa: number[];
+  /** Optional: Λ(t) = A(λ + t) − A(λ) at 65 points of t ∈ [−T, T] (omitted when λ = ∞). */
+  cgf?: { t: number; value: number }[];
 }
 export interface RenyiValue {
   alpha: number;
   cross_entropy: number;
   log_c: number;
+  /** Optional: H_α(p, softmax r) for α = 10^(k/32) over 0.1 … 10 (65 points; widened to contain α). */
+  curve?: { alpha: number; cross_entropy: number }[];
 }
 export interface CompareValue {
   kl: Num;
@@ -92,6 +112,10 @@ export interface SimulateValue {
   seed: number;
   reward_mean: number;
   reward_stderr: number;
+  /** Optional: the exact KL(method‖pⁿ) and E R of the simulated method; log N for bon. */
+  kl?: number;
+  exact_reward?: number;
+  log_n?: number;
 }
 
 export interface QueryValues {
@@ -107,18 +131,50 @@ export interface QueryValues {
 }
 export type QueryKind = keyof QueryValues;
 
+/** A numeric argument of a query: its name, value and the source range of its value expression. */
+export interface QueryParam {
+  readonly name: string;
+  readonly value: number;
+  readonly range: Range;
+}
+
 /** One query's outcome: a value, or an error message in its place (never both). */
 export type QueryResult = {
   [K in QueryKind]: {
     readonly query: K;
     readonly model: string;
     readonly range: Range;
+    /** Optional, on results with a value: the query's numeric arguments (for the preview's sliders). */
+    readonly params?: QueryParam[];
     /** Extra keys (e.g. `note` for approximations) may be added; these keys are stable. */
-  } & ({ readonly value: QueryValues[K]; readonly error?: undefined } | { readonly error: string; readonly value?: undefined });
+  } & (
+    | { readonly value: QueryValues[K]; readonly error?: undefined }
+    | { readonly error: string; readonly value?: undefined }
+  );
 }[QueryKind];
+
+/** A model of the document, for outlines and the preview (added field; optional in the contract). */
+export interface ModelSummary {
+  readonly name: string;
+  readonly range: Range;
+  /** Vocabulary size K and sequence length n. */
+  readonly tokens: number;
+  readonly length: number;
+  /** Number of distinct rewards among tokens with p > 0; null when the model is invalid. */
+  readonly distinct_rewards: number | null;
+  /** n·(−log p(M)), the largest useful KL budget; null when the model is invalid. */
+  readonly max_kl: number | null;
+  readonly r_min: number | null;
+  readonly r_max: number | null;
+  /** Why the model cannot be evaluated. */
+  readonly error?: string;
+}
 
 export interface Analysis {
   readonly file: string;
   readonly diagnostics: Diagnostic[];
+  /** One per query statement with a known query name, in document order. */
   readonly results: QueryResult[];
+  /** The document's models (first definition of each name), in document order. */
+  readonly models?: ModelSummary[];
 }

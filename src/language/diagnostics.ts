@@ -1,0 +1,159 @@
+/**
+ * Every diagnostic the language produces, with its stable kebab-case code and default
+ * severity. docs/language.md documents each one with an example; the server's quick fixes
+ * branch on the code and read `data`.
+ */
+import type { LineIndex } from './positions.js';
+import type { Diagnostic, Severity } from './results.js';
+
+export const DIAGNOSTIC_CODES = {
+  // Syntax
+  'syntax-error': {
+    severity: 'error',
+    summary: 'The text does not follow the grammar; parsing resumes at the next line.',
+  },
+  'invalid-character': { severity: 'error', summary: 'A character the language does not use.' },
+  'unterminated-string': { severity: 'error', summary: 'A quoted string without its closing quote.' },
+  // Names
+  'unknown-model': { severity: 'error', summary: 'No model has this name (data: { suggestion }).' },
+  'unknown-policy': { severity: 'error', summary: 'No policy has this name (data: { suggestion }).' },
+  'unknown-name': {
+    severity: 'error',
+    summary: 'An expression uses a name that is not a `let`, constant or function (data: { suggestion }).',
+  },
+  'unknown-function': {
+    severity: 'error',
+    summary: 'A call to a function other than exp, log, sqrt (data: { suggestion }).',
+  },
+  'unknown-query': { severity: 'error', summary: 'No query has this name (data: { suggestion }).' },
+  'unknown-field': {
+    severity: 'error',
+    summary: 'A model body line that is not vocab, p, reward or length (data: { suggestion }).',
+  },
+  'unknown-parameter': {
+    severity: 'error',
+    summary: 'The query has no such parameter (data: { suggestion }).',
+  },
+  'duplicate-definition': {
+    severity: 'error',
+    summary: 'A model, policy or let name defined twice (data: { first: Range }).',
+  },
+  'reserved-name': {
+    severity: 'error',
+    summary: 'A `let` named like a constant or function (e, pi, exp, log, sqrt).',
+  },
+  'cyclic-definition': { severity: 'error', summary: 'A `let` whose value depends on itself.' },
+  // Models
+  'duplicate-token': {
+    severity: 'error',
+    summary: 'The same token appears twice in a vocabulary (data: { first: Range }).',
+  },
+  'duplicate-field': { severity: 'error', summary: 'A model field given twice.' },
+  'missing-field': {
+    severity: 'error',
+    summary: 'A model without vocab, p or reward, or a policy without p (data: { field }).',
+  },
+  'length-mismatch': {
+    severity: 'error',
+    summary: 'vocab, p and reward (or a policy’s p) have different lengths (data: { expected, actual }).',
+  },
+  'p-not-normalized': {
+    severity: 'warning',
+    summary:
+      'The probabilities do not sum to 1; they are normalised (data: { sum, normalized: number[], replacement: string } — the fix replaces the diagnostic’s range with `replacement`).',
+  },
+  'negative-probability': { severity: 'error', summary: 'A probability below 0.' },
+  'zero-mass': { severity: 'error', summary: 'Every probability is 0.' },
+  'invalid-length': { severity: 'error', summary: 'length is not a positive integer (or is too large).' },
+  // Values and parameters
+  'not-finite': {
+    severity: 'error',
+    summary: 'An expression is not a finite number (overflow, division by 0, log of a negative…).',
+  },
+  'type-mismatch': {
+    severity: 'error',
+    summary: 'A value of the wrong kind: a range where a number is expected, a string in arithmetic, …',
+  },
+  'missing-model': { severity: 'error', summary: 'A query without its model as first argument.' },
+  'unexpected-argument': {
+    severity: 'error',
+    summary: 'A second positional argument; parameters are written name = value.',
+  },
+  'missing-parameter': { severity: 'error', summary: 'A required parameter is absent (data: { names }).' },
+  'conflicting-parameters': {
+    severity: 'error',
+    summary: 'Two parameters of which only one may be given (e.g. delta and lambda).',
+  },
+  'duplicate-parameter': { severity: 'error', summary: 'The same parameter given twice.' },
+  'unused-parameter': {
+    severity: 'warning',
+    summary: 'A parameter that has no effect here (e.g. N with method = base).',
+  },
+  'invalid-value': {
+    severity: 'error',
+    summary: 'A value outside what the parameter accepts (data: { allowed } for words).',
+  },
+  'out-of-range': {
+    severity: 'error',
+    summary: 'A number or range outside the parameter’s bounds (data: { min, max }).',
+  },
+  'negative-budget': { severity: 'error', summary: 'A KL budget Δ < 0.' },
+  'budget-exceeds-max-kl': {
+    severity: 'warning',
+    summary: 'Δ is at least the maximum KL n·(−log p(M)); the constraint does not bind (data: { maxKL }).',
+  },
+  'n-below-one': { severity: 'error', summary: 'Best-of-N with N < 1 (or log N < 0).' },
+  approximation: {
+    severity: 'information',
+    summary:
+      'An exact computation is too large; the message names the approximation used and its error bound.',
+  },
+  'evaluation-failed': {
+    severity: 'error',
+    summary: 'The numerical core could not compute a result; the message says why.',
+  },
+  'internal-error': {
+    severity: 'error',
+    summary: 'A bug in Align Lab (an unexpected exception); please report it with the file.',
+  },
+  // Model files
+  'file-access-unavailable': {
+    severity: 'error',
+    summary: '`model … from "file"` where the host gives no file access (e.g. a browser preview).',
+  },
+  'invalid-path': {
+    severity: 'error',
+    summary: 'An absolute path, a URL or a path escaping the document’s folder with `..`.',
+  },
+  'file-not-found': { severity: 'error', summary: 'The model file cannot be read.' },
+  'invalid-model-file': {
+    severity: 'error',
+    summary: 'The CSV or JSON model file is malformed (the message gives the line).',
+  },
+} as const satisfies Record<string, { severity: Severity; summary: string }>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** Collects diagnostics, converting offsets to ranges once. */
+export class DiagnosticSink {
+  readonly items: Diagnostic[] = [];
+  constructor(private readonly lines: LineIndex) {}
+
+  add(
+    code: DiagnosticCode,
+    start: number,
+    end: number,
+    message: string,
+    data?: unknown,
+    severity?: Severity,
+  ): void {
+    const diagnostic: Diagnostic = {
+      severity: severity ?? DIAGNOSTIC_CODES[code].severity,
+      code,
+      message,
+      range: this.lines.range(start, Math.max(start, end)),
+      ...(data === undefined ? {} : { data }),
+    };
+    this.items.push(diagnostic);
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * `model m from "file"`: path confinement and the CSV / JSON model-file formats.
+ *
+ * The language layer does no I/O: the host passes `readFile(path)` where `path` is normalised
+ * here, relative to the `.align` document's folder, with `/` separators and no `.`/`..`
+ * segments; absolute paths, URLs, drive letters and `..` escapes are rejected before the host
+ * is asked, so a document can only read files in its own folder tree.
+ */
+
+export type PathResult = { ok: true; path: string } | { ok: false; message: string };
+
+/** Normalises a relative path and confines it to the document's folder tree. */
+export function confinePath(raw: string): PathResult {
+  if (raw.trim() === '') return { ok: false, message: 'the file name is empty' };
+  if (raw.includes('\0')) return { ok: false, message: 'the file name contains a NUL character' };
+  const p = raw.replace(/\\/g, '/');
+  if (
+    p.startsWith('/') ||
+    /^[A-Za-z]:/.test(p) ||
+    /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(p) ||
+    p.startsWith('~')
+  ) {
+    return {
+      ok: false,
+      message: `'${raw}' is not a relative path; model files are resolved relative to the .align file`,
+    };
+  }
+  const parts: string[] = [];
+  for (const segment of p.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (parts.length === 0) {
+        return {
+          ok: false,
+          message: `'${raw}' leaves the folder of the .align file; only files in its folder tree can be read`,
+        };
+      }
+      parts.pop();
+    } else parts.push(segment);
+  }
+  if (parts.length === 0) return { ok: false, message: `'${raw}' names a folder, not a file` };
+  return { ok: true, path: parts.join('/') };
+}
+
+export interface ModelColumns {
+  readonly vocab: string[];
+  readonly p: number[];
+  readonly reward: number[];
+  /** Optional sequence length (JSON `length`). */
+  readonly length?: number;
+}
+
+export type ModelFileResult = { ok: true; model: ModelColumns } | { ok: false; message: string };
+
+/** Parses a model file: JSON when it ends in `.json` or starts with `{`/`[`, CSV otherwise. */
+export function parseModelFile(text: string, path: string): ModelFileResult {
+  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
+  if (path.toLowerCase().endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    return parseJsonModel(trimmed);
+  }
+  return parseCsvModel(text.replace(/^\uFEFF/, ''));
+}
+
+const TOKEN_HEADERS = ['token', 'vocab', 'word'];
+const P_HEADERS = ['p', 'prob', 'probability'];
+const REWARD_HEADERS = ['reward', 'r'];
+
+/**
+ * CSV (RFC 4180 quoting; `,`, `;` or tab separated, detected from the header): a header naming
+ * the columns token, p, reward (any order, case-insensitive, extra columns ignored), then one
+ * row per token. Blank lines and lines starting with `#` are skipped.
+ */
+export function parseCsvModel(text: string): ModelFileResult {
+  const rows = splitCsv(text);
+  let headerIndex = rows.findIndex((r) => !r.skip);
+  if (headerIndex < 0) return { ok: false, message: 'the CSV file is empty' };
+  const header = rows[headerIndex].cells.map((c) => c.trim().toLowerCase());
+  const find = (names: string[]) => header.findIndex((h) => names.includes(h));
+  const ti = find(TOKEN_HEADERS);
+  const pi = find(P_HEADERS);
+  const ri = find(REWARD_HEADERS);
+  const missing = [ti < 0 ? 'token' : '', pi < 0 ? 'p' : '', ri < 0 ? 'reward' : ''].filter(Boolean);
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      message: `line ${rows[headerIndex].line}: the header must name the columns token, p and reward (missing: ${missing.join(', ')})`,
+    };
+  }
+  const vocab: string[] = [];
+  const p: number[] = [];
+  const reward: number[] = [];
+  for (headerIndex++; headerIndex < rows.length; headerIndex++) {
+    const row = rows[headerIndex];
+    if (row.skip) continue;
+    const need = Math.max(ti, pi, ri) + 1;
+    if (row.cells.length < need) {
+      return {
+        ok: false,
+        message: `line ${row.line}: expected at least ${need} columns, found ${row.cells.length}`,
+      };
+    }
+    const prob = parseCsvNumber(row.cells[pi]);
+    const r = parseCsvNumber(row.cells[ri]);
+    if (prob === undefined)
+      return { ok: false, message: `line ${row.line}: p '${row.cells[pi].trim()}' is not a number` };
+    if (r === undefined)
+      return { ok: false, message: `line ${row.line}: reward '${row.cells[ri].trim()}' is not a number` };
+    vocab.push(row.cells[ti]);
+    p.push(prob);
+    reward.push(r);
+  }
+  if (vocab.length === 0) return { ok: false, message: 'the CSV file has a header but no rows' };
+  return { ok: true, model: { vocab, p, reward } };
+}
+
+function parseCsvNumber(cell: string): number | undefined {
+  const s = cell.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined;
+  const x = Number(s);
+  return Number.isFinite(x) ? x : undefined;
+}
+
+interface CsvRow {
+  /** Unquoted cells are trimmed; quoted cells are kept verbatim (tokens may start with a space). */
+  cells: string[];
+  line: number;
+  skip: boolean;
+}
+
+function splitCsv(text: string): CsvRow[] {
+  // The separator is detected on the header: the first line that is not blank or a comment.
+  const firstLine =
+    text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
+  const sep = firstLine.includes('\t')
+    ? '\t'
+    : !firstLine.includes(',') && firstLine.includes(';')
+      ? ';'
+      : ',';
+  const rows: CsvRow[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let line = 1;
+  let rowLine = 1;
+  let quoted = false;
+  let sawQuote = false;
+  let cellQuoted = false;
+  const pushCell = () => {
+    cells.push(cellQuoted ? cell : cell.trim());
+    cell = '';
+    cellQuoted = false;
+  };
+  const endRow = () => {
+    pushCell();
+    const blank = cells.length === 1 && cells[0].trim() === '' && !sawQuote;
+    const comment = !sawQuote && cells[0].trimStart().startsWith('#');
+    rows.push({ cells, line: rowLine, skip: blank || comment });
+    cells = [];
+    sawQuote = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (c === '\n') line++;
+        cell += c;
+      }
+      continue;
+    }
+    if (c === '"' && cell.trim() === '') {
+      quoted = true;
+      sawQuote = true;
+      cellQuoted = true;
+      cell = '';
+    } else if (c === sep) {
+      pushCell();
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRow();
+      line++;
+      rowLine = line;
+    } else cell += c;
+  }
+  if (cell !== '' || cells.length > 0 || sawQuote) endRow();
+  return rows;
+}
+
+/**
+ * JSON: `{ "vocab": [...], "p": [...], "reward": [...], "length"?: n }` or an array of
+ * `{ "token": …, "p": …, "reward": … }` rows.
+ */
+export function parseJsonModel(text: string): ModelFileResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+  const tokenName = (x: unknown): string | undefined =>
+    typeof x === 'string' ? x : typeof x === 'number' && Number.isFinite(x) ? String(x) : undefined;
+  if (Array.isArray(data)) {
+    const vocab: string[] = [];
+    const p: number[] = [];
+    const reward: number[] = [];
+    for (let i = 0; i < data.length; i++) {
+      const row = data[i] as Record<string, unknown> | null;
+      const name = row && typeof row === 'object' ? tokenName(row.token ?? row.vocab) : undefined;
+      if (!row || typeof row !== 'object' || name === undefined || !isNum(row.p) || !isNum(row.reward)) {
+        return {
+          ok: false,
+          message: `row ${i}: expected { "token": string, "p": number, "reward": number }`,
+        };
+      }
+      vocab.push(name);
+      p.push(row.p);
+      reward.push(row.reward);
+    }
+    if (vocab.length === 0) return { ok: false, message: 'the JSON array is empty' };
+    return { ok: true, model: { vocab, p, reward } };
+  }
+  if (!data || typeof data !== 'object') return { ok: false, message: 'expected a JSON object or array' };
+  const o = data as Record<string, unknown>;
+  for (const key of ['vocab', 'p', 'reward']) {
+    if (!Array.isArray(o[key])) return { ok: false, message: `"${key}" must be an array` };
+  }
+  const vocab = (o.vocab as unknown[]).map(tokenName);
+  const bad = vocab.indexOf(undefined);
+  if (bad >= 0) return { ok: false, message: `"vocab"[${bad}] must be a string` };
+  const p = o.p as unknown[];
+  const reward = o.reward as unknown[];
+  const badP = p.findIndex((x) => !isNum(x));
+  if (badP >= 0) return { ok: false, message: `"p"[${badP}] must be a finite number` };
+  const badR = reward.findIndex((x) => !isNum(x));
+  if (badR >= 0) return { ok: false, message: `"reward"[${badR}] must be a finite number` };
+  if (o.length !== undefined && !(isNum(o.length) && Number.isInteger(o.length) && o.length >= 1)) {
+    return { ok: false, message: '"length" must be a positive integer' };
+  }
+  return {
+    ok: true,
+    model: {
+      vocab: vocab as string[],
+      p: p as number[],
+      reward: reward as number[],
+      ...(o.length === undefined ? {} : { length: o.length as number }),
+    },
+  };
+}

@@ -1,0 +1,465 @@
+/**
+ * Resolves `model` and `policy` declarations into numbers: vocabulary, normalised
+ * probabilities, rewards, length and the core's reward law — reporting every problem with the
+ * declaration at its exact place.
+ */
+import { type TokenRewardLaw, tokenRewardLaw } from '../core/index.js';
+import { maxKL } from '../core/klrl.js';
+import type * as A from './ast.js';
+import { compactOf } from './compactList.js';
+import type { DiagnosticSink } from './diagnostics.js';
+import { evalExpr, type NameResolver, toDouble } from './exprEval.js';
+import { hashNumbers, hashStrings } from './hash.js';
+import { confinePath, type ModelColumns, parseModelFile } from './modelFile.js';
+import { MODEL_FIELDS } from './queries.js';
+import { didYouMean, suggest } from './suggest.js';
+
+/** The largest sequence length accepted (larger n makes every exact computation meaningless). */
+export const MAX_LENGTH = 1e9;
+/** How far Σp may be from 1 before the p-not-normalized warning (relative). */
+export const NORMALIZATION_TOLERANCE = 1e-9;
+
+export interface ResolvedModel {
+  readonly name: string;
+  readonly decl: A.ModelDecl;
+  readonly vocab: readonly string[];
+  /** Normalised probabilities (Σ = 1). */
+  readonly p: readonly number[];
+  readonly reward: readonly number[];
+  readonly n: number;
+  /** Defined when the model is valid; queries on an invalid model are not evaluated. */
+  readonly law: TokenRewardLaw | undefined;
+  /** Maximum KL for the whole sequence, n·(−log p(M)). */
+  readonly maxKL: number | undefined;
+  /** Why the model cannot be used (first error), when `law` is undefined. */
+  readonly error: string | undefined;
+  /** Content key for the result cache (positions play no part). */
+  readonly key: string;
+}
+
+export interface ResolvedPolicy {
+  readonly name: string;
+  readonly decl: A.PolicyDecl;
+  readonly model: ResolvedModel | undefined;
+  /** Normalised probabilities, aligned with the model's vocab. */
+  readonly q: readonly number[];
+  readonly error: string | undefined;
+  readonly key: string;
+}
+
+export interface ModelHost {
+  readonly sink: DiagnosticSink;
+  readonly names: NameResolver;
+  readonly readFile?: (path: string) => string | undefined;
+}
+
+const FIELD_NAMES = MODEL_FIELDS.map((f) => f.name);
+
+/** Splits a body into fields by name, reporting unknown and duplicate fields. */
+function fieldsOf(
+  fields: A.Field[],
+  allowed: readonly string[],
+  host: ModelHost,
+  where: string,
+): Map<string, A.Field> {
+  const byName = new Map<string, A.Field>();
+  for (const f of fields) {
+    const name = f.name.name;
+    if (!allowed.includes(name)) {
+      const suggestion = suggest(name, allowed);
+      const known = FIELD_NAMES.includes(name) ? ` (${where} only has ${allowed.join(', ')})` : '';
+      host.sink.add(
+        'unknown-field',
+        f.name.start,
+        f.name.end,
+        `unknown field '${name}'${known}${didYouMean(suggestion)}`,
+        suggestion ? { suggestion } : undefined,
+      );
+      continue;
+    }
+    if (byName.has(name)) {
+      host.sink.add('duplicate-field', f.name.start, f.name.end, `'${name}' is given twice in this ${where}`);
+      continue;
+    }
+    byName.set(name, f);
+  }
+  return byName;
+}
+
+/** Numbers of an expression field; undefined entries were diagnosed. */
+function numbersOf(field: A.Field, host: ModelHost): (number | undefined)[] {
+  // A plain list read by the parser: the values are already there (no nodes to visit).
+  const compact = compactOf(field);
+  if (compact?.values) return Array.from(compact.values.subarray(0, compact.count));
+  const out: (number | undefined)[] = new Array(field.items.length);
+  for (let i = 0; i < field.items.length; i++) {
+    const item = field.items[i] as A.Expr;
+    // Fast path for plain literals (a 50,000-token model is mostly these).
+    if (item.kind === 'number' && Number.isFinite(item.value)) {
+      out[i] = item.value;
+      continue;
+    }
+    const v = evalExpr(item, host.names, host.sink);
+    out[i] = v && toDouble(v, item, host.sink);
+  }
+  return out;
+}
+
+function itemsSpan(field: A.Field): { start: number; end: number } {
+  const compact = compactOf(field);
+  if (compact && compact.count > 0) return { start: compact.starts[0], end: field.end };
+  if (compact || field.items.length === 0) return { start: field.name.start, end: field.name.end };
+  return { start: field.items[0].start, end: field.items[field.items.length - 1].end };
+}
+
+/**
+ * Checks probabilities: finite, non-negative, not all zero; warns when Σ ≠ 1 and returns the
+ * normalised vector (undefined when unusable). `at` locates each entry and the whole list.
+ */
+function checkProbabilities(
+  p: (number | undefined)[],
+  at: { item: (i: number) => A.NodeBase; all: { start: number; end: number }; edits?: boolean },
+  host: ModelHost,
+): number[] | undefined {
+  let usable = true;
+  let sum = 0;
+  for (let i = 0; i < p.length; i++) {
+    const x = p[i];
+    if (x === undefined) {
+      usable = false;
+      continue;
+    }
+    if (x < 0) {
+      const node = at.item(i);
+      host.sink.add('negative-probability', node.start, node.end, `probability ${x} is negative`);
+      usable = false;
+      continue;
+    }
+    sum += x;
+  }
+  if (!usable) return undefined;
+  if (!(sum > 0)) {
+    host.sink.add(
+      'zero-mass',
+      at.all.start,
+      at.all.end,
+      'every probability is 0: there is nothing to normalise',
+    );
+    return undefined;
+  }
+  const normalized = (p as number[]).map((x) => x / sum);
+  if (Math.abs(sum - 1) > NORMALIZATION_TOLERANCE) {
+    host.sink.add(
+      'p-not-normalized',
+      at.all.start,
+      at.all.end,
+      `the probabilities sum to ${sum}, not 1; they are divided by ${sum}`,
+      { sum, normalized, ...(at.edits ? { replacement: normalized.map(String).join(' ') } : {}) },
+    );
+  }
+  return normalized;
+}
+
+/**
+ * The vocabulary of a compact `vocab` list, reporting repeated names (the general path's loop
+ * below does the same on nodes; here no node is built unless a name repeats).
+ */
+function checkUnique(
+  names: string[],
+  field: A.Field,
+  host: ModelHost,
+  fail: (message: string) => void,
+): string[] {
+  const first = new Map<string, number>();
+  let repeated = false;
+  for (let i = 0; i < names.length; i++) {
+    if (first.has(names[i])) repeated = true;
+    else first.set(names[i], i);
+  }
+  if (repeated) {
+    const items = field.items;
+    for (let i = 0; i < names.length; i++) {
+      const k = first.get(names[i])!;
+      if (k === i) continue;
+      host.sink.add(
+        'duplicate-token',
+        items[i].start,
+        items[i].end,
+        `token '${names[i]}' is already in the vocabulary`,
+        {
+          first: items[k].range,
+        },
+      );
+      fail(`token '${names[i]}' appears twice`);
+    }
+  }
+  return names.slice();
+}
+
+/** Below this many tokens the cache key is the numbers themselves; above, a hash of them. */
+const EXACT_KEY_TOKENS = 256;
+
+function keyOf(parts: {
+  vocab: readonly string[];
+  p: readonly number[];
+  reward: readonly number[];
+  n: number;
+}): string {
+  const { vocab, p, reward, n } = parts;
+  if (vocab.length <= EXACT_KEY_TOKENS && p.length <= EXACT_KEY_TOKENS && reward.length <= EXACT_KEY_TOKENS)
+    return `${n}\u0002${vocab.join('\u0001')}\u0002${p.join(',')}\u0002${reward.join(',')}`;
+  // Joining 50,000 numbers into a string cost more than the rest of the check: hash their bits.
+  return `${n}\u0002#${vocab.length}:${hashStrings(vocab)}\u0002${p.length}:${hashNumbers(p)}\u0002${reward.length}:${hashNumbers(reward)}`;
+}
+
+function loadFile(source: A.StringLiteral, host: ModelHost): ModelColumns | undefined {
+  const { sink } = host;
+  const confined = confinePath(source.value);
+  if (!confined.ok) {
+    sink.add('invalid-path', source.start, source.end, confined.message);
+    return undefined;
+  }
+  if (!host.readFile) {
+    sink.add(
+      'file-access-unavailable',
+      source.start,
+      source.end,
+      `this host cannot read model files ('${confined.path}')`,
+    );
+    return undefined;
+  }
+  let text: string | undefined;
+  try {
+    text = host.readFile(confined.path);
+  } catch {
+    text = undefined;
+  }
+  if (typeof text !== 'string') {
+    sink.add('file-not-found', source.start, source.end, `cannot read '${confined.path}' next to this file`);
+    return undefined;
+  }
+  const parsed = parseModelFile(text, confined.path);
+  if (!parsed.ok) {
+    sink.add('invalid-model-file', source.start, source.end, `${confined.path}: ${parsed.message}`);
+    return undefined;
+  }
+  return parsed.model;
+}
+
+export function resolveModel(decl: A.ModelDecl, host: ModelHost): ResolvedModel {
+  const { sink } = host;
+  const name = decl.name?.name ?? '';
+  const fields = fieldsOf(decl.fields, FIELD_NAMES, host, 'model');
+  const fromFile = decl.source ? loadFile(decl.source, host) : undefined;
+  const fileFailed = decl.source !== undefined && fromFile === undefined;
+  const anchor = decl.name ?? decl.keyword;
+  const errors: string[] = [];
+  const fail = (message: string) => errors.push(message);
+  if (fileFailed) fail('its model file could not be loaded');
+
+  // vocab
+  let vocab: string[] | undefined;
+  const vocabField = fields.get('vocab');
+  if (vocabField) {
+    const names = compactOf(vocabField)?.names;
+    vocab = names ? checkUnique(names, vocabField, host, fail) : [];
+    const seen = new Map<string, A.NodeBase>();
+    for (const item of names ? [] : (vocabField.items as A.TokenName[])) {
+      const first = seen.get(item.name);
+      if (first) {
+        sink.add(
+          'duplicate-token',
+          item.start,
+          item.end,
+          `token '${item.name}' is already in the vocabulary`,
+          { first: first.range },
+        );
+        fail(`token '${item.name}' appears twice`);
+      } else seen.set(item.name, item);
+      vocab.push(item.name);
+    }
+    if (vocab.length === 0) {
+      sink.add('missing-field', vocabField.start, vocabField.end, 'the vocabulary is empty', {
+        field: 'vocab',
+      });
+      fail('the vocabulary is empty');
+    }
+  } else if (fromFile) {
+    vocab = fromFile.vocab;
+    const seen = new Set<string>();
+    for (const v of vocab) {
+      if (seen.has(v)) {
+        sink.add(
+          'duplicate-token',
+          decl.source!.start,
+          decl.source!.end,
+          `token '${v}' appears twice in the model file`,
+        );
+        fail(`token '${v}' appears twice`);
+        break;
+      }
+      seen.add(v);
+    }
+  }
+
+  const numbersField = (
+    field: 'p' | 'reward',
+  ): { values: (number | undefined)[]; field?: A.Field } | undefined => {
+    const f = fields.get(field);
+    if (f) {
+      if ((compactOf(f)?.count ?? f.items.length) === 0) {
+        sink.add('missing-field', f.start, f.end, `'${field}' has no values`, { field });
+        return { values: [], field: f };
+      }
+      return { values: numbersOf(f, host), field: f };
+    }
+    if (fromFile) return { values: field === 'p' ? fromFile.p : fromFile.reward };
+    return undefined;
+  };
+  const pRaw = numbersField('p');
+  const rRaw = numbersField('reward');
+  if (!decl.source || fromFile) {
+    for (const [field, value] of [
+      ['vocab', vocab],
+      ['p', pRaw],
+      ['reward', rRaw],
+    ] as const) {
+      if (value === undefined && !fileFailed) {
+        sink.add('missing-field', anchor.start, anchor.end, `model '${name}' has no '${field}'`, { field });
+        fail(`it has no '${field}'`);
+      }
+    }
+  }
+
+  // length
+  let n = fromFile?.length ?? 1;
+  const lengthField = fields.get('length');
+  if (lengthField) {
+    const values = numbersOf(lengthField, host);
+    const v = values[0];
+    if (values.length !== 1) {
+      sink.add('invalid-length', lengthField.start, lengthField.end, 'length takes exactly one value');
+      fail('its length is invalid');
+    } else if (v === undefined) fail('its length is invalid');
+    else if (!Number.isInteger(v) || v < 1 || v > MAX_LENGTH) {
+      const item = lengthField.items[0];
+      sink.add(
+        'invalid-length',
+        item.start,
+        item.end,
+        `length must be a whole number from 1 to ${MAX_LENGTH}, not ${v}`,
+      );
+      fail('its length is invalid');
+    } else n = v;
+  }
+
+  // lengths agree
+  const count = vocab?.length;
+  for (const [label, raw] of [
+    ['p', pRaw],
+    ['reward', rRaw],
+  ] as const) {
+    if (!raw || count === undefined || raw.values.length === 0 || raw.values.length === count) continue;
+    const at = raw.field ? itemsSpan(raw.field) : decl.source!;
+    sink.add(
+      'length-mismatch',
+      at.start,
+      at.end,
+      `'${label}' has ${raw.values.length} value(s) but the vocabulary has ${count} token(s)`,
+      { expected: count, actual: raw.values.length },
+    );
+    fail(`'${label}' and vocab differ in length`);
+  }
+
+  let p: number[] | undefined;
+  if (pRaw && pRaw.values.length > 0) {
+    const f = pRaw.field;
+    p = checkProbabilities(
+      pRaw.values,
+      f
+        ? { item: (i) => f.items[i], all: itemsSpan(f), edits: true }
+        : { item: () => decl.source!, all: decl.source! },
+      host,
+    );
+    if (!p) fail('its probabilities are invalid');
+  }
+  let reward: number[] | undefined;
+  if (rRaw && rRaw.values.length > 0) {
+    if (rRaw.values.every((x) => x !== undefined)) reward = rRaw.values as number[];
+    else fail('its rewards are invalid');
+  }
+
+  const parts = { vocab: vocab ?? [], p: p ?? [], reward: reward ?? [], n };
+  let law: TokenRewardLaw | undefined;
+  let max: number | undefined;
+  if (errors.length === 0 && p && reward) {
+    const built = tokenRewardLaw(p, reward);
+    if (built.ok) {
+      law = built.value;
+      const m = maxKL(law, n);
+      if (m.ok) max = m.value;
+    } else {
+      sink.add('evaluation-failed', anchor.start, anchor.end, built.error.message);
+      fail(built.error.message);
+    }
+  }
+  return {
+    name,
+    decl,
+    ...parts,
+    law,
+    maxKL: max,
+    error: law ? undefined : (errors[0] ?? 'it is incomplete'),
+    key: keyOf(parts),
+  };
+}
+
+export function resolvePolicy(
+  decl: A.PolicyDecl,
+  model: ResolvedModel | undefined,
+  host: ModelHost,
+): ResolvedPolicy {
+  const name = decl.name?.name ?? '';
+  const fields = fieldsOf(decl.fields, ['p'], host, 'policy');
+  const pField = fields.get('p');
+  let q: number[] | undefined;
+  let error: string | undefined;
+  if (!pField) {
+    const anchor = decl.name ?? decl.keyword;
+    host.sink.add('missing-field', anchor.start, anchor.end, `policy '${name}' has no 'p'`, { field: 'p' });
+    error = "it has no 'p'";
+  } else {
+    const raw = numbersOf(pField, host);
+    const count = model?.vocab.length;
+    if (count !== undefined && count > 0 && raw.length !== count) {
+      const at = itemsSpan(pField);
+      host.sink.add(
+        'length-mismatch',
+        at.start,
+        at.end,
+        `'p' has ${raw.length} value(s) but model '${model?.name}' has ${count} token(s)`,
+        { expected: count, actual: raw.length },
+      );
+      error = 'its length differs from the model’s vocabulary';
+    } else if (raw.length === 0) {
+      host.sink.add('missing-field', pField.start, pField.end, `'p' has no values`, { field: 'p' });
+      error = "it has no 'p' values";
+    } else {
+      q = checkProbabilities(
+        raw,
+        { item: (i) => pField.items[i], all: itemsSpan(pField), edits: true },
+        host,
+      );
+      if (!q) error = 'its probabilities are invalid';
+    }
+  }
+  if (!error && !model?.law) error = model ? `its model '${model.name}' is invalid` : 'its model is unknown';
+  return {
+    name,
+    decl,
+    model,
+    q: q ?? [],
+    error,
+    key: `${model?.key ?? ''}\u0003${q && q.length > EXACT_KEY_TOKENS ? hashNumbers(q) : (q ?? []).join(',')}`,
+  };
+}

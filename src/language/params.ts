@@ -1,0 +1,365 @@
+/**
+ * Checks one query statement against the query table (queries.ts): its model, each parameter's
+ * name, kind and bounds, the exclusive/required parameter groups and the KL budget against the
+ * model's maximum KL. The result says what to evaluate, or why it cannot be evaluated.
+ */
+import type * as A from './ast.js';
+import type { DiagnosticSink } from './diagnostics.js';
+import { evalExpr, type NameResolver, toDouble } from './exprEval.js';
+import type { ResolvedModel, ResolvedPolicy } from './models.js';
+import { type ParamSpec, QUERIES, type QuerySpec, querySpec } from './queries.js';
+import type { QueryKind } from './results.js';
+import { didYouMean, suggest } from './suggest.js';
+import { describe as describeValue } from './value.js';
+
+export type ParamValue =
+  | { readonly kind: 'number'; readonly value: number }
+  /** N: log N always; value is null when N overflows a double. */
+  | { readonly kind: 'count'; readonly log: number; readonly value: number | null }
+  | { readonly kind: 'range'; readonly from: number; readonly to: number }
+  | { readonly kind: 'word'; readonly value: string }
+  | { readonly kind: 'policy'; readonly policy: ResolvedPolicy };
+
+export interface CheckedQuery {
+  readonly stmt: A.QueryStmt;
+  readonly spec: QuerySpec | undefined;
+  readonly kind: QueryKind | undefined;
+  readonly modelName: string;
+  readonly model: ResolvedModel | undefined;
+  readonly params: ReadonlyMap<string, ParamValue>;
+  /** Why the query is not evaluated (its first error), or undefined when it can be. */
+  readonly blocked: string | undefined;
+}
+
+export interface QueryContext {
+  readonly sink: DiagnosticSink;
+  readonly names: NameResolver;
+  readonly models: ReadonlyMap<string, ResolvedModel>;
+  readonly policies: ReadonlyMap<string, ResolvedPolicy>;
+}
+
+const QUERY_NAMES = QUERIES.map((q) => q.name);
+
+export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
+  const { sink } = ctx;
+  const firstDiagnostic = sink.items.length;
+  const spec = querySpec(stmt.name.name);
+  if (!spec) {
+    const suggestion = suggest(stmt.name.name, QUERY_NAMES);
+    sink.add(
+      'unknown-query',
+      stmt.name.start,
+      stmt.name.end,
+      `unknown query '${stmt.name.name}'${didYouMean(suggestion)} (queries: ${QUERY_NAMES.join(', ')})`,
+      suggestion ? { suggestion } : undefined,
+    );
+  }
+
+  // The model: the first positional argument.
+  let model: ResolvedModel | undefined;
+  let modelName = '';
+  const positional = stmt.args.filter((a): a is A.PositionalArg => a.kind === 'positional-arg');
+  const first = positional[0];
+  if (!first || stmt.args[0] !== first) {
+    const at = stmt.args[0] ?? stmt.name;
+    sink.add(
+      'missing-model',
+      at.start,
+      at.end,
+      `${stmt.name.name}(…) needs a model as its first argument, e.g. ${spec?.example ?? 'tilt(toy, delta = 1)'}`,
+    );
+  } else if (first.value.kind !== 'identifier') {
+    sink.add('type-mismatch', first.start, first.end, 'the first argument must be the name of a model');
+  } else {
+    modelName = first.value.name;
+    model = ctx.models.get(modelName);
+    if (!model) {
+      const suggestion = suggest(modelName, ctx.models.keys());
+      sink.add(
+        'unknown-model',
+        first.start,
+        first.end,
+        `unknown model '${modelName}'${didYouMean(suggestion)}`,
+        suggestion ? { suggestion } : undefined,
+      );
+    }
+  }
+  for (const extra of positional.slice(first && stmt.args[0] === first ? 1 : 0)) {
+    sink.add(
+      'unexpected-argument',
+      extra.start,
+      extra.end,
+      'unexpected argument: parameters are written name = value',
+    );
+  }
+
+  const params = new Map<string, ParamValue>();
+  const given = new Map<string, A.NamedArg>();
+  for (const arg of stmt.args) {
+    if (arg.kind !== 'named-arg') continue;
+    const name = arg.name.name;
+    if (!spec) continue;
+    const ps = spec.params.find((p) => p.name === name);
+    if (!ps) {
+      const suggestion = suggest(
+        name,
+        spec.params.map((p) => p.name),
+      );
+      const known = spec.params.map((p) => p.name).join(', ');
+      sink.add(
+        'unknown-parameter',
+        arg.name.start,
+        arg.name.end,
+        `${spec.name} has no parameter '${name}'${didYouMean(suggestion)} (parameters: ${known || 'none'})`,
+        suggestion ? { suggestion } : undefined,
+      );
+      continue;
+    }
+    if (given.has(name)) {
+      sink.add('duplicate-parameter', arg.name.start, arg.name.end, `'${name}' is given twice`);
+      continue;
+    }
+    given.set(name, arg);
+    if (!arg.value) continue; // syntax error already reported
+    const value = checkParam(ps, arg.value, ctx, model);
+    if (value) params.set(name, value);
+  }
+
+  if (spec) checkGroups(spec, stmt, given, params, sink);
+  if (spec && model?.maxKL !== undefined) checkBudget(spec, given, params, model, sink);
+
+  let blocked: string | undefined;
+  for (let i = firstDiagnostic; i < sink.items.length; i++) {
+    if (sink.items[i].severity === 'error') {
+      blocked = sink.items[i].message;
+      break;
+    }
+  }
+  if (!blocked && model && !model.law) blocked = `model '${model.name}' is invalid: ${model.error}`;
+  const policy = params.get('policy');
+  if (!blocked && policy?.kind === 'policy' && policy.policy.error) {
+    blocked = `policy '${policy.policy.name}' is invalid: ${policy.policy.error}`;
+  }
+  return { stmt, spec, kind: spec?.name, modelName, model, params, blocked };
+}
+
+function checkParam(
+  ps: ParamSpec,
+  value: A.Expr | A.RangeExpr,
+  ctx: QueryContext,
+  model: ResolvedModel | undefined,
+): ParamValue | undefined {
+  const { sink } = ctx;
+  if (ps.kind === 'enum' || ps.kind === 'policy') {
+    if (value.kind !== 'identifier') {
+      const what = ps.kind === 'enum' ? `one of ${ps.values?.join(', ')}` : 'the name of a policy';
+      sink.add('type-mismatch', value.start, value.end, `'${ps.name}' must be ${what}`);
+      return undefined;
+    }
+    if (ps.kind === 'enum') {
+      const allowed = ps.values ?? [];
+      if (!allowed.includes(value.name)) {
+        const suggestion = suggest(value.name, allowed, 1);
+        sink.add(
+          'invalid-value',
+          value.start,
+          value.end,
+          `'${value.name}' is not a valid ${ps.name}: use ${allowed.join(', ')}${didYouMean(suggestion)}`,
+          { allowed, ...(suggestion ? { suggestion } : {}) },
+        );
+        return undefined;
+      }
+      return { kind: 'word', value: value.name };
+    }
+    const policy = ctx.policies.get(value.name);
+    if (!policy) {
+      const suggestion = suggest(value.name, ctx.policies.keys());
+      sink.add(
+        'unknown-policy',
+        value.start,
+        value.end,
+        `unknown policy '${value.name}'${didYouMean(suggestion)}`,
+        suggestion ? { suggestion } : undefined,
+      );
+      return undefined;
+    }
+    if (model && policy.model && policy.model !== model) {
+      sink.add(
+        'invalid-value',
+        value.start,
+        value.end,
+        `policy '${policy.name}' is over model '${policy.model.name}', not '${model.name}'`,
+      );
+      return undefined;
+    }
+    return { kind: 'policy', policy };
+  }
+
+  const wantsRange = ps.kind === 'range';
+  const allowsRange = wantsRange || ps.kind === 'number-or-range' || ps.kind === 'integer-or-range';
+  const integer = ps.kind === 'integer' || ps.kind === 'integer-or-range';
+  if (value.kind === 'range') {
+    if (!allowsRange) {
+      sink.add('type-mismatch', value.start, value.end, `'${ps.name}' takes a single number, not a range`);
+      return undefined;
+    }
+    const from = number(ps, value.from, integer, ctx);
+    const to = number(ps, value.to, integer, ctx);
+    if (from === undefined || to === undefined) return undefined;
+    if (integer ? from > to : from >= to) {
+      sink.add(
+        'invalid-value',
+        value.start,
+        value.end,
+        `the range ${from}..${to} is empty: its start must be below its end`,
+      );
+      return undefined;
+    }
+    return { kind: 'range', from, to };
+  }
+  if (wantsRange) {
+    sink.add('type-mismatch', value.start, value.end, `'${ps.name}' takes a range a..b`);
+    return undefined;
+  }
+  if (ps.kind === 'count') {
+    const v = evalExpr(value, ctx.names, sink);
+    if (!v) return undefined;
+    if (v.sign <= 0 || v.log < 0) {
+      sink.add('n-below-one', value.start, value.end, `N must be at least 1, not ${describeValue(v)}`);
+      return undefined;
+    }
+    return { kind: 'count', log: v.log, value: Number.isFinite(v.num) ? v.num : null };
+  }
+  const x = number(ps, value, integer, ctx);
+  return x === undefined ? undefined : { kind: 'number', value: x };
+}
+
+/** A finite (integer) number within the parameter's bounds, or undefined after a diagnostic. */
+function number(ps: ParamSpec, e: A.Expr, integer: boolean, ctx: QueryContext): number | undefined {
+  const { sink } = ctx;
+  const v = evalExpr(e, ctx.names, sink);
+  if (!v) return undefined;
+  const x = toDouble(v, e, sink, `'${ps.name}'`);
+  if (x === undefined) return undefined;
+  if (integer && !Number.isInteger(x)) {
+    sink.add('invalid-value', e.start, e.end, `'${ps.name}' must be a whole number, not ${x}`);
+    return undefined;
+  }
+  const below = ps.min !== undefined && (ps.minExclusive ? x <= ps.min : x < ps.min);
+  const above = ps.max !== undefined && x > ps.max;
+  if (below || above) {
+    if (ps.name === 'delta' && below) {
+      sink.add('negative-budget', e.start, e.end, `the KL budget Δ must be at least 0, not ${x}`);
+    } else if (ps.name === 'logN' && below) {
+      sink.add('n-below-one', e.start, e.end, `log N must be at least 0 (N ≥ 1), not ${x}`);
+    } else {
+      const bounds =
+        ps.max === undefined
+          ? `${ps.minExclusive ? 'greater than' : 'at least'} ${ps.min}`
+          : ps.min === undefined
+            ? `at most ${ps.max}`
+            : `from ${ps.min} to ${ps.max}`;
+      sink.add('out-of-range', e.start, e.end, `'${ps.name}' must be ${bounds}, not ${x}`, {
+        min: ps.min ?? null,
+        max: ps.max ?? null,
+      });
+    }
+    return undefined;
+  }
+  return x;
+}
+
+function checkGroups(
+  spec: QuerySpec,
+  stmt: A.QueryStmt,
+  given: ReadonlyMap<string, A.NamedArg>,
+  params: Map<string, ParamValue>,
+  sink: DiagnosticSink,
+): void {
+  for (const group of spec.groups) {
+    const present = group.names.filter((n) => given.has(n));
+    let required = group.required === true;
+    if (typeof group.required === 'object') {
+      const condition = group.required;
+      const actual = params.get(condition.param);
+      const value = actual?.kind === 'word' ? actual.value : paramDefault(spec, condition.param);
+      required = value === condition.value;
+      if (!required && present.length > 0) {
+        for (const n of present) {
+          const arg = given.get(n)!;
+          sink.add(
+            'unused-parameter',
+            arg.name.start,
+            arg.name.end,
+            `'${n}' has no effect unless ${condition.param} = ${condition.value}`,
+          );
+          params.delete(n);
+        }
+        continue;
+      }
+    }
+    if (present.length > 1) {
+      for (const n of present.slice(1)) {
+        const arg = given.get(n)!;
+        sink.add(
+          'conflicting-parameters',
+          arg.start,
+          arg.end,
+          `'${present[0]}' and '${n}' cannot both be given: they are alternative ways to say the same thing`,
+          { names: present },
+        );
+      }
+    } else if (present.length === 0 && required) {
+      const names = group.names.join(' or ');
+      const when =
+        typeof group.required === 'object' ? ` when ${group.required.param} = ${group.required.value}` : '';
+      sink.add('missing-parameter', stmt.name.start, stmt.name.end, `${spec.name} needs ${names}${when}`, {
+        names: group.names,
+      });
+    }
+  }
+}
+
+function paramDefault(spec: QuerySpec, name: string): string | number | undefined {
+  return spec.params.find((p) => p.name === name)?.default;
+}
+
+/** Δ (or the equivalence rate δ) beyond the model's maximum KL does not bind: warn. */
+function checkBudget(
+  spec: QuerySpec,
+  given: ReadonlyMap<string, A.NamedArg>,
+  params: ReadonlyMap<string, ParamValue>,
+  model: ResolvedModel,
+  sink: DiagnosticSink,
+): void {
+  const maxKL = model.maxKL!;
+  const slack = 1 + 1e-12;
+  const delta = params.get('delta');
+  const arg = given.get('delta');
+  if (arg?.value && delta) {
+    const largest = delta.kind === 'number' ? delta.value : delta.kind === 'range' ? delta.to : undefined;
+    if (largest !== undefined && largest > maxKL * slack) {
+      sink.add(
+        'budget-exceeds-max-kl',
+        arg.value.start,
+        arg.value.end,
+        `Δ = ${largest} exceeds the maximum KL ${maxKL} of '${model.name}' (n·(−log p(M))); the budget does not bind and the optimum puts all mass on the highest-reward tokens`,
+        { maxKL },
+      );
+    }
+  }
+  const rate = params.get('rate');
+  const rateArg = given.get('rate');
+  if (spec.name === 'equivalence' && rate?.kind === 'number' && rateArg?.value) {
+    const perToken = maxKL / model.n;
+    if (rate.value > perToken * slack) {
+      sink.add(
+        'budget-exceeds-max-kl',
+        rateArg.value.start,
+        rateArg.value.end,
+        `δ = ${rate.value} exceeds the maximum per-token KL ${perToken} (−log p(M)); best-of-N and KL-RL both reach the top reward`,
+        { maxKL: perToken },
+      );
+    }
+  }
+}

@@ -1,0 +1,680 @@
+/**
+ * Recursive-descent parser for `.align` with error recovery: a syntax error ends the current
+ * argument, field or statement, and parsing resumes at the next `,`, line or statement, so one
+ * typo never hides the rest of the file. Never throws.
+ *
+ * Grammar (line breaks and `;` separate statements and model fields):
+ *   statement := model | policy | let | query
+ *   model     := 'model' name ['from' string] ['{' field* '}']
+ *   policy    := 'policy' name 'of' name '{' field* '}'
+ *   let       := 'let' name '=' expr
+ *   query     := name '(' [arg {',' arg}] ')'           (line breaks allowed inside)
+ *   arg       := name '=' expr ['..' expr] | expr
+ *   field     := name item*                           (`vocab`: token names; else expressions)
+ *   expr      := term {('+'|'-') term};  term := unary {('*'|'/') unary}
+ *   unary     := ('-'|'+') unary | power;  power := primary ['^' unary]
+ *   primary   := number | name ['(' expr {',' expr} ')'] | string | '(' expr ')'
+ * In a field's list, `0.5 -0.5` is two items: a sign with a space before and none after starts
+ * a new item (`0.5 - 0.5` and `0.5-0.5` are one), as in Matlab's array literals.
+ */
+import type * as A from './ast.js';
+import { compactField, compactLists, scanList } from './compactList.js';
+import { DiagnosticSink } from './diagnostics.js';
+import { lex, Scanner, type Token } from './lexer.js';
+import { LineIndex } from './positions.js';
+import { QUERY_BY_NAME } from './queries.js';
+import type { Diagnostic } from './results.js';
+
+export interface ParseResult {
+  readonly ast: A.Program;
+  /** All tokens, including comments and line breaks (for semantic tokens and formatting). */
+  readonly tokens: Token[];
+  readonly diagnostics: Diagnostic[];
+  readonly lines: LineIndex;
+  readonly text: string;
+}
+
+export function parse(text: string): ParseResult {
+  const lines = new LineIndex(text);
+  const sink = new DiagnosticSink(lines);
+  const ast = new Parser(new Scanner(text), lines, sink).program();
+  const diagnostics = sink.items.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
+  // The parser lexes on demand and skips plain model lists (compactList.ts); the complete token
+  // list (comments, line breaks, every list item) is built only when a host asks for it.
+  let tokens: Token[] | undefined;
+  return {
+    ast,
+    get tokens(): Token[] {
+      tokens ??= lex(text);
+      return tokens;
+    },
+    diagnostics,
+    lines,
+    text,
+  };
+}
+
+const STATEMENT_KEYWORDS = new Set(['model', 'policy', 'let']);
+
+class Parser {
+  private pos = 0;
+  /** Significant tokens lexed so far (no comments, no invalid characters); see `tok`. */
+  private readonly toks: Token[] = [];
+  /** Lexer diagnostics are reported for tokens starting at or after this offset only once. */
+  private reportedTo = 0;
+  /** > 0 inside a query's parentheses, where line breaks are insignificant. */
+  private newlinesIgnored = 0;
+  /** Offset of the last reported error: one error per position, to avoid cascades. */
+  private lastErrorAt = -1;
+
+  constructor(
+    private readonly scanner: Scanner,
+    private readonly lines: LineIndex,
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  /** Significant token j, lexing up to it on demand (past the end: `eof` again). */
+  private tok(j: number): Token {
+    const toks = this.toks;
+    while (j >= toks.length) {
+      const last = toks.length > 0 ? toks[toks.length - 1] : undefined;
+      if (last?.kind === 'eof') return last;
+      this.pull();
+    }
+    return toks[j];
+  }
+
+  /** Lexes the next significant token, reporting invalid characters and open strings. */
+  private pull(): void {
+    for (;;) {
+      const t = this.scanner.next();
+      if (t.kind === 'comment') continue;
+      const fresh = t.start >= this.reportedTo;
+      if (fresh) this.reportedTo = t.end;
+      if (t.kind === 'invalid') {
+        if (fresh) this.sink.add('invalid-character', t.start, t.end, `unexpected character '${t.text}'`);
+        continue;
+      }
+      if (t.kind === 'string' && !t.terminated && fresh)
+        this.sink.add('unterminated-string', t.start, t.end, 'this string has no closing quote');
+      this.toks.push(t);
+      return;
+    }
+  }
+
+  // ── token access ────────────────────────────────────────────────────────────────────────
+
+  private peek(): Token {
+    if (this.newlinesIgnored > 0) {
+      let j = this.pos;
+      while (this.tok(j).kind === 'newline') j++;
+      // An unclosed query must not swallow the next statement: stop at a line that starts one.
+      if (j > this.pos && this.startsStatement(j)) return this.tok(this.pos);
+      this.pos = j;
+    }
+    return this.tok(this.pos);
+  }
+
+  private peekAt(k: number): Token {
+    return this.tok(this.pos + k);
+  }
+
+  private next(): Token {
+    const t = this.peek();
+    if (t.kind !== 'eof') this.pos++;
+    return t;
+  }
+
+  private is(text: string): boolean {
+    const t = this.peek();
+    return (t.kind === 'operator' || t.kind === 'punctuation' || t.kind === 'keyword') && t.text === text;
+  }
+
+  private eat(text: string): Token | undefined {
+    return this.is(text) ? this.next() : undefined;
+  }
+
+  private atLineEnd(): boolean {
+    const t = this.peek();
+    return t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'punctuation' && t.text === ';');
+  }
+
+  /** Whether token j begins a statement: a statement keyword, or `query(` with a known query. */
+  private startsStatement(j: number): boolean {
+    const t = this.tok(j);
+    if (t.kind === 'keyword') return STATEMENT_KEYWORDS.has(t.text);
+    return t.kind === 'identifier' && QUERY_BY_NAME.has(t.text) && this.tok(j + 1).text === '(';
+  }
+
+  private atLineStart(j: number): boolean {
+    return j === 0 || this.tok(j - 1).kind === 'newline';
+  }
+
+  private node(start: number, end: number): A.NodeBase {
+    return { start, end, range: this.lines.range(start, end) };
+  }
+
+  private error(at: Token, message: string): void {
+    if (at.start === this.lastErrorAt) return;
+    this.lastErrorAt = at.start;
+    const end = at.kind === 'newline' || at.kind === 'eof' ? at.start : at.end;
+    this.sink.add('syntax-error', at.start, end, message);
+  }
+
+  private describe(t: Token): string {
+    if (t.kind === 'eof') return 'the end of the file';
+    if (t.kind === 'newline') return 'the end of the line';
+    return `'${t.text}'`;
+  }
+
+  /** Skips to the end of the line (not past it), over balanced brackets on the same line. */
+  private skipToLineEnd(): void {
+    while (!this.atLineEnd()) {
+      if (this.is('}') && this.bodyDepth > 0) return;
+      this.next();
+    }
+  }
+
+  private bodyDepth = 0;
+
+  // ── statements ──────────────────────────────────────────────────────────────────────────
+
+  program(): A.Program {
+    const statements: A.Statement[] = [];
+    for (;;) {
+      while (this.peek().kind === 'newline' || this.is(';')) this.next();
+      const t = this.peek();
+      if (t.kind === 'eof') break;
+      const before = this.pos;
+      const statement = this.statement();
+      if (statement) statements.push(statement);
+      // An unclosed body already stopped before a statement on a new line: keep that statement.
+      const resumes = this.atLineStart(this.pos) && this.startsStatement(this.pos);
+      if (!this.atLineEnd() && !resumes) {
+        const extra = this.peek();
+        this.error(extra, `expected the end of the statement but found ${this.describe(extra)}`);
+        this.skipToLineEnd();
+      }
+      if (this.pos === before) this.next(); // guarantee progress
+    }
+    const end = this.scanner.text.length;
+    return { kind: 'program', statements, start: 0, end: end, range: this.lines.range(0, end) };
+  }
+
+  private statement(): A.Statement | undefined {
+    const t = this.peek();
+    if (t.kind === 'keyword' && t.text === 'model') return this.model();
+    if (t.kind === 'keyword' && t.text === 'policy') return this.policy();
+    if (t.kind === 'keyword' && t.text === 'let') return this.letDecl();
+    if (t.kind === 'identifier' && this.peekAt(1).text === '(' && this.peekAt(1).kind === 'punctuation')
+      return this.query();
+    if (t.kind === 'identifier') {
+      this.error(
+        t,
+        `expected a statement (model, policy, let or a query such as tilt(…)) but found '${t.text}'`,
+      );
+    } else {
+      this.error(t, `expected a statement but found ${this.describe(t)}`);
+    }
+    this.skipToLineEnd();
+    return undefined;
+  }
+
+  private name(what: string): A.Identifier | undefined {
+    const t = this.peek();
+    if (t.kind === 'identifier') {
+      this.next();
+      return {
+        kind: 'identifier',
+        name: t.text,
+        start: t.start,
+        end: t.end,
+        range: this.lines.range(t.start, t.end),
+      };
+    }
+    this.error(t, `expected ${what} but found ${this.describe(t)}`);
+    return undefined;
+  }
+
+  private model(): A.ModelDecl {
+    const keyword = this.next();
+    const name = this.name('a model name');
+    let source: A.StringLiteral | undefined;
+    if (name && this.eat('from')) {
+      const s = this.peek();
+      if (s.kind === 'string') {
+        this.next();
+        source = {
+          kind: 'string',
+          value: s.value ?? '',
+          start: s.start,
+          end: s.end,
+          range: this.lines.range(s.start, s.end),
+        };
+      } else {
+        this.error(s, `expected a quoted file name after 'from' but found ${this.describe(s)}`);
+      }
+    }
+    let body: { fields: A.Field[]; open?: number; close?: number } = { fields: [] };
+    if (name && this.is('{')) body = this.body();
+    else if (name && !source && !this.atLineEnd())
+      this.error(this.peek(), `expected '{' or 'from' after the model name`);
+    else if (name && !source) this.error(this.peek(), `expected '{' with the model's vocab, p and reward`);
+    const end = body.close !== undefined ? body.close + 1 : this.prevEnd(keyword.end);
+    return {
+      kind: 'model',
+      keyword: this.node(keyword.start, keyword.end),
+      name,
+      source,
+      ...body,
+      start: keyword.start,
+      end: end,
+      range: this.lines.range(keyword.start, end),
+    };
+  }
+
+  private policy(): A.PolicyDecl {
+    const keyword = this.next();
+    const name = this.name('a policy name');
+    let of: A.Identifier | undefined;
+    if (name) {
+      if (this.eat('of')) of = this.name('the name of the model the policy is over');
+      else this.error(this.peek(), `expected 'of <model>' after the policy name`);
+    }
+    let body: { fields: A.Field[]; open?: number; close?: number } = { fields: [] };
+    if (of && this.is('{')) body = this.body();
+    else if (of) this.error(this.peek(), `expected '{ p … }' with the policy's probabilities`);
+    const end = body.close !== undefined ? body.close + 1 : this.prevEnd(keyword.end);
+    return {
+      kind: 'policy',
+      keyword: this.node(keyword.start, keyword.end),
+      name,
+      of,
+      ...body,
+      start: keyword.start,
+      end: end,
+      range: this.lines.range(keyword.start, end),
+    };
+  }
+
+  /** End offset of the last consumed token (at least `min`). */
+  private prevEnd(min: number): number {
+    return Math.max(min, this.pos > 0 ? this.tok(this.pos - 1).end : min);
+  }
+
+  private body(): { fields: A.Field[]; open: number; close?: number } {
+    const open = this.next().start;
+    const fields: A.Field[] = [];
+    this.bodyDepth++;
+    let close: number | undefined;
+    for (;;) {
+      while (this.peek().kind === 'newline' || this.is(';')) this.next();
+      const t = this.peek();
+      if (this.is('}')) {
+        close = this.next().start;
+        break;
+      }
+      if (t.kind === 'eof' || (this.atLineStart(this.pos) && this.startsStatement(this.pos))) {
+        this.error(t, `expected '}' to close the body opened on line ${this.lines.position(open).line + 1}`);
+        break;
+      }
+      if (t.kind !== 'identifier') {
+        this.error(t, `expected a field (vocab, p, reward, length) but found ${this.describe(t)}`);
+        this.skipToLineEnd();
+        continue;
+      }
+      fields.push(this.field());
+      if (!this.atLineEnd() && !this.is('}')) {
+        const extra = this.peek();
+        this.error(
+          extra,
+          `unexpected ${this.describe(extra)} in the '${fields[fields.length - 1].name.name}' field`,
+        );
+        this.skipToLineEnd();
+      }
+    }
+    this.bodyDepth--;
+    return { fields, open, close };
+  }
+
+  private field(): A.Field {
+    const t = this.next();
+    const name: A.Identifier = {
+      kind: 'identifier',
+      name: t.text,
+      start: t.start,
+      end: t.end,
+      range: this.lines.range(t.start, t.end),
+    };
+    const compact = this.compactList(t, name);
+    if (compact) return compact;
+    const items: (A.Expr | A.TokenName)[] = [];
+    if (t.text === 'vocab') {
+      for (;;) {
+        this.eat(',');
+        const v = this.peek();
+        if (v.kind === 'identifier' || v.kind === 'keyword' || v.kind === 'number' || v.kind === 'string') {
+          this.next();
+          const quoted = v.kind === 'string';
+          items.push({
+            kind: 'token-name',
+            name: quoted ? (v.value ?? '') : v.text,
+            quoted,
+            start: v.start,
+            end: v.end,
+            range: this.lines.range(v.start, v.end),
+          });
+        } else break;
+      }
+    } else {
+      for (;;) {
+        this.eat(',');
+        if (!this.startsExpression(this.peek())) break;
+        items.push(this.expression(true));
+      }
+    }
+    const end = items.length > 0 ? items[items.length - 1].end : name.end;
+    return { kind: 'field', name, items, start: t.start, end: end, range: this.lines.range(t.start, end) };
+  }
+
+  /**
+   * A plain list (names, or signed numbers) read straight from the text without tokens or nodes
+   * (compactList.ts); undefined when the line needs the general path.
+   */
+  private compactList(t: Token, name: A.Identifier): A.Field | undefined {
+    if (!compactLists.enabled) return undefined;
+    // Re-read from the end of the field name: drop any token lexed ahead of it.
+    this.toks.length = this.pos;
+    this.scanner.resetTo(t.end, false);
+    const scanned = scanList(this.scanner.text, t.end, t.text === 'vocab');
+    if (!scanned) return undefined;
+    this.scanner.resetTo(scanned.end, scanned.space);
+    return compactField(name, scanned.list, this.scanner.text, this.lines);
+  }
+
+  private letDecl(): A.LetDecl {
+    const keyword = this.next();
+    const name = this.name('a name after let');
+    let value: A.Expr | undefined;
+    if (name) {
+      if (this.eat('=')) value = this.expression(false);
+      else this.error(this.peek(), `expected '=' after 'let ${name.name}'`);
+    }
+    const end = value ? value.end : this.prevEnd(keyword.end);
+    return {
+      kind: 'let',
+      keyword: this.node(keyword.start, keyword.end),
+      name,
+      value,
+      start: keyword.start,
+      end: end,
+      range: this.lines.range(keyword.start, end),
+    };
+  }
+
+  private query(): A.QueryStmt {
+    const t = this.next();
+    const name: A.Identifier = {
+      kind: 'identifier',
+      name: t.text,
+      start: t.start,
+      end: t.end,
+      range: this.lines.range(t.start, t.end),
+    };
+    const open = this.next().start;
+    const args: A.Arg[] = [];
+    let close: number | undefined;
+    this.newlinesIgnored++;
+    for (;;) {
+      if (this.is(')')) {
+        close = this.next().start;
+        break;
+      }
+      const before = this.peek();
+      if (before.kind === 'eof' || before.kind === 'newline') {
+        this.error(before, `expected ')' to close '${name.name}('`);
+        break;
+      }
+      const arg = this.argument();
+      if (arg) args.push(arg);
+      if (this.eat(',')) continue;
+      if (this.is(')')) continue;
+      const bad = this.peek();
+      if (bad.kind === 'eof' || bad.kind === 'newline') {
+        this.error(bad, `expected ')' to close '${name.name}('`);
+        break;
+      }
+      this.error(bad, `expected ',' or ')' but found ${this.describe(bad)}`);
+      // Resynchronise at the next ',' or ')' of this query.
+      let depth = 0;
+      while (!(this.peek().kind === 'eof' || this.peek().kind === 'newline')) {
+        if (depth === 0 && (this.is(',') || this.is(')'))) break;
+        if (this.is('(')) depth++;
+        else if (this.is(')')) depth--;
+        this.next();
+      }
+      this.eat(',');
+    }
+    this.newlinesIgnored--;
+    const end = close !== undefined ? close + 1 : this.prevEnd(t.end);
+    return {
+      kind: 'query',
+      name,
+      args,
+      open,
+      close,
+      start: t.start,
+      end: end,
+      range: this.lines.range(t.start, end),
+    };
+  }
+
+  private argument(): A.Arg | undefined {
+    const t = this.peek();
+    // A parameter name may be a keyword (`policy = q`).
+    if (
+      (t.kind === 'identifier' || t.kind === 'keyword') &&
+      this.peekAt(1).kind === 'operator' &&
+      this.peekAt(1).text === '='
+    ) {
+      this.next();
+      const name: A.Identifier = {
+        kind: 'identifier',
+        name: t.text,
+        start: t.start,
+        end: t.end,
+        range: this.lines.range(t.start, t.end),
+      };
+      this.next();
+      let value: A.Expr | A.RangeExpr | undefined;
+      if (this.startsExpression(this.peek())) {
+        const from = this.expression(false);
+        if (this.eat('..')) {
+          const to = this.expression(false);
+          value = {
+            kind: 'range',
+            from,
+            to,
+            start: from.start,
+            end: to.end,
+            range: this.lines.range(from.start, to.end),
+          };
+        } else value = from;
+      } else {
+        this.error(
+          this.peek(),
+          `expected a value for '${name.name}' but found ${this.describe(this.peek())}`,
+        );
+      }
+      const end = value ? value.end : name.end + 1;
+      return {
+        kind: 'named-arg',
+        name,
+        value,
+        start: t.start,
+        end: end,
+        range: this.lines.range(t.start, end),
+      };
+    }
+    if (!this.startsExpression(t)) {
+      this.error(t, `expected an argument but found ${this.describe(t)}`);
+      return undefined;
+    }
+    const value = this.expression(false);
+    return {
+      kind: 'positional-arg',
+      value,
+      start: value.start,
+      end: value.end,
+      range: this.lines.range(value.start, value.end),
+    };
+  }
+
+  // ── expressions ─────────────────────────────────────────────────────────────────────────
+
+  private startsExpression(t: Token): boolean {
+    if (t.kind === 'number' || t.kind === 'identifier' || t.kind === 'string') return true;
+    return (
+      (t.kind === 'punctuation' && t.text === '(') ||
+      (t.kind === 'operator' && (t.text === '-' || t.text === '+'))
+    );
+  }
+
+  /** `inList`: a sign with space before and none after starts the next list item instead. */
+  private expression(inList: boolean): A.Expr {
+    let left = this.term();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'operator' || (t.text !== '+' && t.text !== '-')) break;
+      if (inList && t.spaceBefore && !this.peekAt(1).spaceBefore) break;
+      this.next();
+      const right = this.term();
+      left = {
+        kind: 'binary',
+        op: t.text as '+' | '-',
+        left,
+        right,
+        start: left.start,
+        end: right.end,
+        range: this.lines.range(left.start, right.end),
+      };
+    }
+    return left;
+  }
+
+  private term(): A.Expr {
+    let left = this.unary();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'operator' || (t.text !== '*' && t.text !== '/')) break;
+      this.next();
+      const right = this.unary();
+      left = {
+        kind: 'binary',
+        op: t.text as '*' | '/',
+        left,
+        right,
+        start: left.start,
+        end: right.end,
+        range: this.lines.range(left.start, right.end),
+      };
+    }
+    return left;
+  }
+
+  private unary(): A.Expr {
+    const t = this.peek();
+    if (t.kind === 'operator' && (t.text === '-' || t.text === '+')) {
+      this.next();
+      const operand = this.unary();
+      return {
+        kind: 'unary',
+        op: t.text as '-' | '+',
+        operand,
+        start: t.start,
+        end: operand.end,
+        range: this.lines.range(t.start, operand.end),
+      };
+    }
+    const base = this.primary();
+    if (this.is('^')) {
+      this.next();
+      const exponent = this.unary(); // right-associative; allows e^-1
+      return {
+        kind: 'binary',
+        op: '^',
+        left: base,
+        right: exponent,
+        start: base.start,
+        end: exponent.end,
+        range: this.lines.range(base.start, exponent.end),
+      };
+    }
+    return base;
+  }
+
+  private primary(): A.Expr {
+    const t = this.peek();
+    if (t.kind === 'number') {
+      this.next();
+      return {
+        kind: 'number',
+        value: Number(t.text),
+        text: t.text,
+        start: t.start,
+        end: t.end,
+        range: this.lines.range(t.start, t.end),
+      };
+    }
+    if (t.kind === 'string') {
+      this.next();
+      return {
+        kind: 'string',
+        value: t.value ?? '',
+        start: t.start,
+        end: t.end,
+        range: this.lines.range(t.start, t.end),
+      };
+    }
+    if (t.kind === 'identifier') {
+      this.next();
+      const callee: A.Identifier = {
+        kind: 'identifier',
+        name: t.text,
+        start: t.start,
+        end: t.end,
+        range: this.lines.range(t.start, t.end),
+      };
+      if (!(this.is('(') && !this.peek().spaceBefore) && !(this.is('(') && isFunctionLike(t.text)))
+        return callee;
+      this.next();
+      const args: A.Expr[] = [];
+      if (!this.is(')')) {
+        args.push(this.expression(false));
+        while (this.eat(',')) args.push(this.expression(false));
+      }
+      const close = this.eat(')');
+      if (!close)
+        this.error(this.peek(), `expected ')' to close '${t.text}(' but found ${this.describe(this.peek())}`);
+      const end = close ? close.end : this.prevEnd(t.end);
+      return { kind: 'call', callee, args, start: t.start, end: end, range: this.lines.range(t.start, end) };
+    }
+    if (this.is('(')) {
+      const open = this.next();
+      const inner = this.expression(false);
+      const close = this.eat(')');
+      if (!close) this.error(this.peek(), `expected ')' but found ${this.describe(this.peek())}`);
+      const end = close ? close.end : inner.end;
+      return { kind: 'paren', inner, start: open.start, end: end, range: this.lines.range(open.start, end) };
+    }
+    this.error(t, `expected a number or expression but found ${this.describe(t)}`);
+    return { kind: 'error', start: t.start, end: t.start, range: this.lines.range(t.start, t.start) };
+  }
+}
+
+/** `exp (x)` with a space is still a call for the built-in functions. */
+function isFunctionLike(name: string): boolean {
+  return name === 'exp' || name === 'log' || name === 'sqrt';
+}

@@ -1,0 +1,281 @@
+/**
+ * The declarative table of queries and their parameters — the single source of truth for the
+ * checker (which validates arguments against it), the language server (completion, signature
+ * help, hover) and docs/language.md.
+ */
+import type { QueryKind } from './results.js';
+
+export type ParamKind =
+  | 'number' // a finite real
+  | 'integer' // a whole number
+  | 'count' // N of best-of-N: may be astronomically large, kept in log form (exp(1000) is fine)
+  | 'range' // a..b
+  | 'number-or-range' // x = 1.5 or x = 0..2
+  | 'integer-or-range' // n = 64 or n = 1..256
+  | 'enum' // one of `values`, written as a bare word
+  | 'policy'; // the name of a `policy`
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly kind: ParamKind;
+  readonly doc: string;
+  /** Shown in completion and docs; the evaluator applies the same default. */
+  readonly default?: number | string;
+  /** Inclusive bounds on the value (and on both ends of a range). */
+  readonly min?: number;
+  readonly max?: number;
+  /** When true, the value must be strictly greater than `min`. */
+  readonly minExclusive?: boolean;
+  readonly values?: readonly string[];
+  readonly unit?: string;
+}
+
+/** Parameters of which at most one may be given; `required` says when exactly one must be. */
+export interface ParamGroup {
+  readonly names: readonly string[];
+  /** true: always required; an object: required when another parameter has that value. */
+  readonly required: boolean | { readonly param: string; readonly value: string };
+  /** Used when none is given and it is not required. */
+  readonly defaultDoc?: string;
+}
+
+export interface QuerySpec {
+  readonly name: QueryKind;
+  readonly doc: string;
+  readonly example: string;
+  readonly params: readonly ParamSpec[];
+  readonly groups: readonly ParamGroup[];
+}
+
+const delta: ParamSpec = {
+  name: 'delta',
+  kind: 'number',
+  min: 0,
+  unit: 'nats',
+  doc: 'KL budget Δ for the whole sequence: the aligned model φ_Δ maximises E R subject to KL(φ‖pⁿ) ≤ Δ.',
+};
+const lambda: ParamSpec = {
+  name: 'lambda',
+  kind: 'number',
+  min: 0,
+  doc: 'Tilt λ ≥ 0 of φ_λ(y) ∝ p(y) e^{λ r(y)} (the inverse of β); λ = 0 is the base model.',
+};
+const beta: ParamSpec = {
+  name: 'beta',
+  kind: 'number',
+  min: 0,
+  minExclusive: true,
+  doc: 'RLHF penalty β > 0 of max E r − β KL; the same family with λ = 1/β.',
+};
+const N: ParamSpec = {
+  name: 'N',
+  kind: 'count',
+  min: 1,
+  doc: 'Number of candidates N ≥ 1 (need not be an integer; exp(…) and 1e300 are kept in log form).',
+};
+const logN: ParamSpec = {
+  name: 'logN',
+  kind: 'number',
+  min: 0,
+  unit: 'nats',
+  doc: 'log N, for N too large to write.',
+};
+const tiltGroup = (required: boolean): ParamGroup => ({
+  names: ['delta', 'lambda', 'beta'],
+  required,
+  defaultDoc: required ? undefined : 'lambda = 0 (the base model)',
+});
+
+export const QUERIES: readonly QuerySpec[] = [
+  {
+    name: 'tilt',
+    doc: 'Optimal KL-constrained RL: the tilted model φ_λ solving max E R s.t. KL ≤ Δ, its KL, reward and per-token distribution.',
+    example: 'tilt(toy, delta = 4)',
+    params: [delta, lambda, beta],
+    groups: [tiltGroup(true)],
+  },
+  {
+    name: 'frontier',
+    doc: 'The KL–reward frontier F(Δ) = n A′(λ(Δ)), traced parametrically in λ.',
+    example: 'frontier(toy, steps = 64)',
+    params: [
+      {
+        name: 'steps',
+        kind: 'integer',
+        default: 64,
+        min: 2,
+        max: 10000,
+        doc: 'Number of points on the curve.',
+      },
+      {
+        ...delta,
+        kind: 'range',
+        doc: 'Restrict the curve to budgets Δ in a..b (default: 0 to the maximum KL).',
+      },
+    ],
+    groups: [],
+  },
+  {
+    name: 'bon',
+    doc: 'Best-of-N over whole sequences: exact reward and KL(BoN‖pⁿ), the log N − (N−1)/N bound, and the KL-RL solution at the same KL and at Δ = log N.',
+    example: 'bon(toy, N = 16)',
+    params: [N, logN],
+    groups: [{ names: ['N', 'logN'], required: true }],
+  },
+  {
+    name: 'equivalence',
+    doc: 'The paper’s main result: best-of-N with N = e^{nδ} against KL-RL at Δ = nδ, per token, as n grows.',
+    example: 'equivalence(toy, rate = 0.5, n = 1..256)',
+    params: [
+      {
+        name: 'rate',
+        kind: 'number',
+        min: 0,
+        minExclusive: true,
+        unit: 'nats per token',
+        doc: 'Per-token budget δ: N = e^{nδ}, Δ = nδ.',
+      },
+      {
+        name: 'n',
+        kind: 'integer-or-range',
+        min: 1,
+        max: 100000,
+        default: '1..64',
+        doc: 'Sequence lengths: one n, or a range a..b sampled geometrically (`steps` points).',
+      },
+      {
+        name: 'steps',
+        kind: 'integer',
+        min: 1,
+        max: 200,
+        default: 12,
+        doc: 'How many lengths to sample from a range.',
+      },
+    ],
+    groups: [{ names: ['rate'], required: true }],
+  },
+  {
+    name: 'rate',
+    doc: 'Large deviations of R/n under φ_λ: the rate function I_λ(x) and the exact finite-n tail exponent.',
+    example: 'rate(toy, delta = 4, x = 0..3, steps = 31)',
+    params: [
+      delta,
+      lambda,
+      beta,
+      {
+        name: 'x',
+        kind: 'number-or-range',
+        doc: 'Per-token reward level(s) x (default: the whole range [r_min, r_max]).',
+      },
+      { name: 'steps', kind: 'integer', min: 2, max: 10000, default: 33, doc: 'Points when x is a range.' },
+    ],
+    groups: [tiltGroup(false)],
+  },
+  {
+    name: 'cumulants',
+    doc: 'Cumulants κ₁…κₘ of the total reward R under φ_λ (exactly n A⁽ʲ⁾(λ)).',
+    example: 'cumulants(toy, lambda = 1, order = 4)',
+    params: [
+      delta,
+      lambda,
+      beta,
+      { name: 'order', kind: 'integer', min: 1, max: 8, default: 4, doc: 'Highest cumulant m.' },
+    ],
+    groups: [tiltGroup(false)],
+  },
+  {
+    name: 'renyi',
+    doc: 'Rényi cross entropy H_α(p, q) with q = softmax(r), and log C = log Σ e^{r}.',
+    example: 'renyi(toy, alpha = 2)',
+    params: [
+      {
+        name: 'alpha',
+        kind: 'number',
+        min: 0,
+        minExclusive: true,
+        default: 2,
+        doc: 'Order α > 0 (α = 1: cross entropy).',
+      },
+    ],
+    groups: [],
+  },
+  {
+    name: 'compare',
+    doc: 'Stability: how far a policy is from the optimal φ_Δ — its KL and reward, the frontier gap and KL(q‖φ_Δ) ≤ λ·gap.',
+    example: 'compare(toy, policy = q, delta = 4)',
+    params: [
+      { name: 'policy', kind: 'policy', doc: 'A `policy … of <model>` over the same vocabulary.' },
+      { ...delta, doc: 'Budget Δ of the optimal model to compare with (default: the policy’s own KL).' },
+    ],
+    groups: [{ names: ['policy'], required: true }],
+  },
+  {
+    name: 'simulate',
+    doc: 'Monte Carlo estimate of E R for the base model, the tilted model or best-of-N (seeded, reproducible).',
+    example: 'simulate(toy, method = bon, N = 16, samples = 10000, seed = 1)',
+    params: [
+      {
+        name: 'method',
+        kind: 'enum',
+        values: ['base', 'tilt', 'bon'],
+        default: 'base',
+        doc: 'Which model to sample.',
+      },
+      N,
+      logN,
+      delta,
+      lambda,
+      beta,
+      {
+        name: 'samples',
+        kind: 'integer',
+        min: 2,
+        max: 10000000,
+        default: 10000,
+        doc: 'Number of sequences drawn.',
+      },
+      { name: 'seed', kind: 'integer', min: 0, max: 4294967295, default: 1, doc: 'PRNG seed.' },
+    ],
+    groups: [
+      { names: ['N', 'logN'], required: { param: 'method', value: 'bon' } },
+      { names: ['delta', 'lambda', 'beta'], required: { param: 'method', value: 'tilt' } },
+    ],
+  },
+];
+
+export const QUERY_BY_NAME: ReadonlyMap<string, QuerySpec> = new Map(QUERIES.map((q) => [q.name, q]));
+
+export function querySpec(name: string): QuerySpec | undefined {
+  return QUERY_BY_NAME.get(name);
+}
+
+export function paramSpec(query: QuerySpec, name: string): ParamSpec | undefined {
+  return query.params.find((p) => p.name === name);
+}
+
+/** Fields of a `model` body and of a `policy` body, with docs for hover and completion. */
+export const MODEL_FIELDS: readonly { name: string; doc: string; inPolicy: boolean }[] = [
+  { name: 'vocab', doc: 'The tokens: identifiers, numbers or quoted strings.', inPolicy: false },
+  {
+    name: 'p',
+    doc: 'Next-token probabilities (numbers or expressions); they should sum to 1.',
+    inPolicy: true,
+  },
+  {
+    name: 'reward',
+    doc: 'Per-token reward weights r(y); the sequence reward is R = Σ r(yᵢ).',
+    inPolicy: false,
+  },
+  { name: 'length', doc: 'Sequence length n (a positive integer, default 1).', inPolicy: false },
+];
+
+/** Built-in functions and constants of expressions. */
+export const FUNCTIONS: readonly { name: string; doc: string }[] = [
+  { name: 'exp', doc: 'eˣ (kept in log form when it overflows a double, so N = exp(1000) works).' },
+  { name: 'log', doc: 'Natural logarithm (exact for values held in log form: log(exp(1000)) = 1000).' },
+  { name: 'sqrt', doc: 'Square root.' },
+];
+export const CONSTANTS: readonly { name: string; value: number; doc: string }[] = [
+  { name: 'e', value: Math.E, doc: 'Euler’s number; e^x is computed in log form like exp(x).' },
+  { name: 'pi', value: Math.PI, doc: 'π' },
+];

@@ -1,0 +1,375 @@
+/**
+ * One function per query: parameters (already checked) → core calls → the JSON value.
+ * Defaults here are those of the query table (queries.ts).
+ */
+
+import { type BonSize, bestOfN, bestOfNForLength } from '../core/bestOfN.js';
+import { sequenceCumulants } from '../core/cumulants.js';
+import { equivalenceSeries } from '../core/equivalence.js';
+import { frontier as coreFrontier } from '../core/frontier.js';
+import { type TokenRewardLaw, tokenTilt } from '../core/index.js';
+import { lambdaForBudget, type TiltSolution, tiltAtBeta, tiltAtLambda } from '../core/klrl.js';
+import { rateFunctionGrid, tiltedLaw } from '../core/largeDeviations.js';
+import { simulate as coreSimulate } from '../core/monteCarlo.js';
+import { renyiCrossEntropy } from '../core/renyi.js';
+import { guard } from '../core/result.js';
+import { sequenceRewardLaw } from '../core/sequenceLaw.js';
+import { comparePolicy } from '../core/stability.js';
+import { tailExponents } from '../core/tails.js';
+import { bonCurve, cgfCurve, renyiCurve, tokenTable } from './enrichment.js';
+import type { EvaluationLimits, EvaluationNote } from './evaluator.js';
+import { unwrapCore } from './evaluator.js';
+import { finite, num } from './jsonValues.js';
+import type { ResolvedModel } from './models.js';
+import type { CheckedQuery, ParamValue } from './params.js';
+import { paramSpec } from './queries.js';
+import type { QueryKind, QueryValues } from './results.js';
+
+export interface EvaluationContext {
+  readonly query: CheckedQuery;
+  readonly model: ResolvedModel;
+  readonly law: TokenRewardLaw;
+  readonly limits: EvaluationLimits;
+  readonly notes: EvaluationNote[];
+}
+
+type Evaluators = { [K in QueryKind]: (ctx: EvaluationContext) => QueryValues[K] };
+
+function numberParam(ctx: EvaluationContext, name: string): number | undefined {
+  const v: ParamValue | undefined = ctx.query.params.get(name);
+  return v?.kind === 'number' ? v.value : undefined;
+}
+
+/** A parameter's value, or its default from the query table. */
+function numberOrDefault(ctx: EvaluationContext, name: string): number {
+  const v = numberParam(ctx, name);
+  if (v !== undefined) return v;
+  const d = ctx.query.spec ? paramSpec(ctx.query.spec, name)?.default : undefined;
+  if (typeof d !== 'number') throw new Error(`parameter '${name}' has no default`);
+  return d;
+}
+
+/** The KL-RL solution selected by delta | lambda | beta (λ = 0 when none is given). */
+export function tiltSolution(ctx: EvaluationContext): TiltSolution {
+  const { law, model } = ctx;
+  const delta = numberParam(ctx, 'delta');
+  if (delta !== undefined) return unwrapCore(lambdaForBudget(law, model.n, delta));
+  const beta = numberParam(ctx, 'beta');
+  if (beta !== undefined) return unwrapCore(tiltAtBeta(law, model.n, beta));
+  return unwrapCore(tiltAtLambda(law, model.n, numberParam(ctx, 'lambda') ?? 0));
+}
+
+function tilt(ctx: EvaluationContext): QueryValues['tilt'] {
+  const s = tiltSolution(ctx);
+  const { model } = ctx;
+  const phiValues = unwrapCore(tokenTilt(model.p, model.reward, s.lambda));
+  const phi: Record<string, number> = {};
+  for (let i = 0; i < model.vocab.length; i++)
+    phi[model.vocab[i]] = finite(phiValues[i], `φ(${model.vocab[i]})`);
+  return {
+    lambda: num(s.lambda, 'λ'),
+    beta: num(s.beta, 'β'),
+    kl: finite(s.kl, 'KL'),
+    reward: finite(s.reward, 'reward'),
+    kl_per_token: finite(s.klPerToken, 'KL per token'),
+    reward_per_token: finite(s.rewardPerToken, 'reward per token'),
+    phi,
+    ...optional('p', tokenTable(model.vocab, model.p)),
+    ...optional('r', tokenTable(model.vocab, model.reward)),
+  };
+}
+
+/** `{ [key]: value }`, or nothing when value is undefined (optional result fields). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** An optional field's value, or undefined when computing it throws (never fails the query). */
+function tryOptional<V>(f: () => V | undefined): V | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+function cumulants(ctx: EvaluationContext): QueryValues['cumulants'] {
+  const s = tiltSolution(ctx);
+  const order = numberOrDefault(ctx, 'order');
+  const kappa = unwrapCore(sequenceCumulants(ctx.law, ctx.model.n, s.lambda, order));
+  return {
+    lambda: num(s.lambda, 'λ'),
+    kappa: Array.from(kappa, (k, j) => finite(k, `κ${j + 1}`)),
+    ...optional(
+      'cgf',
+      tryOptional(() => cgfCurve(ctx.law, s.lambda)),
+    ),
+  };
+}
+
+function frontier(ctx: EvaluationContext): QueryValues['frontier'] {
+  const range = ctx.query.params.get('delta');
+  const f = unwrapCore(
+    coreFrontier(ctx.law, ctx.model.n, {
+      steps: numberOrDefault(ctx, 'steps'),
+      ...(range?.kind === 'range' ? { deltaFrom: range.from, deltaTo: range.to } : {}),
+    }),
+  );
+  return {
+    points: f.points.map((pt, i) => ({
+      lambda: num(pt.lambda, `λ of point ${i}`),
+      kl: finite(pt.kl, `KL of point ${i}`),
+      reward: finite(pt.reward, `reward of point ${i}`),
+    })),
+    max_kl: finite(f.maxKL, 'maximum KL'),
+    max_reward: finite(f.maxReward, 'maximum reward'),
+  };
+}
+
+/** N from the `N` (log form) or `logN` parameter. */
+function bonSize(ctx: EvaluationContext): BonSize {
+  const N = ctx.query.params.get('N');
+  if (N?.kind === 'count') return N.value !== null ? { N: N.value } : { logN: N.log };
+  const logN = numberParam(ctx, 'logN');
+  if (logN === undefined) throw new Error('bon needs N or logN (the checker should have said so)');
+  return { logN };
+}
+
+/** Records that the law of R was approximated, with the core's error bound. */
+function noteApproximation(
+  ctx: EvaluationContext,
+  r: { exact: boolean; method: string; errorBound: number },
+): void {
+  if (r.exact) return;
+  ctx.notes.push({
+    code: 'approximation',
+    message:
+      `the exact law of R has more than ${ctx.limits.maxExactSupport} points (n = ${ctx.model.n}); ` +
+      `rewards were rounded to a fine lattice ('${r.method}'), so every sequence reward R is within ` +
+      `±${r.errorBound.toPrecision(3)} of its exact value and E R is off by at most that`,
+    data: { method: r.method, errorBound: r.errorBound },
+  });
+}
+
+function bon(ctx: EvaluationContext): QueryValues['bon'] {
+  const { law, model } = ctx;
+  const size = bonSize(ctx);
+  const maxSupport = ctx.limits.maxExactSupport;
+  const logN = 'logN' in size ? size.logN : Math.log(size.N);
+  // KL-RL at Δ = log N, and KL(BoN ‖ φ_Δ) for that Δ (the paper's comparison).
+  const atLogN = unwrapCore(lambdaForBudget(law, model.n, logN));
+  // The curve needs the whole law of R; below N = 800 the query's own value is computed from it
+  // too (exactly what bestOfNForLength does there), so the law is built once per query.
+  const seqLaw = tryOptional(() => {
+    const r = sequenceRewardLaw(law, model.n, { maxSupport });
+    return r.ok ? r.value : undefined;
+  });
+  const b =
+    seqLaw !== undefined && logN < SHARED_LAW_MAX_LOG_N
+      ? unwrapCore(bestOfN(seqLaw, law, size, atLogN.lambda))
+      : unwrapCore(bestOfNForLength(law, model.n, size, { maxSupport, lambda: atLogN.lambda }));
+  noteApproximation(ctx, b);
+  const curve = seqLaw && tryOptional(() => bonCurve(law, seqLaw, size));
+  const sameKL = unwrapCore(lambdaForBudget(law, model.n, Math.max(0, b.kl)));
+  return {
+    N: num(b.N, 'N'),
+    log_n: finite(b.logN, 'log N'),
+    reward: finite(b.reward, 'BoN reward'),
+    kl: finite(b.kl, 'KL(BoN‖pⁿ)'),
+    kl_bound: finite(b.klBound, 'KL bound'),
+    exact: b.exact,
+    same_kl: {
+      lambda: num(sameKL.lambda, 'λ at the BoN KL'),
+      reward: finite(sameKL.reward, 'KL-RL reward at the BoN KL'),
+    },
+    log_n_budget: {
+      lambda: num(atLogN.lambda, 'λ at Δ = log N'),
+      reward: finite(atLogN.reward, 'KL-RL reward at Δ = log N'),
+      kl_bon_to_tilt: num(b.klToTilt ?? Number.NaN, 'KL(BoN‖φ_Δ)'),
+    },
+    ...optional('curve', curve),
+  };
+}
+
+/** Below this log N, bestOfNForLength uses the whole law of R (core/bestOfN.ts, LOG_CUT). */
+const SHARED_LAW_MAX_LOG_N = Math.log(800);
+
+/** `steps` evenly spaced points from a to b (both included; one point when steps = 1). */
+function grid(a: number, b: number, steps: number): number[] {
+  if (steps <= 1 || a === b) return [a];
+  const out: number[] = [];
+  for (let i = 0; i < steps; i++) out.push(i === steps - 1 ? b : a + ((b - a) * i) / (steps - 1));
+  return out;
+}
+
+function rate(ctx: EvaluationContext): QueryValues['rate'] {
+  const { law, model } = ctx;
+  const s = tiltSolution(ctx);
+  const x = ctx.query.params.get('x');
+  const steps = numberOrDefault(ctx, 'steps');
+  const xs =
+    x?.kind === 'number'
+      ? [x.value]
+      : x?.kind === 'range'
+        ? grid(x.from, x.to, steps)
+        : grid(law.rMin, law.rMax, steps);
+  const rates = unwrapCore(rateFunctionGrid(law, s.lambda, xs));
+  // Exact finite-n tails under φ_λⁿ: the sequence law of the tilted token law.
+  const tilted = unwrapCore(guard(() => tiltedLaw(law, s.lambda)));
+  const seq = unwrapCore(sequenceRewardLaw(tilted, model.n, { maxSupport: ctx.limits.maxExactSupport }));
+  noteApproximation(ctx, seq);
+  const tails = unwrapCore(tailExponents(seq, xs));
+  return {
+    lambda: num(s.lambda, 'λ'),
+    mean: finite(s.rewardPerToken, 'mean A′(λ)'),
+    points: xs.map((xi, i) => ({
+      x: finite(xi, `x[${i}]`),
+      rate: num(rates[i], `I_λ(${xi})`),
+      tail_rate: num(tails[i].exponent, `tail exponent at ${xi}`),
+    })),
+  };
+}
+
+/** The lengths of an equivalence series: one n, or `steps` geometrically spaced integers of a..b. */
+export function equivalenceLengths(ctx: EvaluationContext): number[] {
+  const n = ctx.query.params.get('n');
+  if (n?.kind === 'number') return [n.value];
+  const [a, b] =
+    n?.kind === 'range'
+      ? [n.from, n.to]
+      : String(paramSpec(ctx.query.spec!, 'n')?.default).split('..').map(Number);
+  const steps = numberOrDefault(ctx, 'steps');
+  const out = new Set<number>();
+  for (let i = 0; i < steps; i++) {
+    const t = steps === 1 ? 1 : i / (steps - 1);
+    out.add(Math.min(b, Math.max(a, Math.round(a * (b / a) ** t))));
+  }
+  return [...out].sort((u, v) => u - v);
+}
+
+function equivalence(ctx: EvaluationContext): QueryValues['equivalence'] {
+  const delta = numberParam(ctx, 'rate')!;
+  const series = unwrapCore(
+    equivalenceSeries(ctx.law, delta, equivalenceLengths(ctx), { maxSupport: ctx.limits.maxExactSupport }),
+  );
+  const rough = series.points.filter((pt) => !pt.exact);
+  if (rough.length > 0) {
+    const worst = rough[rough.length - 1];
+    noteApproximation(ctx, { exact: false, method: 'fine-lattice', errorBound: worst.errorBound });
+  }
+  return {
+    rate: finite(series.rate, 'rate δ'),
+    lambda: num(series.lambda, 'λ*'),
+    rl_reward_per_token: finite(series.rlRewardPerToken, 'KL-RL reward per token'),
+    points: series.points.map((pt) => ({
+      n: pt.n,
+      bon_reward_per_token: finite(pt.bonRewardPerToken, `BoN reward per token at n = ${pt.n}`),
+      kl_per_token: finite(pt.klPerToken, `KL per token at n = ${pt.n}`),
+      kl_to_rl_per_token: num(pt.klToRLPerToken, `KL(BoN‖φ)/n at n = ${pt.n}`),
+    })),
+  };
+}
+
+function renyi(ctx: EvaluationContext): QueryValues['renyi'] {
+  const h = unwrapCore(renyiCrossEntropy(ctx.model.p, ctx.model.reward, numberOrDefault(ctx, 'alpha')));
+  return {
+    alpha: finite(h.alpha, 'α'),
+    cross_entropy: finite(h.crossEntropy, 'H_α'),
+    log_c: finite(h.logC, 'log C'),
+    ...optional(
+      'curve',
+      tryOptional(() => renyiCurve(ctx.model.p, ctx.model.reward, h.alpha)),
+    ),
+  };
+}
+
+function compare(ctx: EvaluationContext): QueryValues['compare'] {
+  const policy = ctx.query.params.get('policy');
+  if (policy?.kind !== 'policy') throw new Error('compare needs a policy (the checker should have said so)');
+  const { model } = ctx;
+  const c = unwrapCore(
+    comparePolicy(model.p, model.reward, policy.policy.q, model.n, numberParam(ctx, 'delta')),
+  );
+  return {
+    kl: num(c.kl, 'KL(qⁿ‖pⁿ)'),
+    reward: finite(c.reward, 'policy reward'),
+    frontier_reward: finite(c.frontierReward, 'frontier reward'),
+    gap: finite(c.gap, 'reward gap'),
+    lambda: num(c.lambda, 'λ'),
+    kl_to_optimal: num(c.klToOptimal, 'KL(qⁿ‖φ_Δ)'),
+    bound: num(c.bound, 'λ·gap'),
+  };
+}
+
+function simulate(ctx: EvaluationContext): QueryValues['simulate'] {
+  const params = ctx.query.params;
+  const methodParam = params.get('method');
+  const method = (methodParam?.kind === 'word' ? methodParam.value : 'base') as 'base' | 'tilt' | 'bon';
+  const samples = numberOrDefault(ctx, 'samples');
+  const seed = numberOrDefault(ctx, 'seed');
+  let lambda: number | undefined;
+  let N: number | undefined;
+  // Where the estimate sits on the charts: the exact KL(·‖pⁿ) and E R of the sampled model.
+  let exact: () => { kl: number; exact_reward: number; log_n?: number } | undefined;
+  if (method === 'tilt') {
+    const s = tiltSolution(ctx);
+    lambda = s.lambda;
+    exact = () => ({ kl: s.kl, exact_reward: s.reward });
+  } else if (method === 'bon') {
+    const size = bonSize(ctx);
+    N = 'N' in size ? size.N : Math.exp(size.logN);
+    const bonN = N;
+    exact = () => {
+      const b = bestOfNForLength(
+        ctx.law,
+        ctx.model.n,
+        { N: bonN },
+        { maxSupport: ctx.limits.maxExactSupport },
+      );
+      return b.ok ? { kl: b.value.kl, exact_reward: b.value.reward, log_n: b.value.logN } : undefined;
+    };
+  } else {
+    exact = () => {
+      const s = tiltAtLambda(ctx.law, ctx.model.n, 0);
+      return s.ok ? { kl: 0, exact_reward: s.value.reward } : undefined;
+    };
+  }
+  const r = unwrapCore(
+    coreSimulate(ctx.law, ctx.model.n, {
+      method,
+      samples,
+      seed,
+      ...(lambda !== undefined ? { lambda } : {}),
+      ...(N !== undefined ? { N } : {}),
+      maxDraws: ctx.limits.maxSimulationWork,
+    }),
+  );
+  return {
+    method: r.method,
+    samples: r.samples,
+    seed: r.seed,
+    reward_mean: finite(r.mean, 'mean reward'),
+    reward_stderr: finite(r.stderr, 'standard error'),
+    ...finiteFields(tryOptional(exact)),
+  };
+}
+
+/** The fields whose values are finite numbers (−0 written as 0); none for undefined. */
+function finiteFields<T extends Record<string, number | undefined>>(fields: T | undefined): Partial<T> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(fields ?? {}))
+    if (typeof v === 'number' && Number.isFinite(v)) out[k] = v === 0 ? 0 : v;
+  return out as Partial<T>;
+}
+
+export const QUERY_EVALUATORS = {
+  rate,
+  equivalence,
+  renyi,
+  compare,
+  simulate,
+  bon,
+  tilt,
+  frontier,
+  cumulants,
+} satisfies Evaluators;

@@ -1,0 +1,145 @@
+// One test per diagnostic code: the code, its exact range, and the quick-fix data where promised.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { analyze, DIAGNOSTIC_CODES } from '../../src/language/index.js';
+import { expectDiagnostic, TOY } from './helpers.js';
+
+const covered = new Set<string>();
+function check(code: keyof typeof DIAGNOSTIC_CODES, source: string, options = {}) {
+  covered.add(code);
+  const result = expectDiagnostic(source, code, options);
+  assert.equal(result.diagnostic.severity, DIAGNOSTIC_CODES[code].severity, `severity of ${code}`);
+  return result;
+}
+
+const POLICY = 'policy uniform of toy { p 0.25 0.25 0.25 0.25 }\n';
+
+test('syntax errors', () => {
+  check('syntax-error', 'let x = ⟦)⟧\n');
+  check('syntax-error', `${TOY}tilt(toy, delta = 1⟦⟧\nrenyi(toy)\n`);
+  check('invalid-character', 'let x = 1 ⟦$⟧\n');
+  check('unterminated-string', 'model m from ⟦"abc⟧\n');
+});
+
+test('unknown names carry a suggestion for the quick fix', () => {
+  const cases: [keyof typeof DIAGNOSTIC_CODES, string, string][] = [
+    ['unknown-model', `${TOY}tilt(⟦tyo⟧, delta = 1)\n`, 'toy'],
+    ['unknown-model', `${TOY}policy q of ⟦tox⟧ { p 1 0 0 0 }\n`, 'toy'],
+    ['unknown-policy', `${TOY}${POLICY}compare(toy, policy = ⟦unifrom⟧)\n`, 'uniform'],
+    ['unknown-name', 'let budget = 2\nlet x = ⟦budgte⟧ + 1\n', 'budget'],
+    ['unknown-function', 'let x = ⟦exq⟧(1)\n', 'exp'],
+    ['unknown-query', `${TOY}⟦tlit⟧(toy, delta = 1)\n`, 'tilt'],
+    ['unknown-field', 'model m {\n vocab a\n p 1\n reward 0\n ⟦lenght⟧ 2\n}\n', 'length'],
+    ['unknown-parameter', `${TOY}tilt(toy, ⟦detla⟧ = 1)\n`, 'delta'],
+  ];
+  for (const [code, source, suggestion] of cases) {
+    const { diagnostic } = check(code, source);
+    assert.deepEqual(diagnostic.data, { suggestion }, `${code} data in ${source}`);
+    assert.match(diagnostic.message, new RegExp(`did you mean '${suggestion}'`));
+  }
+});
+
+test('definitions', () => {
+  const { diagnostic } = check('duplicate-definition', 'let a = 1\nlet ⟦a⟧ = 2\n');
+  assert.deepEqual(diagnostic.data, {
+    first: { start: { line: 0, character: 4 }, end: { line: 0, character: 5 } },
+  });
+  check('reserved-name', 'let ⟦pi⟧ = 3\n');
+  check('cyclic-definition', 'let a = ⟦a⟧ + 1\n');
+  check('cyclic-definition', 'let a = b\nlet b = ⟦a⟧ * 2\n');
+});
+
+test('model problems', () => {
+  check('duplicate-token', 'model m {\n vocab a b ⟦a⟧\n p 0.5 0.25 0.25\n reward 0 1 2\n}\n');
+  check('duplicate-field', 'model m {\n vocab a\n p 1\n ⟦p⟧ 1\n reward 0\n}\n');
+  const missing = check('missing-field', 'model ⟦m⟧ {\n vocab a b\n p 0.5 0.5\n}\n');
+  assert.deepEqual(missing.diagnostic.data, { field: 'reward' });
+  check('missing-field', `${TOY}policy ⟦q⟧ of toy { }\n`);
+  const mismatch = check('length-mismatch', 'model m {\n vocab a b c\n p ⟦0.5 0.5⟧\n reward 0 1 2\n}\n');
+  assert.deepEqual(mismatch.diagnostic.data, { expected: 3, actual: 2 });
+  check('length-mismatch', `${TOY}policy q of toy { p ⟦0.5 0.5⟧ }\n`);
+  const norm = check('p-not-normalized', 'model m {\n vocab a b\n p ⟦1 3⟧\n reward 0 1\n}\n');
+  assert.deepEqual(norm.diagnostic.data, { sum: 4, normalized: [0.25, 0.75], replacement: '0.25 0.75' });
+  check('negative-probability', 'model m {\n vocab a b c\n p 0.5 ⟦-0.5⟧ 1\n reward 0 1 2\n}\n');
+  check('zero-mass', 'model m {\n vocab a b\n p ⟦0 0⟧\n reward 0 1\n}\n');
+  check('invalid-length', 'model m {\n vocab a b\n p 0.5 0.5\n reward 0 1\n length ⟦2.5⟧\n}\n');
+  check('invalid-length', 'model m {\n vocab a b\n p 0.5 0.5\n reward 0 1\n length ⟦0⟧\n}\n');
+});
+
+test('values and parameters', () => {
+  check('not-finite', 'let x = ⟦1/0⟧\n');
+  check('not-finite', 'let x = ⟦log(-1)⟧\n');
+  check('not-finite', `${TOY}tilt(toy, delta = ⟦exp(1000)⟧)\n`);
+  check('type-mismatch', `${TOY}tilt(toy, delta = ⟦0..1⟧)\n`);
+  check('type-mismatch', 'let x = ⟦"a"⟧ + 1\n');
+  check('missing-model', `${TOY}tilt(⟦delta = 1⟧)\n`);
+  check('unexpected-argument', `${TOY}tilt(toy, ⟦toy⟧, delta = 1)\n`);
+  const missing = check('missing-parameter', `${TOY}⟦tilt⟧(toy)\n`);
+  assert.deepEqual(missing.diagnostic.data, { names: ['delta', 'lambda', 'beta'] });
+  check('missing-parameter', `${TOY}⟦simulate⟧(toy, method = bon)\n`);
+  check('conflicting-parameters', `${TOY}tilt(toy, delta = 1, ⟦lambda = 2⟧)\n`);
+  check('duplicate-parameter', `${TOY}tilt(toy, delta = 1, ⟦delta⟧ = 2)\n`);
+  check('unused-parameter', `${TOY}simulate(toy, ⟦N⟧ = 4)\n`);
+  const invalid = check('invalid-value', `${TOY}simulate(toy, method = ⟦bn⟧)\n`);
+  assert.deepEqual(invalid.diagnostic.data, { allowed: ['base', 'tilt', 'bon'], suggestion: 'bon' });
+  check('invalid-value', `${TOY}frontier(toy, delta = ⟦2..1⟧)\n`);
+  check('invalid-value', `${TOY}cumulants(toy, order = ⟦2.5⟧)\n`);
+  const range = check('out-of-range', `${TOY}frontier(toy, steps = ⟦1⟧)\n`);
+  assert.deepEqual(range.diagnostic.data, { min: 2, max: 10000 });
+  check('out-of-range', `${TOY}equivalence(toy, rate = 0.1, n = ⟦0⟧..4)\n`);
+  check('negative-budget', `${TOY}tilt(toy, delta = ⟦-1⟧)\n`);
+  const over = check('budget-exceeds-max-kl', `${TOY}tilt(toy, delta = ⟦100⟧)\n`);
+  const maxKL = (over.diagnostic.data as { maxKL: number }).maxKL;
+  assert.ok(Math.abs(maxKL - 4 * Math.log(10)) <= 1e-12 * maxKL, `maxKL ${maxKL} vs 4 log 10`);
+  assert.match(over.diagnostic.message, /maximum KL 9\.21/);
+  check('budget-exceeds-max-kl', `${TOY}equivalence(toy, rate = ⟦3⟧)\n`);
+  check('n-below-one', `${TOY}bon(toy, N = ⟦0.5⟧)\n`);
+  check('n-below-one', `${TOY}bon(toy, logN = ⟦-1⟧)\n`);
+});
+
+test('model files', () => {
+  const csv = 'token,p,reward\na,0.5,0\nb,0.5,1\n';
+  check('file-access-unavailable', 'model m from ⟦"x.csv"⟧\n');
+  check('invalid-path', 'model m from ⟦"../x.csv"⟧\n', { readFile: () => csv });
+  check('invalid-path', 'model m from ⟦"/etc/passwd"⟧\n', { readFile: () => csv });
+  check('file-not-found', 'model m from ⟦"x.csv"⟧\n', { readFile: () => undefined });
+  const throwing = () => {
+    throw new Error('EACCES');
+  };
+  check('file-not-found', 'model m from ⟦"x.csv"⟧\n', { readFile: throwing });
+  const bad = check('invalid-model-file', 'model m from ⟦"x.csv"⟧\n', {
+    readFile: () => 'token,p,reward\na,zero,1\n',
+  });
+  assert.match(bad.diagnostic.message, /line 2/);
+});
+
+test('evaluation problems are diagnostics and result errors', () => {
+  // 10 tokens with incommensurable rewards, n = 40: the exact law is too large at this limit.
+  const source = `model m {\n vocab a b c\n p 0.5 0.3 0.2\n reward 0 1 sqrt(2)\n length 40\n}\n⟦bon⟧(m, N = 8)\n`;
+  check('approximation', source, { limits: { maxExactSupport: 50 } });
+  const sim = check('evaluation-failed', `${TOY}⟦simulate(toy, samples = 1000)⟧\n`, {
+    limits: { maxSimulationWork: 10 },
+  });
+  const result = sim.analysis.results[0];
+  assert.ok(
+    result.error && result.value === undefined,
+    `simulate over the work limit: ${JSON.stringify(result)}`,
+  );
+});
+
+test('internal errors are caught and reported, never thrown', () => {
+  covered.add('internal-error');
+  const hostile = {
+    get limits(): never {
+      throw new Error('boom');
+    },
+  };
+  const analysis = analyze(`${TOY}tilt(toy, delta = 1)\n`, hostile);
+  assert.equal(analysis.diagnostics[0]?.code, 'internal-error');
+  assert.match(analysis.diagnostics[0].message, /boom/);
+});
+
+after(() => {
+  const missing = Object.keys(DIAGNOSTIC_CODES).filter((c) => !covered.has(c));
+  assert.deepEqual(missing, [], `diagnostic codes without a test: ${missing.join(', ')}`);
+});

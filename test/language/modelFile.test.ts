@@ -1,0 +1,121 @@
+// Model files: CSV and JSON formats, and confinement of paths to the document's folder tree.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyze, confinePath, parseModelFile } from '../../src/language/index.js';
+
+test('confinePath: normalises relative paths and rejects escapes', () => {
+  const ok = (raw: string, path: string) => assert.deepEqual(confinePath(raw), { ok: true, path }, raw);
+  ok('x.csv', 'x.csv');
+  ok('./data/x.csv', 'data/x.csv');
+  ok('data/../x.csv', 'x.csv');
+  ok('data\\sub\\x.json', 'data/sub/x.json');
+  ok('a//b/./c.csv', 'a/b/c.csv');
+  for (const bad of [
+    '../x.csv',
+    'data/../../x.csv',
+    '/etc/passwd',
+    'C:\\x.csv',
+    'c:x.csv',
+    'file:///x.csv',
+    '~/x.csv',
+    '',
+    '.',
+    'a/..',
+    'x\0.csv',
+  ]) {
+    const r = confinePath(bad);
+    assert.equal(r.ok, false, `${JSON.stringify(bad)} must be rejected`);
+  }
+});
+
+test('CSV: header in any order, quotes, separators, comments and errors with line numbers', () => {
+  const csv = '# exported\nreward;p;token\n1;0.5;"a;b"\n\n2;0.5;" c"\n';
+  assert.deepEqual(parseModelFile(csv, 'm.csv'), {
+    ok: true,
+    model: { vocab: ['a;b', ' c'], p: [0.5, 0.5], reward: [1, 2] },
+  });
+  const tabs = 'token\tp\treward\nx\t1\t0\r\n';
+  assert.deepEqual(parseModelFile(tabs, 'm.tsv'), { ok: true, model: { vocab: ['x'], p: [1], reward: [0] } });
+  const quoted = 'token,p,reward\n"say ""hi""",1,0\n';
+  assert.deepEqual(parseModelFile(quoted, 'm.csv'), {
+    ok: true,
+    model: { vocab: ['say "hi"'], p: [1], reward: [0] },
+  });
+  const errors: [string, RegExp][] = [
+    ['', /empty/],
+    ['token,prob\n', /missing: reward/],
+    ['token,p,reward\n', /no rows/],
+    ['token,p,reward\na,0.5\n', /line 2: expected at least 3 columns/],
+    ['token,p,reward\na,1,0\nb,x,0\n', /line 3: p 'x' is not a number/],
+    ['token,p,reward\na,1,1e999\n', /line 2: reward/],
+  ];
+  for (const [text, message] of errors) {
+    const r = parseModelFile(text, 'm.csv');
+    assert.ok(!r.ok && message.test(r.message), `${JSON.stringify(text)} → ${JSON.stringify(r)}`);
+  }
+});
+
+test('JSON: object of columns or array of rows', () => {
+  assert.deepEqual(parseModelFile('{"vocab":["a","b"],"p":[0.5,0.5],"reward":[0,1],"length":3}', 'm.json'), {
+    ok: true,
+    model: { vocab: ['a', 'b'], p: [0.5, 0.5], reward: [0, 1], length: 3 },
+  });
+  assert.deepEqual(parseModelFile('[{"token":"a","p":1,"reward":2}]', 'm.json'), {
+    ok: true,
+    model: { vocab: ['a'], p: [1], reward: [2] },
+  });
+  for (const [text, message] of [
+    ['{', /invalid JSON/],
+    ['{"vocab":[],"p":[]}', /"reward" must be an array/],
+    ['{"vocab":["a"],"p":["x"],"reward":[0]}', /"p"\[0\]/],
+    ['[{"token":"a","p":1}]', /row 0/],
+    ['{"vocab":["a"],"p":[1],"reward":[0],"length":0}', /length/],
+    ['3', /expected a JSON object or array/],
+  ] as const) {
+    const r = parseModelFile(text, 'm.json');
+    assert.ok(!r.ok && message.test(r.message), `${text} → ${JSON.stringify(r)}`);
+  }
+});
+
+test('model from a file: the host is asked only for confined paths; body fields override', () => {
+  const asked: string[] = [];
+  const files: Record<string, string> = {
+    'data/m.csv': 'token,p,reward\na,0.25,0\nb,0.75,1\n',
+    'm.json': '{"vocab":["a","b"],"p":[0.5,0.5],"reward":[0,1],"length":2}',
+  };
+  const readFile = (path: string) => {
+    asked.push(path);
+    return files[path];
+  };
+  const a = analyze(
+    'model c from "./data/x/../m.csv" { length 3 }\nmodel j from "m.json"\nmodel bad from "../m.csv"\ntilt(c, lambda = 0)\ntilt(j, lambda = 0)\n',
+    { readFile },
+  );
+  assert.deepEqual(asked, ['data/m.csv', 'm.json'], 'the escaping path never reaches the host');
+  assert.deepEqual(
+    a.diagnostics.map((d) => d.code),
+    ['invalid-path'],
+  );
+  const [c, j] = a.results;
+  assert.ok(c.value && j.value);
+  assert.equal(
+    (c.value as { reward: number }).reward,
+    3 * 0.75,
+    'length 3 from the body, p and reward from the file',
+  );
+  assert.equal((j.value as { reward: number }).reward, 2 * 0.5, 'length 2 from the JSON file');
+});
+
+test('examples/from-csv.align loads examples/next-token.csv without diagnostics', () => {
+  const dir = join(import.meta.dirname, '..', '..', 'examples');
+  const text = readFileSync(join(dir, 'from-csv.align'), 'utf8');
+  const a = analyze(text, { readFile: (p) => readFileSync(join(dir, p), 'utf8') });
+  assert.deepEqual(a.diagnostics, []);
+  assert.ok(
+    a.results.every((r) => r.value),
+    JSON.stringify(a.results.map((r) => r.error)),
+  );
+  assert.equal(a.models?.[0].tokens, 8);
+});
