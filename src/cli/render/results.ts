@@ -1,0 +1,29 @@
+/**
+ * The human output of `align-lab eval`: one titled table per query, in source order.
+ *
+ *   tilt · model toy · paper.align:12
+ *     quantity   value  unit
+ *     ...
+ */
+import type { QueryResult } from '../../language/results.js';
+import type { Style } from '../style.js';
+import { renderValue } from './queries.js';
+
+export function renderResults(results: readonly QueryResult[], file: string, style: Style): string[] {
+  const out: string[] = [];
+  for (const result of results) {
+    if (out.length > 0) out.push('');
+    const where = `${file}:${result.range.start.line + 1}`;
+    const title = `${style.bold(result.query)} · model ${result.model} · ${style.dim(where)}`;
+    if (result.error !== undefined) {
+      out.push(`${title}: ${style.red('error')}: ${result.error}`);
+      continue;
+    }
+    out.push(title);
+    out.push(...renderValue(result.query, result.value));
+    // results.ts allows extra keys such as `note` (an approximation was used): show it.
+    const note = (result as { note?: unknown }).note;
+    if (typeof note === 'string') out.push(`  ${style.dim(`note: ${note}`)}`);
+  }
+  return out;
+}
