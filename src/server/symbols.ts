@@ -1,0 +1,14 @@
+/** The language's symbol index of a parse, built once per parse (parses are cached per version). */
+import type { ParseResult } from '../language/parser.js';
+import { buildSymbolIndex, type SymbolIndex } from '../language/symbols.js';
+
+const cache = new WeakMap<ParseResult, SymbolIndex>();
+
+export function symbolsOf(parse: ParseResult): SymbolIndex {
+  let index = cache.get(parse);
+  if (!index) {
+    index = buildSymbolIndex(parse.ast);
+    cache.set(parse, index);
+  }
+  return index;
+}

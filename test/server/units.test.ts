@@ -1,0 +1,123 @@
+// Server pieces without the protocol: the formatter (canonical layout, idempotence, meaning
+// preserved on every example), number formatting, settings, and the clamp used by a quick fix.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { analyze, parse } from '../../src/language/index.js';
+import { floorDigits } from '../../src/server/features/codeActions.js';
+import { completionsAt } from '../../src/server/features/completion.js';
+import { formatDocument } from '../../src/server/format.js';
+import { fmt } from '../../src/server/numbers.js';
+import { normaliseSettings } from '../../src/server/settings.js';
+import { root } from './lsp.js';
+
+const format = (text: string) => formatDocument(parse(text));
+
+describe('formatter', () => {
+  it('aligns model columns and normalises spacing', () => {
+    assert.equal(
+      format('model m{\nvocab a bb "c d"\np 0.5 0.25 0.25\nreward -1 2^2 (1+2)*3\nlength 4\n}\n'),
+      'model m {\n  vocab   a    bb    "c d"\n  p       0.5  0.25  0.25\n  reward  -1   2^2   (1 + 2) * 3\n  length  4\n}\n',
+    );
+  });
+
+  it('keeps comments, one blank line, one-line bodies and CRLF', () => {
+    const text = '# head\r\n\r\n\r\nlet x=1 # one\r\npolicy q of m {p 0.5 0.5}\r\n# tail\r\n';
+    assert.equal(format(text), '# head\r\n\r\nlet x = 1  # one\r\npolicy q of m { p 0.5 0.5 }\r\n# tail\r\n');
+  });
+
+  it('keeps a query with comments inside verbatim', () => {
+    const text = 'tilt(m,\n  delta = 1, # the budget\n  )\n';
+    assert.equal(format(text), text);
+  });
+
+  it('leaves a file with a syntax error alone', () => {
+    assert.equal(format('tilt(m, delta = \n'), undefined);
+    assert.equal(format('model m { vocab a b\n'), undefined);
+  });
+
+  it('keeps list items apart: `0.5 -0.5` stays two items, `0.5 - 0.5` one', () => {
+    assert.equal(format('model m {\n  reward 0.5 -0.5\n}\n'), 'model m {\n  reward  0.5  -0.5\n}\n');
+    assert.equal(format('model m {\n  reward 0.5 - 0.5\n}\n'), 'model m {\n  reward  0.5 - 0.5\n}\n');
+  });
+
+  for (const name of readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.align'))) {
+    it(`is idempotent and preserves the meaning of examples/${name}`, () => {
+      // Fewer Monte Carlo samples: the point is the formatter, not the sampler.
+      const text = readFileSync(join(root, 'examples', name), 'utf8').replace(
+        /samples = \d+/g,
+        'samples = 100',
+      );
+      const once = format(text);
+      assert.ok(once !== undefined, 'formattable');
+      assert.equal(format(once), once, 'idempotent');
+      const strip = (a: ReturnType<typeof analyze>) => ({
+        codes: a.diagnostics.map((d) => d.code),
+        results: a.results.map((r) => ({ query: r.query, model: r.model, value: r.value, error: r.error })),
+      });
+      const dir = join(root, 'examples');
+      const readFile = (p: string) => readFileSync(join(dir, p), 'utf8');
+      assert.deepEqual(strip(analyze(once, { readFile })), strip(analyze(text, { readFile })));
+    });
+  }
+});
+
+describe('numbers', () => {
+  it('formats significant digits, infinities and extremes', () => {
+    assert.equal(fmt(0.96234567, 3), '0.962');
+    assert.equal(fmt(8.19, 5), '8.19');
+    assert.equal(fmt(12, 5), '12');
+    assert.equal(fmt(-2.5, 5), '−2.5');
+    assert.equal(fmt(null, 5), '∞');
+    assert.equal(fmt(Number.POSITIVE_INFINITY, 5), '∞');
+    assert.equal(fmt(1.234567e-7, 4), '1.235e-7');
+    assert.equal(fmt(6.02e23, 3), '6.02e23');
+    assert.equal(fmt(123456.7, 4), '123500');
+    assert.equal(fmt(1234567, 4), '1.235e6');
+    assert.equal(fmt(0, 5), '0');
+  });
+
+  it('rounds a clamp down so it never exceeds the maximum', () => {
+    assert.equal(floorDigits(2 * Math.log(2)), '1.38629');
+    assert.equal(floorDigits(95.86266, 6), '95.8626');
+    for (const x of [0.1, 1, 2.0794415416798357, 1e-9, 123456789]) assert.ok(Number(floorDigits(x)) <= x);
+  });
+});
+
+describe('settings', () => {
+  it('clamps and accepts nested or dotted keys', () => {
+    const s = normaliseSettings({
+      debounceMs: -5,
+      significantDigits: 40,
+      'inlayHints.enabled': false,
+      codeLens: { enabled: false },
+    });
+    assert.equal(s.debounceMs, 0);
+    assert.equal(s.significantDigits, 10);
+    assert.equal(s.inlayHints.enabled, false);
+    assert.equal(s.codeLens.enabled, false);
+    assert.deepEqual(normaliseSettings('nonsense'), normaliseSettings(undefined));
+  });
+});
+
+describe('completion contexts', () => {
+  const labels = (text: string, snippets = true) => {
+    const offset = text.indexOf('|');
+    return completionsAt(parse(text.replace('|', '')), offset, snippets).map((i) => i.label);
+  };
+  const model = 'model m {\n  vocab a b\n  p 0.5 0.5\n  reward 0 1\n}\npolicy q of m { p 0.2 0.8 }\n';
+  it('offers parameters that do not conflict with those given', () => {
+    assert.deepEqual(labels(`${model}rate(m, delta = 1, |)`), ['x', 'steps']);
+    assert.deepEqual(labels(`${model}bon(m, |)`), ['N', 'logN']);
+  });
+  it('offers policies for policy =, fields in a body, models after of', () => {
+    assert.deepEqual(labels(`${model}compare(m, policy = |)`), ['q']);
+    assert.deepEqual(labels('model m {\n  vocab a\n  |\n}'), ['p', 'reward', 'length']);
+    assert.deepEqual(labels(`${model}policy r of |`), ['m']);
+  });
+  it('offers nothing inside a vocab list or a comment', () => {
+    assert.deepEqual(labels('model m {\n  vocab a |\n}'), []);
+    assert.deepEqual(labels('# tilt(|'), []);
+  });
+});
