@@ -1,0 +1,147 @@
+/**
+ * One preview panel: which document it shows, the debounced latest-only feed of results into the
+ * webview, cursor forwarding, and the handling of (validated) messages from the webview.
+ */
+import * as vscode from 'vscode';
+import type { BaseLanguageClient } from 'vscode-languageclient';
+import { type HostToWebview, parseWebviewMessage, type WebviewToHost } from '../../protocol/preview.js';
+import { GetResultsRequest } from '../../protocol/protocol.js';
+import { revealRange, saveExport, setParameter } from './actions.js';
+import { previewHtml } from './html.js';
+import { previewSettings } from './settings.js';
+import type { ResultsStore } from './store.js';
+
+const basename = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.toString();
+
+export class PreviewPanel {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Version last sent to the webview (it only ever moves forward for one document). */
+  private sentVersion = -1;
+  private ready = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private uri: vscode.Uri,
+    private readonly store: ResultsStore,
+    private readonly client: BaseLanguageClient,
+    extensionUri: vscode.Uri,
+    readonly follows: boolean,
+    onDispose: () => void,
+  ) {
+    panel.webview.html = previewHtml(panel.webview, extensionUri);
+    this.updateTitle();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        const m = parseWebviewMessage(raw);
+        if (m) void this.handle(m);
+      }),
+      panel.onDidDispose(() => {
+        this.dispose();
+        onDispose();
+      }),
+    );
+  }
+
+  get documentUri(): vscode.Uri {
+    return this.uri;
+  }
+
+  /** Shows another document in this panel (follow-active-editor mode). */
+  showDocument(uri: vscode.Uri): void {
+    if (uri.toString() === this.uri.toString()) return;
+    this.uri = uri;
+    this.sentVersion = -1;
+    this.updateTitle();
+    this.post({ type: 'reset', uri: uri.toString(), fileName: basename(uri) });
+    this.fetchIfMissing();
+    this.schedule(0);
+  }
+
+  /** New results may be in the store for our document: redraw after the debounce. */
+  resultsChanged(): void {
+    this.schedule(previewSettings().debounceMs);
+  }
+
+  cursorMoved(position: vscode.Position | null): void {
+    if (!this.ready) return;
+    const p = position && { line: position.line, character: position.character };
+    this.post({ type: 'cursor', uri: this.uri.toString(), position: p });
+  }
+
+  private schedule(delay: number): void {
+    clearTimeout(this.timer);
+    // Latest-only: whatever arrives during the delay, one message with the newest results is sent.
+    this.timer = setTimeout(() => this.flush(), delay);
+  }
+
+  private flush(): void {
+    if (!this.ready) return;
+    const latest = this.store.get(this.uri.toString());
+    if (!latest || latest.version < this.sentVersion) return;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
+    this.sentVersion = latest.version;
+    this.post({
+      type: 'analysis',
+      uri: latest.uri,
+      version: latest.version,
+      analysis: latest.analysis,
+      pending: doc !== undefined && doc.version > latest.version,
+    });
+  }
+
+  /** Asks the server for results it may have computed before this panel existed. */
+  fetchIfMissing(): void {
+    const key = this.uri.toString();
+    if (this.store.get(key)) return;
+    void (async () => {
+      try {
+        const r = await this.client.sendRequest(GetResultsRequest, { uri: key });
+        if (r) this.store.set(r);
+      } catch {
+        // Not started yet: the results notification will arrive when it is.
+      }
+    })();
+  }
+
+  private async handle(m: WebviewToHost): Promise<void> {
+    // Requests about another document than the one shown are stale (the panel moved on): ignore.
+    if (m.type !== 'ready' && m.type !== 'export' && m.uri !== this.uri.toString()) return;
+    switch (m.type) {
+      case 'ready': {
+        // A (re)loaded webview starts empty: resend everything, immediately.
+        this.ready = true;
+        this.sentVersion = -1;
+        this.flush();
+        const editor = vscode.window.activeTextEditor;
+        if (editor?.document.uri.toString() === this.uri.toString())
+          this.cursorMoved(editor.selection.active);
+        return;
+      }
+      case 'reveal':
+        return revealRange(this.uri, m.range);
+      case 'setParameter':
+        await setParameter(this.client, this.uri, m);
+        return;
+      case 'export':
+        return saveExport(this.uri, m);
+    }
+  }
+
+  private post(message: HostToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private updateTitle(): void {
+    this.panel.title = `Preview ${basename(this.uri)}`;
+  }
+
+  reveal(toSide: boolean): void {
+    this.panel.reveal(toSide ? vscode.ViewColumn.Beside : undefined, toSide);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

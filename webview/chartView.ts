@@ -1,0 +1,428 @@
+/**
+ * One chart card: a chart.js chart drawn from a `ChartModel`. Updates replace the datasets but keep
+ * the chart (and therefore its zoom window, stored as scale min/max) and the legend visibility, which
+ * lives in a set shared by all charts keyed by `chart/series`.
+ */
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  type ChartDataset,
+  type ChartOptions,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+import type { AxisWindow, ChartId } from '../src/protocol/preview.js';
+import { type ChartModel, hasData, type Series } from './charts/model.js';
+import { Legend } from './legend.js';
+import { backgroundPlugin, errorBarsPlugin } from './plugins.js';
+import { colorAt, type Theme, withAlpha } from './theme.js';
+import { attachZoomPan, type ZoomTarget } from './zoomPan.js';
+
+// Tree-shaking: register only what the charts use (keeps chart.js at a fraction of its full size).
+Chart.register(
+  LineController,
+  BarController,
+  LineElement,
+  PointElement,
+  BarElement,
+  LinearScale,
+  CategoryScale,
+  Tooltip,
+);
+
+export interface ChartHooks {
+  /** A point was clicked (not dragged): the query it came from. */
+  pointClicked(query: number): void;
+  /** Zoom or legend visibility changed (to persist it). */
+  viewChanged(): void;
+  exportPng(id: ChartId): void;
+  exportCsv(id: ChartId): void;
+}
+
+type AnyDataset = ChartDataset<'line' | 'bar', unknown[]> & { seriesRef?: Series };
+
+export class ChartView implements ZoomTarget {
+  readonly card: HTMLElement;
+  readonly chart: Chart<'line' | 'bar', unknown[]>;
+  private model: ChartModel | undefined;
+  private signature = '';
+  /** Whether the card is on screen (or near it); off-screen charts update lazily. */
+  private visible = true;
+  private pending: ChartModel | undefined;
+  private idleHandle: number | undefined;
+  private themeStamp = 0;
+  private appliedTheme = -1;
+  private readonly titleEl: HTMLElement;
+  private readonly noteEl: HTMLElement;
+  private readonly emptyEl: HTMLElement;
+  private readonly wrap: HTMLElement;
+  private readonly legend: Legend;
+
+  constructor(
+    parent: HTMLElement,
+    readonly id: ChartId,
+    private theme: Theme,
+    private readonly hidden: Set<string>,
+    private readonly hooks: ChartHooks,
+    private highlight: number | null = null,
+  ) {
+    this.card = el('section', 'card');
+    this.card.id = `chart-${id}`;
+    this.card.dataset.chart = id;
+    const header = el('header');
+    this.titleEl = el('h2');
+    this.noteEl = el('span', 'note');
+    const actions = el('div', 'actions');
+    actions.append(
+      button('PNG', 'Save this chart as a PNG image', () => hooks.exportPng(id), 'png'),
+      button('CSV', 'Save the data behind this chart as CSV', () => hooks.exportCsv(id), 'csv'),
+      button('Reset zoom', 'Reset zoom and pan (or double-click the chart)', () => this.resetZoom(), 'reset'),
+    );
+    header.append(this.titleEl, this.noteEl, actions);
+    this.wrap = el('div', 'canvas-wrap');
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    this.wrap.append(canvas);
+    this.emptyEl = el('p', 'empty');
+    this.legend = new Legend(el('div'), (key) => this.toggleSeries(key));
+    this.card.append(header, this.wrap, this.legend.root, this.emptyEl);
+    parent.append(this.card);
+
+    const isBar = id === 'tokens';
+    this.chart = new Chart(canvas, {
+      type: isBar ? 'bar' : 'line',
+      data: { labels: [], datasets: [] },
+      options: this.baseOptions(isBar),
+      plugins: [errorBarsPlugin, backgroundPlugin],
+    });
+    if (!isBar) attachZoomPan(canvas, this);
+    // Live updates redraw only the charts in view within the frame; the others catch up when
+    // scrolled to or when the browser is idle (charts cost a few ms each to lay out).
+    new IntersectionObserver(
+      (entries) => {
+        this.visible = entries[entries.length - 1]?.isIntersecting ?? true;
+        if (this.visible) this.flush();
+      },
+      { rootMargin: '100px' },
+    ).observe(this.card);
+  }
+
+  /** True while a newer model waits to be drawn (the chart is off screen). */
+  get isPending(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** Draws a model that was deferred while off screen. */
+  flush(): void {
+    const m = this.pending;
+    if (!m) return;
+    this.pending = undefined;
+    if (this.idleHandle !== undefined) cancelIdleCallback(this.idleHandle);
+    this.idleHandle = undefined;
+    this.update(m, true);
+  }
+
+  private baseOptions(isBar: boolean): ChartOptions<'line' | 'bar'> {
+    const axis = () => ({
+      type: 'linear' as const,
+      title: { display: true, text: '' },
+      grid: {},
+      ticks: { maxTicksLimit: 8 },
+    });
+    return {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      parsing: isBar ? undefined : false,
+      interaction: { mode: 'nearest', intersect: true },
+      scales: {
+        x: isBar ? { type: 'category', title: { display: true, text: '' }, grid: {}, ticks: {} } : axis(),
+        y: { ...axis(), beginAtZero: isBar },
+        y1: { ...axis(), position: 'right', display: false, grid: { drawOnChartArea: false } },
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            title: (items) => (items[0] ? String(items[0].dataset.label ?? '') : ''),
+            label: (item) => (item.dataset as AnyDataset).seriesRef?.points[item.dataIndex]?.tip ?? '',
+          },
+        },
+      },
+      onClick: (event, elements) => {
+        // Clicks on a point reveal its query; drags are handled (and swallowed) by zoomPan.
+        const hit = elements.find((e) => (this.chart.data.datasets[e.datasetIndex] as AnyDataset).seriesRef);
+        const native = event.native as (MouseEvent & { alignLabDragged?: boolean }) | null;
+        if (!hit || native?.alignLabDragged) return;
+        const ds = this.chart.data.datasets[hit.datasetIndex] as AnyDataset;
+        const q = ds.seriesRef?.points[hit.index]?.q;
+        if (q !== undefined && q >= 0) this.hooks.pointClicked(q);
+      },
+    };
+  }
+
+  /** Legend click: show/hide a series (remembered across updates and reloads). */
+  private toggleSeries(key: string): void {
+    const hiddenKey = `${this.id}/${key}`;
+    if (this.hidden.has(hiddenKey)) this.hidden.delete(hiddenKey);
+    else this.hidden.add(hiddenKey);
+    this.signature = '';
+    if (this.model) this.update(this.model, true);
+    this.hooks.viewChanged();
+  }
+
+  private hiddenKey(s: Series): string {
+    return `${this.id}/${s.key}`;
+  }
+
+  /** Redraws from a new model (same chart object: zoom and visibility survive). */
+  update(model: ChartModel, now = false): void {
+    // Unchanged charts are not touched: chart.js's update is the expensive part of a redraw.
+    const signature = `${this.highlight}|${this.themeStamp}|${JSON.stringify(model)}`;
+    if (signature === this.signature) {
+      this.pending = undefined;
+      return;
+    }
+    if (!this.visible && !now) {
+      this.pending = model;
+      this.idleHandle ??= requestIdleCallback(
+        () => {
+          this.idleHandle = undefined;
+          this.flush();
+        },
+        { timeout: 250 },
+      );
+      return;
+    }
+    this.pending = undefined;
+    this.signature = signature;
+    this.model = model;
+    const empty = !hasData(model);
+    this.card.classList.toggle('is-empty', empty);
+    this.titleEl.textContent = model.title;
+    this.noteEl.textContent = model.note ?? '';
+    this.emptyEl.textContent = empty ? model.emptyText : '';
+    const chart = this.chart;
+    chart.data.labels = model.categories ?? [];
+    // Reuse the dataset objects of series that persist: chart.js then keeps their controllers
+    // and elements instead of rebuilding them, which is most of the cost of an update.
+    const previous = new Map<string, AnyDataset>();
+    for (const d of chart.data.datasets as AnyDataset[]) if (d.seriesRef) previous.set(d.seriesRef.key, d);
+    const next: AnyDataset[] = model.series.map((s) => {
+      const fresh = this.dataset(s);
+      const old = previous.get(s.key);
+      return old && old.type === fresh.type ? Object.assign(old, fresh) : fresh;
+    });
+    const overlay = this.highlightOverlay(model);
+    if (overlay) next.push(overlay);
+    chart.data.datasets = next;
+    const scales = chart.options.scales as Record<string, { title: { text: string }; display?: boolean }>;
+    scales.x.title.text = model.x.title;
+    scales.y.title.text = model.y.title;
+    scales.y1.title.text = model.y1?.title ?? '';
+    scales.y1.display = model.series.some((s) => s.axis === 'y1' && s.points.length > 0);
+    if (this.appliedTheme !== this.themeStamp) this.applyTheme();
+    chart.update('none');
+    this.legend.update(
+      model.series
+        .filter((s) => s.points.length > 0)
+        .map((s) => ({
+          key: s.key,
+          label: s.label,
+          color: colorAt(this.theme, s.color),
+          style: s.style,
+          hidden: this.hidden.has(this.hiddenKey(s)),
+        })),
+    );
+  }
+
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.themeStamp++;
+    const m = this.pending ?? this.model;
+    if (m) this.update(m);
+  }
+
+  /** Sets the highlighted query; takes effect at the next `update`. */
+  setHighlightSilently(query: number | null): void {
+    this.highlight = query;
+  }
+
+  private dataset(s: Series): AnyDataset {
+    const t = this.theme;
+    const color = colorAt(t, s.color);
+    const lit = this.highlight !== null && s.queries.includes(this.highlight);
+    const dim = this.highlight !== null && !lit && this.highlightedHere();
+    const stroke = dim ? withAlpha(color, 0.35) : color;
+    const width = (t.highContrast ? 2.5 : 1.75) * (lit ? 1.8 : 1);
+    const hidden = this.hidden.has(this.hiddenKey(s));
+    if (s.style === 'bar') {
+      return {
+        type: 'bar',
+        label: s.label,
+        data: s.points.map((p) => p.y),
+        backgroundColor: withAlpha(color, 0.6),
+        borderColor: color,
+        borderWidth: t.highContrast ? 2 : 1,
+        hidden,
+        seriesRef: s,
+      } as AnyDataset;
+    }
+    const showLine = s.style !== 'points';
+    // Plain (non-scriptable) options let chart.js share one resolved option set per dataset,
+    // which is what keeps an update within a frame; the highlight is a separate overlay dataset.
+    const radius = s.style === 'line' || s.style === 'dashed' || s.style === 'dotted' ? 0 : 4;
+    return {
+      type: 'line',
+      label: s.label,
+      data: s.points as unknown[],
+      showLine,
+      borderColor: stroke,
+      backgroundColor: stroke,
+      borderWidth: width,
+      borderDash: s.style === 'dashed' ? [6, 4] : s.style === 'dotted' ? [2, 3] : [],
+      pointStyle: s.marker ?? 'circle',
+      pointRadius: radius,
+      pointHitRadius: 6,
+      pointHoverRadius: 7,
+      yAxisID: s.axis ?? 'y',
+      hidden,
+      seriesRef: s,
+    } as unknown as AnyDataset;
+  }
+
+  /** Rings around the points of the query under the cursor (not in the legend, not clickable). */
+  private highlightOverlay(model: ChartModel): AnyDataset | undefined {
+    if (this.highlight === null || model.categories) return undefined;
+    const q = this.highlight;
+    const points = model.series
+      .filter(
+        (s) =>
+          !this.hidden.has(this.hiddenKey(s)) &&
+          s.style !== 'line' &&
+          s.style !== 'dashed' &&
+          s.style !== 'dotted',
+      )
+      .flatMap((s) => s.points.filter((p) => p.q === q).map((p) => ({ ...p, axis: s.axis ?? 'y' })));
+    const onY = points.filter((p) => p.axis === 'y');
+    if (onY.length === 0) return undefined;
+    return {
+      type: 'line',
+      label: '',
+      data: onY as unknown[],
+      showLine: false,
+      borderColor: this.theme.fg,
+      backgroundColor: 'transparent',
+      borderWidth: 2,
+      pointRadius: 9,
+      pointHitRadius: 0,
+      pointHoverRadius: 9,
+      yAxisID: 'y',
+      overlay: true,
+    } as unknown as AnyDataset;
+  }
+
+  /** Whether the highlighted query has any series on this chart (only then dim the others). */
+  private highlightedHere(): boolean {
+    return (
+      this.model?.series.some((s) => this.highlight !== null && s.queries.includes(this.highlight)) ?? false
+    );
+  }
+
+  private applyTheme(): void {
+    this.appliedTheme = this.themeStamp;
+    const t = this.theme;
+    Chart.defaults.font.family = t.font;
+    Chart.defaults.font.size = t.fontSize;
+    Chart.defaults.color = t.fg;
+    const o = this.chart.options;
+    for (const scale of Object.values(o.scales ?? {})) {
+      const s = scale as {
+        grid: { color?: string };
+        ticks: { color?: string };
+        title: { color?: string };
+        border?: { color?: string };
+      };
+      s.grid.color = withAlpha(t.grid, t.highContrast ? 0.9 : 0.5);
+      s.ticks.color = t.fg;
+      s.title.color = t.fg;
+      s.border = { color: t.grid };
+    }
+    const plugins = o.plugins as Record<string, Record<string, unknown>>;
+    plugins.tooltip.backgroundColor = t.bg;
+    plugins.tooltip.titleColor = t.fg;
+    plugins.tooltip.bodyColor = t.fg;
+    plugins.tooltip.borderColor = t.grid;
+    plugins.tooltip.borderWidth = 1;
+    plugins.alignLabBackground = { color: t.bg };
+  }
+
+  // ---- zoom (ZoomTarget) ----
+
+  getWindow(): AxisWindow | undefined {
+    const s = this.chart.options.scales as Record<string, { min?: number; max?: number }>;
+    const pair = (a: { min?: number; max?: number }) =>
+      a.min !== undefined && a.max !== undefined ? ([a.min, a.max] as const) : undefined;
+    const w = { x: pair(s.x), y: pair(s.y) };
+    return w.x || w.y ? w : undefined;
+  }
+
+  setWindow(w: AxisWindow | undefined): void {
+    const s = this.chart.options.scales as Record<string, { min?: number; max?: number }>;
+    s.x.min = w?.x?.[0];
+    s.x.max = w?.x?.[1];
+    s.y.min = w?.y?.[0];
+    s.y.max = w?.y?.[1];
+    this.chart.update('none');
+  }
+
+  resetZoom(): void {
+    const s = this.chart.options.scales as Record<string, { min?: number; max?: number }>;
+    for (const a of Object.values(s)) {
+      a.min = undefined;
+      a.max = undefined;
+    }
+    this.chart.update('none');
+    this.hooks.viewChanged();
+  }
+
+  zoomed(): void {
+    this.hooks.viewChanged();
+  }
+
+  /** PNG of the chart as drawn (with its background), base64 without the data: prefix. */
+  toPngBase64(): string {
+    this.flush();
+    return this.chart.toBase64Image('image/png', 1).replace(/^data:image\/png;base64,/, '');
+  }
+
+  currentModel(): ChartModel | undefined {
+    return this.pending ?? this.model;
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+    this.card.remove();
+  }
+}
+
+function el(tag: string, className?: string): HTMLElement {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  return e;
+}
+
+function button(text: string, title: string, onClick: () => void, action: string): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = text;
+  b.title = title;
+  b.dataset.action = action;
+  b.addEventListener('click', onClick);
+  return b;
+}

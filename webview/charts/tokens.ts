@@ -1,0 +1,68 @@
+/** Chart 5: base p vs aligned φ_λ per token for one tilt query (the top-k tokens of big vocabularies). */
+import type { Analysis } from '../../src/protocol/preview.js';
+import { tokenTable } from '../extras.js';
+import { type ChartModel, fmt } from './model.js';
+import { itemsOf } from './select.js';
+
+/** Vocabularies larger than this show only the tokens with the largest max(p, φ). */
+export const TOP_K = 24;
+
+/** The tilt the tokens chart shows: the focused one, else the focused query's model's first, else the first. */
+export function focusedTilt(analysis: Analysis, focus: number | null) {
+  const tilts = itemsOf(analysis, 'tilt');
+  const focused = focus === null ? undefined : analysis.results[focus];
+  return (
+    tilts.find((t) => t.index === focus) ??
+    tilts.find((t) => focused !== undefined && t.model === focused.model) ??
+    tilts[0]
+  );
+}
+
+export function tokensChart(analysis: Analysis, focus: number | null): ChartModel {
+  const t = focusedTilt(analysis, focus);
+  const base: ChartModel = {
+    id: 'tokens',
+    title: 'Tokens: p vs φ_λ',
+    x: { title: 'token' },
+    y: { title: 'probability' },
+    categories: [],
+    series: [],
+    emptyText: 'Add a tilt query to compare p and φ_λ token by token.',
+  };
+  if (!t) return base;
+  const phi = t.value.phi;
+  const p = tokenTable(t.value, 'p');
+  const r = tokenTable(t.value, 'r');
+  const tokens = [...new Set([...Object.keys(phi), ...Object.keys(p ?? {})])];
+  const weight = (k: string) => Math.max(phi[k] ?? 0, p?.[k] ?? 0);
+  const shown =
+    tokens.length > TOP_K ? [...tokens].sort((a, b) => weight(b) - weight(a)).slice(0, TOP_K) : tokens;
+  const tip = (k: string) =>
+    `${k}: p ${fmt(p?.[k])}, φ_λ ${fmt(phi[k] ?? 0)}${r?.[k] === undefined ? '' : `, r ${fmt(r[k])}`}`;
+  const series: ChartModel['series'] = [];
+  if (p) {
+    series.push({
+      key: 'tokens:p',
+      label: `p (${t.model})`,
+      style: 'bar',
+      color: 0,
+      points: shown.map((k, i) => ({ x: i, y: p[k] ?? 0, q: t.index, tip: tip(k) })),
+      queries: [t.index],
+    });
+  }
+  series.push({
+    key: 'tokens:phi',
+    label: `φ_λ (${t.model})`,
+    style: 'bar',
+    color: 1,
+    points: shown.map((k, i) => ({ x: i, y: phi[k] ?? 0, q: t.index, tip: tip(k) })),
+    queries: [t.index],
+  });
+  const topNote = shown.length < tokens.length ? `top ${shown.length} of ${tokens.length} tokens; ` : '';
+  return {
+    ...base,
+    categories: shown,
+    series,
+    note: `${topNote}tilt of ${t.model} at line ${t.range.start.line + 1}, λ = ${fmt(t.value.lambda)}${p ? '' : ' (base p not in the results)'}`,
+  };
+}
