@@ -11,8 +11,8 @@
  * The second form has no cancellation when N − 1 is tiny (N = 1 + 1e-12): every piece is O(N − 1)
  * and computed with relative accuracy. Products like N·t_j are formed as exp(log N + log t_j), so
  * N = e^{1000} is as easy as N = 10, and log t_j, log a_j come from `logNegLog1mExp` (exact when
- * the tail is e^{−2000}). Levels with (N − 1)·t_j > 1000 have b_j < e^{−1000} (0 as a double) and
- * get ℓ_j = −∞ without further work. Then log b_j = ℓ_j + log w_j, and with ties broken uniformly the BoN
+ * the tail is e^{−2000}). Every level gets a finite ℓ_j, also where b_j underflows as a double
+ * (N·log F_j = −98440 for N = 1e6). Then log b_j = ℓ_j + log w_j, and with ties broken uniformly the BoN
  * probability of one sequence y with R(y) = x_j is pⁿ(y)·e^{ℓ_j}.
  */
 import { log1mExp } from './logspace.js';
@@ -33,9 +33,6 @@ export function logOneMinusExpNeg(ly: number): number {
   if (ly < -30) return ly - Math.exp(ly) / 2; // 1 − e^{−y} = y(1 − y/2 + …), y < 1e-13
   return log1mExp(-Math.exp(ly));
 }
-
-/** Levels whose log b_j is certainly below −DROP are reported as b_j = 0. */
-const DROP = 1000;
 
 export interface BonLevelInput {
   /** log w_j, ascending levels. */
@@ -72,13 +69,9 @@ export function bonLogRatios(levels: BonLevelInput, logN: number, logNm1: number
       logF = Math.min(0, levels.logCdf[j]);
       logT = Math.log(-logF);
     }
-    const drift = -Math.exp(logNm1 + logT); // −(N − 1)·t_j
-    // ℓ_j + log w_j ≤ drift + log F_j ≤ drift (the jump is at most −q), so below −DROP the level
-    // has b_j < e^{−1000}, under the smallest double: ℓ_j = −∞ (b_j = 0), saving the logarithms.
-    if (drift < -DROP) {
-      out[j] = Number.NEGATIVE_INFINITY;
-      continue;
-    }
+    // −(N − 1)·t_j. Even when b_j underflows as a double (N = 1e6 makes the bottom level
+    // e^{−98440}), its logarithm is finite and reported exactly: the preview plots log b_j.
+    const drift = -Math.exp(logNm1 + logT);
     // q = log(w/F) ≤ 0; the lowest level of a full law has w = F (q = 0, a = ∞).
     const q = Math.min(0, levels.logMass[j] - logF);
     const logA = q === 0 ? Number.POSITIVE_INFINITY : logNegLog1mExp(q);

@@ -90,8 +90,8 @@ export function tiltAtBeta(law: TokenRewardLaw, n: number, beta: number): Result
 
 /**
  * The KL-RL solution for a total budget Δ ≥ 0 over n tokens (Δ = +∞ means unconstrained).
- * Δ = 0 → λ = 0; Δ ≥ n·(−log p(M)) → λ = ∞, the restricted solution, binding = false;
- * one-value law: Δ > 0 → λ = ∞ with KL 0. Otherwise λ solves D(λ) = Δ/n to ≈ 1e-15 relative
+ * Δ ≥ n·(−log p(M)) → λ = ∞, the restricted solution, binding = false (math.md §3; this includes
+ * every Δ ≥ 0 for a one-value law, whose maximum KL is 0); otherwise Δ = 0 → λ = 0. Otherwise λ solves D(λ) = Δ/n to ≈ 1e-15 relative
  * (`solveTiltForKL`). Errors: Δ NaN or negative, invalid n.
  */
 export function lambdaForBudget(law: TokenRewardLaw, n: number, delta: number): Result<TiltSolution> {
@@ -103,8 +103,8 @@ export function lambdaForBudgetUnchecked(law: TokenRewardLaw, n: number, delta: 
   require(typeof delta === 'number' &&
     delta >= 0, 'invalid-argument', `the KL budget Δ = ${delta} is not a non-negative number`);
   const dMax = maxKLPerToken(law);
-  if (delta === 0) return solution(law, n, 0, evaluateTilt(law, 0).stats, 0);
   if (delta >= n * dMax) return solution(law, n, Number.POSITIVE_INFINITY, evaluateTilt(law, Infinity).stats);
+  if (delta === 0) return solution(law, n, 0, evaluateTilt(law, 0).stats, 0);
   const stats = solveTiltForKL(law, delta / n);
   return solution(law, n, stats.s, stats, delta);
 }

@@ -99,14 +99,15 @@ test('Δ = 0 → λ = 0 (β = ∞); Δ ≥ max → λ = ∞, not binding, restri
   }
 });
 
-test('one-value law: Δ = 0 → λ = 0; Δ > 0 → λ = ∞ with KL 0', () => {
+test('one-value law: every Δ ≥ 0 reaches the maximum KL 0 → λ = ∞ with KL 0 (math.md §3)', () => {
   const l = law([0.4, 0.6], [1, 1]);
-  assert.equal(solve(l, 2, 0).lambda, 0);
-  const any = solve(l, 2, 0.5);
-  assert.equal(any.lambda, Number.POSITIVE_INFINITY);
-  assert.equal(any.kl, 0);
-  assert.equal(any.reward, 2);
-  assert.equal(any.binding, false);
+  for (const delta of [0, 0.5]) {
+    const any = solve(l, 2, delta);
+    assert.equal(any.lambda, Number.POSITIVE_INFINITY, `Δ = ${delta}`);
+    assert.equal(any.kl, 0);
+    assert.equal(any.reward, 2);
+    assert.equal(any.binding, false);
+  }
 });
 
 test('tiltAtLambda and tiltAtBeta agree and handle λ ∈ {0, ∞}', () => {
