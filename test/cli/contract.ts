@@ -3,6 +3,7 @@
  * every key of every query kind, with its type (`num` = number or null for ∞). Used on both the
  * hand-written sample and the real CLI output, so a change to the contract that is not reflected
  * in the CLI (or vice versa) fails a test. Returns a list of problems (empty = valid).
+ * A key ending in `?` is one of the contract's optional keys: checked when present.
  */
 
 type Schema =
@@ -28,6 +29,8 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
     kl_per_token: 'number',
     reward_per_token: 'number',
     phi: 'record-number',
+    'p?': 'record-number',
+    'r?': 'record-number',
   },
   frontier: {
     points: { array: { lambda: 'num', kl: 'number', reward: 'number' } },
@@ -43,6 +46,16 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
     exact: 'boolean',
     same_kl: { lambda: 'num', reward: 'number' },
     log_n_budget: { lambda: 'num', reward: 'number', kl_bon_to_tilt: 'num' },
+    'curve?': {
+      array: {
+        log_n: 'number',
+        reward: 'number',
+        kl: 'number',
+        kl_bound: 'number',
+        'same_kl_reward?': 'number',
+        'log_n_budget_reward?': 'number',
+      },
+    },
   },
   equivalence: {
     rate: 'number',
@@ -58,8 +71,13 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
     },
   },
   rate: { lambda: 'num', mean: 'number', points: { array: { x: 'number', rate: 'num', tail_rate: 'num' } } },
-  cumulants: { lambda: 'num', kappa: { array: 'number' } },
-  renyi: { alpha: 'number', cross_entropy: 'number', log_c: 'number' },
+  cumulants: { lambda: 'num', kappa: { array: 'number' }, 'cgf?': { array: { t: 'number', value: 'number' } } },
+  renyi: {
+    alpha: 'number',
+    cross_entropy: 'number',
+    log_c: 'number',
+    'curve?': { array: { alpha: 'number', cross_entropy: 'number' } },
+  },
   compare: {
     kl: 'num',
     reward: 'number',
@@ -75,8 +93,13 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
     seed: 'integer',
     reward_mean: 'number',
     reward_stderr: 'number',
+    'kl?': 'number',
+    'exact_reward?': 'number',
+    'log_n?': 'number',
   },
 };
+
+const param: Schema = { name: 'string', value: 'number', range };
 
 function check(value: unknown, schema: Schema, path: string, problems: string[]): void {
   const fail = (what: string) => problems.push(`${path}: expected ${what}, got ${JSON.stringify(value)}`);
@@ -118,12 +141,14 @@ function check(value: unknown, schema: Schema, path: string, problems: string[])
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return void fail('an object');
   const fields = schema as Record<string, Schema>;
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
-    if (!(key in record)) problems.push(`${path}: missing key '${key}'`);
-    else check(record[key], fields[key], `${path}.${key}`, problems);
+  for (const field of Object.keys(fields)) {
+    const optional = field.endsWith('?');
+    const key = optional ? field.slice(0, -1) : field;
+    if (key in record) check(record[key], fields[field], `${path}.${key}`, problems);
+    else if (!optional) problems.push(`${path}: missing key '${key}'`);
   }
   for (const key of Object.keys(record))
-    if (!(key in fields)) problems.push(`${path}: unexpected key '${key}'`);
+    if (!(key in fields) && !(`${key}?` in fields)) problems.push(`${path}: unexpected key '${key}'`);
 }
 
 /** Validates a whole `eval --json` document; returns the problems found. */
@@ -147,7 +172,7 @@ export function validateDocument(doc: unknown): string[] {
       check(d.diagnostics[i], diagnostic, `$.diagnostics[${i}]`, problems);
   }
   if (!Array.isArray(d.results)) return [...problems, '$.results is not an array'];
-  const allowed = new Set(['query', 'model', 'range', 'value', 'error', 'note']);
+  const allowed = new Set(['query', 'model', 'range', 'value', 'error', 'note', 'params']);
   for (let i = 0; i < d.results.length; i++) {
     const result = d.results[i] as Record<string, unknown>;
     const path = `$.results[${i}]`;
@@ -163,6 +188,7 @@ export function validateDocument(doc: unknown): string[] {
     if (hasValue === hasError) problems.push(`${path}: needs exactly one of value and error`);
     if (hasError) check(result.error, 'string', `${path}.error`, problems);
     if (hasValue) check(result.value, VALUE_SCHEMAS[kind], `${path}.value`, problems);
+    if ('params' in result) check(result.params, { array: param }, `${path}.params`, problems);
     for (const key of Object.keys(result)) {
       if (!allowed.has(key)) problems.push(`${path}: unexpected key '${key}'`);
     }

@@ -101,7 +101,7 @@ describe('manifest', () => {
   it('points at the bundles and files it ships', () => {
     assert.equal(pkg.main, './dist/extension.js');
     assert.equal(pkg.browser, './dist/extension-browser.js');
-    assert.equal(pkg.engines.vscode, '^1.90.0');
+    assert.equal(pkg.engines.vscode, '^1.100.0');
     assert.ok(pkg.activationEvents.includes('onLanguage:align'));
     for (const f of [
       pkg.icon,
