@@ -90,7 +90,11 @@ function fieldsOf(
 function numbersOf(field: A.Field, host: ModelHost): (number | undefined)[] {
   // A plain list read by the parser: the values are already there (no nodes to visit).
   const compact = compactOf(field);
-  if (compact?.values) return Array.from(compact.values.subarray(0, compact.count));
+  if (compact?.values) {
+    const values = new Array<number>(compact.count);
+    for (let i = 0; i < compact.count; i++) values[i] = compact.values[i];
+    return values;
+  }
   const out: (number | undefined)[] = new Array(field.items.length);
   for (let i = 0; i < field.items.length; i++) {
     const item = field.items[i] as A.Expr;

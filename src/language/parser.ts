@@ -56,12 +56,21 @@ export function parse(text: string): ParseResult {
   };
 }
 
+/** Token window size, and how many tokens behind `pos` it keeps (the parser needs one). */
+const WINDOW = 1024;
+const KEEP_BEHIND = 8;
+
 const STATEMENT_KEYWORDS = new Set(['model', 'policy', 'let']);
 
 class Parser {
   private pos = 0;
-  /** Significant tokens lexed so far (no comments, no invalid characters); see `tok`. */
-  private readonly toks: Token[] = [];
+  /**
+   * A window of the significant tokens (no comments, no invalid characters): `toks[k]` is token
+   * `base + k`. The parser looks back one token at most, so tokens far behind `pos` are dropped
+   * (`pull`): keeping 100,000 of them alive until the end made the garbage collector copy them.
+   */
+  private toks: Token[] = [];
+  private base = 0;
   /** Lexer diagnostics are reported for tokens starting at or after this offset only once. */
   private reportedTo = 0;
   /** > 0 inside a query's parentheses, where line breaks are insignificant. */
@@ -77,13 +86,13 @@ class Parser {
 
   /** Significant token j, lexing up to it on demand (past the end: `eof` again). */
   private tok(j: number): Token {
-    const toks = this.toks;
-    while (j >= toks.length) {
+    while (j >= this.base + this.toks.length) {
+      const toks = this.toks;
       const last = toks.length > 0 ? toks[toks.length - 1] : undefined;
       if (last?.kind === 'eof') return last;
       this.pull();
     }
-    return toks[j];
+    return this.toks[j - this.base];
   }
 
   /** Lexes the next significant token, reporting invalid characters and open strings. */
@@ -99,6 +108,11 @@ class Parser {
       }
       if (t.kind === 'string' && !t.terminated && fresh)
         this.sink.add('unterminated-string', t.start, t.end, 'this string has no closing quote');
+      if (this.toks.length >= WINDOW && this.pos - this.base > WINDOW / 2) {
+        const drop = this.pos - this.base - KEEP_BEHIND;
+        this.toks = this.toks.slice(drop);
+        this.base += drop;
+      }
       this.toks.push(t);
       return;
     }
@@ -386,7 +400,8 @@ class Parser {
   private compactList(t: Token, name: A.Identifier): A.Field | undefined {
     if (!compactLists.enabled) return undefined;
     // Re-read from the end of the field name: drop any token lexed ahead of it.
-    this.toks.length = this.pos;
+    const kept = this.pos - this.base;
+    if (this.toks.length > kept) this.toks.length = kept; // shrinking an array is not free
     this.scanner.resetTo(t.end, false);
     const scanned = scanList(this.scanner.text, t.end, t.text === 'vocab');
     if (!scanned) return undefined;
