@@ -15,10 +15,14 @@ import type { BonCurvePoint, QueryParam } from './results.js';
 
 /** Largest vocabulary for which `tilt.p` / `tilt.r` are included. */
 export const MAX_TOKEN_TABLE = 1000;
-/** Most points of `bon.curve`; fewer for very large laws of R (see `bonCurve`). */
+/** Most and fewest points of `bon.curve`. */
 export const BON_CURVE_POINTS = 64;
-/** Work budget of `bon.curve`: curve points × levels of the law of R. */
-export const BON_CURVE_WORK = 500_000;
+export const BON_CURVE_MIN_POINTS = 16;
+/**
+ * Work budget of `bon.curve` (it runs on every keystroke): curve points × levels of the law of R.
+ * Small laws get 64 points; examples/paper.align (193 levels) 16; never fewer than 16.
+ */
+export const BON_CURVE_WORK = 3200;
 /** Points of `cumulants.cgf` (odd, so t = 0 is one of them). */
 export const CGF_POINTS = 65;
 /** `renyi.curve`: α = 10^(k/32), k = −32…32 (0.1 … 10, 65 points, α = 1 included). */
@@ -66,13 +70,13 @@ export function tokenTable(
 }
 
 /**
- * The best-of-N sizes of the curve for N = 1 … N_max: every integer when N_max ≤ 64, else
+ * The best-of-N sizes of the curve for N = 1 … N_max: every integer when N_max ≤ `points`, else
  * `points` values geometric in N (uniform in log N). N = 1 and N_max (as given) are included.
  */
 export function bonCurveSizes(size: BonSize, points: number): BonSize[] {
   const logMax = 'logN' in size ? size.logN : Math.log(size.N);
   if (!(logMax > 0)) return [size];
-  if ('N' in size && size.N <= BON_CURVE_POINTS && points >= BON_CURVE_POINTS) {
+  if ('N' in size && size.N <= points) {
     const out: BonSize[] = [];
     for (let k = 1; k < size.N; k++) out.push({ N: k });
     out.push(size);
@@ -87,8 +91,8 @@ export function bonCurveSizes(size: BonSize, points: number): BonSize[] {
 
 /**
  * `bon.curve`: best-of-N for N = 1 … the query's N from ONE law of R (`seqLaw`), with the KL-RL
- * rewards at the same KL and at Δ = log N. Points: 64, fewer when the law has very many levels
- * (curve points × levels ≤ BON_CURVE_WORK, at least 8). Undefined if any point fails.
+ * rewards at the same KL and at Δ = log N. Points: up to 64 so that points × levels of the law
+ * stays within BON_CURVE_WORK, but at least 16. Undefined if any point fails.
  */
 export function bonCurve(
   law: TokenRewardLaw,
@@ -96,7 +100,10 @@ export function bonCurve(
   size: BonSize,
 ): BonCurvePoint[] | undefined {
   const levels = Math.max(1, seqLaw.values.length);
-  const points = Math.max(8, Math.min(BON_CURVE_POINTS, Math.floor(BON_CURVE_WORK / levels)));
+  const points = Math.max(
+    BON_CURVE_MIN_POINTS,
+    Math.min(BON_CURVE_POINTS, Math.floor(BON_CURVE_WORK / levels)),
+  );
   const out: BonCurvePoint[] = [];
   for (const s of bonCurveSizes(size, points)) {
     const r = bestOfN(seqLaw, law, s);

@@ -59,7 +59,7 @@ export interface BonValue {
   exact: boolean;
   same_kl: { lambda: Num; reward: number };
   log_n_budget: { lambda: Num; reward: number; kl_bon_to_tilt: Num };
-  /** Optional: best-of-N for N = 1 … this N (≤ 64 points; every integer N when N ≤ 64). */
+  /** Optional: best-of-N for N = 1 … this N (16 to 64 points, uniform in log N or every integer N). */
   curve?: BonCurvePoint[];
 }
 /** One point of `BonValue.curve`; the KL-RL rewards are left out where they cannot be computed. */

@@ -3,6 +3,7 @@
 // reference (brute-force enumeration, direct formulas, closed forms) at relative tolerance 1e-10.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { bestOfNForLength, tokenRewardLaw } from '../../src/core/index.js';
 import {
   AnalysisCache,
   analyze,
@@ -44,7 +45,8 @@ function rlReward(delta: number): number {
 }
 
 test('params: name, evaluated value and the range of each numeric argument; fresh after edits with a cache', () => {
-  const query = 'tilt(toy, delta = 2 * 0.5)\nbon(toy, N = exp(2))\nrate(toy, lambda = 1, x = 0..3, steps = 5)\n';
+  const query =
+    'tilt(toy, delta = 2 * 0.5)\nbon(toy, N = exp(2))\nrate(toy, lambda = 1, x = 0..3, steps = 5)\n';
   const source = `${TOY}${query}`;
   const lines = new LineIndex(source);
   const at = (text: string) => {
@@ -89,7 +91,7 @@ test('params: name, evaluated value and the range of each numeric argument; fres
 test('tilt.p and tilt.r are the model per token, only up to 1000 tokens', () => {
   const [v] = values(`${TOY}tilt(toy, lambda = 0.5)\n`, 'tilt');
   assert.deepEqual(Object.keys(v.p ?? {}), ['a', 'b', 'c', 'd']);
-  P.forEach((p, k) => close(v.p?.['abcd'[k]], p, `p(${'abcd'[k]})`, 1e-15));
+  for (const [k, p] of P.entries()) close(v.p?.['abcd'[k]], p, `p(${'abcd'[k]})`, 1e-15);
   assert.deepEqual(v.r, { a: 0, b: 1, c: 2, d: 3 });
   const big = (k: number) =>
     `model big {\n vocab ${Array.from({ length: k }, (_, i) => `t${i}`).join(' ')}\n` +
@@ -126,10 +128,12 @@ function checkBonCurve(v: QueryValues['bon'], points: number): void {
 test('bon.curve: N = 1…N against brute-force best-of-N and KL-RL by bisection', () => {
   const [small] = values(`${TOY}bon(toy, N = 16)\n`, 'bon');
   checkBonCurve(small, 16);
-  small.curve!.forEach((pt, i) => close(pt.log_n, Math.log(i + 1), `integer N = ${i + 1}`, 1e-15));
+  for (const [i, pt] of small.curve!.entries())
+    close(pt.log_n, Math.log(i + 1), `integer N = ${i + 1}`, 1e-15);
   const [geometric] = values(`${TOY}bon(toy, N = 1000)\n`, 'bon');
   checkBonCurve(geometric, 64);
-  geometric.curve!.forEach((pt, i) => close(pt.log_n, (Math.log(1000) * i) / 63, `grid point ${i}`, 1e-14));
+  for (const [i, pt] of geometric.curve!.entries())
+    close(pt.log_n, (Math.log(1000) * i) / 63, `grid point ${i}`, 1e-14);
   // Above N = 800 the query's own value uses the core's top-levels path; the curve the whole law.
   const [huge] = values(`${TOY}bon(toy, logN = 7)\n`, 'bon');
   checkBonCurve(huge, 64);
@@ -138,6 +142,24 @@ test('bon.curve: N = 1…N against brute-force best-of-N and KL-RL by bisection'
     one.curve?.map((pt) => [pt.log_n, pt.kl, pt.kl_bound]),
     [[0, 0, 0]],
   );
+});
+
+test('bon.curve on a larger law: 16 points (work budget), each equal to the core’s best-of-N for that N', () => {
+  const chat =
+    'model chat {\n vocab a b c d e\n p 0.1 0.3 0.35 0.2 0.05\n reward -1 0 0.5 1 2\n length 32\n}\n';
+  const law = tokenRewardLaw([0.1, 0.3, 0.35, 0.2, 0.05], [-1, 0, 0.5, 1, 2]);
+  assert.ok(law.ok);
+  const [v] = values(`${chat}bon(chat, N = 64)\n`, 'bon');
+  assert.equal(v.curve?.length, 16);
+  for (const pt of v.curve!) {
+    // An independent computation of the law of R and of best-of-N by the core (its own path).
+    const ref = bestOfNForLength(law.value, 32, { logN: pt.log_n });
+    assert.ok(ref.ok);
+    close(pt.reward, ref.value.reward, `E R at log N = ${pt.log_n}`);
+    close(pt.kl, ref.value.kl, `KL at log N = ${pt.log_n}`, 1e-10, 1e-15);
+    const N = Math.exp(pt.log_n);
+    close(pt.kl_bound, Math.log(N) - (N - 1) / N, `bound at log N = ${pt.log_n}`, 1e-10, 1e-15);
+  }
 });
 
 test('cumulants.cgf: Λ(t) = A(λ+t) − A(λ) on 65 points of [−2, 2], against φ_λ and enumeration', () => {
@@ -181,10 +203,10 @@ test('renyi.curve: H_α(p, softmax r) on α = 10^(k/32), 0.1…10, α = 1 includ
   assert.equal(curve[32].alpha, 1);
   close(curve[0].alpha, 0.1, 'first α', 1e-14);
   close(curve[64].alpha, 10, 'last α', 1e-14);
-  curve.forEach((c, i) => {
+  for (const [i, c] of curve.entries()) {
     close(c.alpha, 10 ** ((i - 32) / 32), `α[${i}]`, 1e-14);
     close(c.cross_entropy, H(c.alpha), `H_${c.alpha}`);
-  });
+  }
   const [wide] = values(`${TOY}renyi(toy, alpha = 50)\n`, 'renyi');
   assert.equal(wide.curve!.length, 129);
   assert.ok(wide.curve![0].alpha <= 0.01 + 1e-15 && wide.curve![128].alpha >= 50);
