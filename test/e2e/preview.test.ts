@@ -1,0 +1,210 @@
+// The preview of the packaged extension in a real workbench: opened from the command palette with every
+// chart painted, live updates within a second of typing, a slider writing into the source, and the
+// workbench's colour theme followed (dark, then light).
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { Frame } from 'playwright-core';
+import {
+  CHARTS,
+  chartBackgroundLuminance,
+  columnOf,
+  isPainted,
+  LINES,
+  type PreviewState,
+  previewState,
+  SAMPLE,
+  SAMPLE_FILE,
+} from './align.js';
+import { Workbench, waitFor } from './harness.js';
+
+/** Waits until the preview shows results with every chart card painted. */
+async function allPainted(frame: Frame, timeoutMs = 30_000): Promise<PreviewState> {
+  return waitFor(
+    'every chart of the preview to be painted',
+    async () => {
+      const s = await previewState(frame);
+      return s.cards.length === CHARTS.length && s.cards.every(isPainted) && s;
+    },
+    { timeoutMs, intervalMs: 100 },
+  ).catch(async (error: Error) => {
+    const s = await previewState(frame).catch(() => undefined);
+    throw new Error(`${error.message}\npreview: ${JSON.stringify(s)}`);
+  });
+}
+
+/**
+ * Starts watching `charts` in the webview: every animation frame compares their canvases' pixels with
+ * now, and notes the wall-clock time of the first change (charts off screen are redrawn when idle, not
+ * at the render, so the render counter alone would not do). Timing is taken in the page, so the test's
+ * own polling does not count against the update. Returns the signatures now.
+ */
+async function watchCharts(frame: Frame, charts: readonly string[]): Promise<Record<string, string>> {
+  // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
+  return frame.evaluate(`(${CHART_WATCHER})(${JSON.stringify(charts)})`);
+}
+
+const CHART_WATCHER = `(ids) => {
+  const sig = (id) => {
+    const c = document.querySelector('section.card[data-chart="' + id + '"] canvas');
+    const ctx = c && c.width > 0 && c.height > 0 ? c.getContext('2d') : null;
+    if (!ctx) return '';
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let h = 0;
+    for (let i = 0; i < d.length; i += 4) h = (Math.imul(h, 31) + ((d[i] << 16) | (d[i + 1] << 8) | d[i + 2])) | 0;
+    return c.width + 'x' + c.height + ':' + (h >>> 0);
+  };
+  const snapshot = () => Object.fromEntries(ids.map((id) => [id, sig(id)]));
+  const before = snapshot();
+  const token = {};
+  window.__e2eWatch = { token, changedAt: null, changed: null };
+  const started = Date.now();
+  const tick = () => {
+    const w = window.__e2eWatch;
+    if (w.token !== token || Date.now() - started > 30000) return;
+    const now = snapshot();
+    const id = ids.find((k) => now[k] !== '' && now[k] !== before[k]);
+    if (id) {
+      w.changedAt = Date.now();
+      w.changed = id;
+      return;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  return before;
+}`;
+
+/** Milliseconds from `t0` (Date.now() before the edit) until one of the watched charts changed. */
+async function msUntilRepaint(
+  frame: Frame,
+  charts: readonly string[],
+  t0: number,
+  timeoutMs: number,
+): Promise<number> {
+  const changedAt = await waitFor(
+    `the ${charts.join('/')} chart to repaint`,
+    async () =>
+      ((await frame.evaluate('window.__e2eWatch && window.__e2eWatch.changedAt')) as number | null) ??
+      undefined,
+    { timeoutMs, intervalMs: 50 },
+  );
+  return changedAt - t0;
+}
+
+describe('preview: Align Lab charts in code-server', () => {
+  let wb: Workbench;
+  let frame: Frame;
+  before(async () => {
+    wb = await Workbench.start({ name: 'preview', files: { [SAMPLE_FILE]: SAMPLE } });
+    await wb.openFile(SAMPLE_FILE);
+  });
+  afterEach(async () => {
+    await wb?.step('end-of-test');
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  test('"Align Lab: Open Preview to the Side" opens the preview with every chart painted', async () => {
+    await wb.runCommand('Align Lab: Open Preview to the Side');
+    // To the side: a second editor group holds the webview, the source stays in the first.
+    await wb.page.locator('.editor-group-container').nth(1).waitFor({ timeout: 20_000 });
+    frame = await wb.webviewFrame();
+    const state = await allPainted(frame);
+    await wb.step('preview-open');
+    assert.deepEqual(
+      state.cards.map((c) => c.id),
+      [...CHARTS],
+    );
+  });
+
+  test('typing a new query updates the charts within a second', async (t) => {
+    await allPainted(frame);
+    await wb.goTo(LINES.renyi + 1, 1);
+    // Watch the chart a user sees first: the frontier, where the new tilt adds a point.
+    await frame.locator('section.card[data-chart="frontier"]').scrollIntoViewIfNeeded();
+    await watchCharts(frame, ['frontier']);
+    const t0 = Date.now();
+    await wb.page.keyboard.insertText('tilt(toy, delta = 1.5)\n');
+    const ms = await msUntilRepaint(frame, ['frontier'], t0, 10_000);
+    t.diagnostic(`repainted ${ms} ms after the edit`);
+    await wb.step('new-query');
+    assert.ok(ms < 1000, `the charts changed ${Math.round(ms)} ms after the edit (limit 1000 ms)`);
+    await allPainted(frame);
+  });
+
+  test('changing a number updates the charts within a second', async (t) => {
+    await allPainted(frame);
+    // bon(toy, N = 16): select "16" and type 64.
+    await wb.goTo(LINES.bon, columnOf(LINES.bon, '16'));
+    await wb.page.keyboard.press('Shift+ArrowRight');
+    await wb.page.keyboard.press('Shift+ArrowRight');
+    await frame.locator('section.card[data-chart="bon"]').scrollIntoViewIfNeeded();
+    await watchCharts(frame, ['bon']);
+    const t0 = Date.now();
+    await wb.page.keyboard.insertText('64');
+    const ms = await msUntilRepaint(frame, ['bon'], t0, 10_000);
+    t.diagnostic(`repainted ${ms} ms after the edit`);
+    await wb.step('number-changed');
+    assert.match(await wb.editorText(), /bon\(toy, N = 64\)/);
+    assert.ok(ms < 1000, `the bon chart changed ${Math.round(ms)} ms after the edit (limit 1000 ms)`);
+  });
+
+  test('dragging a slider writes the new value into the source', async () => {
+    // The cursor in the tilt query makes it the preview's focus, which offers a Δ slider.
+    await wb.goTo(LINES.tilt, 3);
+    const slider = frame.locator('.sliders label.slider[data-param="delta"] input[type="range"]');
+    await slider.waitFor({ state: 'visible', timeout: 10_000 });
+    // The previous tests scrolled the preview down to the charts: bring the slider back into view.
+    await slider.scrollIntoViewIfNeeded();
+    await wb.step('slider-shown');
+    const box = await slider.boundingBox();
+    assert.ok(box, 'the slider has a box');
+    const y = box.y + box.height / 2;
+    await wb.page.mouse.move(box.x + box.width * 0.5, y);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
+    await wb.page.mouse.move(box.x + box.width * 0.9, y, { steps: 5 });
+    await wb.page.mouse.up();
+    const line = await waitFor('the tilt query to get a new delta', async () => {
+      const l = (await wb.editorText()).split('\n').find((x) => x.startsWith('tilt(toy, delta = '));
+      return l && !/delta = 4\)/.test(l) && l;
+    });
+    await wb.step('slider-edited');
+    const value = Number(/delta = ([\d.e+-]+)\)/.exec(line)?.[1]);
+    assert.ok(Number.isFinite(value) && value > 4, `the slider moved right, so Δ grew: ${line}`);
+    // The edit is one undo step.
+    await wb
+      .activeEditor()
+      .locator('.view-lines')
+      .click({ position: { x: 5, y: 5 } });
+    await wb.page.keyboard.press('Control+Z');
+    await waitFor('undo to restore delta = 4', async () =>
+      /tilt\(toy, delta = 4\)/.test(await wb.editorText()),
+    );
+  });
+
+  test('the preview follows the colour theme (dark, then light)', async () => {
+    const dark = await previewState(frame);
+    assert.match(dark.bodyClass, /\bvscode-dark\b/);
+    const darkLum = await chartBackgroundLuminance(frame, 'frontier');
+    assert.ok(darkLum < 0.3, `dark theme: chart background luminance ${darkLum.toFixed(3)}`);
+    await wb.step('theme-dark');
+
+    await wb.pickColorTheme('Light Modern');
+    await waitFor('the webview to switch to the light theme', async () =>
+      /\bvscode-light\b/.test((await previewState(frame)).bodyClass),
+    );
+    const lightLum = await waitFor('the charts to repaint light', async () => {
+      const l = await chartBackgroundLuminance(frame, 'frontier');
+      return l > 0.7 && l;
+    });
+    await wb.step('theme-light');
+    const light = await allPainted(frame);
+    assert.notEqual(
+      light.cards.find((c) => c.id === 'frontier')?.signature,
+      dark.cards.find((c) => c.id === 'frontier')?.signature,
+      `the frontier chart repainted (${darkLum.toFixed(2)} → ${lightLum.toFixed(2)})`,
+    );
+  });
+});
