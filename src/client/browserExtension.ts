@@ -18,6 +18,8 @@ interface WorkerLike {
   terminate(): void;
 }
 declare const Worker: new (url: string) => WorkerLike;
+declare const Blob: new (parts: Uint8Array[], options: { type: string }) => unknown;
+declare const URL: { createObjectURL(blob: unknown): string };
 type Port = ConstructorParameters<typeof BrowserMessageReader>[0];
 
 /**
@@ -27,28 +29,43 @@ type Port = ConstructorParameters<typeof BrowserMessageReader>[0];
  */
 class WorkerLanguageClient extends BaseLanguageClient {
   private worker: WorkerLike | undefined;
+  private scriptUrl: string | undefined;
   constructor(
     options: LanguageClientOptions,
-    private readonly url: string,
+    private readonly script: vscode.Uri,
   ) {
     super('alignLab', 'Align Lab Language Server', options);
   }
-  protected createMessageTransports(_encoding: string): Promise<MessageTransports> {
+  protected async createMessageTransports(_encoding: string): Promise<MessageTransports> {
     this.worker?.terminate();
-    const worker = new Worker(this.url);
+    const worker = new Worker(await this.workerUrl());
     this.worker = worker;
-    return Promise.resolve({
+    return {
       reader: new BrowserMessageReader(worker as unknown as Port),
       writer: new BrowserMessageWriter(worker as unknown as Port),
-    });
+    };
+  }
+  /**
+   * Where the worker's script can be loaded from. vscode.dev serves extensions over https, which a
+   * worker can load directly; code-server's web worker host gives `vscode-remote:` URIs, from which
+   * workers cannot be created, so the script is read through the workspace file system once and
+   * started from a Blob URL instead.
+   */
+  private async workerUrl(): Promise<string> {
+    if (/^https?:$/.test(`${this.script.scheme}:`)) return this.script.toString(true);
+    if (this.scriptUrl === undefined) {
+      const bytes = await vscode.workspace.fs.readFile(this.script);
+      this.scriptUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/javascript' }));
+    }
+    return this.scriptUrl;
   }
 }
 
 let stop: (() => Promise<void>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  const url = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server-browser.js').toString(true);
-  const ctx = activateCommon(context, (options) => new WorkerLanguageClient(options, url));
+  const script = vscode.Uri.joinPath(context.extensionUri, 'dist', 'server-browser.js');
+  const ctx = activateCommon(context, (options) => new WorkerLanguageClient(options, script));
   stop = () => ctx.client.stop();
 }
 
