@@ -37,6 +37,9 @@ const seen = { commands: [], channels: [] };
 api.commands = new Proxy({}, { get: (_t, p) => p === 'registerCommand' ? (id) => (seen.commands.push(id), { dispose() {} }) : make('vscode.commands.' + String(p)) });
 api.window = new Proxy({}, { get: (_t, p) => p === 'createOutputChannel' ? (name) => (seen.channels.push(name), make('channel')) : make('vscode.window.' + String(p)) });
 globalThis.Worker = class { constructor(url) { seen.worker = url; } postMessage() {} terminate() {} addEventListener() {} };
+// The web build starts its worker from a Blob URL of the script read through workspace.fs.
+globalThis.Blob = class { constructor(parts) { seen.blobParts = parts.length; } };
+URL.createObjectURL = () => 'blob:probe';
 const load = Module._load;
 Module._load = (request, ...rest) => (request === 'vscode' ? api : load(request, ...rest));
 const context = { subscriptions: [], extensionUri: api.Uri, asAbsolutePath: (p) => join(root, p), globalState: api.Memento, workspaceState: api.Memento };
