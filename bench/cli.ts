@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { mulberry32 as prng } from '../test/helpers/random.js';
 
 const root = resolve(import.meta.dirname, '..');
 const CLI = join(root, 'dist', 'cli.js');
@@ -15,18 +16,6 @@ const PYTHON = '/usr/bin/python3';
 const VOCAB = 50257;
 const STEPS = 256;
 const RUNS = 5;
-
-/** mulberry32: a tiny seeded PRNG, so the file is identical on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A GPT-2-sized toy: Zipf-like probabilities (p_k ∝ (k + 10)^−1.1, shuffled) and rewards drawn

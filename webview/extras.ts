@@ -3,7 +3,9 @@
  * them). Each reader validates what it finds, so an older or newer evaluator never breaks a chart:
  * a missing or malformed field just means the chart falls back to what the stable contract offers.
  */
-import type { Range } from '../src/protocol/preview.js';
+import type { BonCurvePoint, Range } from '../src/protocol/preview.js';
+
+export type { BonCurvePoint };
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
@@ -16,16 +18,7 @@ function rows<K extends string>(value: unknown, key: string, fields: readonly K[
   return list.filter((r): r is Record<K, number> => isObject(r) && fields.every((f) => finite(r[f])));
 }
 
-/** `bon.curve`: the best-of-N curve for N = 1…N_max. */
-export interface BonCurvePoint {
-  log_n: number;
-  reward: number;
-  kl: number;
-  kl_bound: number;
-  /** KL-RL reward at the same KL / at Δ = log N, when given. */
-  same_kl_reward?: number;
-  log_n_budget_reward?: number;
-}
+/** `bon.curve`: the best-of-N curve for N = 1…N_max (the KL-RL rewards only when finite). */
 export function bonCurve(value: unknown): BonCurvePoint[] {
   return rows(value, 'curve', ['log_n', 'reward', 'kl', 'kl_bound'] as const).map((r) => {
     const raw = r as Record<string, unknown>;

@@ -10,6 +10,7 @@ import type { Analysis, Position, Range } from '../language/results.js';
 // The result types the webview draws (it may depend on src/protocol only).
 export type {
   Analysis,
+  BonCurvePoint,
   Diagnostic,
   ModelSummary,
   Num,

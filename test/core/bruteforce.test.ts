@@ -15,6 +15,7 @@ import {
 } from '../../src/core/index.js';
 import { sequenceRewardLaw } from '../../src/core/sequenceLaw.js';
 import { tailExponent } from '../../src/core/tails.js';
+import { mulberry32 } from '../helpers/random.js';
 import { assertClose } from '../helpers/tolerance.js';
 
 const REL = 1e-10;
@@ -23,18 +24,6 @@ const REL = 1e-10;
 interface SeqDist {
   readonly prob: number[];
   readonly reward: number[];
-}
-
-/** Deterministic PRNG (mulberry32) for the random policies. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function normalise(w: number[]): number[] {

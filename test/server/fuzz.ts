@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Position } from 'vscode-languageserver-protocol';
+import { mulberry32 } from '../helpers/random.js';
 import { type LspClient, uriOf } from './lsp.js';
 
 export const FRAGMENTS = [
@@ -103,17 +104,8 @@ equivalence(toy, rate = 0.2, n = 1..16, steps = 4)
 simulate(toy, method = tilt, delta = 1, samples = 50, seed = 3)
 `;
 
-/** mulberry32: a tiny seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG for the fuzzers (shared with the other test helpers). */
+export const rng = mulberry32;
 
 function positionOf(text: string, offset: number): Position {
   let line = 0;

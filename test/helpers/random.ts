@@ -1,0 +1,15 @@
+/**
+ * mulberry32 (T. Ettinger, public domain): a tiny seeded 32-bit PRNG for tests and benchmarks, so
+ * generated inputs are identical on every run. Not for the product: the core's Monte Carlo uses
+ * the documented xoshiro128** of src/core/prng.ts.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
