@@ -1,7 +1,8 @@
 // Builds every bundle with esbuild. Adding a bundle is one line in `bundles`.
 // Usage: node scripts/build.mjs [--watch] [--minify=false]
-import { build, context } from 'esbuild';
+
 import { mkdirSync } from 'node:fs';
+import { build, context } from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const minify = !process.argv.includes('--no-minify');
@@ -12,7 +13,13 @@ export const bundles = [
   { entry: 'src/server/main.ts', out: 'dist/server.js', platform: 'node' },
   { entry: 'src/server/browserMain.ts', out: 'dist/server-browser.js', platform: 'browser' },
   { entry: 'src/client/extension.ts', out: 'dist/extension.js', platform: 'node', external: ['vscode'] },
-  { entry: 'src/client/browserExtension.ts', out: 'dist/extension-browser.js', platform: 'browser', format: 'cjs', external: ['vscode'] },
+  {
+    entry: 'src/client/browserExtension.ts',
+    out: 'dist/extension-browser.js',
+    platform: 'browser',
+    format: 'cjs',
+    external: ['vscode'],
+  },
   { entry: 'webview/main.ts', out: 'dist/webview.js', platform: 'browser' },
 ];
 

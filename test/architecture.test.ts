@@ -33,7 +33,8 @@ function importStatements(file: string): { spec: string; typeOnly: boolean }[] {
   // Comments are blanked first so that prose such as `model m from "x.csv"` is not taken for an import.
   const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|(^|[^:'"`])\/\/.*$/gm, '$1');
   const out: { spec: string; typeOnly: boolean }[] = [];
-  const re = /^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
+  const re =
+    /^\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g;
   for (const m of text.matchAll(new RegExp(re.source, 'gm'))) {
     out.push({ spec: m[1] ?? m[2] ?? m[3] ?? m[4], typeOnly: /^\s*(?:import|export)\s+type\s/.test(m[0]) });
   }
@@ -43,7 +44,9 @@ function importStatements(file: string): { spec: string; typeOnly: boolean }[] {
 /** The top-level area (`src/core`, `webview`, …) a relative import resolves to, or the package name. */
 function target(file: string, spec: string): { area?: string; pkg?: string } {
   if (spec.startsWith('.')) {
-    const rel = relative(root, resolve(dirname(file), spec)).split('\\').join('/');
+    const rel = relative(root, resolve(dirname(file), spec))
+      .split('\\')
+      .join('/');
     const parts = rel.split('/');
     return { area: parts[0] === 'src' ? `src/${parts[1]}` : parts[0] };
   }
@@ -63,17 +66,24 @@ const rules: Rule[] = [
   { area: 'src/core', areas: [], packages: () => false },
   { area: 'src/language', areas: ['src/core'], packages: () => false },
   // protocol may re-export the language's result *types* (`import type`, erased from bundles).
-  { area: 'src/protocol', areas: ['src/language'], typeOnly: ['src/language'], packages: (p) => p === 'vscode-languageserver-protocol' || p === 'vscode-jsonrpc' },
+  {
+    area: 'src/protocol',
+    areas: ['src/language'],
+    typeOnly: ['src/language'],
+    packages: (p) => p === 'vscode-languageserver-protocol' || p === 'vscode-jsonrpc',
+  },
   { area: 'src/cli', areas: ['src/core', 'src/language', 'src/protocol'], packages: (p) => nodeBuiltin(p) },
   {
     area: 'src/server',
     areas: ['src/core', 'src/language', 'src/protocol'],
-    packages: (p) => nodeBuiltin(p) || p.startsWith('vscode-languageserver') || p === 'vscode-jsonrpc' || p === 'vscode-uri',
+    packages: (p) =>
+      nodeBuiltin(p) || p.startsWith('vscode-languageserver') || p === 'vscode-jsonrpc' || p === 'vscode-uri',
   },
   {
     area: 'src/client',
     areas: ['src/protocol'],
-    packages: (p) => nodeBuiltin(p) || p === 'vscode' || p.startsWith('vscode-languageclient') || p === 'vscode-uri',
+    packages: (p) =>
+      nodeBuiltin(p) || p === 'vscode' || p.startsWith('vscode-languageclient') || p === 'vscode-uri',
   },
   { area: 'webview', areas: ['src/protocol'], packages: (p) => !nodeBuiltin(p) && p !== 'vscode' },
 ];

@@ -32,7 +32,10 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-export function fail(code: CoreErrorCode, message: string): { readonly ok: false; readonly error: CoreError } {
+export function fail(
+  code: CoreErrorCode,
+  message: string,
+): { readonly ok: false; readonly error: CoreError } {
   return { ok: false, error: { code, message } };
 }
 

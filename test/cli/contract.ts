@@ -71,7 +71,11 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
     },
   },
   rate: { lambda: 'num', mean: 'number', points: { array: { x: 'number', rate: 'num', tail_rate: 'num' } } },
-  cumulants: { lambda: 'num', kappa: { array: 'number' }, 'cgf?': { array: { t: 'number', value: 'number' } } },
+  cumulants: {
+    lambda: 'num',
+    kappa: { array: 'number' },
+    'cgf?': { array: { t: 'number', value: 'number' } },
+  },
   renyi: {
     alpha: 'number',
     cross_entropy: 'number',
