@@ -5,7 +5,7 @@
  */
 
 import { maxKLPerToken, requireSequenceLength, solveTiltForKL } from './klrl.js';
-import { evaluateTilt } from './logPartition.js';
+import { baseMean } from './logPartition.js';
 import { guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import { type StepFactor, TiltSweep } from './tiltSweep.js';
@@ -86,14 +86,8 @@ export function frontierUnchecked(law: TokenRewardLaw, n: number, options: Front
   targets[steps - 1] = to / n;
 
   const points: FrontierPoint[] = new Array(steps);
-  const solveEndpoint = (d: number): FrontierPoint => {
-    if (d <= 0) return { lambda: 0, kl: 0, reward: n * evaluateTilt(law, 0).stats.mean };
-    if (d >= dMax) return { lambda: Number.POSITIVE_INFINITY, kl: maxKL, reward: maxReward };
-    const st = solveTiltForKL(law, d);
-    return { lambda: st.s, kl: n * st.kl, reward: n * st.mean };
-  };
-  points[0] = solveEndpoint(targets[0]);
-  points[steps - 1] = solveEndpoint(targets[steps - 1]);
+  points[0] = solveEndpoint(law, n, targets[0]);
+  points[steps - 1] = solveEndpoint(law, n, targets[steps - 1]);
   const interior = targets.subarray(1, steps - 1);
   const inner =
     law.values.length <= EXACT_SOLVE_MAX_VALUES || !sweepSafe(law)
@@ -105,6 +99,18 @@ export function frontierUnchecked(law: TokenRewardLaw, n: number, options: Front
       : solveInterior(law, n, interior, points[0].lambda);
   for (let i = 0; i < solved.length; i++) points[i + 1] = solved[i];
   return { points, maxKL, maxReward };
+}
+
+/**
+ * An endpoint at per-token KL d: λ = 0 gives E_p r (the cached compensated mean, no exp pass),
+ * d ≥ Dmax gives λ = ∞, otherwise an exact solve.
+ */
+function solveEndpoint(law: TokenRewardLaw, n: number, d: number): FrontierPoint {
+  const dMax = maxKLPerToken(law);
+  if (d <= 0) return { lambda: 0, kl: 0, reward: n * baseMean(law) };
+  if (d >= dMax) return { lambda: Number.POSITIVE_INFINITY, kl: n * dMax, reward: n * law.rMax };
+  const st = solveTiltForKL(law, d);
+  return { lambda: st.s, kl: n * st.kl, reward: n * st.mean };
 }
 
 /** Masses below e^{−700} could underflow in the sweep's linear weights. */
@@ -122,7 +128,7 @@ function increasing(first: FrontierPoint, inner: FrontierPoint[], last: Frontier
   return true;
 }
 
-/** Exact solves, each warm-started from a Newton prediction off the previous point. */
+/** Exact solves, each warm-started from a second-order prediction off the last two points. */
 function solveInterior(
   law: TokenRewardLaw,
   n: number,
@@ -131,10 +137,30 @@ function solveInterior(
 ): FrontierPoint[] {
   const out: FrontierPoint[] = [];
   let start = lambda0 > 0 ? lambda0 : undefined;
-  for (const d of targets) {
-    const st = solveTiltForKL(law, d, start);
+  let prevS = 0;
+  let prevKl = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const st = solveTiltForKL(law, targets[i], start);
     out.push({ lambda: st.s, kl: n * st.kl, reward: n * st.mean });
     start = st.s;
+    // Predicted start for the next target: s(d) expanded to second order about this point,
+    // ds/dd = 1/(s·A''(s)) exact and the curvature fitted through the previous point, so the
+    // start is off by O(spacing³) and one Halley step usually finishes the solve (bounded to
+    // (s, 2s); a bad prediction only costs iterations).
+    if (i + 1 < targets.length) {
+      const q1 = 1 / (st.s * st.variance);
+      const step = targets[i + 1] - st.kl;
+      let predicted = st.s + step * q1;
+      if (i > 0) {
+        const back = prevKl - st.kl;
+        const q2 = (prevS - st.s - back * q1) / (back * back);
+        const quadratic = predicted + step * step * q2;
+        if (Number.isFinite(quadratic)) predicted = quadratic;
+      }
+      if (predicted > st.s && predicted < 2 * st.s) start = predicted;
+    }
+    prevS = st.s;
+    prevKl = st.kl;
   }
   return out;
 }

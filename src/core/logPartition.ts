@@ -183,6 +183,21 @@ const BLOCK = 64;
  * (10^6 values included) at nearly the cost of plain summation.
  */
 export function evaluateTilt(law: TokenRewardLaw, s: number, order = 2): TiltMoments {
+  return evaluateTiltWith(law, s, order, true);
+}
+
+/**
+ * `evaluateTilt` with a choice: `smallTiltExact = false` skips the extra compensated pass that
+ * gives A(s) and A'(s) full relative accuracy for |s|·(r_max − r_min) ≤ 1/2 (A and A' then carry
+ * ≈ ulp·(|s c| + |A|) absolute error; D, A'', the complements are unaffected). Root solvers use
+ * it for their intermediate iterates, which only need D and A''.
+ */
+export function evaluateTiltWith(
+  law: TokenRewardLaw,
+  s: number,
+  order: number,
+  smallTiltExact: boolean,
+): TiltMoments {
   requireTilt(s);
   const central = new Float64Array(order + 1);
   central[0] = 1;
@@ -238,6 +253,9 @@ export function evaluateTilt(law: TokenRewardLaw, s: number, order = 2): TiltMom
   const gapMax = new NeumaierSum();
   const gapMin = new NeumaierSum();
   const mom2 = new NeumaierSum();
+  // Order 3 (Halley steps in root solvers) rides along in this pass; higher orders use a loop below.
+  const third = order === 3;
+  const mom3 = new NeumaierSum();
   const rMax = law.rMax;
   const rMin = law.rMin;
   const invZ = 1 / Z;
@@ -246,6 +264,7 @@ export function evaluateTilt(law: TokenRewardLaw, s: number, order = 2): TiltMom
     let bMax = 0;
     let bMin = 0;
     let b2 = 0;
+    let b3 = 0;
     let bKl = 0;
     let bOffMax = 0;
     let bOffMin = 0;
@@ -256,7 +275,9 @@ export function evaluateTilt(law: TokenRewardLaw, s: number, order = 2): TiltMom
       bMax += phi * (rMax - v);
       bMin += phi * (v - rMin);
       const dev = v - c - m1;
-      b2 += phi * dev * dev;
+      const sq = phi * dev * dev;
+      b2 += sq;
+      if (third) b3 += sq * dev;
       const u = s * (v - c) - a0;
       bKl += u < 0.5 && u > -0.5 ? p[k] * klTerm(u) : p[k] + (u - 1) * phi;
       if (k !== last) bOffMax += ek;
@@ -265,12 +286,14 @@ export function evaluateTilt(law: TokenRewardLaw, s: number, order = 2): TiltMom
     gapMax.add(bMax);
     gapMin.add(bMin);
     mom2.add(b2);
+    mom3.add(b3);
     klSum.add(bKl);
     offMax.add(bOffMax);
     offMin.add(bOffMin);
   }
   central[2] = mom2.value;
-  if (order > 2) {
+  if (third) central[3] = mom3.value;
+  else if (order > 2) {
     const moments: NeumaierSum[] = [];
     for (let j = 0; j <= order; j++) moments.push(new NeumaierSum());
     for (let k = 0; k < K; k++) {
@@ -309,12 +332,14 @@ export function evaluateTilt(law: TokenRewardLaw, s: number, order = 2): TiltMom
 
   let logPartitionValue = logPartition;
   let meanValue = c + m1;
-  if (s !== 0 && Math.abs(s) * (rMax - rMin) <= 0.5) {
+  if (smallTiltExact && s !== 0 && Math.abs(s) * (rMax - rMin) <= 0.5) {
     const small = smallTilt(law, s);
     logPartitionValue = small.logPartition;
     meanValue = small.mean;
   }
-  const logZOf = (k: number) => logMass[k] - tStar + s * (values[k] - c) - logZ;
+  // log φ_s at the two ends (no closure: this runs in root solvers' inner loops).
+  const logMassMaxValue = logMass[last] - tStar + s * (values[last] - c) - logZ;
+  const logMassMinValue = logMass[0] - tStar + s * (values[0] - c) - logZ;
   const stats: TiltStats = {
     s,
     logPartition: logPartitionValue,
@@ -324,8 +349,8 @@ export function evaluateTilt(law: TokenRewardLaw, s: number, order = 2): TiltMom
     klToLimit: Math.max(0, klToLimit),
     meanGapMax: gapMax.value,
     meanGapMin: gapMin.value,
-    logMassMax: logZOf(last),
-    logMassMin: logZOf(0),
+    logMassMax: logMassMaxValue,
+    logMassMin: logMassMinValue,
   };
   return { stats, central, shift: { c, tStar, logZ } };
 }

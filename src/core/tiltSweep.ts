@@ -16,6 +16,8 @@
  * Accuracy: each step multiplies every weight by a correctly rounded exp and renormalises, so
  * after m steps a weight carries ≈ m·ulp + s·|v − c₀|·ulp relative error (≈ 1e-13 after a few
  * hundred steps) — the same order as evaluating e^{s v} directly at the end.
+ * Active range: tokens far behind the sweep are dropped for good (see `shrink`), so passes
+ * touch only [lo, hi) and get cheaper as the tilt concentrates φ_s on the top (bottom) values.
  * Range: a step must satisfy |h|·(r_max − A'(s)) ≤ 600 (sweeping up) so that g and Σ w·g stay
  * finite (`maxStep`). A weight whose factor underflows to 0 had φ_k < e^{−745} after the step
  * (the new normaliser Σ w·g ≥ e^{h(A'(s) − c₀) − ρ} ≥ 1 by convexity), and since log φ_s(k) is
@@ -31,6 +33,12 @@ import type { TokenRewardLaw } from './rewardLaw.js';
  * a step combining two factors stays below e^{600} (and K·e^{600} below the largest double).
  */
 export const MAX_STEP_SPAN = 300;
+
+/**
+ * Tokens are dropped once their total weight is ≤ DROP_RELATIVE × the weight of the kept tokens
+ * other than the end value (the quantity whose relative accuracy the complement Dmax − D needs).
+ */
+const DROP_RELATIVE = 1e-30;
 
 /**
  * A pool of per-token buffers shared by all sweeps. Fresh 400 kB typed arrays cost more than the
@@ -89,6 +97,9 @@ export class TiltSweep {
   private sum = 1;
   private m1 = 0;
   private lastPoint: SweepPoint;
+  /** Active tokens [lo, hi): those outside carry a negligible, forever-shrinking share. */
+  private lo = 0;
+  private hi: number;
   /** Buffers taken from the pool, returned by `dispose`. */
   private readonly owned: Float64Array[] = [];
 
@@ -101,6 +112,7 @@ export class TiltSweep {
     private readonly direction: 1 | -1,
   ) {
     const K = law.values.length;
+    this.hi = K;
     const p = linearMass(law);
     this.w = acquire(K);
     this.w.set(p);
@@ -154,11 +166,11 @@ export class TiltSweep {
   /** One exp pass: the factor for steps of size h (centred at the current mean). */
   factor(h: number): StepFactor {
     const d = this.d;
-    const K = d.length;
-    const g = acquire(K);
+    const g = acquire(d.length);
     this.owned.push(g);
     const rho = h * this.m1;
-    for (let k = 0; k < K; k++) g[k] = Math.exp(h * d[k] - rho);
+    // Only the active range: the sweep never widens it again, so other entries are never read.
+    for (let k = this.lo; k < this.hi; k++) g[k] = Math.exp(h * d[k] - rho);
     return { h, g, rho };
   }
 
@@ -170,25 +182,31 @@ export class TiltSweep {
     const inv = 1 / this.sum;
     this.tau += f.rho + Math.log(this.sum);
     this.s += f.h;
+    // The direct Σw·gap (one more array read per token) is needed only for the complement,
+    // used once D passes half its limit; before that r_max − A' = (r_max − c₀) − m₁ is enough
+    // (for the step bound only). Started early (D > 0.3·limit) so the complement regime is
+    // normally entered with it; otherwise `point` sums it separately.
+    const withGap = this.lastPoint.kl > 0.3 * this.limit();
     if (second === undefined) {
-      this.lastPoint = this.fusedPass(f.g, inv);
+      this.lastPoint = withGap ? this.fusedPass(f.g, inv) : this.fusedPassNoGap(f.g, inv);
     } else {
       this.tau += second.rho;
       this.s += second.h;
-      this.lastPoint = this.fusedPass2(f.g, second.g, inv);
+      this.lastPoint = withGap
+        ? this.fusedPass2(f.g, second.g, inv)
+        : this.fusedPass2NoGap(f.g, second.g, inv);
     }
     return this.lastPoint;
   }
 
   /** w ← w·g·inv and the sums Σw, Σw·d, Σw·d², Σw·gap in one pass (kept monomorphic for the JIT). */
   private fusedPass(g: Float64Array, inv: number): SweepPoint {
-    const { w, d, gapTo } = this;
-    const K = w.length;
+    const { w, d, gapTo, hi } = this;
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let gap = 0;
-    for (let k = 0; k < K; k++) {
+    for (let k = this.lo; k < hi; k++) {
       const wk = w[k] * g[k] * inv;
       w[k] = wk;
       const dk = d[k];
@@ -201,15 +219,61 @@ export class TiltSweep {
     return this.point(s0, s1, s2, gap);
   }
 
+  /** The limit of D in the sweep's direction. */
+  private limit(): number {
+    const { law } = this;
+    return law.values.length === 1 ? 0 : this.direction === 1 ? -law.logMassMax : -law.logMassMin;
+  }
+
+  /** As `fusedPass` without Σw·gap (passed as NaN to `point`). */
+  private fusedPassNoGap(g: Float64Array, inv: number): SweepPoint {
+    const { w, d, hi } = this;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let k = this.lo; k < hi; k++) {
+      const wk = w[k] * g[k] * inv;
+      w[k] = wk;
+      const wd = wk * d[k];
+      s0 += wk;
+      s1 += wd;
+      s2 += wd * d[k];
+    }
+    return this.point(s0, s1, s2, Number.NaN);
+  }
+
+  /** As `fusedPass2` without Σw·gap. */
+  private fusedPass2NoGap(g: Float64Array, g2: Float64Array, inv: number): SweepPoint {
+    const { w, d, hi } = this;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let k = this.lo; k < hi; k++) {
+      const wk = w[k] * g[k] * g2[k] * inv;
+      w[k] = wk;
+      const wd = wk * d[k];
+      s0 += wk;
+      s1 += wd;
+      s2 += wd * d[k];
+    }
+    return this.point(s0, s1, s2, Number.NaN);
+  }
+
+  /** Σ w·gap over the active range (when a pass skipped it but the complement needs it). */
+  private gapSum(): number {
+    let gap = 0;
+    for (let k = this.lo; k < this.hi; k++) gap += this.w[k] * this.gapTo[k];
+    return gap;
+  }
+
   /** As `fusedPass` with two factors (w ← w·g·g₂·inv). */
   private fusedPass2(g: Float64Array, g2: Float64Array, inv: number): SweepPoint {
-    const { w, d, gapTo } = this;
-    const K = w.length;
+    const { w, d, gapTo, hi } = this;
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let gap = 0;
-    for (let k = 0; k < K; k++) {
+    for (let k = this.lo; k < hi; k++) {
       const wk = w[k] * g[k] * g2[k] * inv;
       w[k] = wk;
       const dk = d[k];
@@ -248,14 +312,21 @@ export class TiltSweep {
     this.m1 = m1;
     const s = this.s;
     const B = s === 0 ? 0 : this.tau + Math.log(s0);
-    const meanGap = gap / s0;
+    // Without the direct sum: the difference form, accurate to ≈ ulp·(r_max − r_min) absolute.
+    let meanGap = Number.isNaN(gap)
+      ? Math.max(0, up ? law.rMax - this.c0 - m1 : this.c0 + m1 - law.rMin)
+      : gap / s0;
     const limit = K === 1 ? 0 : up ? -law.logMassMax : -law.logMassMin;
     const direct = s === 0 || K === 1 ? 0 : Math.max(0, s * m1 - B);
     let kl = direct;
     let klToLimit = limit - direct;
+    // Below half the limit the end value need not dominate; shrink only where rest is cheap.
+    if (K > 1 && direct <= limit / 2 && s0 - w[end] > 0.5 * s0) this.shrink(s0 - w[end]);
     if (K > 1 && direct > limit / 2) {
-      // Complement: |s|·gap + log1p(rest / w_end), both terms ≥ 0.
+      // Complement: |s|·gap + log1p(rest / w_end), both terms ≥ 0 (gap summed directly).
+      if (Number.isNaN(gap)) meanGap = this.gapSum() / s0;
       const rest = s0 - w[end] > 0.5 * s0 ? s0 - w[end] : this.restSum(end);
+      this.shrink(rest);
       klToLimit = Math.abs(s) * meanGap + log1pExp(Math.log(rest) - Math.log(w[end]));
       kl = limit - klToLimit;
     }
@@ -272,7 +343,28 @@ export class TiltSweep {
 
   private restSum(end: number): number {
     let rest = 0;
-    for (let k = 0; k < this.w.length; k++) if (k !== end) rest += this.w[k];
+    for (let k = this.lo; k < this.hi; k++) if (k !== end) rest += this.w[k];
     return rest;
+  }
+
+  /**
+   * Drops the tokens at the far end of the active range (lowest values sweeping up, highest
+   * down) whose total weight is ≤ DROP_RELATIVE·rest, rest = Σ of the kept weights off the end
+   * value; at least one value besides the end is always kept. Why this is exact for the rest of
+   * the sweep: every dropped value lies beyond every kept one, so each ratio φ_s(j)/φ_s(i) =
+   * (p_j/p_i)·e^{s(v_j − v_i)} only shrinks as s moves on; the dropped share of every sum
+   * (Σw, Σw·d, Σw·gap, rest) stays ≤ 1e-30 relative — gap weights included, as long as the
+   * spread of the gaps is below 1e14 — far below rounding. Costs one read per dropped token.
+   */
+  private shrink(rest: number): void {
+    const { w } = this;
+    const budget = DROP_RELATIVE * rest;
+    let dropped = 0;
+    if (this.direction === 1) {
+      const stop = w.length - 2;
+      while (this.lo < stop && dropped + w[this.lo] <= budget) dropped += w[this.lo++];
+    } else {
+      while (this.hi > 2 && dropped + w[this.hi - 1] <= budget) dropped += w[--this.hi];
+    }
   }
 }
