@@ -56,11 +56,22 @@ const CHART_WATCHER = `(ids) => {
   const snapshot = () => Object.fromEntries(ids.map((id) => [id, sig(id)]));
   const before = snapshot();
   const token = {};
-  window.__e2eWatch = { token, changedAt: null, changed: null };
+  // Diagnostics: when each message from the extension arrived and what the renders cost.
+  const events = [];
+  const onMessage = (e) => {
+    const m = e.data || {};
+    const app = window.alignLab;
+    const r0 = app ? app.renders : -1;
+    const t = Date.now();
+    setTimeout(() => events.push({ at: t, type: m.type, version: m.version,
+      renders: (app ? app.renders : -1) - r0, timings: app && app.timings, handled: Date.now() - t }), 0);
+  };
+  window.addEventListener('message', onMessage);
+  window.__e2eWatch = { token, changedAt: null, changed: null, events, started: Date.now() };
   const started = Date.now();
   const tick = () => {
     const w = window.__e2eWatch;
-    if (w.token !== token || Date.now() - started > 30000) return;
+    if (w.token !== token || Date.now() - started > 30000) return window.removeEventListener('message', onMessage);
     const now = snapshot();
     const id = ids.find((k) => now[k] !== '' && now[k] !== before[k]);
     if (id) {
@@ -88,8 +99,18 @@ async function msUntilRepaint(
       undefined,
     { timeoutMs, intervalMs: 50 },
   );
+  // Diagnostics: the webview's view of the update, relative to the edit.
+  const w = (await frame.evaluate('window.__e2eWatch')) as {
+    events: { at: number; [k: string]: unknown }[];
+  };
+  diagnostics.push(
+    `edit (at ${t0}) → repaint ${changedAt - t0} ms; messages: ${JSON.stringify(w.events.map((e) => ({ ...e, at: e.at - t0 })))}`,
+  );
   return changedAt - t0;
 }
+
+/** Diagnostics of the last repaint measurement (printed by the tests). */
+const diagnostics: string[] = [];
 
 describe('preview: Align Lab charts in code-server', () => {
   let wb: Workbench;
@@ -128,6 +149,7 @@ describe('preview: Align Lab charts in code-server', () => {
     await wb.page.keyboard.insertText('tilt(toy, delta = 1.5)\n');
     const ms = await msUntilRepaint(frame, ['frontier'], t0, 10_000);
     t.diagnostic(`repainted ${ms} ms after the edit`);
+    for (const d of diagnostics.splice(0)) t.diagnostic(d);
     await wb.step('new-query');
     assert.ok(ms < 1000, `the charts changed ${Math.round(ms)} ms after the edit (limit 1000 ms)`);
     await allPainted(frame);
@@ -145,6 +167,7 @@ describe('preview: Align Lab charts in code-server', () => {
     await wb.page.keyboard.insertText('64');
     const ms = await msUntilRepaint(frame, ['bon'], t0, 10_000);
     t.diagnostic(`repainted ${ms} ms after the edit`);
+    for (const d of diagnostics.splice(0)) t.diagnostic(d);
     await wb.step('number-changed');
     assert.match(await wb.editorText(), /bon\(toy, N = 64\)/);
     assert.ok(ms < 1000, `the bon chart changed ${Math.round(ms)} ms after the edit (limit 1000 ms)`);

@@ -15,6 +15,10 @@ const basename = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.toString(
 
 export class PreviewPanel {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Date.now() of the last analysis posted to the webview (for the throttle). */
+  private lastPost = Number.NEGATIVE_INFINITY;
+  /** Date.now() when the scheduled flush fires (meaningful while `timer` is set). */
+  private due = Number.POSITIVE_INFINITY;
   /** Version last sent to the webview (it only ever moves forward for one document). */
   private sentVersion = -1;
   private ready = false;
@@ -58,9 +62,33 @@ export class PreviewPanel {
     this.schedule(0);
   }
 
-  /** New results may be in the store for our document: redraw after the debounce. */
+  /**
+   * New results may be in the store for our document. A throttle, not a restarting debounce: the
+   * first results after a pause are posted at once, later ones at most once per `debounceMs`, and
+   * a flush already scheduled is never postponed (it reads the newest results when it fires). The
+   * server already batches a burst of edits into one trailing evaluation `debounceMs` after its
+   * last one; a debounce that restarted on each notification waited another full `debounceMs`
+   * after that, so a multi-keystroke edit (typing a new query) reached the charts two windows late.
+   *
+   * Results for a version the editor has already moved past (the first keystroke of a burst) are
+   * held back: the server evaluates the newest text within its window, and drawing the stale
+   * ones would only cost the webview (and the workbench that relays the message) work while the
+   * user types. They are shown anyway if nothing newer arrives within two windows.
+   */
   resultsChanged(): void {
-    this.schedule(previewSettings().debounceMs);
+    const latest = this.store.get(this.uri.toString());
+    if (!latest) return;
+    const debounce = previewSettings().debounceMs;
+    const now = Date.now();
+    const at = this.isStale(latest.version) ? now + 2 * debounce : Math.max(now, this.lastPost + debounce);
+    if (this.timer !== undefined && this.due <= at) return;
+    this.schedule(at - now);
+  }
+
+  /** Whether the document has changed since `version` (newer results are on their way). */
+  private isStale(version: number): boolean {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
+    return doc !== undefined && doc.version > version;
   }
 
   cursorMoved(position: vscode.Position | null): void {
@@ -71,22 +99,26 @@ export class PreviewPanel {
 
   private schedule(delay: number): void {
     clearTimeout(this.timer);
+    this.due = Date.now() + delay;
     // Latest-only: whatever arrives during the delay, one message with the newest results is sent.
-    this.timer = setTimeout(() => this.flush(), delay);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, delay);
   }
 
   private flush(): void {
     if (!this.ready) return;
     const latest = this.store.get(this.uri.toString());
     if (!latest || latest.version < this.sentVersion) return;
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
     this.sentVersion = latest.version;
+    this.lastPost = Date.now();
     this.post({
       type: 'analysis',
       uri: latest.uri,
       version: latest.version,
       analysis: latest.analysis,
-      pending: doc !== undefined && doc.version > latest.version,
+      pending: this.isStale(latest.version),
     });
   }
 
@@ -142,6 +174,7 @@ export class PreviewPanel {
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.timer = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
