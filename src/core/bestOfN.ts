@@ -15,7 +15,13 @@
  * with N·P(R ≥ x) ≥ 800 have F^N ≤ e^{−800}, so everything below the first such level carries
  * total BoN mass < 1e-340 and is left out (the cut is verified on the computed tail, not guessed).
  */
-import { type BonLevelInput, bonLogRatios } from './bonLevels.js';
+import {
+  type BonLevelInput,
+  type BonLevelParts,
+  bonLevelParts,
+  bonLogRatios,
+  bonLogRatiosFromParts,
+} from './bonLevels.js';
 import { solveTiltForKL } from './klrl.js';
 import { LatticeConvolver } from './latticeConvolution.js';
 import { LogTailAccumulator, logCumulative } from './logCumulative.js';
@@ -145,11 +151,24 @@ export function bestOfNFromLaw(
 ): BestOfN {
   requireLambda(lambda);
   const L = seqLaw.values.length;
-  const logAbove = new Float64Array(L);
-  for (let j = 0; j < L; j++) logAbove[j] = j + 1 < L ? seqLaw.logUpper[j + 1] : Number.NEGATIVE_INFINITY;
-  const levels = { logMass: seqLaw.logMass, logAbove, logCdf: seqLaw.logLower };
-  return summarise(seqLaw.n, seqLaw.values, levels, size, law, lambda, seqLaw, L === 1);
+  // The level inputs and their N-independent parts depend on the law of R only: a curve of many N
+  // over one law (the preview's `bon.curve`) computes them once (laws are never mutated).
+  let cached = LEVELS_OF_LAW.get(seqLaw);
+  if (cached === undefined) {
+    const logAbove = new Float64Array(L);
+    for (let j = 0; j < L; j++) logAbove[j] = j + 1 < L ? seqLaw.logUpper[j + 1] : Number.NEGATIVE_INFINITY;
+    cached = { levels: { logMass: seqLaw.logMass, logAbove, logCdf: seqLaw.logLower }, parts: null };
+    LEVELS_OF_LAW.set(seqLaw, cached);
+  }
+  if (cached.parts === null && size.logNm1 !== Number.NEGATIVE_INFINITY)
+    cached.parts = bonLevelParts(cached.levels);
+  return summarise(seqLaw.n, seqLaw.values, cached.levels, size, law, lambda, seqLaw, L === 1, cached.parts);
 }
+
+const LEVELS_OF_LAW = new WeakMap<
+  SequenceRewardLaw,
+  { levels: BonLevelInput; parts: BonLevelParts | null }
+>();
 
 /** BoN needs the levels with N·P(R ≥ x) below this (F^N ≤ e^{−800} below it). */
 const LOG_CUT = Math.log(800);
@@ -225,7 +244,7 @@ export function bestOfNFromConvolver(
  * D(s) = (log N − log 800 − log n − 8)/n, i.e. where the Chernoff estimate of N·P(R ≥ x) is still
  * far above 800 (the slack covers the polynomial prefactor of the true tail), plus a margin.
  */
-function initialWindow(
+export function initialWindow(
   law: TokenRewardLaw,
   n: number,
   logN: number,
@@ -257,9 +276,13 @@ function summarise(
   lambda: number | undefined,
   meta: LawMeta,
   singleValue: boolean,
+  parts: BonLevelParts | null = null,
 ): BestOfN {
   const logMass = levels.logMass;
-  const logRatio = bonLogRatios(levels, size.logN, size.logNm1);
+  const logRatio =
+    parts === null
+      ? bonLogRatios(levels, size.logN, size.logNm1)
+      : bonLogRatiosFromParts(parts, size.logN, size.logNm1);
   const L = values.length;
   const logLevelMass = new Float64Array(L);
   const levelMass = new Float64Array(L);

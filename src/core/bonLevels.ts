@@ -47,34 +47,63 @@ export interface BonLevelInput {
 }
 
 /**
- * ℓ_j = log(b_j / w_j) for every level (see the module comment).
- * @param logN log N ≥ 0
- * @param logNm1 log(N − 1) (−∞ for N = 1), passed separately so N = 1 + 1e-12 keeps its digits
+ * The N-independent part of ℓ_j per level: log t_j, q_j and log a_j. A best-of-N curve (many N
+ * over one law of R) computes these once and then only the N-dependent terms per N.
  */
-export function bonLogRatios(levels: BonLevelInput, logN: number, logNm1: number): Float64Array {
+export interface BonLevelParts {
+  readonly logT: Float64Array;
+  readonly q: Float64Array;
+  readonly logA: Float64Array;
+}
+
+export function bonLevelParts(levels: BonLevelInput): BonLevelParts {
   const L = levels.logMass.length;
-  const out = new Float64Array(L);
-  if (logNm1 === Number.NEGATIVE_INFINITY) return out; // N = 1: b = w
-  const small = logN < Math.LN2;
+  const logT = new Float64Array(L);
+  const qs = new Float64Array(L);
+  const logAs = new Float64Array(L);
   for (let j = 0; j < L; j++) {
     const above = levels.logAbove[j];
     // t = −log F and log F from the upper tail while it is below 1/2 (exact even when e^{above}
     // underflows), else from the directly summed lower tail.
     let logF: number;
-    let logT: number;
     if (above < -Math.LN2 || levels.logCdf === null) {
       logF = above === Number.NEGATIVE_INFINITY ? 0 : log1mExp(Math.min(0, above));
-      logT = logNegLog1mExp(Math.min(0, above));
+      logT[j] = logNegLog1mExp(Math.min(0, above));
     } else {
       logF = Math.min(0, levels.logCdf[j]);
-      logT = Math.log(-logF);
+      logT[j] = Math.log(-logF);
     }
-    // −(N − 1)·t_j. Even when b_j underflows as a double (N = 1e6 makes the bottom level
-    // e^{−98440}), its logarithm is finite and reported exactly: the preview plots log b_j.
-    const drift = -Math.exp(logNm1 + logT);
     // q = log(w/F) ≤ 0; the lowest level of a full law has w = F (q = 0, a = ∞).
     const q = Math.min(0, levels.logMass[j] - logF);
-    const logA = q === 0 ? Number.POSITIVE_INFINITY : logNegLog1mExp(q);
+    qs[j] = q;
+    logAs[j] = q === 0 ? Number.POSITIVE_INFINITY : logNegLog1mExp(q);
+  }
+  return { logT, q: qs, logA: logAs };
+}
+
+/**
+ * ℓ_j = log(b_j / w_j) for every level (see the module comment).
+ * @param logN log N ≥ 0
+ * @param logNm1 log(N − 1) (−∞ for N = 1), passed separately so N = 1 + 1e-12 keeps its digits
+ */
+export function bonLogRatios(levels: BonLevelInput, logN: number, logNm1: number): Float64Array {
+  if (logNm1 === Number.NEGATIVE_INFINITY) return new Float64Array(levels.logMass.length); // N = 1
+  return bonLogRatiosFromParts(bonLevelParts(levels), logN, logNm1);
+}
+
+/** `bonLogRatios` from precomputed `bonLevelParts` (the same numbers, bit for bit). */
+export function bonLogRatiosFromParts(parts: BonLevelParts, logN: number, logNm1: number): Float64Array {
+  const L = parts.q.length;
+  const out = new Float64Array(L);
+  if (logNm1 === Number.NEGATIVE_INFINITY) return out; // N = 1: b = w
+  const small = logN < Math.LN2;
+  const { logT, q: qs, logA: logAs } = parts;
+  for (let j = 0; j < L; j++) {
+    // −(N − 1)·t_j. Even when b_j underflows as a double (N = 1e6 makes the bottom level
+    // e^{−98440}), its logarithm is finite and reported exactly: the preview plots log b_j.
+    const drift = -Math.exp(logNm1 + logT[j]);
+    const q = qs[j];
+    const logA = logAs[j];
     let jump: number;
     if (small) {
       // log1p(e^{−a}·(1 − e^{−(N−1)a})/e^{q}); e^{−a} = 1 − e^{q}.

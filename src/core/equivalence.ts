@@ -9,16 +9,24 @@
  *
  * Method: one lattice convolution up to the largest n is shared by all lengths (the law for n is
  * the state after n steps), and each best-of-N reads only the top levels it needs
- * (`bestOfNFromConvolver`), so n = 1..256 costs about one convolution of length 256. Laws without
+ * (`bestOfNFromConvolver`), so n = 1..256 costs about one convolution of length 256 — of its top
+ * window only, as wide as the widest length needs (docs/math-sequences.md §4). Laws without
  * a small exact lattice use the fine grid of the largest n (errorBound n·h/2 for each n).
  */
-import { type BestOfN, bestOfNFromConvolver, bestOfNFromLaw, parseBonSize } from './bestOfN.js';
+import {
+  type BestOfN,
+  bestOfNFromConvolver,
+  bestOfNFromLaw,
+  initialWindow,
+  parseBonSize,
+} from './bestOfN.js';
 import { lambdaForBudgetUnchecked } from './klrl.js';
 import { LatticeConvolver } from './latticeConvolution.js';
 import { guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import {
   buildSequenceRewardLaw,
+  type LatticeKernel,
   latticeKernel,
   requireLength,
   type SequenceLawOptions,
@@ -76,19 +84,23 @@ export function equivalenceSeries(
     const points: EquivalencePoint[] = [];
     const kernel = law.values.length > 1 ? latticeKernel(law, nMax, options, false) : null;
     if (kernel !== null && (kernel.exact || lengths.length > 1)) {
-      const conv = new LatticeConvolver(kernel.offsets, kernel.logMass, nMax);
-      let m = 0;
+      // Large N = e^{nδ} reads only the top of the law, so the convolution keeps only the top
+      // `keep` + 1 points of every step (exact, see LatticeConvolver): the widest window any length
+      // asks for (`initialWindow`, the whole law for small N), doubled if a length's cut is not
+      // reached inside it (bestOfNFromConvolver returns null), as bestOfNForLength does.
+      const D = kernel.lattice.span;
+      let keep = 0;
       for (const n of lengths) {
-        while (m < n) {
-          conv.step();
-          m++;
+        keep = Math.max(keep, initialWindow(law, n, n * rate, kernel.lattice.step, D));
+      }
+      for (;;) {
+        const found = seriesOnWindow(kernel, lengths, nMax, keep, rate, law, lambda);
+        if (found !== null) {
+          for (const bon of found) points.push(point(bon));
+          break;
         }
-        const size = parseBonSize({ logN: n * rate });
-        // Per-n error bound of the shared grid: n·h/2.
-        const sized = { ...kernel, errorBound: kernel.exact ? 0 : (n * kernel.lattice.step) / 2 };
-        const bon = bestOfNFromConvolver(conv, sized, n, size, law, lambda);
-        if (bon === null) throw new Error('a full convolver window always reaches the bottom level');
-        points.push(point(bon));
+        if (keep >= nMax * D) throw new Error('a full convolver window always reaches the bottom level');
+        keep = Math.min(nMax * D, 2 * keep);
       }
     } else {
       // One length of a non-lattice law (exact types when small), or a one-value law.
@@ -99,4 +111,32 @@ export function equivalenceSeries(
     }
     return { rate, lambda, rlRewardPerToken: rl.rewardPerToken, points };
   });
+}
+
+/** Best-of-N at every length from one convolution kept to its top `keep` + 1 points (null: too narrow). */
+function seriesOnWindow(
+  kernel: LatticeKernel,
+  lengths: readonly number[],
+  nMax: number,
+  keep: number,
+  rate: number,
+  law: TokenRewardLaw,
+  lambda: number,
+): BestOfN[] | null {
+  const conv = new LatticeConvolver(kernel.offsets, kernel.logMass, nMax, keep);
+  const out: BestOfN[] = [];
+  let m = 0;
+  for (const n of lengths) {
+    while (m < n) {
+      conv.step();
+      m++;
+    }
+    const size = parseBonSize({ logN: n * rate });
+    // Per-n error bound of the shared grid: n·h/2.
+    const sized = { ...kernel, errorBound: kernel.exact ? 0 : (n * kernel.lattice.step) / 2 };
+    const bon = bestOfNFromConvolver(conv, sized, n, size, law, lambda);
+    if (bon === null) return null;
+    out.push(bon);
+  }
+  return out;
 }

@@ -12,8 +12,8 @@ import { lambdaForBudget, type TiltSolution, tiltAtBeta, tiltAtLambda } from '..
 import { rateFunctionGrid, tiltedLaw } from '../core/largeDeviations.js';
 import { simulate as coreSimulate } from '../core/monteCarlo.js';
 import { renyiCrossEntropy } from '../core/renyi.js';
-import { guard } from '../core/result.js';
-import { sequenceRewardLaw } from '../core/sequenceLaw.js';
+import { guard, type Result } from '../core/result.js';
+import { type SequenceRewardLaw, sequenceRewardLaw } from '../core/sequenceLaw.js';
 import { comparePolicy } from '../core/stability.js';
 import { tailExponents } from '../core/tails.js';
 import { bonCurve, cgfCurve, renyiCurve, tokenTable } from './enrichment.js';
@@ -161,7 +161,7 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
   // The curve needs the whole law of R; below N = 800 the query's own value is computed from it
   // too (exactly what bestOfNForLength does there), so the law is built once per query.
   const seqLaw = tryOptional(() => {
-    const r = sequenceRewardLaw(law, model.n, { maxSupport });
+    const r = sharedSequenceLaw(law, model.n, maxSupport);
     return r.ok ? r.value : undefined;
   });
   const b =
@@ -189,6 +189,28 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
     },
     ...optional('curve', curve),
   };
+}
+
+/**
+ * Laws of R already built for a token law, by n and maxSupport. Several queries on one model
+ * (two `bon` queries, say) share its resolved law object, so each law of R is built once; both
+ * the token law and the law of R are immutable, and the WeakMap lets them go with the model.
+ */
+const SEQUENCE_LAWS = new WeakMap<TokenRewardLaw, Map<string, Result<SequenceRewardLaw>>>();
+
+function sharedSequenceLaw(law: TokenRewardLaw, n: number, maxSupport: number): Result<SequenceRewardLaw> {
+  let byKey = SEQUENCE_LAWS.get(law);
+  if (byKey === undefined) {
+    byKey = new Map();
+    SEQUENCE_LAWS.set(law, byKey);
+  }
+  const key = `${n}/${maxSupport}`;
+  let r = byKey.get(key);
+  if (r === undefined) {
+    r = sequenceRewardLaw(law, n, { maxSupport });
+    byKey.set(key, r);
+  }
+  return r;
 }
 
 /** Below this log N, bestOfNForLength uses the whole law of R (core/bestOfN.ts, LOG_CUT). */
