@@ -134,7 +134,7 @@ export interface ServerSettings {
   readonly maxExactSize: number;
 }
 export const defaultServerSettings: ServerSettings = {
-  debounceMs: 150,
+  debounceMs: 75,
   significantDigits: 5,
   inlayHints: { enabled: true },
   codeLens: { enabled: true },
