@@ -565,18 +565,21 @@ class Parser {
       if (t.kind !== 'operator' || (t.text !== '+' && t.text !== '-')) break;
       if (inList && t.spaceBefore && !this.peekAt(1).spaceBefore) break;
       this.next();
-      const right = this.term();
-      left = {
-        kind: 'binary',
-        op: t.text as '+' | '-',
-        left,
-        right,
-        start: left.start,
-        end: right.end,
-        range: this.lines.range(left.start, right.end),
-      };
+      left = this.binary(t.text as '+' | '-', left, this.term());
     }
     return left;
+  }
+
+  private binary(op: A.BinaryExpr['op'], left: A.Expr, right: A.Expr): A.BinaryExpr {
+    return {
+      kind: 'binary',
+      op,
+      left,
+      right,
+      start: left.start,
+      end: right.end,
+      range: this.lines.range(left.start, right.end),
+    };
   }
 
   private term(): A.Expr {
@@ -585,16 +588,7 @@ class Parser {
       const t = this.peek();
       if (t.kind !== 'operator' || (t.text !== '*' && t.text !== '/')) break;
       this.next();
-      const right = this.unary();
-      left = {
-        kind: 'binary',
-        op: t.text as '*' | '/',
-        left,
-        right,
-        start: left.start,
-        end: right.end,
-        range: this.lines.range(left.start, right.end),
-      };
+      left = this.binary(t.text as '*' | '/', left, this.unary());
     }
     return left;
   }
@@ -616,16 +610,7 @@ class Parser {
     const base = this.primary();
     if (this.is('^')) {
       this.next();
-      const exponent = this.unary(); // right-associative; allows e^-1
-      return {
-        kind: 'binary',
-        op: '^',
-        left: base,
-        right: exponent,
-        start: base.start,
-        end: exponent.end,
-        range: this.lines.range(base.start, exponent.end),
-      };
+      return this.binary('^', base, this.unary()); // right-associative; allows e^-1
     }
     return base;
   }
