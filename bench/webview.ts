@@ -44,55 +44,65 @@ export async function run(): Promise<void> {
   const browser = await launch();
   try {
     const h = await openPreview(browser);
+    // Both versions live in the page, so neither wall nor CPU time includes the benchmark's own
+    // transfer of the payload from Node; structuredClone stands in for the postMessage
+    // deserialisation the real webview pays.
+    await h.page.evaluate(
+      (versions) => {
+        (window as unknown as { __payloads: Analysis[] }).__payloads = versions;
+      },
+      [analysis, second],
+    );
     // Main-thread CPU time (load-independent, unlike wall time on a busy machine).
     const cdp = await h.page.context().newCDPSession(h.page);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     const cpu = async () =>
       ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')?.value ?? 0) *
       1000;
-    const update = (x: Analysis, version: number) =>
+    /** Delivers version `i` (alternating payloads); `all` also draws the deferred off-screen charts. */
+    const update = (i: number, all: boolean) =>
       h.page.evaluate(
-        ({ x, version }) => {
+        ({ i, all }) => {
+          const app = window.alignLab!;
+          const x = (window as unknown as { __payloads: Analysis[] }).__payloads[i % 2];
           const t0 = performance.now();
-          // structuredClone stands in for the postMessage deserialisation the real webview pays.
-          window.alignLab!.receive({
+          app.receive({
             type: 'analysis',
             uri: 'bench',
-            version,
+            version: i,
             analysis: structuredClone(x),
             pending: false,
           });
+          if (all) app.flush();
           return performance.now() - t0;
         },
-        { x, version },
+        { i, all },
       );
-    const settle = () => h.page.waitForFunction(() => window.alignLab?.pending === false);
-    const first = await update(analysis, 0);
-    await settle();
-    const wall: number[] = [];
-    const cpuSync: number[] = [];
-    const cpuAll: number[] = [];
-    for (let i = 1; i <= ROUNDS; i++) {
-      const c0 = await cpu();
-      wall.push(await update(i % 2 ? second : analysis, i));
-      const c1 = await cpu();
-      await settle();
-      const c2 = await cpu();
-      cpuSync.push(c1 - c0);
-      cpuAll.push(c2 - c0);
-    }
+    const first = await update(0, true);
+    const measure = async (all: boolean, from: number) => {
+      const wall: number[] = [];
+      const cpuTime: number[] = [];
+      for (let i = from; i < from + ROUNDS; i++) {
+        const c0 = await cpu();
+        wall.push(await update(i, all));
+        cpuTime.push((await cpu()) - c0);
+        // Let deferred charts catch up so every round starts from the same state.
+        await h.page.waitForFunction(() => window.alignLab?.pending === false);
+      }
+      return { wall: median(wall), cpu: median(cpuTime) };
+    };
+    await measure(true, 1); // warm-up
+    const every = await measure(true, 1 + ROUNDS);
+    const visible = await measure(false, 1 + 2 * ROUNDS);
     console.log(
       `  (payload: ${source}; ${analysis.results.length} queries; 1200×900 viewport; load average ${loadavg()[0].toFixed(1)})`,
     );
-    console.log(`webview first draw: median ${first.toFixed(1)} ms (target ≤ 250 ms)`);
+    console.log(`webview first draw: ${first.toFixed(1)} ms (target ≤ 250 ms)`);
     console.log(
-      `webview payload → all charts updated: median ${median(wall).toFixed(1)} ms (target ≤ 16 ms)`,
+      `webview payload → all charts updated: median ${every.wall.toFixed(1)} ms wall, ${every.cpu.toFixed(1)} ms main-thread CPU (target ≤ 16 ms)`,
     );
     console.log(
-      `webview payload → visible charts updated, main-thread CPU: median ${median(cpuSync).toFixed(1)} ms (target ≤ 16 ms)`,
-    );
-    console.log(
-      `webview payload → every chart incl. deferred off-screen ones, CPU: median ${median(cpuAll).toFixed(1)} ms (target ≤ 50 ms)`,
+      `webview payload → charts in view updated (off-screen ones follow when idle): median ${visible.wall.toFixed(1)} ms wall, ${visible.cpu.toFixed(1)} ms CPU`,
     );
     await h.close();
   } finally {

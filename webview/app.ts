@@ -14,6 +14,7 @@ import { Banner, hasErrors } from './banner.js';
 import { buildCharts } from './charts/index.js';
 import { ChartView } from './chartView.js';
 import { chartCsv } from './csv.js';
+import { setText } from './dom.js';
 import { FormulaPanel, formulasFor } from './formulas.js';
 import type { Host } from './host.js';
 import { SliderPanel } from './sliders.js';
@@ -130,7 +131,7 @@ export class App {
       this.good = analysis;
       this.goodVersion = version;
     }
-    this.statusEl.textContent = pending ? 'updating…' : '';
+    setText(this.statusEl, pending ? 'updating…' : '');
     this.statusEl.classList.toggle('pending', pending);
     this.focus = this.findFocus();
     this.render();
@@ -176,8 +177,8 @@ export class App {
 
   render(): void {
     const file = (this.latest ?? this.good)?.file ?? this.uri;
-    this.titleEl.textContent = file ? file.replace(/^.*[\\/]/, '') : 'Align Lab';
-    this.titleEl.title = file;
+    setText(this.titleEl, file ? file.replace(/^.*[\\/]/, '') : 'Align Lab');
+    if (this.titleEl.title !== file) this.titleEl.title = file;
     const analysis = this.good ?? { file, diagnostics: [], results: [] };
     const t0 = performance.now();
     const models = buildCharts(analysis, this.focus);

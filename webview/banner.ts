@@ -3,6 +3,7 @@
  * warnings and failed queries are listed without hiding anything. Clicking an entry reveals it.
  */
 import type { Analysis, Range } from '../src/protocol/preview.js';
+import { sameValue } from './dom.js';
 
 export interface BannerEntry {
   severity: 'error' | 'warning' | 'information' | 'hint';
@@ -25,6 +26,9 @@ export const hasErrors = (analysis: Analysis): boolean =>
   analysis.diagnostics.some((d) => d.severity === 'error');
 
 export class Banner {
+  /** What the banner shows now (rebuilt only when that changes: most updates have no news). */
+  private shown: { entries: BannerEntry[]; stale: boolean } | undefined;
+
   constructor(
     private readonly root: HTMLElement,
     private readonly reveal: ((range: Range) => void) | undefined,
@@ -32,6 +36,8 @@ export class Banner {
 
   update(analysis: Analysis | undefined, showingStale: boolean): void {
     const entries = analysis ? bannerEntries(analysis) : [];
+    if (this.shown && this.shown.stale === showingStale && sameValue(this.shown.entries, entries)) return;
+    this.shown = { entries, stale: showingStale };
     this.root.replaceChildren();
     this.root.hidden = entries.length === 0;
     this.root.classList.toggle(

@@ -17,7 +17,8 @@ import {
   Tooltip,
 } from 'chart.js';
 import type { AxisWindow, ChartId } from '../src/protocol/preview.js';
-import { type ChartModel, hasData, type Series } from './charts/model.js';
+import { type ChartModel, hasData, type Point, type Series, tickLabel } from './charts/model.js';
+import { sameValue, setText } from './dom.js';
 import { Legend } from './legend.js';
 import { backgroundPlugin, errorBarsPlugin } from './plugins.js';
 import { colorAt, type Theme, withAlpha } from './theme.js';
@@ -50,7 +51,8 @@ export class ChartView implements ZoomTarget {
   readonly card: HTMLElement;
   readonly chart: Chart<'line' | 'bar', unknown[]>;
   private model: ChartModel | undefined;
-  private signature = '';
+  /** What the chart last drew: the model, highlight and theme (unchanged → nothing to do). */
+  private drawn: { model: ChartModel; highlight: number | null; theme: number } | undefined;
   /** Whether the card is on screen (or near it); off-screen charts update lazily. */
   private visible = true;
   private pending: ChartModel | undefined;
@@ -132,7 +134,13 @@ export class ChartView implements ZoomTarget {
       type: 'linear' as const,
       title: { display: true, text: '' },
       grid: {},
-      ticks: { maxTicksLimit: 8 },
+      // Round-number ticks never need skipping or rotating (and those passes cost a layout each).
+      ticks: {
+        maxTicksLimit: 8,
+        autoSkip: false,
+        maxRotation: 0,
+        callback: (value: number | string) => (typeof value === 'number' ? tickLabel(value) : value),
+      },
     });
     return {
       animation: false,
@@ -171,7 +179,7 @@ export class ChartView implements ZoomTarget {
     const hiddenKey = `${this.id}/${key}`;
     if (this.hidden.has(hiddenKey)) this.hidden.delete(hiddenKey);
     else this.hidden.add(hiddenKey);
-    this.signature = '';
+    this.drawn = undefined;
     if (this.model) this.update(this.model, true);
     this.hooks.viewChanged();
   }
@@ -183,8 +191,8 @@ export class ChartView implements ZoomTarget {
   /** Redraws from a new model (same chart object: zoom and visibility survive). */
   update(model: ChartModel, now = false): void {
     // Unchanged charts are not touched: chart.js's update is the expensive part of a redraw.
-    const signature = `${this.highlight}|${this.themeStamp}|${JSON.stringify(model)}`;
-    if (signature === this.signature) {
+    const d = this.drawn;
+    if (d && d.highlight === this.highlight && d.theme === this.themeStamp && sameValue(d.model, model)) {
       this.pending = undefined;
       return;
     }
@@ -200,13 +208,13 @@ export class ChartView implements ZoomTarget {
       return;
     }
     this.pending = undefined;
-    this.signature = signature;
+    this.drawn = { model, highlight: this.highlight, theme: this.themeStamp };
     this.model = model;
     const empty = !hasData(model);
     this.card.classList.toggle('is-empty', empty);
-    this.titleEl.textContent = model.title;
-    this.noteEl.textContent = model.note ?? '';
-    this.emptyEl.textContent = empty ? model.emptyText : '';
+    setText(this.titleEl, model.title);
+    setText(this.noteEl, model.note ?? '');
+    setText(this.emptyEl, empty ? model.emptyText : '');
     const chart = this.chart;
     chart.data.labels = model.categories ?? [];
     // Reuse the dataset objects of series that persist: chart.js then keeps their controllers
@@ -273,6 +281,11 @@ export class ChartView implements ZoomTarget {
         seriesRef: s,
       } as AnyDataset;
     }
+    // With `parsing: false` chart.js takes the data as sorted by x (it reads the x range from the
+    // first and last points and draws lines column by column), so unsorted point sets are sorted
+    // here; the dataset's series then refers to the sorted points so tooltips and clicks match.
+    const points = sortedByX(s.points);
+    if (points !== s.points) s = { ...s, points };
     const showLine = s.style !== 'points';
     // Plain (non-scriptable) options let chart.js share one resolved option set per dataset,
     // which is what keeps an update within a frame; the highlight is a separate overlay dataset.
@@ -409,6 +422,13 @@ export class ChartView implements ZoomTarget {
     this.chart.destroy();
     this.card.remove();
   }
+}
+
+/** The points in ascending x (the same array when they already are). */
+function sortedByX(points: Point[]): Point[] {
+  for (let i = 1; i < points.length; i++)
+    if (points[i].x < points[i - 1].x) return [...points].sort((a, b) => a.x - b.x);
+  return points;
 }
 
 function el(tag: string, className?: string): HTMLElement {

@@ -27,7 +27,8 @@ export function webviewBundle(): Promise<Bundle> {
       platform: 'browser',
       format: 'iife',
       target: 'es2022',
-      minify: true,
+      // ALIGN_LAB_NO_MINIFY=1 keeps names readable in CPU profiles (bench/webview.ts --profile).
+      minify: !process.env.ALIGN_LAB_NO_MINIFY,
       sourcemap: false,
       // (scripts/build.mjs also writes a source map; it does not change the code)
       legalComments: 'none',

@@ -62,6 +62,18 @@ export function fmt(x: number | null | undefined, digits = 6): string {
   return String(Number(x.toPrecision(digits)));
 }
 
+/**
+ * Axis tick label: ticks are round numbers, so 6 significant digits remove floating noise
+ * (0.30000000000000004 → 0.3) and very large or small values use a short exponent (2e-5, 1.5e+8).
+ * Cheaper than chart.js's default formatter, which builds an Intl.NumberFormat key per tick.
+ */
+export function tickLabel(x: number): string {
+  if (x === 0 || !Number.isFinite(x)) return x === 0 ? '0' : fmt(x);
+  const a = Math.abs(x);
+  if (a >= 1e6 || a < 1e-4) return x.toExponential(5).replace(/\.?0+e/, 'e');
+  return String(Number(x.toPrecision(6)));
+}
+
 export const hasData = (m: ChartModel): boolean => m.series.some((s) => s.points.length > 0);
 
 /** Groups items by model name, keeping first-appearance order (colours follow this order). */

@@ -1,0 +1,63 @@
+// The preview's pure helpers, in Node (no browser needed): the structural equality that decides
+// whether a chart, banner or legend must be redrawn, and the axis tick labels.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { tickLabel } from '../../webview/charts/model.js';
+import { sameValue } from '../../webview/dom.js';
+
+test('sameValue: equal JSON-like values, however built', () => {
+  const cases: [unknown, unknown][] = [
+    [1, 1],
+    ['a', 'a'],
+    [null, null],
+    [undefined, undefined],
+    [Number.NaN, Number.NaN],
+    [[], []],
+    [{}, {}],
+    [{ a: 1, b: [1, { c: 'x' }] }, { b: [1, { c: 'x' }], a: 1 }],
+    [{ a: 1, b: undefined }, { a: 1 }],
+    [{ a: 1 }, { a: 1, b: undefined }],
+  ];
+  for (const [a, b] of cases) assert.ok(sameValue(a, b), `sameValue(${JSON.stringify(a)}, ${JSON.stringify(b)})`);
+});
+
+test('sameValue: any difference, at any depth, is seen', () => {
+  const cases: [unknown, unknown][] = [
+    [1, 2],
+    [0, -0 + 1e-300],
+    [1, '1'],
+    [null, undefined],
+    [null, {}],
+    [[], {}],
+    [{}, []],
+    [[1, 2], [1, 2, 3]],
+    [[1, 2, 3], [1, 2]],
+    [{ a: 1 }, { a: 1, b: 2 }],
+    [{ a: 1, b: 2 }, { a: 1 }],
+    [{ a: { b: [1, 2, { c: 3 }] } }, { a: { b: [1, 2, { c: 4 }] } }],
+    [{ a: undefined }, { a: null }],
+    [Number.NaN, 0],
+  ];
+  for (const [a, b] of cases) {
+    assert.equal(sameValue(a, b), false, `sameValue(${String(JSON.stringify(a))}, ${String(JSON.stringify(b))})`);
+    assert.equal(sameValue(b, a), false, `sameValue(${String(JSON.stringify(b))}, ${String(JSON.stringify(a))})`);
+  }
+});
+
+test('tickLabel: round numbers without floating noise, short exponents at the extremes', () => {
+  const cases: [number, string][] = [
+    [0, '0'],
+    [0.30000000000000004, '0.3'],
+    [0.1 + 0.2 - 0.3, '5.55112e-17'],
+    [2.5, '2.5'],
+    [-12, '-12'],
+    [123456.7, '123457'],
+    [1e6, '1e+6'],
+    [1.5e8, '1.5e+8'],
+    [2e-5, '2e-5'],
+    [-1.25e-7, '-1.25e-7'],
+    [1e-4, '0.0001'],
+    [Number.POSITIVE_INFINITY, '∞'],
+  ];
+  for (const [x, want] of cases) assert.equal(tickLabel(x), want, `tickLabel(${x})`);
+});
