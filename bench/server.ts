@@ -88,31 +88,14 @@ export async function fuzzMemory(): Promise<void> {
 /**
  * Measures activation in a plain `node` child (no tsx hooks, which would transform the bundle on
  * every require and dominate the figure), with node's built-in modules preloaded as they are in
- * the extension host; each round re-requires (re-compiles) the bundle. `vscode` is a stand-in in which every property is a
- * callable, constructible proxy and nothing is thenable; its top level lists the real API's
- * exported names (read from @types/vscode) because bundlers copy a CommonJS module's own keys.
+ * the extension host; each round re-requires (re-compiles) the bundle. `vscode` is the stand-in of
+ * test/helpers/mockVscode.cjs.
  */
-const activationProbe = String.raw`
-const Module = require('node:module');
-const { readFileSync } = require('node:fs');
+const activationProbe = `
 const { join } = require('node:path');
-const root = process.argv[1];
-const make = (path) => new Proxy(function mock() {}, {
-  get(_t, prop) {
-    if (prop === 'then') return undefined;
-    if (prop === Symbol.toPrimitive) return () => path;
-    if (prop === Symbol.iterator) return [][Symbol.iterator];
-    return make(path + '.' + String(prop));
-  },
-  apply: () => make(path + '()'),
-  construct: () => make('new ' + path),
-});
-const dts = readFileSync(join(root, 'node_modules/@types/vscode/index.d.ts'), 'utf8');
-const api = {};
-for (const m of dts.matchAll(/^\s*export (?:namespace|class|enum|function|const|let) (\w+)/gm)) api[m[1]] = make('vscode.' + m[1]);
-api.version = '1.100.0';
-const load = Module._load;
-Module._load = (request, ...rest) => (request === 'vscode' ? api : load(request, ...rest));
+const [root, helper] = process.argv.slice(1);
+const { installMockVscode, mockContext } = require(helper);
+const api = installMockVscode(root);
 // The extension host has node's own modules loaded already; so does this probe before timing.
 for (const m of ['net', 'stream', 'child_process', 'crypto', 'os', 'url', 'util', 'events', 'fs', 'path']) require('node:' + m);
 const path = join(root, 'dist/extension.js');
@@ -123,7 +106,7 @@ for (let i = 0; i < 30; i++) {
   const c0 = process.cpuUsage();
   const ext = require(path);
   const loaded = performance.now();
-  ext.activate({ subscriptions: [], extensionUri: api.Uri, asAbsolutePath: (p) => join(root, p), globalState: api.Memento, workspaceState: api.Memento });
+  ext.activate(mockContext(api, root));
   out.total.push(performance.now() - t);
   const c1 = process.cpuUsage(c0);
   out.cpu.push((c1.user + c1.system) / 1000);
@@ -134,7 +117,11 @@ process.exit(0);
 `;
 
 export async function activation(): Promise<void> {
-  const r = spawnSync(process.execPath, ['-e', activationProbe, root], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['-e', activationProbe, root, join(root, 'test/helpers/mockVscode.cjs')],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`activation probe failed: ${r.stderr}`);
   const {
     total,

@@ -11,28 +11,14 @@ import { build } from 'esbuild';
 
 const root = resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const mockVscode = join(root, 'test/helpers/mockVscode.cjs');
 
-// Runs in a plain node child: every vscode API is a callable, constructible, non-thenable proxy,
-// except the calls recorded here.
-const probe = String.raw`
-const Module = require('node:module');
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const [root, bundle] = process.argv.slice(1);
-const make = (path) => new Proxy(function mock() {}, {
-  get(_t, prop) {
-    if (prop === 'then') return undefined;
-    if (prop === Symbol.toPrimitive) return () => path;
-    if (prop === Symbol.iterator) return [][Symbol.iterator];
-    return make(path + '.' + String(prop));
-  },
-  apply: () => make(path + '()'),
-  construct: () => make('new ' + path),
-});
-const dts = readFileSync(join(root, 'node_modules/@types/vscode/index.d.ts'), 'utf8');
-const api = {};
-for (const m of dts.matchAll(/^\s*export (?:namespace|class|enum|function|const|let) (\w+)/gm)) api[m[1]] = make('vscode.' + m[1]);
-api.version = '1.100.0';
+// Runs in a plain node child with the stand-in `vscode` of test/helpers/mockVscode.cjs, except for
+// the calls recorded here.
+const probe = `
+const [root, bundle, helper] = process.argv.slice(1);
+const { installMockVscode, make, mockContext } = require(helper);
+const api = installMockVscode(root);
 const seen = { commands: [], channels: [] };
 api.commands = new Proxy({}, { get: (_t, p) => p === 'registerCommand' ? (id) => (seen.commands.push(id), { dispose() {} }) : make('vscode.commands.' + String(p)) });
 api.window = new Proxy({}, { get: (_t, p) => p === 'createOutputChannel' ? (name) => (seen.channels.push(name), make('channel')) : make('vscode.window.' + String(p)) });
@@ -40,9 +26,7 @@ globalThis.Worker = class { constructor(url) { seen.worker = url; } postMessage(
 // The web build starts its worker from a Blob URL of the script read through workspace.fs.
 globalThis.Blob = class { constructor(parts) { seen.blobParts = parts.length; } };
 URL.createObjectURL = () => 'blob:probe';
-const load = Module._load;
-Module._load = (request, ...rest) => (request === 'vscode' ? api : load(request, ...rest));
-const context = { subscriptions: [], extensionUri: api.Uri, asAbsolutePath: (p) => join(root, p), globalState: api.Memento, workspaceState: api.Memento };
+const context = mockContext(api, root);
 require(bundle).activate(context);
 seen.subscriptions = context.subscriptions.length;
 setTimeout(() => { process.stdout.write(JSON.stringify(seen)); process.exit(0); }, 50);
@@ -63,7 +47,7 @@ for (const [entry, platform] of [
       external: ['vscode'],
       logLevel: 'warning',
     });
-    const r = spawnSync(process.execPath, ['-e', probe, root, bundle], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-e', probe, root, bundle, mockVscode], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const seen = JSON.parse(r.stdout) as { commands: string[]; channels: string[]; subscriptions: number };
     const contributed = pkg.contributes.commands.map((c: { command: string }) => c.command);
