@@ -680,6 +680,42 @@ export class Workbench {
       );
   }
 
+  /**
+   * Starts watching the active editor for `text` to be shown; `shownAt` then returns the wall-clock
+   * time (Date.now() in the page) at which it first was. Lets a latency measurement start when the
+   * typed text is on screen, so the workbench's own input handling on a busy machine (up to a
+   * second for `insertText` at a load of 6 on 2 cores) is not counted against the extension.
+   */
+  async watchEditorFor(text: string): Promise<void> {
+    await this.activeEditor()
+      .locator('.view-lines')
+      .evaluate((el, wanted) => {
+        // No named inner functions: tsx would wrap them in a helper the page lacks.
+        const w = window as unknown as { __e2eShown?: { at: number | null } };
+        const watch: { at: number | null } = { at: null };
+        w.__e2eShown = watch;
+        const observer = new MutationObserver(() => {
+          if (w.__e2eShown !== watch) return observer.disconnect();
+          if (!(el.textContent ?? '').replace(/\u00a0/g, ' ').includes(wanted)) return;
+          watch.at = Date.now();
+          observer.disconnect();
+        });
+        observer.observe(el, { childList: true, subtree: true, characterData: true });
+      }, text);
+  }
+
+  /** When the text given to `watchEditorFor` appeared in the editor (waits for it). */
+  async shownAt(timeoutMs = 10_000): Promise<number> {
+    return waitFor(
+      'the typed text to show in the editor',
+      async () =>
+        ((await this.page.evaluate(
+          () => (window as unknown as { __e2eShown?: { at: number | null } }).__e2eShown?.at ?? null,
+        )) as number | null) ?? undefined,
+      { timeoutMs, intervalMs: 20 },
+    );
+  }
+
   /** Moves the cursor to line:column (1-based) with "Go to Line/Column". */
   async goTo(line: number, column = 1): Promise<void> {
     await this.activeEditor()
