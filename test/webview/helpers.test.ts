@@ -14,11 +14,15 @@ test('sameValue: equal JSON-like values, however built', () => {
     [Number.NaN, Number.NaN],
     [[], []],
     [{}, {}],
-    [{ a: 1, b: [1, { c: 'x' }] }, { b: [1, { c: 'x' }], a: 1 }],
+    [
+      { a: 1, b: [1, { c: 'x' }] },
+      { b: [1, { c: 'x' }], a: 1 },
+    ],
     [{ a: 1, b: undefined }, { a: 1 }],
     [{ a: 1 }, { a: 1, b: undefined }],
   ];
-  for (const [a, b] of cases) assert.ok(sameValue(a, b), `sameValue(${JSON.stringify(a)}, ${JSON.stringify(b)})`);
+  for (const [a, b] of cases)
+    assert.ok(sameValue(a, b), `sameValue(${JSON.stringify(a)}, ${JSON.stringify(b)})`);
 });
 
 test('sameValue: any difference, at any depth, is seen', () => {
@@ -30,8 +34,14 @@ test('sameValue: any difference, at any depth, is seen', () => {
     [null, {}],
     [[], {}],
     [{}, []],
-    [[1, 2], [1, 2, 3]],
-    [[1, 2, 3], [1, 2]],
+    [
+      [1, 2],
+      [1, 2, 3],
+    ],
+    [
+      [1, 2, 3],
+      [1, 2],
+    ],
     [{ a: 1 }, { a: 1, b: 2 }],
     [{ a: 1, b: 2 }, { a: 1 }],
     [{ a: { b: [1, 2, { c: 3 }] } }, { a: { b: [1, 2, { c: 4 }] } }],
@@ -39,8 +49,16 @@ test('sameValue: any difference, at any depth, is seen', () => {
     [Number.NaN, 0],
   ];
   for (const [a, b] of cases) {
-    assert.equal(sameValue(a, b), false, `sameValue(${String(JSON.stringify(a))}, ${String(JSON.stringify(b))})`);
-    assert.equal(sameValue(b, a), false, `sameValue(${String(JSON.stringify(b))}, ${String(JSON.stringify(a))})`);
+    assert.equal(
+      sameValue(a, b),
+      false,
+      `sameValue(${String(JSON.stringify(a))}, ${String(JSON.stringify(b))})`,
+    );
+    assert.equal(
+      sameValue(b, a),
+      false,
+      `sameValue(${String(JSON.stringify(b))}, ${String(JSON.stringify(a))})`,
+    );
   }
 });
 

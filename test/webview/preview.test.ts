@@ -350,11 +350,17 @@ test('point sets given out of x order still fit the axes, and tooltips name the 
     const chart = window.alignLab!.view('frontier')!.chart;
     const ds = chart.data.datasets.find((d) => d.label === 'best-of-N toy')!;
     const xs = (ds.data as { x: number; tip: string }[]).map((p) => p.x);
-    const refs = (ds as unknown as { seriesRef: { points: { x: number }[] } }).seriesRef.points.map((p) => p.x);
+    const refs = (ds as unknown as { seriesRef: { points: { x: number }[] } }).seriesRef.points.map(
+      (p) => p.x,
+    );
     return { xs, refs, min: chart.scales.x.min, max: chart.scales.x.max };
   });
   assert.ok(check.xs.length >= 2, `two BoN points: ${JSON.stringify(check)}`);
-  assert.deepEqual(check.xs, [...check.xs].sort((a, b) => a - b), 'handed to chart.js in ascending x');
+  assert.deepEqual(
+    check.xs,
+    [...check.xs].sort((a, b) => a - b),
+    'handed to chart.js in ascending x',
+  );
   assert.deepEqual(check.refs, check.xs, 'tooltips and clicks index the same sorted points');
   assert.ok(
     check.min <= Math.min(...check.xs) && check.max >= Math.max(...check.xs),
