@@ -19,15 +19,18 @@ import {
   type BonLevelInput,
   type BonLevelParts,
   bonLevelParts,
+  bonLevelPartsForSums,
   bonLogRatios,
   bonLogRatiosFromParts,
+  bonSums,
+  type TiltTerms,
 } from './bonLevels.js';
 import { solveTiltForKL } from './klrl.js';
 import { LatticeConvolver } from './latticeConvolution.js';
-import { LogTailAccumulator, logCumulative } from './logCumulative.js';
+import { LogTailAccumulator, logCumulativeInto } from './logCumulative.js';
 import { evaluateTilt, requireTilt } from './logPartition.js';
 import { log1mExp, NeumaierSum } from './logspace.js';
-import { guard, type Result, require } from './result.js';
+import { CoreFailure, guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import {
   buildSequenceRewardLaw,
@@ -43,17 +46,12 @@ import {
 /** N itself, or its logarithm (for N beyond the largest double). */
 export type BonSize = { readonly N: number } | { readonly logN: number };
 
-export interface BestOfN {
+/** Best-of-N's numbers without its per-level arrays (`bestOfNSummary`). */
+export interface BestOfNSummary {
   readonly n: number;
   /** N (+∞ when e^{log N} exceeds the largest double). */
   readonly N: number;
   readonly logN: number;
-  /** The levels x_j taken into account (all of them, or the top ones for large N). */
-  readonly values: Float64Array;
-  /** log b_j. */
-  readonly logLevelMass: Float64Array;
-  /** ℓ_j = log(b_j / w_j): log BoN(y) = log pⁿ(y) + ℓ_j for R(y) = x_j. */
-  readonly logRatio: Float64Array;
   /** E_BoN R and E_BoN R / n. */
   readonly reward: number;
   readonly rewardPerToken: number;
@@ -67,6 +65,15 @@ export interface BestOfN {
   readonly method: SequenceLawMethod;
   readonly exact: boolean;
   readonly errorBound: number;
+}
+
+export interface BestOfN extends BestOfNSummary {
+  /** The levels x_j taken into account (all of them, or the top ones for large N). */
+  readonly values: Float64Array;
+  /** log b_j. */
+  readonly logLevelMass: Float64Array;
+  /** ℓ_j = log(b_j / w_j): log BoN(y) = log pⁿ(y) + ℓ_j for R(y) = x_j. */
+  readonly logRatio: Float64Array;
 }
 
 export interface BonOptions extends SequenceLawOptions {
@@ -86,18 +93,17 @@ export function parseBonSize(size: BonSize): ParsedSize {
   require(typeof size === 'object' && size !== null, 'invalid-argument', 'best-of-N needs N or log N');
   if ('logN' in size) {
     const logN = size.logN;
-    require(typeof logN === 'number' &&
-      Number.isFinite(logN) &&
-      logN >= 0, 'invalid-argument', `log N = ${logN} must be a finite number ≥ 0 (N ≥ 1)`);
+    // Checked before the message is built: a best-of-N curve parses dozens of sizes.
+    if (!(typeof logN === 'number' && Number.isFinite(logN) && logN >= 0))
+      throw new CoreFailure('invalid-argument', `log N = ${logN} must be a finite number ≥ 0 (N ≥ 1)`);
     // log(N − 1) = log N + log(1 − 1/N); for tiny log N, log(expm1(log N)) keeps every digit.
     const logNm1 =
       logN === 0 ? Number.NEGATIVE_INFINITY : logN < 1 ? Math.log(Math.expm1(logN)) : logN + log1mExp(-logN);
     return { N: Math.exp(logN), logN, logNm1 };
   }
   const N = (size as { N: number }).N;
-  require(typeof N === 'number' &&
-    Number.isFinite(N) &&
-    N >= 1, 'invalid-argument', `N = ${N} must be a finite number ≥ 1`);
+  if (!(typeof N === 'number' && Number.isFinite(N) && N >= 1))
+    throw new CoreFailure('invalid-argument', `N = ${N} must be a finite number ≥ 1`);
   // N − 1 is exact for N ∈ [1, 2] (Sterbenz), so N = 1 + 1e-12 keeps its digits.
   return { N, logN: Math.log1p(N - 1), logNm1: N === 1 ? Number.NEGATIVE_INFINITY : Math.log(N - 1) };
 }
@@ -140,7 +146,8 @@ export function bestOfNForLength(
 function requireLambda(lambda: number | undefined): void {
   if (lambda === undefined) return;
   requireTilt(lambda, 'λ');
-  require(lambda >= 0, 'out-of-range', `λ = ${lambda} is negative; the comparison tilt needs λ ≥ 0`);
+  if (!(lambda >= 0))
+    throw new CoreFailure('out-of-range', `λ = ${lambda} is negative; the comparison tilt needs λ ≥ 0`);
 }
 
 export function bestOfNFromLaw(
@@ -150,25 +157,58 @@ export function bestOfNFromLaw(
   lambda?: number,
 ): BestOfN {
   requireLambda(lambda);
+  const { levels, parts } = levelsOfLaw(seqLaw, size);
+  const single = seqLaw.values.length === 1;
+  return summarise(seqLaw.n, seqLaw.values, levels, size, law, lambda, seqLaw, single, parts);
+}
+
+/**
+ * The level inputs of a law of R and, for N > 1, their N-independent parts. They depend on the
+ * law only: a curve of many N over one law (the preview's `bon.curve`) computes them once (laws
+ * are never mutated).
+ */
+function levelsOfLaw(
+  seqLaw: SequenceRewardLaw,
+  size: ParsedSize,
+): { levels: BonLevelInput; parts: BonLevelParts | null } {
   const L = seqLaw.values.length;
-  // The level inputs and their N-independent parts depend on the law of R only: a curve of many N
-  // over one law (the preview's `bon.curve`) computes them once (laws are never mutated).
   let cached = LEVELS_OF_LAW.get(seqLaw);
   if (cached === undefined) {
-    const logAbove = new Float64Array(L);
+    const logAbove = new Array<number>(L);
     for (let j = 0; j < L; j++) logAbove[j] = j + 1 < L ? seqLaw.logUpper[j + 1] : Number.NEGATIVE_INFINITY;
     cached = { levels: { logMass: seqLaw.logMass, logAbove, logCdf: seqLaw.logLower }, parts: null };
     LEVELS_OF_LAW.set(seqLaw, cached);
   }
   if (cached.parts === null && size.logNm1 !== Number.NEGATIVE_INFINITY)
     cached.parts = bonLevelParts(cached.levels);
-  return summarise(seqLaw.n, seqLaw.values, cached.levels, size, law, lambda, seqLaw, L === 1, cached.parts);
+  return cached;
 }
 
 const LEVELS_OF_LAW = new WeakMap<
   SequenceRewardLaw,
   { levels: BonLevelInput; parts: BonLevelParts | null }
 >();
+
+/**
+ * `bestOfN` without the per-level arrays, for curves of many N over one law of R (the preview's
+ * `bon.curve`): the same numbers, bit for bit (`bonSums` adds the same terms in the same order,
+ * leaving out only levels whose b_j is exactly 0 — for large N most of the law). Errors: bad N,
+ * NaN λ, λ < 0.
+ */
+export function bestOfNSummary(
+  seqLaw: SequenceRewardLaw,
+  law: TokenRewardLaw,
+  size: BonSize,
+  lambda?: number,
+): Result<BestOfNSummary> {
+  return guard(() => {
+    requireLambda(lambda);
+    const parsed = parseBonSize(size);
+    const { parts } = levelsOfLaw(seqLaw, parsed);
+    const single = seqLaw.values.length === 1;
+    return summariseSums(seqLaw.n, seqLaw.values, seqLaw.logMass, parsed, law, lambda, seqLaw, single, parts);
+  });
+}
 
 /** BoN needs the levels with N·P(R ≥ x) below this (F^N ≤ e^{−800} below it). */
 const LOG_CUT = Math.log(800);
@@ -209,6 +249,40 @@ export function bestOfNFromConvolver(
   law: TokenRewardLaw,
   lambda: number | undefined,
 ): BestOfN | null {
+  const top = topLevels(conv, kernel, n, size);
+  return top && summarise(n, Float64Array.from(top.values), top.levels, size, law, lambda, top.meta, false);
+}
+
+/**
+ * `bestOfNFromConvolver` without the per-level arrays (see `bestOfNSummary`), for series over many
+ * lengths (equivalence.ts): the same numbers, and q_j, a_j, ℓ_j only where b_j is not exactly 0.
+ */
+export function bestOfNSummaryFromConvolver(
+  conv: LatticeConvolver,
+  kernel: LatticeKernel,
+  n: number,
+  size: ParsedSize,
+  law: TokenRewardLaw,
+  lambda: number | undefined,
+): BestOfNSummary | null {
+  const top = topLevels(conv, kernel, n, size);
+  if (top === null) return null;
+  const parts =
+    size.logNm1 === Number.NEGATIVE_INFINITY ? null : bonLevelPartsForSums(top.levels, size.logNm1);
+  return summariseSums(n, top.values, top.levels.logMass, size, law, lambda, top.meta, false, parts);
+}
+
+/**
+ * The levels best-of-N needs from a convolver (see `bestOfNFromConvolver`); null: window too
+ * short. In plain arrays: working data, rebuilt for every length of a series, where typed
+ * arrays (outside the JS heap beyond 64 bytes) cost more to create than to fill.
+ */
+function topLevels(
+  conv: LatticeConvolver,
+  kernel: LatticeKernel,
+  n: number,
+  size: ParsedSize,
+): { values: number[]; levels: BonLevelInput; meta: LawMeta } | null {
   const useCut = size.logN >= LOG_CUT;
   const acc = new LogTailAccumulator();
   const values: number[] = [];
@@ -230,13 +304,12 @@ export function bestOfNFromConvolver(
   const method = kernel.exact ? 'lattice' : 'fine-lattice';
   if (!cut && conv.lo > 0) return null;
   const L = values.length;
-  const logAbove = new Float64Array(L);
+  const logAbove = new Array<number>(L);
   for (let j = 0; j < L; j++) logAbove[j] = j + 1 < L ? logUpper[j + 1] : Number.NEGATIVE_INFINITY;
-  const mass = Float64Array.from(logMass);
   // The whole law is at hand when the cut was not reached: the lower tail is summed directly.
-  const levels = { logMass: mass, logAbove, logCdf: cut ? null : logCumulative(mass, false) };
+  const logCdf = cut ? null : logCumulativeInto(logMass, false, new Array<number>(L));
   const meta = { method, exact: kernel.exact, errorBound: kernel.errorBound } as const;
-  return summarise(n, Float64Array.from(values), levels, size, law, lambda, meta, false);
+  return { values, levels: { logMass, logAbove, logCdf }, meta };
 }
 
 /**
@@ -285,7 +358,7 @@ function summarise(
       : bonLogRatiosFromParts(parts, size.logN, size.logNm1);
   const L = values.length;
   const logLevelMass = new Float64Array(L);
-  const levelMass = new Float64Array(L);
+  const levelMass = new Array<number>(L); // working data: a plain array (see `topLevels`)
   const reward = new NeumaierSum();
   const kl = new NeumaierSum();
   for (let j = 0; j < L; j++) {
@@ -301,9 +374,7 @@ function summarise(
   if (lambda !== undefined) {
     if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || law.values.length === 1 ? 0 : lambda;
     else {
-      const st = evaluateTilt(law, lambda).stats;
-      const centre = n * st.mean;
-      const nD = n * st.kl;
+      const { centre, nD } = tiltTerms(law, n, lambda);
       const acc = new NeumaierSum();
       for (let j = 0; j < L; j++) {
         const b = levelMass[j];
@@ -324,6 +395,46 @@ function summarise(
     reward: rewardValue,
     rewardPerToken: rewardValue / n,
     kl: Math.max(0, kl.value),
+    klBound: bonKLBound(size.logN),
+    lambda: lambda ?? null,
+    klToTilt,
+    method: meta.method,
+    exact: meta.exact,
+    errorBound: meta.errorBound,
+  };
+}
+
+/** The comparison tilt φ_λⁿ's terms of KL(BoN ‖ φ_λⁿ), λ finite (see the module comment). */
+function tiltTerms(law: TokenRewardLaw, n: number, lambda: number): TiltTerms {
+  const st = evaluateTilt(law, lambda).stats;
+  return { lambda, centre: n * st.mean, nD: n * st.kl };
+}
+
+/** `summarise` without the per-level arrays: the same sums (`bonSums`), the same numbers. */
+function summariseSums(
+  n: number,
+  values: ArrayLike<number>,
+  logMass: ArrayLike<number>,
+  size: ParsedSize,
+  law: TokenRewardLaw,
+  lambda: number | undefined,
+  meta: LawMeta,
+  singleValue: boolean,
+  parts: BonLevelParts | null,
+): BestOfNSummary {
+  const finiteTilt = lambda !== undefined && lambda !== Number.POSITIVE_INFINITY;
+  const tilt = finiteTilt ? tiltTerms(law, n, lambda) : null;
+  const sums = bonSums(parts, values, logMass, size.logN, size.logNm1, tilt);
+  let klToTilt: number | null = null;
+  if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || law.values.length === 1 ? 0 : lambda;
+  else if (finiteTilt) klToTilt = Math.max(0, sums.klToTilt);
+  return {
+    n,
+    N: size.N,
+    logN: size.logN,
+    reward: sums.reward,
+    rewardPerToken: sums.reward / n,
+    kl: Math.max(0, sums.kl),
     klBound: bonKLBound(size.logN),
     lambda: lambda ?? null,
     klToTilt,

@@ -15,7 +15,7 @@
  * (N·log F_j = −98440 for N = 1e6). Then log b_j = ℓ_j + log w_j, and with ties broken uniformly the BoN
  * probability of one sequence y with R(y) = x_j is pⁿ(y)·e^{ℓ_j}.
  */
-import { log1mExp } from './logspace.js';
+import { log1mExp, NeumaierSum } from './logspace.js';
 
 /** log(−log(1 − eˣ)) for x < 0, accurate when eˣ is far below 1e-308 (x = −2000). */
 export function logNegLog1mExp(x: number): number {
@@ -48,37 +48,73 @@ export interface BonLevelInput {
 
 /**
  * The N-independent part of ℓ_j per level: log t_j, q_j and log a_j. A best-of-N curve (many N
- * over one law of R) computes these once and then only the N-dependent terms per N.
+ * over one law of R) computes these once and then only the N-dependent terms per N. Plain arrays:
+ * they are working data, and a typed array beyond 64 bytes (outside the JS heap) costs
+ * microseconds to create under V8's concurrent GC — more than filling it.
  */
 export interface BonLevelParts {
-  readonly logT: Float64Array;
-  readonly q: Float64Array;
-  readonly logA: Float64Array;
+  readonly logT: number[];
+  readonly q: number[];
+  readonly logA: number[];
+}
+
+/** Parts for L levels, NaN until computed (NaN, a double: the arrays hold doubles from the start). */
+function newParts(L: number): BonLevelParts {
+  return {
+    logT: new Array<number>(L).fill(Number.NaN),
+    q: new Array<number>(L).fill(Number.NaN),
+    logA: new Array<number>(L).fill(Number.NaN),
+  };
 }
 
 export function bonLevelParts(levels: BonLevelInput): BonLevelParts {
-  const L = levels.logMass.length;
-  const logT = new Float64Array(L);
-  const qs = new Float64Array(L);
-  const logAs = new Float64Array(L);
-  for (let j = 0; j < L; j++) {
-    const above = levels.logAbove[j];
-    // t = −log F and log F from the upper tail while it is below 1/2 (exact even when e^{above}
-    // underflows), else from the directly summed lower tail.
-    let logF: number;
-    if (above < -Math.LN2 || levels.logCdf === null) {
-      logF = above === Number.NEGATIVE_INFINITY ? 0 : log1mExp(Math.min(0, above));
-      logT[j] = logNegLog1mExp(Math.min(0, above));
-    } else {
-      logF = Math.min(0, levels.logCdf[j]);
-      logT[j] = Math.log(-logF);
-    }
-    // q = log(w/F) ≤ 0; the lowest level of a full law has w = F (q = 0, a = ∞).
-    const q = Math.min(0, levels.logMass[j] - logF);
-    qs[j] = q;
-    logAs[j] = q === 0 ? Number.POSITIVE_INFINITY : logNegLog1mExp(q);
+  const parts = newParts(levels.logMass.length);
+  for (let j = 0; j < parts.logT.length; j++) {
+    parts.logT[j] = levelLogT(levels, j);
+    setJumpParts(parts, levels, j);
   }
-  return { logT, q: qs, logA: logAs };
+  return parts;
+}
+
+/**
+ * `bonLevelParts` for sums at one N (`bonSums`): log t_j for every level, q_j and log a_j only
+ * for the levels those sums cannot skip (`LOG_DRIFT_UNDERFLOW`); the others stay NaN and are
+ * never read. For large N that spares most of the law three or four transcendental functions.
+ */
+export function bonLevelPartsForSums(levels: BonLevelInput, logNm1: number): BonLevelParts {
+  const parts = newParts(levels.logMass.length);
+  for (let j = 0; j < parts.logT.length; j++) {
+    parts.logT[j] = levelLogT(levels, j);
+    if (!(logNm1 + parts.logT[j] > LOG_DRIFT_UNDERFLOW)) setJumpParts(parts, levels, j);
+  }
+  return parts;
+}
+
+/**
+ * Whether level j's F and t come from the upper tail: while P(R > x_j) < 1/2 (exact even when
+ * e^{above} underflows), or when the lower tail is unknown; else from the directly summed lower
+ * tail (there 1 − P(R > x_j) would lose digits).
+ */
+function fromUpperTail(levels: BonLevelInput, j: number): boolean {
+  return levels.logAbove[j] < -Math.LN2 || levels.logCdf === null;
+}
+
+/** log t_j = log(−log F_j). */
+function levelLogT(levels: BonLevelInput, j: number): number {
+  if (fromUpperTail(levels, j)) return logNegLog1mExp(Math.min(0, levels.logAbove[j]));
+  return Math.log(-Math.min(0, levels.logCdf![j]));
+}
+
+/** q_j = log(w_j / F_j) ≤ 0 and log a_j of level j, into `parts`. */
+function setJumpParts(parts: BonLevelParts, levels: BonLevelInput, j: number): void {
+  const above = levels.logAbove[j];
+  let logF: number;
+  if (fromUpperTail(levels, j)) logF = above === Number.NEGATIVE_INFINITY ? 0 : log1mExp(Math.min(0, above));
+  else logF = Math.min(0, levels.logCdf![j]);
+  // The lowest level of a full law has w = F (q = 0, a = ∞).
+  const q = Math.min(0, levels.logMass[j] - logF);
+  parts.q[j] = q;
+  parts.logA[j] = q === 0 ? Number.POSITIVE_INFINITY : logNegLog1mExp(q);
 }
 
 /**
@@ -96,23 +132,81 @@ export function bonLogRatiosFromParts(parts: BonLevelParts, logN: number, logNm1
   const L = parts.q.length;
   const out = new Float64Array(L);
   if (logNm1 === Number.NEGATIVE_INFINITY) return out; // N = 1: b = w
-  const small = logN < Math.LN2;
-  const { logT, q: qs, logA: logAs } = parts;
-  for (let j = 0; j < L; j++) {
-    // −(N − 1)·t_j. Even when b_j underflows as a double (N = 1e6 makes the bottom level
-    // e^{−98440}), its logarithm is finite and reported exactly: the preview plots log b_j.
-    const drift = -Math.exp(logNm1 + logT[j]);
-    const q = qs[j];
-    const logA = logAs[j];
-    let jump: number;
-    if (small) {
-      // log1p(e^{−a}·(1 − e^{−(N−1)a})/e^{q}); e^{−a} = 1 − e^{q}.
-      const keep = logA === Number.POSITIVE_INFINITY ? 0 : -Math.expm1(q);
-      jump = keep === 0 ? 0 : Math.log1p(keep * Math.exp(logOneMinusExpNeg(logNm1 + logA) - q));
-    } else {
-      jump = logOneMinusExpNeg(logN + logA) - q;
-    }
-    out[j] = drift + jump;
-  }
+  for (let j = 0; j < L; j++) out[j] = bonLogRatioAt(parts, j, logN, logNm1);
   return out;
+}
+
+/** ℓ_j for one level j and N > 1 (log(N − 1) finite); see the module comment. */
+export function bonLogRatioAt(parts: BonLevelParts, j: number, logN: number, logNm1: number): number {
+  // −(N − 1)·t_j. Even when b_j underflows as a double (N = 1e6 makes the bottom level
+  // e^{−98440}), its logarithm is finite and reported exactly: the preview plots log b_j.
+  const drift = -Math.exp(logNm1 + parts.logT[j]);
+  const q = parts.q[j];
+  const logA = parts.logA[j];
+  let jump: number;
+  if (logN < Math.LN2) {
+    // log1p(e^{−a}·(1 − e^{−(N−1)a})/e^{q}); e^{−a} = 1 − e^{q}.
+    const keep = logA === Number.POSITIVE_INFINITY ? 0 : -Math.expm1(q);
+    jump = keep === 0 ? 0 : Math.log1p(keep * Math.exp(logOneMinusExpNeg(logNm1 + logA) - q));
+  } else {
+    jump = logOneMinusExpNeg(logN + logA) - q;
+  }
+  return drift + jump;
+}
+
+/**
+ * Levels with log(N − 1) + log t_j above this carry b_j = 0 exactly as a double, so sums over
+ * the levels (E R, the KL) may skip them without computing ℓ_j. Why: ℓ_j + log w_j ≤ drift + log F_j
+ * (the jump is at most −q_j, and log w_j − q_j = log F_j ≤ 0), the drift −(N − 1)·t_j is below
+ * −1000 there, and e^{−1000} underflows to 0 (so does anything below −745.2).
+ */
+export const LOG_DRIFT_UNDERFLOW = Math.log(1000);
+
+/** The comparison tilt of KL(BoN ‖ φ_λⁿ): λ (finite), n·A'(λ) and n·D(λ). */
+export interface TiltTerms {
+  readonly lambda: number;
+  readonly centre: number;
+  readonly nD: number;
+}
+
+export interface BonSums {
+  /** E_BoN R = Σ b_j x_j. */
+  readonly reward: number;
+  /** KL(BoN ‖ pⁿ) = Σ b_j ℓ_j (before clamping at 0). */
+  readonly kl: number;
+  /** KL(BoN ‖ φ_λⁿ) = Σ b_j [ℓ_j − λ(x_j − n A'(λ)) − n D(λ)] (0 without a tilt; not clamped). */
+  readonly klToTilt: number;
+}
+
+/**
+ * The sums of best-of-N over the levels (x_j = values[j], log w_j = logMass[j]), compensated, with
+ * the terms in level order and b_j = 0 skipped — exactly as `bestOfN` forms them. Levels whose b_j
+ * is exactly 0 (`LOG_DRIFT_UNDERFLOW`) are skipped before ℓ_j is computed — for large N most of
+ * the law — so the sums are those of the full per-level computation, bit for bit.
+ * @param parts null for N = 1 (then ℓ_j = 0 and b = w)
+ */
+export function bonSums(
+  parts: BonLevelParts | null,
+  values: ArrayLike<number>,
+  logMass: ArrayLike<number>,
+  logN: number,
+  logNm1: number,
+  tilt: TiltTerms | null,
+): BonSums {
+  const reward = new NeumaierSum();
+  const kl = new NeumaierSum();
+  const toTilt = new NeumaierSum();
+  for (let j = 0; j < values.length; j++) {
+    let ratio = 0;
+    if (parts !== null) {
+      if (logNm1 + parts.logT[j] > LOG_DRIFT_UNDERFLOW) continue;
+      ratio = bonLogRatioAt(parts, j, logN, logNm1);
+    }
+    const b = Math.exp(ratio + logMass[j]);
+    if (b === 0) continue;
+    reward.add(b * values[j]);
+    kl.add(b * ratio);
+    if (tilt !== null) toTilt.add(b * (ratio - tilt.lambda * (values[j] - tilt.centre) - tilt.nD));
+  }
+  return { reward: reward.value, kl: kl.value, klToTilt: toTilt.value };
 }

@@ -6,7 +6,7 @@
 
 import { requireSequenceLength } from './klrl.js';
 import { evaluateTilt, requireTilt, tiltedLaw } from './logPartition.js';
-import { CoreFailure, guard, type Result, require } from './result.js';
+import { CoreFailure, guard, type Result } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 
 export const MAX_CUMULANT_ORDER = 8;
@@ -33,10 +33,11 @@ export function cumulantsFromCentralMoments(central: ArrayLike<number>, order: n
 }
 
 function requireOrder(order: number): void {
-  require(Number.isInteger(order) &&
-    order >= 1 &&
-    order <=
-      MAX_CUMULANT_ORDER, 'out-of-range', `cumulant order ${order} is not an integer in 1..${MAX_CUMULANT_ORDER}`);
+  if (!(Number.isInteger(order) && order >= 1 && order <= MAX_CUMULANT_ORDER))
+    throw new CoreFailure(
+      'out-of-range',
+      `cumulant order ${order} is not an integer in 1..${MAX_CUMULANT_ORDER}`,
+    );
 }
 
 /**
@@ -89,13 +90,37 @@ export function sequenceCumulants(
  */
 export function scaledCgf(law: TokenRewardLaw, lambda: number, t: number): Result<number> {
   return guard(() => {
-    require(Number.isFinite(lambda), 'invalid-argument', `λ = ${lambda} must be finite`);
-    require(Number.isFinite(t), 'invalid-argument', `t = ${t} must be finite`);
-    // Λ(t) = log E_{φ_λ} e^{tr} is the log-partition function of the law re-based at φ_λ,
-    // evaluated at t: full relative accuracy for tiny t as well (logPartition.ts, small-s path).
-    const value = evaluateTilt(tiltedLaw(law, lambda), t).stats.logPartition;
-    if (!Number.isFinite(value))
-      throw new CoreFailure('numerical-failure', `Λ(${t}) at λ = ${lambda} is not finite`);
-    return value;
+    requireFiniteLambda(lambda);
+    return cgfOfTilted(tiltedLaw(law, lambda), lambda, t);
   });
+}
+
+/**
+ * Λ at every t of `ts` (a curve): the numbers of `scaledCgf`, with the law re-based at φ_λ built
+ * once instead of once per t. Errors: those of `scaledCgf` (for the first t that fails).
+ */
+export function scaledCgfCurve(law: TokenRewardLaw, lambda: number, ts: ArrayLike<number>): Result<number[]> {
+  return guard(() => {
+    requireFiniteLambda(lambda);
+    const tilted = tiltedLaw(law, lambda);
+    const out: number[] = [];
+    for (let i = 0; i < ts.length; i++) out.push(cgfOfTilted(tilted, lambda, ts[i]));
+    return out;
+  });
+}
+
+function requireFiniteLambda(lambda: number): void {
+  // Checked before a message is built (formatting a number is not free).
+  if (!Number.isFinite(lambda)) throw new CoreFailure('invalid-argument', `λ = ${lambda} must be finite`);
+}
+
+/** Λ(t) from the law re-based at φ_λ (`tiltedLaw(law, λ)`); see `scaledCgf`. */
+function cgfOfTilted(tilted: TokenRewardLaw, lambda: number, t: number): number {
+  if (!Number.isFinite(t)) throw new CoreFailure('invalid-argument', `t = ${t} must be finite`);
+  // Λ(t) = log E_{φ_λ} e^{tr} is the log-partition function of the law re-based at φ_λ,
+  // evaluated at t: full relative accuracy for tiny t as well (logPartition.ts, small-s path).
+  const value = evaluateTilt(tilted, t).stats.logPartition;
+  if (!Number.isFinite(value))
+    throw new CoreFailure('numerical-failure', `Λ(${t}) at λ = ${lambda} is not finite`);
+  return value;
 }

@@ -9,14 +9,14 @@
  *
  * Method: one lattice convolution up to the largest n is shared by all lengths (the law for n is
  * the state after n steps), and each best-of-N reads only the top levels it needs
- * (`bestOfNFromConvolver`), so n = 1..256 costs about one convolution of length 256 — of its top
+ * (`bestOfNSummaryFromConvolver`), so n = 1..256 costs about one convolution of length 256 — of its top
  * window only, as wide as the widest length needs (docs/math-sequences.md §4). Laws without
  * a small exact lattice use the fine grid of the largest n (errorBound n·h/2 for each n).
  */
 import {
-  type BestOfN,
-  bestOfNFromConvolver,
+  type BestOfNSummary,
   bestOfNFromLaw,
+  bestOfNSummaryFromConvolver,
   initialWindow,
   parseBonSize,
 } from './bestOfN.js';
@@ -72,7 +72,7 @@ export function equivalenceSeries(
     const nMax = lengths[lengths.length - 1];
     const rl = lambdaForBudgetUnchecked(law, 1, rate);
     const lambda = rl.lambda;
-    const point = (bon: BestOfN): EquivalencePoint => ({
+    const point = (bon: BestOfNSummary): EquivalencePoint => ({
       n: bon.n,
       logN: bon.logN,
       bonRewardPerToken: bon.rewardPerToken,
@@ -87,7 +87,7 @@ export function equivalenceSeries(
       // Large N = e^{nδ} reads only the top of the law, so the convolution keeps only the top
       // `keep` + 1 points of every step (exact, see LatticeConvolver): the widest window any length
       // asks for (`initialWindow`, the whole law for small N), doubled if a length's cut is not
-      // reached inside it (bestOfNFromConvolver returns null), as bestOfNForLength does.
+      // reached inside it (bestOfNSummaryFromConvolver returns null), as bestOfNForLength does.
       const D = kernel.lattice.span;
       let keep = 0;
       for (const n of lengths) {
@@ -113,7 +113,10 @@ export function equivalenceSeries(
   });
 }
 
-/** Best-of-N at every length from one convolution kept to its top `keep` + 1 points (null: too narrow). */
+/**
+ * Best-of-N at every length from one convolution kept to its top `keep` + 1 points (null: too
+ * narrow). Only the series' numbers are needed, not each level's (`bestOfNSummaryFromConvolver`).
+ */
 function seriesOnWindow(
   kernel: LatticeKernel,
   lengths: readonly number[],
@@ -122,9 +125,9 @@ function seriesOnWindow(
   rate: number,
   law: TokenRewardLaw,
   lambda: number,
-): BestOfN[] | null {
+): BestOfNSummary[] | null {
   const conv = new LatticeConvolver(kernel.offsets, kernel.logMass, nMax, keep);
-  const out: BestOfN[] = [];
+  const out: BestOfNSummary[] = [];
   let m = 0;
   for (const n of lengths) {
     while (m < n) {
@@ -134,7 +137,7 @@ function seriesOnWindow(
     const size = parseBonSize({ logN: n * rate });
     // Per-n error bound of the shared grid: n·h/2.
     const sized = { ...kernel, errorBound: kernel.exact ? 0 : (n * kernel.lattice.step) / 2 };
-    const bon = bestOfNFromConvolver(conv, sized, n, size, law, lambda);
+    const bon = bestOfNSummaryFromConvolver(conv, sized, n, size, law, lambda);
     if (bon === null) return null;
     out.push(bon);
   }

@@ -5,7 +5,13 @@
  */
 
 import { coarseLaw } from './coarseLaw.js';
-import { evaluateTilt, evaluateTiltWith, requireTilt, type TiltStats } from './logPartition.js';
+import {
+  copyTiltStats,
+  evaluateTilt,
+  evaluateTiltIterate,
+  requireTilt,
+  type TiltStats,
+} from './logPartition.js';
 import { CoreFailure, guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 
@@ -27,11 +33,10 @@ export interface TiltSolution {
 
 /** n must be a positive safe integer (the sequence length). */
 export function requireSequenceLength(n: number): void {
-  require(typeof n === 'number' &&
-    Number.isInteger(n) &&
-    n >= 1 &&
-    n <=
-      Number.MAX_SAFE_INTEGER, 'invalid-argument', `the sequence length n = ${n} is not a positive integer`);
+  // Checked before the message is built (here and in the other per-solve checks): formatting
+  // a number as text costs more than a whole tilt evaluation.
+  if (!(typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= Number.MAX_SAFE_INTEGER))
+    throw new CoreFailure('invalid-argument', `the sequence length n = ${n} is not a positive integer`);
 }
 
 /** Per-token maximum KL, −log p(M) (0 for a one-value law). */
@@ -71,7 +76,8 @@ function solution(
 export function tiltAtLambdaUnchecked(law: TokenRewardLaw, n: number, lambda: number): TiltSolution {
   requireSequenceLength(n);
   requireTilt(lambda, 'λ');
-  require(lambda >= 0, 'out-of-range', `λ = ${lambda} is negative; KL-constrained RL needs λ ≥ 0`);
+  if (!(lambda >= 0))
+    throw new CoreFailure('out-of-range', `λ = ${lambda} is negative; KL-constrained RL needs λ ≥ 0`);
   return solution(law, n, lambda, evaluateTilt(law, lambda).stats);
 }
 
@@ -102,8 +108,8 @@ export function lambdaForBudget(law: TokenRewardLaw, n: number, delta: number): 
 
 export function lambdaForBudgetUnchecked(law: TokenRewardLaw, n: number, delta: number): TiltSolution {
   requireSequenceLength(n);
-  require(typeof delta === 'number' &&
-    delta >= 0, 'invalid-argument', `the KL budget Δ = ${delta} is not a non-negative number`);
+  if (!(typeof delta === 'number' && delta >= 0))
+    throw new CoreFailure('invalid-argument', `the KL budget Δ = ${delta} is not a non-negative number`);
   const dMax = maxKLPerToken(law);
   if (delta >= n * dMax) return solution(law, n, Number.POSITIVE_INFINITY, evaluateTilt(law, Infinity).stats);
   if (delta === 0) return solution(law, n, 0, evaluateTilt(law, 0).stats, 0);
@@ -111,9 +117,14 @@ export function lambdaForBudgetUnchecked(law: TokenRewardLaw, n: number, delta: 
   return solution(law, n, stats.s, stats, delta);
 }
 
-/** The full statistics at an iterate: re-evaluated only where the small-tilt pass applies. */
+/**
+ * The full statistics at an iterate: re-evaluated only where the small-tilt pass applies, else
+ * the iterate's own (copied: iterates are reused, see `evaluateTiltIterate`).
+ */
 function finalStats(law: TokenRewardLaw, st: TiltStats): TiltStats {
-  return st.s !== 0 && Math.abs(st.s) * (law.rMax - law.rMin) <= 0.5 ? evaluateTilt(law, st.s).stats : st;
+  return st.s !== 0 && Math.abs(st.s) * (law.rMax - law.rMin) <= 0.5
+    ? evaluateTilt(law, st.s).stats
+    : copyTiltStats(st);
 }
 
 /**
@@ -134,7 +145,8 @@ function finalStats(law: TokenRewardLaw, st: TiltStats): TiltStats {
  */
 export function solveTiltForKL(law: TokenRewardLaw, d: number, start?: number): TiltStats {
   const dMax = maxKLPerToken(law);
-  require(d > 0 && d < dMax, 'out-of-range', `per-token KL ${d} is outside (0, ${dMax})`);
+  if (!(d > 0 && d < dMax))
+    throw new CoreFailure('out-of-range', `per-token KL ${d} is outside (0, ${dMax})`);
   const upper = d > dMax / 2;
   const target = upper ? Math.log(dMax - d) : Math.log(d);
   // Iterate on y = log s below Dmax/2 (log D ≈ 2 log s + const) and on y = s above it
@@ -147,7 +159,7 @@ export function solveTiltForKL(law: TokenRewardLaw, d: number, start?: number): 
     // The same solve on the compressed law (coarseLaw.ts) starts within ~1e-4 of the root.
     s0 = solveTiltForKL(coarse, d).s;
   } else {
-    const v0 = evaluateTilt(law, 0).stats.variance;
+    const v0 = evaluateTiltIterate(law, 0, 2, true).stats.variance;
     // Capped at s = 50/(r_max − r_min): a tiny A''(0) would otherwise start absurdly far out.
     s0 = Math.min(Math.sqrt((2 * d) / v0), cap);
   }
@@ -159,7 +171,7 @@ export function solveTiltForKL(law: TokenRewardLaw, d: number, start?: number): 
   for (let iter = 0; iter < 300; iter++) {
     const s = upper ? y : Math.exp(y);
     // Intermediate iterates need only D and A'' (no small-tilt pass for A and A').
-    const ev = evaluateTiltWith(law, s, 3, false);
+    const ev = evaluateTiltIterate(law, s, 3, false);
     const st = ev.stats;
     const openStep = upper ? 8 * Math.max(y, cap) : 2;
     const value = upper ? st.klToLimit : st.kl;

@@ -8,7 +8,13 @@
  * every value comes from the non-negative KL series of logPartition.ts, or from its
  * complement near the endpoints, where I_λ(r_max) = −log φ_λ(M) and I_λ(r_min) = −log φ_λ(m).
  */
-import { evaluateTilt, type TiltStats, tiltedLaw } from './logPartition.js';
+import {
+  copyTiltStats,
+  evaluateTilt,
+  evaluateTiltIterate,
+  type TiltStats,
+  tiltedLaw,
+} from './logPartition.js';
 import { CoreFailure, guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import { TiltSweep } from './tiltSweep.js';
@@ -55,7 +61,9 @@ function reflected(law: TokenRewardLaw): TokenRewardLaw {
  * and A*(x) = D(s) + s·(x − A'(s)) (the first-order correction for the last rounding of s).
  */
 export function cramerPoint(law: TokenRewardLaw, x: number, start?: number): CramerPoint {
-  require(typeof x === 'number' && !Number.isNaN(x), 'invalid-argument', `x = ${x} is not a number`);
+  // Checked before the message is built (formatting x as text costs more than a solve step).
+  if (typeof x !== 'number' || Number.isNaN(x))
+    throw new CoreFailure('invalid-argument', `x = ${x} is not a number`);
   const K = law.values.length;
   if (x > law.rMax) return { x, rate: Number.POSITIVE_INFINITY, s: Number.POSITIVE_INFINITY };
   if (x < law.rMin) return { x, rate: Number.POSITIVE_INFINITY, s: Number.NEGATIVE_INFINITY };
@@ -95,13 +103,14 @@ export function solveTiltForMean(law: TokenRewardLaw, x: number, base: TiltStats
   let hi = Number.POSITIVE_INFINITY;
   let previous = Number.POSITIVE_INFINITY;
   for (let iter = 0; iter < 300; iter++) {
-    const st = evaluateTilt(law, s).stats;
+    // A reused record (no allocation per iterate); copied when it is the answer.
+    const st = evaluateTiltIterate(law, s, 2, true).stats;
     const G = Math.log(st.meanGapMax) - target;
     // Newton that stops converging fast (|G| not halved: a strongly curved G, e.g. a law whose
     // mean jumps between far-apart values) gives way to bisection once a bracket exists.
     const slow = Math.abs(G) > 0.5 * previous;
     previous = Math.abs(G);
-    if (G === 0) return st;
+    if (G === 0) return copyTiltStats(st);
     if (G > 0) lo = s;
     else hi = s;
     const slope = -st.variance / st.meanGapMax;
@@ -117,7 +126,7 @@ export function solveTiltForMean(law: TokenRewardLaw, x: number, base: TiltStats
           ? Math.sqrt(lo * hi)
           : 0.5 * (lo + hi);
     }
-    if (Math.abs(next - s) <= 1e-15 * s) return st;
+    if (Math.abs(next - s) <= 1e-15 * s) return copyTiltStats(st);
     if ((newton && Math.abs(ds) <= 1e-9 * s) || (Number.isFinite(hi) && hi - lo <= 4e-16 * hi)) {
       return evaluateTilt(law, next).stats;
     }

@@ -32,8 +32,11 @@ const ALIGN = [1, 2 ** -E, 2 ** (-2 * E)];
 const NO_TERMS = 2 ** 31;
 /** Points per block in the fast-path test. */
 const BLOCK = 32;
-/** Second result of `alignedSum` (avoids allocating a pair per point). */
-let alignedValue = 0;
+/**
+ * Second result of `alignedSum` (avoids allocating a pair per point). A typed-array slot, not a
+ * `let`: a double kept in a module variable is boxed, one allocation per point.
+ */
+const alignedValue = new Float64Array(1);
 // ln 2 split so that (E·e)·LN2_HI is exact for |E·e| < 2^21 (fdlibm's split).
 const LN2_HI = 0.6931471803691238;
 const LN2_LO = 1.9082149292705877e-10;
@@ -59,8 +62,6 @@ export class LatticeConvolver {
   private nrun: Int32Array;
   /** Scratch: one block's neighbours copied onto a common scale. */
   private readonly aligned: Float64Array;
-  /** Scratch: one block's sums on the fast path. */
-  private readonly acc = new Float64Array(BLOCK);
 
   /**
    * @param offsets distinct non-negative lattice offsets d_k (any order, one must be 0)
@@ -92,14 +93,18 @@ export class LatticeConvolver {
     this.maxOffset = D;
     this.maxSteps = maxSteps;
     // A step's window has at most min(m·D, keepTop) + 1 points; the buffers are circular.
+    // They are views of two allocations, not seven: each typed array beyond 64 bytes lives
+    // outside the JS heap, and with V8's concurrent GC one costs microseconds to create.
     const size = Math.min(maxSteps * D, keepTop) + 1;
-    this.v = new Float64Array(size);
-    this.e = new Int32Array(size);
-    this.run = new Int32Array(size);
-    this.nv = new Float64Array(size);
-    this.ne = new Int32Array(size);
-    this.nrun = new Int32Array(size);
-    this.aligned = new Float64Array(BLOCK + D);
+    const doubles = new Float64Array(2 * size + BLOCK + D);
+    const ints = new Int32Array(4 * size);
+    this.v = doubles.subarray(0, size);
+    this.nv = doubles.subarray(size, 2 * size);
+    this.aligned = doubles.subarray(2 * size);
+    this.e = ints.subarray(0, size);
+    this.run = ints.subarray(size, 2 * size);
+    this.ne = ints.subarray(2 * size, 3 * size);
+    this.nrun = ints.subarray(3 * size);
     this.v[0] = 1;
   }
 
@@ -108,7 +113,6 @@ export class LatticeConvolver {
     if (this.steps >= this.maxSteps)
       throw new RangeError(`LatticeConvolver: more than ${this.maxSteps} steps`);
     const D = this.maxOffset;
-    const K = this.offsets.length;
     const offsets = this.offsets;
     const pm = this.kernelMantissa;
     const { v, e, run, nv, ne, nrun } = this;
@@ -159,48 +163,48 @@ export class LatticeConvolver {
         }
       }
       if (source !== null) {
-        // Kernel-outer accumulation (one multiply-add sweep per kernel entry over the block):
-        // every point still sums its terms in the order k = 0..K−1, so the result is the same
-        // as the point-by-point loop, with far less loop overhead per multiply-add.
-        const acc = this.acc;
-        const width = blockEnd - i + 1;
-        const base = i - origin;
-        {
-          const p0 = pm[0];
-          const o0 = base - offsets[0];
-          for (let t = 0; t < width; t++) acc[t] = p0 * source[o0 + t];
-        }
-        for (let k = 1; k < K; k++) {
-          const pk = pm[k];
-          const ok = base - offsets[k];
-          for (let t = 0; t < width; t++) acc[t] += pk * source[ok + t];
-        }
-        for (let q = i; q <= blockEnd; q++) {
-          let s = acc[q - i];
-          let scale = sc;
-          if (s === 0) scale = prevScale;
-          else if (s < SMALL || s >= 2) {
-            while (s < SMALL) {
-              s *= SCALE_UP;
-              scale++;
-            }
-            while (s >= 2) {
-              s *= SMALL;
-              scale--;
-            }
+        // The sums go straight to the new buffer; only those outside [2^{−E}, 2) (or 0) are
+        // rescaled in place. (runStart starts at lo, so the window's first point opens a run.)
+        blockSums(source, i - origin, blockEnd - i + 1, offsets, pm, nv, i - lo);
+        if (allMantissas(nv, i - lo, blockEnd - lo)) {
+          // The common case: every sum keeps the block's scale, so the block continues the run
+          // (or starts one) as a whole, without a test per point.
+          if (sc !== prevScale) runStart = i;
+          for (let q = i - lo; q <= blockEnd - lo; q++) {
+            ne[q] = sc;
+            nrun[q] = runStart;
           }
-          if (scale !== prevScale || q === lo) runStart = q;
-          nv[q - lo] = s;
-          ne[q - lo] = scale;
-          nrun[q - lo] = runStart;
-          prevScale = scale;
+          prevScale = sc;
+        } else {
+          for (let q = i - lo; q <= blockEnd - lo; q++) {
+            let s = nv[q];
+            let scale = sc;
+            if (!(s >= SMALL && s < 2)) {
+              if (s === 0) scale = prevScale;
+              else {
+                while (s < SMALL) {
+                  s *= SCALE_UP;
+                  scale++;
+                }
+                while (s >= 2) {
+                  s *= SMALL;
+                  scale--;
+                }
+                nv[q] = s;
+              }
+            }
+            if (scale !== prevScale) runStart = q + lo;
+            ne[q] = scale;
+            nrun[q] = runStart;
+            prevScale = scale;
+          }
         }
       } else {
         for (let q = i; q <= blockEnd; q++) {
           let s = 0;
           let scale = this.alignedSum(q, prevLo, prevHi);
           if (scale === NO_TERMS) scale = prevScale;
-          else s = alignedValue;
+          else s = alignedValue[0];
           if (s === 0) scale = prevScale;
           else {
             while (s < SMALL) {
@@ -258,7 +262,7 @@ export class LatticeConvolver {
         if (v[sj] !== 0 && gap < 3) s += pm[k] * v[sj] * ALIGN[gap];
       }
     }
-    alignedValue = s;
+    alignedValue[0] = s;
     return best;
   }
 
@@ -276,5 +280,59 @@ export class LatticeConvolver {
     const out = new Float64Array(this.hi - this.lo + 1);
     for (let i = this.lo; i <= this.hi; i++) out[i - this.lo] = this.logMassAt(i);
     return out;
+  }
+}
+
+/** Whether every sum in xs[from..to] is a mantissa already: in [2^{−E}, 2) (so not 0). */
+function allMantissas(xs: Float64Array, from: number, to: number): boolean {
+  for (let q = from; q <= to; q++) {
+    const s = xs[q];
+    if (!(s >= SMALL && s < 2)) return false;
+  }
+  return true;
+}
+
+/**
+ * The fast path's plain sums out[at + t] = Σ_k p_k·source[base + t − d_k], t < width, each summed
+ * in the order k = 0..K−1 (so every point gets the same double as a point-by-point loop would).
+ * Four points at a time in registers: each kernel entry is loaded once per four points and no
+ * partial sum goes through memory — about half the loads and stores of a sweep per kernel entry
+ * over the block, which is what a convolution step spends its time on.
+ */
+function blockSums(
+  source: Float64Array,
+  base: number,
+  width: number,
+  offsets: Int32Array,
+  pm: Float64Array,
+  out: Float64Array,
+  at: number,
+): void {
+  const K = offsets.length;
+  const p0 = pm[0];
+  const o0 = base - offsets[0];
+  let t = 0;
+  for (; t + 3 < width; t += 4) {
+    let s0 = p0 * source[o0 + t];
+    let s1 = p0 * source[o0 + t + 1];
+    let s2 = p0 * source[o0 + t + 2];
+    let s3 = p0 * source[o0 + t + 3];
+    for (let k = 1; k < K; k++) {
+      const pk = pm[k];
+      const ok = base - offsets[k] + t;
+      s0 += pk * source[ok];
+      s1 += pk * source[ok + 1];
+      s2 += pk * source[ok + 2];
+      s3 += pk * source[ok + 3];
+    }
+    out[at + t] = s0;
+    out[at + t + 1] = s1;
+    out[at + t + 2] = s2;
+    out[at + t + 3] = s3;
+  }
+  for (; t < width; t++) {
+    let s0 = p0 * source[o0 + t];
+    for (let k = 1; k < K; k++) s0 += pm[k] * source[base - offsets[k] + t];
+    out[at + t] = s0;
   }
 }

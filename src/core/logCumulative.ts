@@ -49,8 +49,16 @@ export class LogTailAccumulator {
  * Entries equal to −∞ (zero mass) are allowed; an all-zero prefix yields −∞.
  */
 export function logCumulative(logMass: ArrayLike<number>, fromTop: boolean): Float64Array {
+  return logCumulativeInto(logMass, fromTop, new Float64Array(logMass.length));
+}
+
+/** `logCumulative` written into `out` (as long as logMass), which is returned. */
+export function logCumulativeInto<T extends { [j: number]: number }>(
+  logMass: ArrayLike<number>,
+  fromTop: boolean,
+  out: T,
+): T {
   const L = logMass.length;
-  const out = new Float64Array(L);
   const acc = new LogTailAccumulator();
   for (let t = 0; t < L; t++) {
     const j = fromTop ? L - 1 - t : t;

@@ -17,7 +17,7 @@
  *  - s = ±∞ are the limits: φ_{+∞} = p restricted to M, φ_{−∞} = p restricted to m.
  */
 import { log1pExp, NeumaierSum } from './logspace.js';
-import { guard, type Result, require } from './result.js';
+import { CoreFailure, guard, type Result } from './result.js';
 import { buildTokenRewardLaw, type TokenRewardLaw } from './rewardLaw.js';
 
 /** Everything one evaluation of the tilt at s yields. All fields are finite unless noted. */
@@ -148,7 +148,9 @@ function scratchBuffer(size: number): Float64Array {
 
 /** Validates a tilt parameter: any real or ±∞; NaN is an error. */
 export function requireTilt(s: number, name = 's'): void {
-  require(typeof s === 'number' && !Number.isNaN(s), 'invalid-argument', `${name} = ${s} is not a number`);
+  // The message is built only on failure: this check runs in every evaluation of a root solver.
+  if (typeof s !== 'number' || Number.isNaN(s))
+    throw new CoreFailure('invalid-argument', `${name} = ${s} is not a number`);
 }
 
 function infiniteTilt(law: TokenRewardLaw, s: number): TiltStats {
@@ -173,6 +175,35 @@ function infiniteTilt(law: TokenRewardLaw, s: number): TiltStats {
 
 /** Terms per block in blocked summation: plain sums inside a block, compensated across blocks. */
 const BLOCK = 64;
+
+/**
+ * The compensated (Neumaier) accumulators of one evaluation, as (sum, compensation) pairs in one
+ * reusable array rather than nine NeumaierSum objects per call: an evaluation runs in the inner
+ * loop of every root solver and curve. Same arithmetic as NeumaierSum, bit for bit. Safe to share:
+ * an evaluation reads its sums before anything else can evaluate.
+ */
+const SUMS = new Float64Array(18);
+const Z_REST = 0;
+const FIRST_MOMENT = 1;
+const OFF_MAX = 2;
+const OFF_MIN = 3;
+const KL_SUM = 4;
+const GAP_MAX = 5;
+const GAP_MIN = 6;
+const MOMENT2 = 7;
+const MOMENT3 = 8;
+
+function addToSum(which: number, x: number): void {
+  const sum = SUMS[2 * which];
+  const t = sum + x;
+  if (Math.abs(sum) >= Math.abs(x)) SUMS[2 * which + 1] += sum - t + x;
+  else SUMS[2 * which + 1] += x - t + sum;
+  SUMS[2 * which] = t;
+}
+
+function sumOf(which: number): number {
+  return SUMS[2 * which] + SUMS[2 * which + 1];
+}
 
 /**
  * Evaluates the tilt at s with central moments up to `order` (2..8). Internal: throws
@@ -202,6 +233,83 @@ export function evaluateTiltWith(
   const central = new Float64Array(order + 1);
   central[0] = 1;
   if (!Number.isFinite(s)) return { stats: infiniteTilt(law, s), central };
+  const r = evaluateFiniteTilt(law, s, order, smallTiltExact, central, RESULT);
+  return { stats: copyTiltStats(r), central, shift: { c: r.c, tStar: r.tStar, logZ: r.logZ } };
+}
+
+/**
+ * One evaluation's numbers, written in place: the TiltStats fields and the mode shift. Root
+ * solvers evaluate the tilt a few times per solve and read a handful of fields from each iterate,
+ * so `evaluateTiltIterate` hands them a reused record instead of four new objects per iterate.
+ */
+class TiltRecord implements TiltStats {
+  s = 0;
+  logPartition = 0;
+  mean = 0;
+  variance = 0;
+  kl = 0;
+  klToLimit = 0;
+  meanGapMax = 0;
+  meanGapMin = 0;
+  logMassMax = 0;
+  logMassMin = 0;
+  /** The mode shift of TiltMoments.shift (finite s). */
+  c = 0;
+  tStar = 0;
+  logZ = 0;
+}
+
+/** Scratch of `evaluateTiltWith` (copied out before it returns). */
+const RESULT = new TiltRecord();
+/** The reused results of `evaluateTiltIterate`. */
+const ITERATE = new TiltRecord();
+const ITERATE_RESULT = { stats: ITERATE as TiltStats, central: new Float64Array(9) } as const;
+
+/** A TiltStats object with the fields of `st` (an iterate's record, kept beyond the next one). */
+export function copyTiltStats(st: TiltStats): TiltStats {
+  return {
+    s: st.s,
+    logPartition: st.logPartition,
+    mean: st.mean,
+    variance: st.variance,
+    kl: st.kl,
+    klToLimit: st.klToLimit,
+    meanGapMax: st.meanGapMax,
+    meanGapMin: st.meanGapMin,
+    logMassMax: st.logMassMax,
+    logMassMin: st.logMassMin,
+  };
+}
+
+/**
+ * `evaluateTiltWith` for a root solver's iterates: the same numbers, in a record and a moments
+ * array that are reused — valid until the next call, so a solver keeps what it needs (or
+ * `copyTiltStats`) before evaluating again. No allocation per iterate.
+ */
+export function evaluateTiltIterate(
+  law: TokenRewardLaw,
+  s: number,
+  order: number,
+  smallTiltExact: boolean,
+): { readonly stats: TiltStats; readonly central: Float64Array } {
+  requireTilt(s);
+  const central = ITERATE_RESULT.central;
+  central.fill(0);
+  central[0] = 1;
+  if (Number.isFinite(s)) evaluateFiniteTilt(law, s, order, smallTiltExact, central, ITERATE);
+  else Object.assign(ITERATE, infiniteTilt(law, s)); // rare: an iterate that overflowed
+  return ITERATE_RESULT;
+}
+
+/** The evaluation itself for finite s, into `out` and `central` (central[0] = 1 already). */
+function evaluateFiniteTilt(
+  law: TokenRewardLaw,
+  s: number,
+  order: number,
+  smallTiltExact: boolean,
+  central: Float64Array,
+  out: TiltRecord,
+): TiltRecord {
   const { values, logMass } = law;
   const K = values.length;
   const last = K - 1;
@@ -222,10 +330,7 @@ export function evaluateTiltWith(
   // Pass 1: e_k = φ_k·Z (≤ 1, = 1 at the mode); Z − 1, Σ e_k (v_k − c), and the masses off M
   // and off m for the complements.
   const e = scratchBuffer(K);
-  const zRest = new NeumaierSum();
-  const s1 = new NeumaierSum();
-  const offMax = new NeumaierSum();
-  const offMin = new NeumaierSum();
+  SUMS.fill(0);
   for (let start = 0; start < K; start += BLOCK) {
     const end = Math.min(K, start + BLOCK);
     let bz = 0;
@@ -237,25 +342,20 @@ export function evaluateTiltWith(
       bz += k === mode ? 0 : ek; // Z − 1 directly: keeps log φ(M) ≈ −T/p(M) when tiny
       b1 += ek * d;
     }
-    zRest.add(bz);
-    s1.add(b1);
+    addToSum(Z_REST, bz);
+    addToSum(FIRST_MOMENT, b1);
   }
-  const zr = zRest.value;
+  const zr = sumOf(Z_REST);
   const Z = 1 + zr;
   const logZ = Math.log1p(zr);
   const a0 = tStar + logZ; // A(s) − s c
-  const m1 = s1.value / Z; // A'(s) − c
+  const m1 = sumOf(FIRST_MOMENT) / Z; // A'(s) − c
   const logPartition = s === 0 ? 0 : s * c + a0;
 
   // Pass 2: gaps to the ends, central moment 2 (higher orders below), and D = Σ p_k f(u_k).
   const p = linearMass(law);
-  const klSum = new NeumaierSum();
-  const gapMax = new NeumaierSum();
-  const gapMin = new NeumaierSum();
-  const mom2 = new NeumaierSum();
   // Order 3 (Halley steps in root solvers) rides along in this pass; higher orders use a loop below.
   const third = order === 3;
-  const mom3 = new NeumaierSum();
   const rMax = law.rMax;
   const rMin = law.rMin;
   const invZ = 1 / Z;
@@ -283,16 +383,21 @@ export function evaluateTiltWith(
       if (k !== last) bOffMax += ek;
       if (k !== 0) bOffMin += ek;
     }
-    gapMax.add(bMax);
-    gapMin.add(bMin);
-    mom2.add(b2);
-    mom3.add(b3);
-    klSum.add(bKl);
-    offMax.add(bOffMax);
-    offMin.add(bOffMin);
+    addToSum(GAP_MAX, bMax);
+    addToSum(GAP_MIN, bMin);
+    addToSum(MOMENT2, b2);
+    addToSum(MOMENT3, b3);
+    addToSum(KL_SUM, bKl);
+    addToSum(OFF_MAX, bOffMax);
+    addToSum(OFF_MIN, bOffMin);
   }
-  central[2] = mom2.value;
-  if (third) central[3] = mom3.value;
+  const gapMax = sumOf(GAP_MAX);
+  const gapMin = sumOf(GAP_MIN);
+  const offMax = sumOf(OFF_MAX);
+  const offMin = sumOf(OFF_MIN);
+  const klSum = sumOf(KL_SUM);
+  central[2] = sumOf(MOMENT2);
+  if (third) central[3] = sumOf(MOMENT3);
   else if (order > 2) {
     const moments: NeumaierSum[] = [];
     for (let j = 0; j <= order; j++) moments.push(new NeumaierSum());
@@ -316,15 +421,15 @@ export function evaluateTiltWith(
   } else if (s >= 0) {
     // Dmax − D(s) = s Σ_{k∉M} φ_k (r_max − v_k) + log1p(T/p(M)).
     limit = -law.logMassMax;
-    const logRatio = Math.log(offMax.value) - (logMass[last] - tStar + s * (rMax - c));
-    klToLimitValue = s * gapMax.value + log1pExp(logRatio);
+    const logRatio = Math.log(offMax) - (logMass[last] - tStar + s * (rMax - c));
+    klToLimitValue = s * gapMax + log1pExp(logRatio);
   } else {
     // Mirror image: −log p(m) − D(s) = |s| Σ_{k∉m} φ_k (v_k − r_min) + log1p(T'/p(m)).
     limit = -law.logMassMin;
-    const logRatio = Math.log(offMin.value) - (logMass[0] - tStar + s * (rMin - c));
-    klToLimitValue = -s * gapMin.value + log1pExp(logRatio);
+    const logRatio = Math.log(offMin) - (logMass[0] - tStar + s * (rMin - c));
+    klToLimitValue = -s * gapMin + log1pExp(logRatio);
   }
-  const direct = s === 0 || K === 1 ? 0 : klSum.value;
+  const direct = s === 0 || K === 1 ? 0 : klSum;
   // Use whichever of D and limit − D is the small one as the accurately computed quantity.
   const useDirect = direct <= limit / 2;
   const kl = useDirect ? direct : limit - klToLimitValue;
@@ -340,19 +445,20 @@ export function evaluateTiltWith(
   // log φ_s at the two ends (no closure: this runs in root solvers' inner loops).
   const logMassMaxValue = logMass[last] - tStar + s * (values[last] - c) - logZ;
   const logMassMinValue = logMass[0] - tStar + s * (values[0] - c) - logZ;
-  const stats: TiltStats = {
-    s,
-    logPartition: logPartitionValue,
-    mean: meanValue,
-    variance: K === 1 ? 0 : central[2],
-    kl: Math.max(0, kl),
-    klToLimit: Math.max(0, klToLimit),
-    meanGapMax: gapMax.value,
-    meanGapMin: gapMin.value,
-    logMassMax: logMassMaxValue,
-    logMassMin: logMassMinValue,
-  };
-  return { stats, central, shift: { c, tStar, logZ } };
+  out.s = s;
+  out.logPartition = logPartitionValue;
+  out.mean = meanValue;
+  out.variance = K === 1 ? 0 : central[2];
+  out.kl = Math.max(0, kl);
+  out.klToLimit = Math.max(0, klToLimit);
+  out.meanGapMax = gapMax;
+  out.meanGapMin = gapMin;
+  out.logMassMax = logMassMaxValue;
+  out.logMassMin = logMassMinValue;
+  out.c = c;
+  out.tStar = tStar;
+  out.logZ = logZ;
+  return out;
 }
 
 /** Central-moment-free evaluation (order 2): A, A', A'', D, limits. Internal (throws). */

@@ -49,20 +49,62 @@ export function renyiCrossEntropy(
 
 export function renyiUnchecked(p: ArrayLike<number>, r: ArrayLike<number>, alpha: number): RenyiCrossEntropy {
   validate(p, r);
-  require(typeof alpha === 'number' &&
-    Number.isFinite(alpha) &&
-    alpha > 0, 'out-of-range', `α = ${alpha} is not a finite number > 0`);
+  return renyiAt(p, r, renyiBase(p, r), alpha);
+}
+
+/**
+ * H_α(p, softmax r) at every α of `alphas` (a curve): the numbers of `renyiCrossEntropy`, with p
+ * and r validated once and the α-independent parts (log C, E_p r, the spread) computed once.
+ * Errors: those of `renyiCrossEntropy` (for the first α that fails).
+ */
+export function renyiCrossEntropyCurve(
+  p: ArrayLike<number>,
+  r: ArrayLike<number>,
+  alphas: ArrayLike<number>,
+): Result<RenyiCrossEntropy[]> {
+  return guard(() => {
+    validate(p, r);
+    const base = renyiBase(p, r);
+    const out: RenyiCrossEntropy[] = [];
+    for (let i = 0; i < alphas.length; i++) out.push(renyiAt(p, r, base, alphas[i]));
+    return out;
+  });
+}
+
+/** The α-independent parts of H_α: log C, Σp, E_p r (tokens with p > 0) and max |r − E_p r|. */
+interface RenyiBase {
+  readonly logC: number;
+  readonly total: number;
+  readonly mean: number;
+  readonly spread: number;
+}
+
+function renyiBase(p: ArrayLike<number>, r: ArrayLike<number>): RenyiBase {
   const logC = logSumExp(r);
   let total = 0;
   for (let i = 0; i < p.length; i++) total += p[i];
   // μ = E_p[r] − log C.
   let mean = 0;
   for (let i = 0; i < p.length; i++) if (p[i] > 0) mean += (p[i] / total) * r[i];
+  let spread = 0;
+  for (let i = 0; i < p.length; i++) if (p[i] > 0) spread = Math.max(spread, Math.abs(r[i] - mean));
+  return { logC, total, mean, spread };
+}
+
+/** H_α for validated p and r (see `renyiCrossEntropy` for the method). */
+function renyiAt(
+  p: ArrayLike<number>,
+  r: ArrayLike<number>,
+  base: RenyiBase,
+  alpha: number,
+): RenyiCrossEntropy {
+  // Checked before the message is built: a curve evaluates dozens of α.
+  if (!(typeof alpha === 'number' && Number.isFinite(alpha) && alpha > 0))
+    throw new CoreFailure('out-of-range', `α = ${alpha} is not a finite number > 0`);
+  const { logC, total, mean, spread } = base;
   const mu = mean - logC;
   const beta = alpha - 1;
   if (beta === 0) return { alpha, crossEntropy: Math.max(0, -mu), logC };
-  let spread = 0;
-  for (let i = 0; i < p.length; i++) if (p[i] > 0) spread = Math.max(spread, Math.abs(r[i] - mean));
   let logMoment: number;
   if (Math.abs(beta) * spread <= 1) {
     let sum = 0;

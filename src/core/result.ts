@@ -50,7 +50,12 @@ export class CoreFailure extends Error {
   }
 }
 
-/** Throws a CoreFailure when `condition` is false. */
+/**
+ * Throws a CoreFailure when `condition` is false. The message is an argument, so it is built on
+ * every call: a check that runs per evaluation (root solvers, curves) and formats a number into
+ * its message tests first and throws only on failure — formatting a double as text costs more
+ * than evaluating the tilt it guards.
+ */
 export function require(condition: boolean, code: CoreErrorCode, message: string): asserts condition {
   if (!condition) throw new CoreFailure(code, message);
 }

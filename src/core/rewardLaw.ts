@@ -67,8 +67,12 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
   let scaled = 0;
   for (const i of kept) scaled += p[i] / maxP;
   total = scaled * maxP;
-  require(Number.isFinite(total) &&
-    total > 0, 'invalid-probability', `the probabilities sum to ${total}, which cannot be normalised`);
+  // Checked before the message is built (formatting the sum costs more than the check).
+  if (!(Number.isFinite(total) && total > 0))
+    throw new CoreFailure(
+      'invalid-probability',
+      `the probabilities sum to ${total}, which cannot be normalised`,
+    );
 
   // Distinct rewards: a native numeric sort of a typed array (no comparator calls, so 10^6
   // tokens take milliseconds), then each token finds its group by binary search.
@@ -78,19 +82,21 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
   sorted.sort();
   const values: number[] = [];
   for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) values.push(sorted[k]);
-  const sortedValues = Float64Array.from(values);
-  const group = new Int32Array(kept.length);
+  const sortedValues = new Float64Array(values);
+  // Working arrays in plain arrays: a law is built for every model of a document (a thousand in
+  // a 10,000-line file), and typed arrays are costly objects to create for a few entries.
+  const group = new Array<number>(kept.length);
   // Within a group, sum linearly relative to the group's largest p (no overflow, no underflow).
-  const groupMax = new Float64Array(values.length);
+  const groupMax = new Array<number>(values.length).fill(0);
   for (let t = 0; t < kept.length; t++) {
     const j = lowerBound(sortedValues, r[kept[t]]);
     group[t] = j;
     groupMax[j] = Math.max(groupMax[j], p[kept[t]]);
   }
-  const groupScaled = new Float64Array(values.length);
+  const groupScaled = new Array<number>(values.length).fill(0);
   for (let t = 0; t < kept.length; t++) groupScaled[group[t]] += p[kept[t]] / groupMax[group[t]];
   // log of each merged group's mass (unnormalised)
-  const groupLog = new Float64Array(values.length);
+  const groupLog = new Array<number>(values.length);
   for (let j = 0; j < values.length; j++) groupLog[j] = Math.log(groupMax[j]) + Math.log(groupScaled[j]);
   // Normalise relative to the heaviest group J: log(G_j / Σ G) = log G_j − log G_J − log1p(ρ),
   // ρ = Σ_{j≠J} G_j / G_J. The log1p keeps masses like 1 − 1e-300 exact (log Σ p would round
@@ -104,8 +110,8 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
   for (let j = 0; j < values.length; j++) logMass[j] = j === heavy ? -Math.log1p(rho) : groupLog[j] - logNorm;
   const last = values.length - 1;
   return {
-    values: Float64Array.from(values),
-    logMass: Float64Array.from(logMass),
+    values: sortedValues,
+    logMass,
     rMin: values[0],
     rMax: values[last],
     logMassMax: logMass[last],

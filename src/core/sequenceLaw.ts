@@ -18,9 +18,9 @@
  */
 import { detectLatticeUnchecked, type Lattice } from './lattice.js';
 import { LatticeConvolver } from './latticeConvolution.js';
-import { logCumulative } from './logCumulative.js';
+import { logCumulativeInto } from './logCumulative.js';
 import { logSumExp, NeumaierSum } from './logspace.js';
-import { guard, type Result, require } from './result.js';
+import { CoreFailure, guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import { lawByTypes, logTypeCount } from './typeEnumeration.js';
 
@@ -81,17 +81,18 @@ export function sequenceRewardLaw(
 }
 
 export function requireLength(n: number): void {
-  require(Number.isSafeInteger(n) &&
-    n >= 1, 'invalid-argument', `the sequence length n = ${n} must be a positive integer`);
+  // Checked before the message is built (here and in `limits`): they run for every law of R.
+  if (!(Number.isSafeInteger(n) && n >= 1))
+    throw new CoreFailure('invalid-argument', `the sequence length n = ${n} must be a positive integer`);
 }
 
 export function limits(options: SequenceLawOptions): { maxSupport: number; maxWork: number } {
   const maxSupport = options.maxSupport ?? DEFAULT_MAX_SUPPORT;
   const maxWork = options.maxWork ?? DEFAULT_MAX_WORK;
-  require(Number.isFinite(maxSupport) &&
-    maxSupport >= 1, 'invalid-argument', `maxSupport = ${maxSupport} must be a finite number ≥ 1`);
-  require(Number.isFinite(maxWork) &&
-    maxWork >= 1, 'invalid-argument', `maxWork = ${maxWork} must be a finite number ≥ 1`);
+  if (!(Number.isFinite(maxSupport) && maxSupport >= 1))
+    throw new CoreFailure('invalid-argument', `maxSupport = ${maxSupport} must be a finite number ≥ 1`);
+  if (!(Number.isFinite(maxWork) && maxWork >= 1))
+    throw new CoreFailure('invalid-argument', `maxWork = ${maxWork} must be a finite number ≥ 1`);
   return { maxSupport, maxWork };
 }
 
@@ -199,7 +200,7 @@ export function collectPoints(
   conv: LatticeConvolver,
   lattice: Lattice,
   n: number,
-): { values: Float64Array; logMass: Float64Array } {
+): { values: number[]; logMass: number[] } {
   const values: number[] = [];
   const logMass: number[] = [];
   for (let i = conv.lo; i <= conv.hi; i++) {
@@ -208,26 +209,36 @@ export function collectPoints(
     values.push(latticePointValue(lattice, n, i));
     logMass.push(lw);
   }
-  return { values: Float64Array.from(values), logMass: Float64Array.from(logMass) };
+  return { values, logMass };
 }
 
+/**
+ * The law from its points: the four columns share one allocation (views of one buffer), since
+ * every typed array beyond 64 bytes lives outside the JS heap and costs microseconds to create.
+ */
 export function assemble(
   n: number,
-  values: Float64Array,
-  logMass: Float64Array,
+  values: ArrayLike<number>,
+  logMass: ArrayLike<number>,
   method: SequenceLawMethod,
   exact: boolean,
   errorBound: number,
   lattice: Lattice | null,
 ): SequenceRewardLaw {
+  const L = values.length;
+  const columns = new Float64Array(4 * L);
+  const x = columns.subarray(0, L);
+  const w = columns.subarray(L, 2 * L);
+  x.set(values);
+  w.set(logMass);
   const mean = new NeumaierSum();
-  for (let j = 0; j < values.length; j++) mean.add(Math.exp(logMass[j]) * values[j]);
+  for (let j = 0; j < L; j++) mean.add(Math.exp(w[j]) * x[j]);
   return {
     n,
-    values,
-    logMass,
-    logUpper: logCumulative(logMass, true),
-    logLower: logCumulative(logMass, false),
+    values: x,
+    logMass: w,
+    logUpper: logCumulativeInto(w, true, columns.subarray(2 * L, 3 * L)),
+    logLower: logCumulativeInto(w, false, columns.subarray(3 * L)),
     method,
     exact,
     errorBound,

@@ -13,7 +13,7 @@
  * Comparison of n·x with the lattice values uses a tolerance of 8·n ulp of the largest |value|
  * (the lattice points n·a + i·h and the user's n·x are both rounded doubles).
  */
-import { guard, type Result, require } from './result.js';
+import { CoreFailure, guard, type Result } from './result.js';
 import type { SequenceRewardLaw } from './sequenceLaw.js';
 
 export interface TailExponent {
@@ -37,7 +37,9 @@ export function tailExponents(law: SequenceRewardLaw, xs: ArrayLike<number>): Re
 }
 
 export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailExponent {
-  require(Number.isFinite(x), 'invalid-argument', `the tail level x = ${x} is not a finite number`);
+  // Checked before the message is built (formatting x as text is not free; this runs per level x).
+  if (!Number.isFinite(x))
+    throw new CoreFailure('invalid-argument', `the tail level x = ${x} is not a finite number`);
   const { n, values } = law;
   const L = values.length;
   const level = n * x;

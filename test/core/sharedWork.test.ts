@@ -1,14 +1,23 @@
-// The shared-work paths of the speed pass: the best-of-N level parts computed once per law of R
-// (bonLevels.ts) and the kernel-outer fast path of the lattice convolver must give the same
-// numbers, bit for bit, as the direct per-point computations they replace.
+// The shared-work paths of the speed passes: the best-of-N level parts computed once per law of R
+// (bonLevels.ts), the convolver's fast path, the summary and curve paths and the solvers' reused
+// iterates must give the same numbers, bit for bit, as the direct computations they replace.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bestOfN } from '../../src/core/bestOfN.js';
+import {
+  bestOfN,
+  bestOfNFromConvolver,
+  bestOfNSummary,
+  bestOfNSummaryFromConvolver,
+  parseBonSize,
+} from '../../src/core/bestOfN.js';
 import { bonLevelParts, bonLogRatios, bonLogRatiosFromParts } from '../../src/core/bonLevels.js';
+import { scaledCgf, scaledCgfCurve } from '../../src/core/cumulants.js';
 import { equivalenceSeries } from '../../src/core/equivalence.js';
 import { LatticeConvolver } from '../../src/core/latticeConvolution.js';
+import { copyTiltStats, evaluateTiltIterate, evaluateTiltWith } from '../../src/core/logPartition.js';
+import { renyiCrossEntropy, renyiCrossEntropyCurve } from '../../src/core/renyi.js';
 import { buildTokenRewardLaw } from '../../src/core/rewardLaw.js';
-import { sequenceRewardLaw } from '../../src/core/sequenceLaw.js';
+import { latticeKernel, sequenceRewardLaw } from '../../src/core/sequenceLaw.js';
 import { unwrapOk } from './sequenceHelpers.js';
 
 const law = buildTokenRewardLaw([0.1, 0.3, 0.35, 0.2, 0.05], [-1, 0, 0.5, 1, 2]);
@@ -67,5 +76,76 @@ test('the equivalence series on a top window equals best-of-N on the whole law a
       if (Number.isFinite(klRL)) assert.ok(Math.abs(pt.klToRLPerToken - klRL) <= tol(klRL));
       else assert.equal(pt.klToRLPerToken, klRL);
     }
+  }
+});
+
+// The summary paths (no per-level arrays, levels with b_j = 0 skipped) must give bestOfN's numbers
+// bit for bit: the preview's curves and the equivalence series read them instead.
+test('bestOfNSummary equals bestOfN exactly, for every N and with a comparison tilt', () => {
+  for (const n of [1, 7, 40]) {
+    const seq = unwrapOk(sequenceRewardLaw(law, n), 'law of R');
+    for (const size of [
+      { N: 1 },
+      { N: 1 + 1e-9 },
+      { N: 1.5 },
+      { N: 3 },
+      { N: 64 },
+      { N: 1e6 },
+      { logN: 900 },
+    ]) {
+      for (const lambda of [undefined, 0, 0.7, Number.POSITIVE_INFINITY]) {
+        const full = unwrapOk(bestOfN(seq, law, size, lambda), 'bon');
+        const summary = unwrapOk(bestOfNSummary(seq, law, size, lambda), 'summary');
+        for (const key of [
+          'N',
+          'logN',
+          'reward',
+          'rewardPerToken',
+          'kl',
+          'klBound',
+          'lambda',
+          'klToTilt',
+        ] as const)
+          assert.ok(Object.is(summary[key], full[key]), `n=${n} ${JSON.stringify(size)} λ=${lambda} ${key}`);
+      }
+    }
+  }
+});
+
+test('bestOfNSummaryFromConvolver equals bestOfNFromConvolver exactly', () => {
+  const n = 30;
+  const kernel = latticeKernel(law, n, {}, true)!;
+  const conv = new LatticeConvolver(kernel.offsets, kernel.logMass, n);
+  for (let m = 0; m < n; m++) conv.step();
+  for (const logN of [0, 0.2, 2, 10, 25]) {
+    const size = parseBonSize({ logN });
+    const full = bestOfNFromConvolver(conv, kernel, n, size, law, 0.4)!;
+    const summary = bestOfNSummaryFromConvolver(conv, kernel, n, size, law, 0.4)!;
+    for (const key of ['reward', 'kl', 'klToTilt', 'klBound', 'exact', 'errorBound'] as const)
+      assert.ok(Object.is(summary[key], full[key]), `log N = ${logN} ${key}`);
+  }
+});
+
+test('curves equal their points computed one by one, bit for bit', () => {
+  const ts = [-2, -0.5, -1e-9, 0, 1e-9, 0.25, 2];
+  const cgf = unwrapOk(scaledCgfCurve(law, 0.6, ts), 'cgf curve');
+  for (const [i, t] of ts.entries())
+    assert.ok(Object.is(cgf[i], unwrapOk(scaledCgf(law, 0.6, t), 'cgf')), `t = ${t}`);
+  const p = [0.1, 0.3, 0.35, 0.2, 0.05];
+  const r = [-1, 0, 0.5, 1, 2];
+  const alphas = [0.1, 0.5, 1 - 1e-9, 1, 1.5, 10];
+  const renyi = unwrapOk(renyiCrossEntropyCurve(p, r, alphas), 'renyi curve');
+  for (const [i, a] of alphas.entries())
+    assert.deepEqual(renyi[i], unwrapOk(renyiCrossEntropy(p, r, a), 'renyi'), `α = ${a}`);
+  assert.equal(renyiCrossEntropyCurve(p, r, [1, -1]).ok, false);
+  assert.equal(scaledCgfCurve(law, Number.POSITIVE_INFINITY, ts).ok, false);
+});
+
+test('a root solver iterate (reused record) has the numbers of a fresh evaluation', () => {
+  for (const s of [-3, 0, 1e-9, 0.2, 1.5, 40]) {
+    const fresh = evaluateTiltWith(law, s, 3, false);
+    const iterate = evaluateTiltIterate(law, s, 3, false);
+    assert.deepEqual(copyTiltStats(iterate.stats), fresh.stats);
+    assert.deepEqual(Array.from(iterate.central.subarray(0, 4)), Array.from(fresh.central));
   }
 });
