@@ -1,6 +1,8 @@
 /**
  * The `.align` syntax tree. Every node carries its source offsets (`start`, `end`: UTF-16
- * indices into the text) and the matching LSP `range`. Nodes are plain JSON-able objects.
+ * indices into the text) and the matching LSP `range`, computed on first access (the parser
+ * builds its nodes from the classes of syntaxNodes.ts). Nodes are JSON-able: `JSON.stringify`
+ * writes every field, `range` included.
  */
 import type { Range } from './results.js';
 

@@ -43,22 +43,18 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
   const symbols = buildSymbolIndex(program);
 
   // Duplicate and reserved names.
-  const firstOf = new Map<string, A.Identifier>();
   for (const d of symbols.definitions) {
-    const key = `${d.kind}:${d.name}`;
-    const first = firstOf.get(key);
-    const id = d.declaration.name!;
-    if (first) {
+    // The index keeps the first definition of each kind and name: any other is a duplicate.
+    const first = symbols.lookup(d.kind, d.name)!;
+    if (first !== d) {
       sink.add(
         'duplicate-definition',
         d.start,
         d.end,
         `${d.kind} '${d.name}' is already defined on line ${first.range.start.line + 1}`,
-        {
-          first: first.range,
-        },
+        { first: first.range },
       );
-    } else firstOf.set(key, id);
+    }
     if (d.kind === 'let' && RESERVED.has(d.name)) {
       sink.add(
         'reserved-name',

@@ -2,30 +2,34 @@
  * Compact model fields. A model's `vocab`, `p` and `reward` lines are usually plain lists —
  * names, or numbers with an optional sign — and may hold 50,000 items on one line. Building a
  * token, an AST node and a range (four objects) per item dominated parsing, so the parser reads
- * such a line straight from the text into typed arrays (`scanList`) and the field's `items`
- * are built only if someone asks for them (the language server's hover, code actions…). The
- * checker reads the arrays directly (`compactOf`). Anything else on the line (an expression, a
- * quoted name, a non-ASCII name, an odd character) makes `scanList` give up, and the parser
- * takes its general path, so both paths always produce the same tree.
+ * such a line straight from the text into one array of values or names (`scanList`) and the
+ * field's `items` are built only if someone asks for them (the language server's hover, code
+ * actions…). The checker reads the array directly (`compactOf`). Anything else on the line (an
+ * expression, a quoted name, a non-ASCII name, an odd character) makes `scanList` give up, and
+ * the parser takes its general path, so both paths always produce the same tree.
  */
 import type * as A from './ast.js';
 import { scanNumber } from './lexer.js';
 import type { LineIndex } from './positions.js';
+import { NumberNode, Span, TokenNameNode, UnaryNode } from './syntaxNodes.js';
 
 /** Tests turn the fast path off to compare it with the general path. */
 export const compactLists = { enabled: true };
 
+/**
+ * A plain list: its values (or names) and where its items begin and end. The offsets of each
+ * item are not kept: the few hosts that need the items' nodes re-read the line (`materialize`),
+ * which yields the same items, instead of every list carrying two offsets per item.
+ */
 export interface CompactList {
   readonly count: number;
-  /** Offsets of each item (including its sign); typed arrays may be longer than `count`. */
-  readonly starts: Int32Array;
-  readonly ends: Int32Array;
+  /** Offsets where the first item (with its sign) starts and the last one ends (0 when empty). */
+  readonly itemsStart: number;
+  readonly itemsEnd: number;
   /** Numbers: each item's value, sign applied (what evaluating the item gives). */
-  readonly values: Float64Array | undefined;
-  /** Numbers: the sign character of each item (43 '+', 45 '-') or 0. */
-  readonly signs: Uint8Array | undefined;
+  readonly values: readonly number[] | undefined;
   /** `vocab`: the token names. */
-  readonly names: string[] | undefined;
+  readonly names: readonly string[] | undefined;
 }
 
 /** Where a scanned list ends: the next token starts at `end`, after whitespace iff `space`. */
@@ -120,44 +124,51 @@ function scanPlainNumber(text: string, i: number): number {
 }
 
 /**
- * The arrays of a scan, grown by doubling. Typed arrays: pushing 50,000 items onto plain arrays
- * cost twice as much. They may be longer than `count`.
+ * Scratch columns of the scan in progress, shared by every scan and grown by doubling: each
+ * item's offsets (bounds[2k], bounds[2k + 1]) and value. A successful scan copies the values out
+ * at their exact size (`finishList`); a scan that gives up keeps nothing. Typed arrays, grown
+ * rarely: pushing 50,000 items onto plain arrays cost twice as much.
  */
-class Builder implements CompactList {
-  count = 0;
-  starts = new Int32Array(8);
-  ends = new Int32Array(8);
-  values: Float64Array | undefined;
-  signs: Uint8Array | undefined;
-  names: string[] | undefined;
+let scratchBounds = new Int32Array(256);
+let scratchValues = new Float64Array(128);
 
-  constructor(vocab: boolean) {
-    if (vocab) this.names = [];
-    else {
-      this.values = new Float64Array(8);
-      this.signs = new Uint8Array(8);
-    }
+/** Records item k's offsets, growing the scratch columns when they are full. */
+function putBounds(k: number, start: number, end: number): void {
+  if (2 * k + 1 >= scratchBounds.length) {
+    const bounds = new Int32Array(2 * scratchBounds.length);
+    bounds.set(scratchBounds);
+    scratchBounds = bounds;
+    const values = new Float64Array(2 * scratchValues.length);
+    values.set(scratchValues);
+    scratchValues = values;
   }
-
-  /** Room for one more item; returns its index. */
-  push(start: number, end: number): number {
-    const k = this.count++;
-    if (k === this.starts.length) {
-      const size = 2 * k;
-      this.starts = grow(this.starts, new Int32Array(size));
-      this.ends = grow(this.ends, new Int32Array(size));
-      if (this.values) this.values = grow(this.values, new Float64Array(size));
-      if (this.signs) this.signs = grow(this.signs, new Uint8Array(size));
-    }
-    this.starts[k] = start;
-    this.ends[k] = end;
-    return k;
-  }
+  scratchBounds[2 * k] = start;
+  scratchBounds[2 * k + 1] = end;
 }
 
-function grow<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
+/**
+ * The scanned list: its `count` values copied out of the scratch column into a plain array of
+ * their exact size (a typed array is a costly object in V8 — a view, a buffer and the data, some
+ * 200 bytes even for one item — and a 10,000-line file has thousands of short lists).
+ */
+function finishList(count: number, names: string[] | undefined): CompactList {
+  let values: number[] | undefined;
+  if (!names) {
+    values = new Array<number>(count);
+    for (let k = 0; k < count; k++) values[k] = scratchValues[k];
+  }
+  const itemsStart = count > 0 ? scratchBounds[0] : 0;
+  const itemsEnd = count > 0 ? scratchBounds[2 * count - 1] : 0;
+  // A short vocabulary at its exact size (a pushed-to array reserves 16 slots).
+  const exactNames = names && names.length < 16 ? names.slice() : names;
+  return { count, itemsStart, itemsEnd, values, names: exactNames };
+}
+
+/** Where a scan of a list's items ended (the items are in the scratch columns). */
+interface ScannedItems {
+  readonly count: number;
+  readonly end: number;
+  readonly space: boolean;
 }
 
 /**
@@ -166,8 +177,19 @@ function grow<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T):
  * list — then the parser's general path handles it (and reports any error).
  */
 export function scanList(text: string, from: number, vocab: boolean): ScannedList | undefined {
+  const names: string[] | undefined = vocab ? [] : undefined;
+  const scanned = scanItems(text, from, names);
+  return scanned && { list: finishList(scanned.count, names), end: scanned.end, space: scanned.space };
+}
+
+/**
+ * The scan itself: items' offsets and values go to the scratch columns, a vocabulary's names to
+ * `names` (given for `vocab` only).
+ */
+function scanItems(text: string, from: number, names: string[] | undefined): ScannedItems | undefined {
   const n = text.length;
-  const out = new Builder(vocab);
+  const vocab = names !== undefined;
+  let count = 0;
   let i = from;
   let space = false;
   for (;;) {
@@ -191,7 +213,7 @@ export function scanList(text: string, from: number, vocab: boolean): ScannedLis
       c === 35 ||
       (c === 47 && text.charCodeAt(i + 1) === 47)
     )
-      return { list: out, end: i, space };
+      return { count, end: i, space };
     if (c === 44) return undefined; // a second comma: the general path reports it
     const start = i;
     let end: number;
@@ -201,8 +223,8 @@ export function scanList(text: string, from: number, vocab: boolean): ScannedLis
         while (end < n && isAsciiIdentPart(text.charCodeAt(end))) end++;
       } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) end = scanNumber(text, i);
       else return undefined;
-      out.push(start, end);
-      out.names!.push(text.slice(start, end));
+      putBounds(count++, start, end);
+      names.push(text.slice(start, end));
     } else {
       // A sign right before the number (`-1`); `- 1` or `1-2` are expressions.
       let sign = 0;
@@ -214,9 +236,8 @@ export function scanList(text: string, from: number, vocab: boolean): ScannedLis
       end = scanPlainNumber(text, i);
       const x = end >= 0 ? scanned : numberValue(text, i, (end = scanNumber(text, i)));
       if (!Number.isFinite(x)) return undefined; // log-form literals take the general path
-      const k = out.push(start, end);
-      out.values![k] = sign === 45 ? -x || 0 : x;
-      out.signs![k] = sign;
+      putBounds(count, start, end);
+      scratchValues[count++] = sign === 45 ? -x || 0 : x;
     }
     // The item must end at a separator or the end of the field.
     i = end;
@@ -243,14 +264,11 @@ export function scanList(text: string, from: number, vocab: boolean): ScannedLis
  * A field node whose `items` are built on first access (then kept) from the compact list; the
  * nodes are those the general path builds. A class, not an object literal with a getter: V8
  * creates those some 50 times slower, which a 10,000-line file notices. `items` lives on the
- * prototype, so `toJSON` puts it back for JSON.stringify.
+ * prototype, so `toJSON` puts it back for JSON.stringify (with the range, see syntaxNodes.ts).
  */
-class CompactField implements A.Field {
+class CompactField extends Span implements A.Field {
   readonly kind = 'field';
   readonly name: A.Identifier;
-  readonly start: number;
-  readonly end: number;
-  readonly range: A.Field['range'];
   // Private fields: not own enumerable properties, so the node compares like a plain one.
   readonly #compact: CompactList;
   readonly #text: string;
@@ -258,10 +276,8 @@ class CompactField implements A.Field {
   #items: (A.Expr | A.TokenName)[] | undefined;
 
   constructor(name: A.Identifier, end: number, compact: CompactList, text: string, lines: LineIndex) {
+    super(lines, name.start, end);
     this.name = name;
-    this.start = name.start;
-    this.end = end;
-    this.range = lines.range(name.start, end);
     this.#compact = compact;
     this.#text = text;
     this.#lines = lines;
@@ -272,11 +288,11 @@ class CompactField implements A.Field {
   }
 
   get items(): (A.Expr | A.TokenName)[] {
-    this.#items ??= materialize(this.#compact, this.#text, this.#lines);
+    this.#items ??= materialize(this.#compact, this.name.end, this.#text, this.#lines);
     return this.#items;
   }
 
-  toJSON(): A.Field {
+  override toJSON(): A.Field {
     const { kind, name, items, start, end, range } = this;
     return { kind, name, items, start, end, range };
   }
@@ -289,42 +305,36 @@ export function compactOf(field: A.Field): CompactList | undefined {
 
 /** The field node for a list read by `scanList` right after the field's `name`. */
 export function compactField(name: A.Identifier, list: CompactList, text: string, lines: LineIndex): A.Field {
-  const end = list.count > 0 ? list.ends[list.count - 1] : name.end;
+  const end = list.count > 0 ? list.itemsEnd : name.end;
   return new CompactField(name, end, list, text, lines);
 }
 
-/** The nodes the general parser would have built for the list's items. */
-function materialize(list: CompactList, text: string, lines: LineIndex): (A.Expr | A.TokenName)[] {
+/**
+ * The nodes the general parser would have built for the list's items, whose offsets come from
+ * reading the line again (the text has not changed: the same items, at the same places).
+ */
+function materialize(
+  list: CompactList,
+  from: number,
+  text: string,
+  lines: LineIndex,
+): (A.Expr | A.TokenName)[] {
   const items: (A.Expr | A.TokenName)[] = new Array(list.count);
+  if (list.count === 0) return items;
+  scanItems(text, from, list.names ? [] : undefined);
   for (let k = 0; k < list.count; k++) {
-    const start = list.starts[k];
-    const end = list.ends[k];
+    const start = scratchBounds[2 * k];
+    const end = scratchBounds[2 * k + 1];
     if (list.names) {
-      const name = list.names[k];
-      items[k] = { kind: 'token-name', name, quoted: false, start, end, range: lines.range(start, end) };
+      items[k] = new TokenNameNode(lines, start, end, list.names[k], false);
       continue;
     }
-    const sign = list.signs![k];
+    const c = text.charCodeAt(start);
+    const sign = c === 45 || c === 43 ? c : 0;
     const at = sign ? start + 1 : start;
     const numText = text.slice(at, end);
-    const literal: A.NumberLiteral = {
-      kind: 'number',
-      value: Number(numText),
-      text: numText,
-      start: at,
-      end,
-      range: lines.range(at, end),
-    };
-    items[k] = sign
-      ? {
-          kind: 'unary',
-          op: sign === 45 ? '-' : '+',
-          operand: literal,
-          start,
-          end,
-          range: lines.range(start, end),
-        }
-      : literal;
+    const literal = new NumberNode(lines, at, end, Number(numText), numText);
+    items[k] = sign ? new UnaryNode(lines, start, sign === 45 ? '-' : '+', literal) : literal;
   }
   return items;
 }

@@ -4,10 +4,10 @@
  * Everything here is best effort: a field that cannot be computed cheaply and finitely is left
  * out (never an error), so the stable keys of the results contract are unaffected.
  */
-import { type BestOfN, type BonSize, bestOfN } from '../core/bestOfN.js';
-import { scaledCgf } from '../core/cumulants.js';
+import { type BonSize, bestOfNSummary } from '../core/bestOfN.js';
+import { scaledCgfCurve } from '../core/cumulants.js';
 import { lambdaForBudget } from '../core/klrl.js';
-import { renyiCrossEntropy } from '../core/renyi.js';
+import { renyiCrossEntropyCurve } from '../core/renyi.js';
 import type { TokenRewardLaw } from '../core/rewardLaw.js';
 import type { SequenceRewardLaw } from '../core/sequenceLaw.js';
 import type { CheckedQuery } from './params.js';
@@ -106,9 +106,9 @@ export function bonCurve(
   );
   const out: BonCurvePoint[] = [];
   for (const s of bonCurveSizes(size, points)) {
-    const r = bestOfN(seqLaw, law, s);
+    const r = bestOfNSummary(seqLaw, law, s);
     if (!r.ok) return undefined;
-    const b: BestOfN = r.value;
+    const b = r.value;
     if (!ok(b.logN) || !ok(b.reward) || !ok(b.kl) || !ok(b.klBound)) return undefined;
     const point: BonCurvePoint = {
       log_n: clean(b.logN),
@@ -139,12 +139,14 @@ export function cgfCurve(law: TokenRewardLaw, lambda: number): { t: number; valu
   if (!ok(lambda)) return undefined;
   const T = cgfHalfWidth(law);
   const half = (CGF_POINTS - 1) / 2;
+  const ts: number[] = [];
+  for (let i = 0; i < CGF_POINTS; i++) ts.push(clean((T * (i - half)) / half));
+  const values = scaledCgfCurve(law, lambda, ts);
+  if (!values.ok) return undefined;
   const out: { t: number; value: number }[] = [];
-  for (let i = 0; i < CGF_POINTS; i++) {
-    const t = clean((T * (i - half)) / half);
-    const v = scaledCgf(law, lambda, t);
-    if (!v.ok || !ok(v.value)) return undefined;
-    out.push({ t, value: clean(v.value) });
+  for (let i = 0; i < ts.length; i++) {
+    if (!ok(values.value[i])) return undefined;
+    out.push({ t: ts[i], value: clean(values.value[i]) });
   }
   return out;
 }
@@ -172,11 +174,13 @@ export function renyiCurve(
 ): { alpha: number; cross_entropy: number }[] | undefined {
   const alphas = renyiAlphas(alpha);
   if (alphas.length * p.length > RENYI_CURVE_WORK) return undefined;
+  const curve = renyiCrossEntropyCurve(p, r, alphas);
+  if (!curve.ok) return undefined;
   const out: { alpha: number; cross_entropy: number }[] = [];
-  for (const a of alphas) {
-    const h = renyiCrossEntropy(p, r, a);
-    if (!h.ok || !ok(h.value.crossEntropy)) return undefined;
-    out.push({ alpha: a, cross_entropy: clean(h.value.crossEntropy) });
+  for (let i = 0; i < alphas.length; i++) {
+    const h = curve.value[i];
+    if (!ok(h.crossEntropy)) return undefined;
+    out.push({ alpha: alphas[i], cross_entropy: clean(h.crossEntropy) });
   }
   return out;
 }

@@ -67,17 +67,25 @@ export function evaluateQuery(q: CheckedQuery, limits: EvaluationLimits): QueryO
 
 /** Throws when any number in the value is NaN or infinite. */
 function assertJsonSafe(value: unknown): void {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw new ResultFailure(`a non-finite number (${v}) reached the result`);
-    } else if (Array.isArray(v)) {
-      for (const x of v) stack.push(x);
-    } else if (v && typeof v === 'object') {
-      for (const x of Object.values(v)) stack.push(x);
-    }
+  const bad = lastNonFinite(value, undefined);
+  if (bad !== undefined) throw new ResultFailure(`a non-finite number (${bad}) reached the result`);
+}
+
+/**
+ * The last non-finite number of the value in document order (else `found`): the message names
+ * the number the former last-child-first stack walk met first. Plain recursion with `for…in` and
+ * index loops: no array per object (Object.values) and no stack growing by every number.
+ */
+function lastNonFinite(v: unknown, found: number | undefined): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? found : v;
+  if (v === null || typeof v !== 'object') return found;
+  let last = found;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) last = lastNonFinite(v[i], last);
+  } else {
+    for (const key in v) last = lastNonFinite((v as Record<string, unknown>)[key], last);
   }
+  return last;
 }
 
 export interface EvaluateOptions {

@@ -20,109 +20,128 @@ const CONSTANT_VALUES = new Map(CONSTANTS.map((c) => [c.name, V.fromNumber(c.val
 const FUNCTION_NAMES = FUNCTIONS.map((f) => f.name);
 
 export function evalExpr(e: A.Expr, names: NameResolver, sink: DiagnosticSink): V.Value | undefined {
-  const report = (node: A.NodeBase, message: string) => {
-    sink.add('not-finite', node.start, node.end, message);
-    return undefined;
-  };
-  const lift = (node: A.NodeBase, o: V.Outcome) => (o.ok ? o.value : report(node, o.message));
-  const go = (x: A.Expr): V.Value | undefined => {
-    switch (x.kind) {
-      case 'number': {
-        if (Number.isFinite(x.value) && x.value !== 0) return V.fromNumber(x.value);
-        const v = V.fromLiteral(x.text);
-        return v ?? report(x, `'${x.text}' is not a number`);
-      }
-      case 'identifier': {
-        const r = names.resolve(x);
-        if (r !== 'unknown') return r;
-        const c = CONSTANT_VALUES.get(x.name);
-        if (c) return c;
-        const suggestion = suggest(x.name, [...names.names(), ...CONSTANT_VALUES.keys()]);
-        sink.add(
-          'unknown-name',
-          x.start,
-          x.end,
-          `unknown name '${x.name}'${didYouMean(suggestion)}`,
-          suggestion ? { suggestion } : undefined,
-        );
-        return undefined;
-      }
-      case 'paren':
-        return go(x.inner);
-      case 'unary': {
-        const v = go(x.operand);
-        return v && (x.op === '-' ? V.negate(v) : v);
-      }
-      case 'binary': {
-        // e^x is exp(x) exactly (Math.E ** x differs from Math.exp(x) in the last bits).
-        if (
-          x.op === '^' &&
-          x.left.kind === 'identifier' &&
-          x.left.name === 'e' &&
-          names.resolve(x.left) === 'unknown'
-        ) {
-          const power = go(x.right);
-          return power && lift(x, V.exp(power));
-        }
-        const a = go(x.left);
-        const b = go(x.right);
-        if (!a || !b) return undefined;
-        const op =
-          x.op === '+'
-            ? V.add
-            : x.op === '-'
-              ? (u: V.Value, w: V.Value) => V.add(u, V.negate(w))
-              : x.op === '*'
-                ? V.multiply
-                : x.op === '/'
-                  ? V.divide
-                  : V.power;
-        return lift(x, op(a, b));
-      }
-      case 'call': {
-        const name = x.callee.name;
-        const f = name === 'exp' ? V.exp : name === 'log' ? V.log : name === 'sqrt' ? V.sqrt : undefined;
-        if (!f) {
-          const suggestion = suggest(name, FUNCTION_NAMES);
-          sink.add(
-            'unknown-function',
-            x.callee.start,
-            x.callee.end,
-            `unknown function '${name}' (the functions are exp, log, sqrt)${didYouMean(suggestion)}`,
-            suggestion ? { suggestion } : undefined,
-          );
-          return undefined;
-        }
-        if (x.args.length !== 1) {
-          sink.add(
-            'type-mismatch',
-            x.start,
-            x.end,
-            `${name} takes exactly one argument, not ${x.args.length}`,
-          );
-          return undefined;
-        }
-        const v = go(x.args[0]);
-        return v && lift(x, f(v));
-      }
-      case 'string':
-        sink.add('type-mismatch', x.start, x.end, 'a quoted string cannot be used as a number');
-        return undefined;
-      case 'error':
-        return undefined;
+  // Plain recursion with the context passed along (no closures per call: a 10,000-line file
+  // evaluates thousands of parameters, and each closure is an allocation).
+  switch (e.kind) {
+    case 'number': {
+      if (Number.isFinite(e.value) && e.value !== 0) return V.fromNumber(e.value);
+      const v = V.fromLiteral(e.text);
+      return v ?? notFinite(sink, e, `'${e.text}' is not a number`);
     }
-  };
-  return go(e);
+    case 'identifier':
+      return evalName(e, names, sink);
+    case 'paren':
+      return evalExpr(e.inner, names, sink);
+    case 'unary': {
+      const v = evalExpr(e.operand, names, sink);
+      return v && (e.op === '-' ? V.negate(v) : v);
+    }
+    case 'binary':
+      return evalBinary(e, names, sink);
+    case 'call':
+      return evalCall(e, names, sink);
+    case 'string':
+      sink.add('type-mismatch', e.start, e.end, 'a quoted string cannot be used as a number');
+      return undefined;
+    case 'error':
+      return undefined;
+  }
 }
 
-/** A finite double from a value, reporting overflow at `node`. */
+/** Reports a value that is not a finite number at `node`; undefined (diagnosed). */
+function notFinite(sink: DiagnosticSink, node: A.NodeBase, message: string): undefined {
+  sink.add('not-finite', node.start, node.end, message);
+  return undefined;
+}
+
+/** The value of an operation, or undefined after reporting its failure at `node`. */
+function lift(sink: DiagnosticSink, node: A.NodeBase, o: V.Outcome): V.Value | undefined {
+  return o.ok ? o.value : notFinite(sink, node, o.message);
+}
+
+/** A `let`, else a constant, else an unknown name (diagnosed with a suggestion). */
+function evalName(x: A.Identifier, names: NameResolver, sink: DiagnosticSink): V.Value | undefined {
+  const r = names.resolve(x);
+  if (r !== 'unknown') return r;
+  const c = CONSTANT_VALUES.get(x.name);
+  if (c) return c;
+  const suggestion = suggest(x.name, [...names.names(), ...CONSTANT_VALUES.keys()]);
+  sink.add(
+    'unknown-name',
+    x.start,
+    x.end,
+    `unknown name '${x.name}'${didYouMean(suggestion)}`,
+    suggestion ? { suggestion } : undefined,
+  );
+  return undefined;
+}
+
+function evalBinary(x: A.BinaryExpr, names: NameResolver, sink: DiagnosticSink): V.Value | undefined {
+  // e^x is exp(x) exactly (Math.E ** x differs from Math.exp(x) in the last bits).
+  if (
+    x.op === '^' &&
+    x.left.kind === 'identifier' &&
+    x.left.name === 'e' &&
+    names.resolve(x.left) === 'unknown'
+  ) {
+    const power = evalExpr(x.right, names, sink);
+    return power && lift(sink, x, V.exp(power));
+  }
+  const a = evalExpr(x.left, names, sink);
+  const b = evalExpr(x.right, names, sink);
+  if (!a || !b) return undefined;
+  return lift(sink, x, applyBinary(x.op, a, b));
+}
+
+function applyBinary(op: A.BinaryExpr['op'], a: V.Value, b: V.Value): V.Outcome {
+  switch (op) {
+    case '+':
+      return V.add(a, b);
+    case '-':
+      return V.add(a, V.negate(b));
+    case '*':
+      return V.multiply(a, b);
+    case '/':
+      return V.divide(a, b);
+    case '^':
+      return V.power(a, b);
+  }
+}
+
+function evalCall(x: A.CallExpr, names: NameResolver, sink: DiagnosticSink): V.Value | undefined {
+  const name = x.callee.name;
+  const f = name === 'exp' ? V.exp : name === 'log' ? V.log : name === 'sqrt' ? V.sqrt : undefined;
+  if (!f) {
+    const suggestion = suggest(name, FUNCTION_NAMES);
+    sink.add(
+      'unknown-function',
+      x.callee.start,
+      x.callee.end,
+      `unknown function '${name}' (the functions are exp, log, sqrt)${didYouMean(suggestion)}`,
+      suggestion ? { suggestion } : undefined,
+    );
+    return undefined;
+  }
+  if (x.args.length !== 1) {
+    sink.add('type-mismatch', x.start, x.end, `${name} takes exactly one argument, not ${x.args.length}`);
+    return undefined;
+  }
+  const v = evalExpr(x.args[0], names, sink);
+  return v && lift(sink, x, f(v));
+}
+
+/**
+ * A finite double from a value, reporting overflow at `node`. `param` names the parameter in
+ * the message (the message is built only when there is something to report).
+ */
 export function toDouble(
   v: V.Value,
   node: A.NodeBase,
   sink: DiagnosticSink,
-  what = 'this value',
+  param?: string,
 ): number | undefined {
   if (Number.isFinite(v.num)) return v.num;
+  const what = param === undefined ? 'this value' : `'${param}'`;
   sink.add(
     'not-finite',
     node.start,

@@ -24,6 +24,24 @@ function hex(a: number, b: number): string {
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
+const oneNumber = new Float64Array(1);
+const numberQuarters = new Uint16Array(oneNumber.buffer);
+
+/**
+ * The exact bits of every number as text, four UTF-16 code units per number: as exact as the
+ * decimal text (and −0 differs from 0, as in `hashNumbers`), without formatting doubles — for a
+ * normalised p such as 0.4000000000000001, formatting cost more than checking the whole model.
+ * Fixed width, so a key can tell where the list ends from its length.
+ */
+export function numbersText(xs: ArrayLike<number>): string {
+  const codes = new Array<number>(4 * xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    oneNumber[0] = xs[i];
+    for (let q = 0; q < 4; q++) codes[4 * i + q] = numberQuarters[q];
+  }
+  return String.fromCharCode(...codes);
+}
+
 /** A 64-bit hash of the exact bits of every number, as 16 hex digits. */
 export function hashNumbers(xs: ArrayLike<number>): string {
   const bits = new Uint32Array(Float64Array.from(xs).buffer);

@@ -9,9 +9,10 @@ import type * as A from './ast.js';
 import { compactOf } from './compactList.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { evalExpr, type NameResolver, toDouble } from './exprEval.js';
-import { hashNumbers, hashStrings } from './hash.js';
+import { hashNumbers, hashStrings, numbersText } from './hash.js';
 import { confinePath, type ModelColumns, parseModelFile } from './modelFile.js';
 import { MODEL_FIELDS } from './queries.js';
+import { SmallMap } from './smallMap.js';
 import { didYouMean, suggest } from './suggest.js';
 
 /** The largest sequence length accepted (larger n makes every exact computation meaningless). */
@@ -61,8 +62,8 @@ function fieldsOf(
   allowed: readonly string[],
   host: ModelHost,
   where: string,
-): Map<string, A.Field> {
-  const byName = new Map<string, A.Field>();
+): SmallMap<string, A.Field> {
+  const byName = new SmallMap<string, A.Field>(fields.length);
   for (const f of fields) {
     const name = f.name.name;
     if (!allowed.includes(name)) {
@@ -87,14 +88,11 @@ function fieldsOf(
 }
 
 /** Numbers of an expression field; undefined entries were diagnosed. */
-function numbersOf(field: A.Field, host: ModelHost): (number | undefined)[] {
-  // A plain list read by the parser: the values are already there (no nodes to visit).
+function numbersOf(field: A.Field, host: ModelHost): readonly (number | undefined)[] {
+  // A plain list read by the parser: the values are already there (no nodes to visit), in an
+  // array nobody modifies, so the model shares it.
   const compact = compactOf(field);
-  if (compact?.values) {
-    const values = new Array<number>(compact.count);
-    for (let i = 0; i < compact.count; i++) values[i] = compact.values[i];
-    return values;
-  }
+  if (compact?.values) return compact.values;
   const out: (number | undefined)[] = new Array(field.items.length);
   for (let i = 0; i < field.items.length; i++) {
     const item = field.items[i] as A.Expr;
@@ -111,20 +109,22 @@ function numbersOf(field: A.Field, host: ModelHost): (number | undefined)[] {
 
 function itemsSpan(field: A.Field): { start: number; end: number } {
   const compact = compactOf(field);
-  if (compact && compact.count > 0) return { start: compact.starts[0], end: field.end };
+  if (compact && compact.count > 0) return { start: compact.itemsStart, end: field.end };
   if (compact || field.items.length === 0) return { start: field.name.start, end: field.name.end };
   return { start: field.items[0].start, end: field.items[field.items.length - 1].end };
 }
 
 /**
  * Checks probabilities: finite, non-negative, not all zero; warns when Σ ≠ 1 and returns the
- * normalised vector (undefined when unusable). `at` locates each entry and the whole list.
+ * normalised vector (undefined when unusable). `where` locates them: the `p` field (each entry
+ * at its item, the warning's quick fix rewrites the list) or the model file's name.
  */
 function checkProbabilities(
-  p: (number | undefined)[],
-  at: { item: (i: number) => A.NodeBase; all: { start: number; end: number }; edits?: boolean },
+  p: readonly (number | undefined)[],
+  where: A.Field | A.StringLiteral,
   host: ModelHost,
 ): number[] | undefined {
+  const inField = where.kind === 'field';
   let usable = true;
   let sum = 0;
   for (let i = 0; i < p.length; i++) {
@@ -134,7 +134,7 @@ function checkProbabilities(
       continue;
     }
     if (x < 0) {
-      const node = at.item(i);
+      const node = inField ? where.items[i] : where;
       host.sink.add('negative-probability', node.start, node.end, `probability ${x} is negative`);
       usable = false;
       continue;
@@ -142,38 +142,36 @@ function checkProbabilities(
     sum += x;
   }
   if (!usable) return undefined;
+  const all = inField ? itemsSpan(where) : where;
   if (!(sum > 0)) {
-    host.sink.add(
-      'zero-mass',
-      at.all.start,
-      at.all.end,
-      'every probability is 0: there is nothing to normalise',
-    );
+    host.sink.add('zero-mass', all.start, all.end, 'every probability is 0: there is nothing to normalise');
     return undefined;
   }
-  const normalized = (p as number[]).map((x) => x / sum);
+  const normalized = new Array<number>(p.length);
+  for (let i = 0; i < p.length; i++) normalized[i] = (p[i] as number) / sum;
   if (Math.abs(sum - 1) > NORMALIZATION_TOLERANCE) {
     host.sink.add(
       'p-not-normalized',
-      at.all.start,
-      at.all.end,
+      all.start,
+      all.end,
       `the probabilities sum to ${sum}, not 1; they are divided by ${sum}`,
-      { sum, normalized, ...(at.edits ? { replacement: normalized.map(String).join(' ') } : {}) },
+      { sum, normalized, ...(inField ? { replacement: normalized.map(String).join(' ') } : {}) },
     );
   }
   return normalized;
 }
 
 /**
- * The vocabulary of a compact `vocab` list, reporting repeated names (the general path's loop
- * below does the same on nodes; here no node is built unless a name repeats).
+ * The vocabulary of a compact `vocab` list, reporting repeated names (`vocabOfItems` does the
+ * same on nodes; here no node is built unless a name repeats). The list's own array is the
+ * vocabulary: nobody modifies it.
  */
 function checkUnique(
-  names: string[],
+  names: readonly string[],
   field: A.Field,
   host: ModelHost,
-  fail: (message: string) => void,
-): string[] {
+  errors: string[],
+): readonly string[] {
   const first = new Map<string, number>();
   let repeated = false;
   for (let i = 0; i < names.length; i++) {
@@ -194,10 +192,31 @@ function checkUnique(
           first: items[k].range,
         },
       );
-      fail(`token '${names[i]}' appears twice`);
+      errors.push(`token '${names[i]}' appears twice`);
     }
   }
-  return names.slice();
+  return names;
+}
+
+/** The vocabulary of a `vocab` field parsed into nodes, reporting repeated names. */
+function vocabOfItems(items: readonly A.TokenName[], host: ModelHost, errors: string[]): string[] {
+  const vocab: string[] = [];
+  const seen = new Map<string, A.NodeBase>();
+  for (const item of items) {
+    const first = seen.get(item.name);
+    if (first) {
+      host.sink.add(
+        'duplicate-token',
+        item.start,
+        item.end,
+        `token '${item.name}' is already in the vocabulary`,
+        { first: first.range },
+      );
+      errors.push(`token '${item.name}' appears twice`);
+    } else seen.set(item.name, item);
+    vocab.push(item.name);
+  }
+  return vocab;
 }
 
 /** Below this many tokens the cache key is the numbers themselves; above, a hash of them. */
@@ -210,8 +229,14 @@ function keyOf(parts: {
   n: number;
 }): string {
   const { vocab, p, reward, n } = parts;
-  if (vocab.length <= EXACT_KEY_TOKENS && p.length <= EXACT_KEY_TOKENS && reward.length <= EXACT_KEY_TOKENS)
-    return `${n}\u0002${vocab.join('\u0001')}\u0002${p.join(',')}\u0002${reward.join(',')}`;
+  if (vocab.length <= EXACT_KEY_TOKENS && p.length <= EXACT_KEY_TOKENS && reward.length <= EXACT_KEY_TOKENS) {
+    // The numbers by their exact bits (numbersText: fixed width, so each list is led by its length).
+    // One join, a flat string: a template would keep a tree of concatenations alive with the model.
+    const vocabText = vocab.join('\u0001');
+    return [n, vocabText, `${p.length}:${numbersText(p)}${reward.length}:${numbersText(reward)}`].join(
+      '\u0002',
+    );
+  }
   // Joining 50,000 numbers into a string cost more than the rest of the check: hash their bits.
   return `${n}\u0002#${vocab.length}:${hashStrings(vocab)}\u0002${p.length}:${hashNumbers(p)}\u0002${reward.length}:${hashNumbers(reward)}`;
 }
@@ -250,6 +275,62 @@ function loadFile(source: A.StringLiteral, host: ModelHost): ModelColumns | unde
   return parsed.model;
 }
 
+/** A `p` or `reward` list: its numbers, and the field they come from (none: the model file). */
+interface NumberList {
+  readonly values: readonly (number | undefined)[];
+  readonly field?: A.Field;
+}
+
+/** The numbers of the `p` or `reward` field, or of the model file; undefined when neither has them. */
+function numbersField(
+  f: A.Field | undefined,
+  field: 'p' | 'reward',
+  host: ModelHost,
+  fromFile: ModelColumns | undefined,
+): NumberList | undefined {
+  if (f) {
+    if ((compactOf(f)?.count ?? f.items.length) === 0) {
+      host.sink.add('missing-field', f.start, f.end, `'${field}' has no values`, { field });
+      return { values: [], field: f };
+    }
+    return { values: numbersOf(f, host), field: f };
+  }
+  if (fromFile) return { values: field === 'p' ? fromFile.p : fromFile.reward };
+  return undefined;
+}
+
+function reportMissing(
+  field: 'vocab' | 'p' | 'reward',
+  model: string,
+  anchor: A.NodeBase,
+  host: ModelHost,
+  errors: string[],
+): void {
+  host.sink.add('missing-field', anchor.start, anchor.end, `model '${model}' has no '${field}'`, { field });
+  errors.push(`it has no '${field}'`);
+}
+
+/** Reports a `p` or `reward` list whose length differs from the vocabulary's. */
+function checkCount(
+  label: 'p' | 'reward',
+  raw: NumberList | undefined,
+  count: number,
+  decl: A.ModelDecl,
+  host: ModelHost,
+  errors: string[],
+): void {
+  if (!raw || raw.values.length === 0 || raw.values.length === count) return;
+  const at = raw.field ? itemsSpan(raw.field) : decl.source!;
+  host.sink.add(
+    'length-mismatch',
+    at.start,
+    at.end,
+    `'${label}' has ${raw.values.length} value(s) but the vocabulary has ${count} token(s)`,
+    { expected: count, actual: raw.values.length },
+  );
+  errors.push(`'${label}' and vocab differ in length`);
+}
+
 export function resolveModel(decl: A.ModelDecl, host: ModelHost): ResolvedModel {
   const { sink } = host;
   const name = decl.name?.name ?? '';
@@ -257,36 +338,23 @@ export function resolveModel(decl: A.ModelDecl, host: ModelHost): ResolvedModel 
   const fromFile = decl.source ? loadFile(decl.source, host) : undefined;
   const fileFailed = decl.source !== undefined && fromFile === undefined;
   const anchor = decl.name ?? decl.keyword;
+  // Why the model cannot be used, first reason first (plain pushes: no closure per model).
   const errors: string[] = [];
-  const fail = (message: string) => errors.push(message);
-  if (fileFailed) fail('its model file could not be loaded');
+  if (fileFailed) errors.push('its model file could not be loaded');
 
   // vocab
-  let vocab: string[] | undefined;
+  let vocab: readonly string[] | undefined;
   const vocabField = fields.get('vocab');
   if (vocabField) {
     const names = compactOf(vocabField)?.names;
-    vocab = names ? checkUnique(names, vocabField, host, fail) : [];
-    const seen = new Map<string, A.NodeBase>();
-    for (const item of names ? [] : (vocabField.items as A.TokenName[])) {
-      const first = seen.get(item.name);
-      if (first) {
-        sink.add(
-          'duplicate-token',
-          item.start,
-          item.end,
-          `token '${item.name}' is already in the vocabulary`,
-          { first: first.range },
-        );
-        fail(`token '${item.name}' appears twice`);
-      } else seen.set(item.name, item);
-      vocab.push(item.name);
-    }
+    vocab = names
+      ? checkUnique(names, vocabField, host, errors)
+      : vocabOfItems(vocabField.items as A.TokenName[], host, errors);
     if (vocab.length === 0) {
       sink.add('missing-field', vocabField.start, vocabField.end, 'the vocabulary is empty', {
         field: 'vocab',
       });
-      fail('the vocabulary is empty');
+      errors.push('the vocabulary is empty');
     }
   } else if (fromFile) {
     vocab = fromFile.vocab;
@@ -299,40 +367,19 @@ export function resolveModel(decl: A.ModelDecl, host: ModelHost): ResolvedModel 
           decl.source!.end,
           `token '${v}' appears twice in the model file`,
         );
-        fail(`token '${v}' appears twice`);
+        errors.push(`token '${v}' appears twice`);
         break;
       }
       seen.add(v);
     }
   }
 
-  const numbersField = (
-    field: 'p' | 'reward',
-  ): { values: (number | undefined)[]; field?: A.Field } | undefined => {
-    const f = fields.get(field);
-    if (f) {
-      if ((compactOf(f)?.count ?? f.items.length) === 0) {
-        sink.add('missing-field', f.start, f.end, `'${field}' has no values`, { field });
-        return { values: [], field: f };
-      }
-      return { values: numbersOf(f, host), field: f };
-    }
-    if (fromFile) return { values: field === 'p' ? fromFile.p : fromFile.reward };
-    return undefined;
-  };
-  const pRaw = numbersField('p');
-  const rRaw = numbersField('reward');
-  if (!decl.source || fromFile) {
-    for (const [field, value] of [
-      ['vocab', vocab],
-      ['p', pRaw],
-      ['reward', rRaw],
-    ] as const) {
-      if (value === undefined && !fileFailed) {
-        sink.add('missing-field', anchor.start, anchor.end, `model '${name}' has no '${field}'`, { field });
-        fail(`it has no '${field}'`);
-      }
-    }
+  const pRaw = numbersField(fields.get('p'), 'p', host, fromFile);
+  const rRaw = numbersField(fields.get('reward'), 'reward', host, fromFile);
+  if ((!decl.source || fromFile) && !fileFailed) {
+    if (vocab === undefined) reportMissing('vocab', name, anchor, host, errors);
+    if (pRaw === undefined) reportMissing('p', name, anchor, host, errors);
+    if (rRaw === undefined) reportMissing('reward', name, anchor, host, errors);
   }
 
   // length
@@ -343,8 +390,8 @@ export function resolveModel(decl: A.ModelDecl, host: ModelHost): ResolvedModel 
     const v = values[0];
     if (values.length !== 1) {
       sink.add('invalid-length', lengthField.start, lengthField.end, 'length takes exactly one value');
-      fail('its length is invalid');
-    } else if (v === undefined) fail('its length is invalid');
+      errors.push('its length is invalid');
+    } else if (v === undefined) errors.push('its length is invalid');
     else if (!Number.isInteger(v) || v < 1 || v > MAX_LENGTH) {
       const item = lengthField.items[0];
       sink.add(
@@ -353,44 +400,25 @@ export function resolveModel(decl: A.ModelDecl, host: ModelHost): ResolvedModel 
         item.end,
         `length must be a whole number from 1 to ${MAX_LENGTH}, not ${v}`,
       );
-      fail('its length is invalid');
+      errors.push('its length is invalid');
     } else n = v;
   }
 
   // lengths agree
-  const count = vocab?.length;
-  for (const [label, raw] of [
-    ['p', pRaw],
-    ['reward', rRaw],
-  ] as const) {
-    if (!raw || count === undefined || raw.values.length === 0 || raw.values.length === count) continue;
-    const at = raw.field ? itemsSpan(raw.field) : decl.source!;
-    sink.add(
-      'length-mismatch',
-      at.start,
-      at.end,
-      `'${label}' has ${raw.values.length} value(s) but the vocabulary has ${count} token(s)`,
-      { expected: count, actual: raw.values.length },
-    );
-    fail(`'${label}' and vocab differ in length`);
+  if (vocab !== undefined) {
+    checkCount('p', pRaw, vocab.length, decl, host, errors);
+    checkCount('reward', rRaw, vocab.length, decl, host, errors);
   }
 
   let p: number[] | undefined;
   if (pRaw && pRaw.values.length > 0) {
-    const f = pRaw.field;
-    p = checkProbabilities(
-      pRaw.values,
-      f
-        ? { item: (i) => f.items[i], all: itemsSpan(f), edits: true }
-        : { item: () => decl.source!, all: decl.source! },
-      host,
-    );
-    if (!p) fail('its probabilities are invalid');
+    p = checkProbabilities(pRaw.values, pRaw.field ?? decl.source!, host);
+    if (!p) errors.push('its probabilities are invalid');
   }
-  let reward: number[] | undefined;
+  let reward: readonly number[] | undefined;
   if (rRaw && rRaw.values.length > 0) {
-    if (rRaw.values.every((x) => x !== undefined)) reward = rRaw.values as number[];
-    else fail('its rewards are invalid');
+    if (!rRaw.values.includes(undefined)) reward = rRaw.values as readonly number[];
+    else errors.push('its rewards are invalid');
   }
 
   const parts = { vocab: vocab ?? [], p: p ?? [], reward: reward ?? [], n };
@@ -404,7 +432,7 @@ export function resolveModel(decl: A.ModelDecl, host: ModelHost): ResolvedModel 
       if (m.ok) max = m.value;
     } else {
       sink.add('evaluation-failed', anchor.start, anchor.end, built.error.message);
-      fail(built.error.message);
+      errors.push(built.error.message);
     }
   }
   return {
@@ -449,11 +477,7 @@ export function resolvePolicy(
       host.sink.add('missing-field', pField.start, pField.end, `'p' has no values`, { field: 'p' });
       error = "it has no 'p' values";
     } else {
-      q = checkProbabilities(
-        raw,
-        { item: (i) => pField.items[i], all: itemsSpan(pField), edits: true },
-        host,
-      );
+      q = checkProbabilities(raw, pField, host);
       if (!q) error = 'its probabilities are invalid';
     }
   }
@@ -464,6 +488,6 @@ export function resolvePolicy(
     model,
     q: q ?? [],
     error,
-    key: `${model?.key ?? ''}\u0003${q && q.length > EXACT_KEY_TOKENS ? hashNumbers(q) : (q ?? []).join(',')}`,
+    key: `${model?.key ?? ''}\u0003${q && q.length > EXACT_KEY_TOKENS ? hashNumbers(q) : numbersText(q ?? [])}`,
   };
 }

@@ -7,8 +7,9 @@ import type * as A from './ast.js';
 import type { DiagnosticSink } from './diagnostics.js';
 import { evalExpr, type NameResolver, toDouble } from './exprEval.js';
 import type { ResolvedModel, ResolvedPolicy } from './models.js';
-import { type ParamSpec, QUERIES, type QuerySpec, querySpec } from './queries.js';
+import { type ParamSpec, paramSpec, QUERIES, type QuerySpec, querySpec } from './queries.js';
 import type { QueryKind } from './results.js';
+import { SmallMap } from './smallMap.js';
 import { didYouMean, suggest } from './suggest.js';
 import { describe as describeValue } from './value.js';
 
@@ -58,9 +59,9 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
   // The model: the first positional argument.
   let model: ResolvedModel | undefined;
   let modelName = '';
-  const positional = stmt.args.filter((a): a is A.PositionalArg => a.kind === 'positional-arg');
-  const first = positional[0];
-  if (!first || stmt.args[0] !== first) {
+  const first = firstPositional(stmt.args);
+  const modelGiven = first !== undefined && stmt.args[0] === first;
+  if (!modelGiven) {
     const at = stmt.args[0] ?? stmt.name;
     sink.add(
       'missing-model',
@@ -84,7 +85,8 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
       );
     }
   }
-  for (const extra of positional.slice(first && stmt.args[0] === first ? 1 : 0)) {
+  for (const extra of stmt.args) {
+    if (extra.kind !== 'positional-arg' || (modelGiven && extra === first)) continue;
     sink.add(
       'unexpected-argument',
       extra.start,
@@ -93,13 +95,13 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
     );
   }
 
-  const params = new Map<string, ParamValue>();
-  const given = new Map<string, A.NamedArg>();
+  const params = new SmallMap<string, ParamValue>(stmt.args.length);
+  const given = new SmallMap<string, A.NamedArg>(stmt.args.length);
   for (const arg of stmt.args) {
     if (arg.kind !== 'named-arg') continue;
     const name = arg.name.name;
     if (!spec) continue;
-    const ps = spec.params.find((p) => p.name === name);
+    const ps = paramSpec(spec, name);
     if (!ps) {
       const suggestion = suggest(
         name,
@@ -141,6 +143,11 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
     blocked = `policy '${policy.policy.name}' is invalid: ${policy.policy.error}`;
   }
   return { stmt, spec, kind: spec?.name, modelName, model, params, blocked };
+}
+
+function firstPositional(args: readonly A.Arg[]): A.PositionalArg | undefined {
+  for (const a of args) if (a.kind === 'positional-arg') return a;
+  return undefined;
 }
 
 function checkParam(
@@ -237,9 +244,7 @@ function checkParam(
 /** A finite (integer) number within the parameter's bounds, or undefined after a diagnostic. */
 function number(ps: ParamSpec, e: A.Expr, integer: boolean, ctx: QueryContext): number | undefined {
   const { sink } = ctx;
-  const v = evalExpr(e, ctx.names, sink);
-  if (!v) return undefined;
-  const x = toDouble(v, e, sink, `'${ps.name}'`);
+  const x = plainLiteral(e) ?? evaluateNumber(ps, e, ctx);
   if (x === undefined) return undefined;
   if (integer && !Number.isInteger(x)) {
     sink.add('invalid-value', e.start, e.end, `'${ps.name}' must be a whole number, not ${x}`);
@@ -269,23 +274,39 @@ function number(ps: ParamSpec, e: A.Expr, integer: boolean, ctx: QueryContext): 
   return x;
 }
 
+/**
+ * The value of a finite non-zero number literal — most parameters are one — without building
+ * the Value (and the logarithm) that `evalExpr` would: the same double.
+ */
+function plainLiteral(e: A.Expr): number | undefined {
+  return e.kind === 'number' && Number.isFinite(e.value) && e.value !== 0 ? e.value : undefined;
+}
+
+/** A finite double from any expression, or undefined after a diagnostic. */
+function evaluateNumber(ps: ParamSpec, e: A.Expr, ctx: QueryContext): number | undefined {
+  const v = evalExpr(e, ctx.names, ctx.sink);
+  return v && toDouble(v, e, ctx.sink, ps.name);
+}
+
 function checkGroups(
   spec: QuerySpec,
   stmt: A.QueryStmt,
   given: ReadonlyMap<string, A.NamedArg>,
-  params: Map<string, ParamValue>,
+  params: SmallMap<string, ParamValue>,
   sink: DiagnosticSink,
 ): void {
   for (const group of spec.groups) {
-    const present = group.names.filter((n) => given.has(n));
+    // How many of the group's names are given; the names themselves only for a diagnostic.
+    let count = 0;
+    for (const n of group.names) if (given.has(n)) count++;
     let required = group.required === true;
     if (typeof group.required === 'object') {
       const condition = group.required;
       const actual = params.get(condition.param);
       const value = actual?.kind === 'word' ? actual.value : paramDefault(spec, condition.param);
       required = value === condition.value;
-      if (!required && present.length > 0) {
-        for (const n of present) {
+      if (!required && count > 0) {
+        for (const n of givenNames(group.names, given)) {
           const arg = given.get(n)!;
           sink.add(
             'unused-parameter',
@@ -298,18 +319,19 @@ function checkGroups(
         continue;
       }
     }
-    if (present.length > 1) {
-      for (const n of present.slice(1)) {
+    if (count > 1) {
+      const names = givenNames(group.names, given);
+      for (const n of names.slice(1)) {
         const arg = given.get(n)!;
         sink.add(
           'conflicting-parameters',
           arg.start,
           arg.end,
-          `'${present[0]}' and '${n}' cannot both be given: they are alternative ways to say the same thing`,
-          { names: present },
+          `'${names[0]}' and '${n}' cannot both be given: they are alternative ways to say the same thing`,
+          { names },
         );
       }
-    } else if (present.length === 0 && required) {
+    } else if (count === 0 && required) {
       const names = group.names.join(' or ');
       const when =
         typeof group.required === 'object' ? ` when ${group.required.param} = ${group.required.value}` : '';
@@ -320,8 +342,13 @@ function checkGroups(
   }
 }
 
+/** The names of a group that are given, in the group's order. */
+function givenNames(names: readonly string[], given: ReadonlyMap<string, A.NamedArg>): string[] {
+  return names.filter((n) => given.has(n));
+}
+
 function paramDefault(spec: QuerySpec, name: string): string | number | undefined {
-  return spec.params.find((p) => p.name === name)?.default;
+  return paramSpec(spec, name)?.default;
 }
 
 /** Δ (or the equivalence rate δ) beyond the model's maximum KL does not bind: warn. */

@@ -24,6 +24,7 @@ import { lex, Scanner, type Token } from './lexer.js';
 import { LineIndex } from './positions.js';
 import { QUERY_BY_NAME } from './queries.js';
 import type { Diagnostic } from './results.js';
+import * as N from './syntaxNodes.js';
 
 export interface ParseResult {
   readonly ast: A.Program;
@@ -37,7 +38,7 @@ export interface ParseResult {
 export function parse(text: string): ParseResult {
   const lines = new LineIndex(text);
   const sink = new DiagnosticSink(lines);
-  const ast = new Parser(new Scanner(text), lines, sink).program();
+  const ast = new Parser(new Scanner(text, false), lines, sink).program();
   const diagnostics = sink.items.sort(
     (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
   );
@@ -95,11 +96,13 @@ class Parser {
     return this.toks[j - this.base];
   }
 
-  /** Lexes the next significant token, reporting invalid characters and open strings. */
+  /**
+   * Lexes the next significant token (the scanner skips comments), reporting invalid characters
+   * and open strings.
+   */
   private pull(): void {
     for (;;) {
       const t = this.scanner.next();
-      if (t.kind === 'comment') continue;
       const fresh = t.start >= this.reportedTo;
       if (fresh) this.reportedTo = t.end;
       if (t.kind === 'invalid') {
@@ -166,8 +169,12 @@ class Parser {
     return j === 0 || this.tok(j - 1).kind === 'newline';
   }
 
-  private node(start: number, end: number): A.NodeBase {
-    return { start, end, range: this.lines.range(start, end) };
+  private span(t: Token): A.NodeBase {
+    return new N.Span(this.lines, t.start, t.end);
+  }
+
+  private identifier(t: Token): A.Identifier {
+    return new N.IdentifierNode(this.lines, t.start, t.end, t.text);
   }
 
   private error(at: Token, message: string): void {
@@ -213,8 +220,7 @@ class Parser {
       }
       if (this.pos === before) this.next(); // guarantee progress
     }
-    const end = this.scanner.text.length;
-    return { kind: 'program', statements, start: 0, end: end, range: this.lines.range(0, end) };
+    return new N.ProgramNode(this.lines, this.scanner.text.length, statements);
   }
 
   private statement(): A.Statement | undefined {
@@ -240,13 +246,7 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'identifier') {
       this.next();
-      return {
-        kind: 'identifier',
-        name: t.text,
-        start: t.start,
-        end: t.end,
-        range: this.lines.range(t.start, t.end),
-      };
+      return this.identifier(t);
     }
     this.error(t, `expected ${what} but found ${this.describe(t)}`);
     return undefined;
@@ -260,33 +260,18 @@ class Parser {
       const s = this.peek();
       if (s.kind === 'string') {
         this.next();
-        source = {
-          kind: 'string',
-          value: s.value ?? '',
-          start: s.start,
-          end: s.end,
-          range: this.lines.range(s.start, s.end),
-        };
+        source = new N.StringNode(this.lines, s.start, s.end, s.value ?? '');
       } else {
         this.error(s, `expected a quoted file name after 'from' but found ${this.describe(s)}`);
       }
     }
-    let body: { fields: A.Field[]; open?: number; close?: number } = { fields: [] };
+    let body: N.Body = { fields: [] };
     if (name && this.is('{')) body = this.body();
     else if (name && !source && !this.atLineEnd())
       this.error(this.peek(), `expected '{' or 'from' after the model name`);
     else if (name && !source) this.error(this.peek(), `expected '{' with the model's vocab, p and reward`);
     const end = body.close !== undefined ? body.close + 1 : this.prevEnd(keyword.end);
-    return {
-      kind: 'model',
-      keyword: this.node(keyword.start, keyword.end),
-      name,
-      source,
-      ...body,
-      start: keyword.start,
-      end: end,
-      range: this.lines.range(keyword.start, end),
-    };
+    return new N.ModelNode(this.lines, end, this.span(keyword), name, source, body);
   }
 
   private policy(): A.PolicyDecl {
@@ -297,20 +282,11 @@ class Parser {
       if (this.eat('of')) of = this.name('the name of the model the policy is over');
       else this.error(this.peek(), `expected 'of <model>' after the policy name`);
     }
-    let body: { fields: A.Field[]; open?: number; close?: number } = { fields: [] };
+    let body: N.Body = { fields: [] };
     if (of && this.is('{')) body = this.body();
     else if (of) this.error(this.peek(), `expected '{ p … }' with the policy's probabilities`);
     const end = body.close !== undefined ? body.close + 1 : this.prevEnd(keyword.end);
-    return {
-      kind: 'policy',
-      keyword: this.node(keyword.start, keyword.end),
-      name,
-      of,
-      ...body,
-      start: keyword.start,
-      end: end,
-      range: this.lines.range(keyword.start, end),
-    };
+    return new N.PolicyNode(this.lines, end, this.span(keyword), name, of, body);
   }
 
   /** End offset of the last consumed token (at least `min`). */
@@ -350,18 +326,12 @@ class Parser {
       }
     }
     this.bodyDepth--;
-    return { fields, open, close };
+    return { fields: exactSize(fields), open, close };
   }
 
   private field(): A.Field {
     const t = this.next();
-    const name: A.Identifier = {
-      kind: 'identifier',
-      name: t.text,
-      start: t.start,
-      end: t.end,
-      range: this.lines.range(t.start, t.end),
-    };
+    const name = this.identifier(t);
     const compact = this.compactList(t, name);
     if (compact) return compact;
     const items: (A.Expr | A.TokenName)[] = [];
@@ -372,14 +342,9 @@ class Parser {
         if (v.kind === 'identifier' || v.kind === 'keyword' || v.kind === 'number' || v.kind === 'string') {
           this.next();
           const quoted = v.kind === 'string';
-          items.push({
-            kind: 'token-name',
-            name: quoted ? (v.value ?? '') : v.text,
-            quoted,
-            start: v.start,
-            end: v.end,
-            range: this.lines.range(v.start, v.end),
-          });
+          items.push(
+            new N.TokenNameNode(this.lines, v.start, v.end, quoted ? (v.value ?? '') : v.text, quoted),
+          );
         } else break;
       }
     } else {
@@ -390,7 +355,7 @@ class Parser {
       }
     }
     const end = items.length > 0 ? items[items.length - 1].end : name.end;
-    return { kind: 'field', name, items, start: t.start, end: end, range: this.lines.range(t.start, end) };
+    return new N.FieldNode(this.lines, end, name, exactSize(items));
   }
 
   /**
@@ -418,26 +383,12 @@ class Parser {
       else this.error(this.peek(), `expected '=' after 'let ${name.name}'`);
     }
     const end = value ? value.end : this.prevEnd(keyword.end);
-    return {
-      kind: 'let',
-      keyword: this.node(keyword.start, keyword.end),
-      name,
-      value,
-      start: keyword.start,
-      end: end,
-      range: this.lines.range(keyword.start, end),
-    };
+    return new N.LetNode(this.lines, end, this.span(keyword), name, value);
   }
 
   private query(): A.QueryStmt {
     const t = this.next();
-    const name: A.Identifier = {
-      kind: 'identifier',
-      name: t.text,
-      start: t.start,
-      end: t.end,
-      range: this.lines.range(t.start, t.end),
-    };
+    const name = this.identifier(t);
     const open = this.next().start;
     const args: A.Arg[] = [];
     let close: number | undefined;
@@ -474,16 +425,7 @@ class Parser {
     }
     this.newlinesIgnored--;
     const end = close !== undefined ? close + 1 : this.prevEnd(t.end);
-    return {
-      kind: 'query',
-      name,
-      args,
-      open,
-      close,
-      start: t.start,
-      end: end,
-      range: this.lines.range(t.start, end),
-    };
+    return new N.QueryNode(this.lines, end, name, exactSize(args), open, close);
   }
 
   private argument(): A.Arg | undefined {
@@ -495,27 +437,13 @@ class Parser {
       this.peekAt(1).text === '='
     ) {
       this.next();
-      const name: A.Identifier = {
-        kind: 'identifier',
-        name: t.text,
-        start: t.start,
-        end: t.end,
-        range: this.lines.range(t.start, t.end),
-      };
+      const name = this.identifier(t);
       this.next();
       let value: A.Expr | A.RangeExpr | undefined;
       if (this.startsExpression(this.peek())) {
         const from = this.expression(false);
         if (this.eat('..')) {
-          const to = this.expression(false);
-          value = {
-            kind: 'range',
-            from,
-            to,
-            start: from.start,
-            end: to.end,
-            range: this.lines.range(from.start, to.end),
-          };
+          value = new N.RangeNode(this.lines, from, this.expression(false));
         } else value = from;
       } else {
         this.error(
@@ -523,28 +451,13 @@ class Parser {
           `expected a value for '${name.name}' but found ${this.describe(this.peek())}`,
         );
       }
-      const end = value ? value.end : name.end + 1;
-      return {
-        kind: 'named-arg',
-        name,
-        value,
-        start: t.start,
-        end: end,
-        range: this.lines.range(t.start, end),
-      };
+      return new N.NamedArgNode(this.lines, value ? value.end : name.end + 1, name, value);
     }
     if (!this.startsExpression(t)) {
       this.error(t, `expected an argument but found ${this.describe(t)}`);
       return undefined;
     }
-    const value = this.expression(false);
-    return {
-      kind: 'positional-arg',
-      value,
-      start: value.start,
-      end: value.end,
-      range: this.lines.range(value.start, value.end),
-    };
+    return new N.PositionalArgNode(this.lines, this.expression(false));
   }
 
   // ── expressions ─────────────────────────────────────────────────────────────────────────
@@ -571,15 +484,7 @@ class Parser {
   }
 
   private binary(op: A.BinaryExpr['op'], left: A.Expr, right: A.Expr): A.BinaryExpr {
-    return {
-      kind: 'binary',
-      op,
-      left,
-      right,
-      start: left.start,
-      end: right.end,
-      range: this.lines.range(left.start, right.end),
-    };
+    return new N.BinaryNode(this.lines, op, left, right);
   }
 
   private term(): A.Expr {
@@ -597,15 +502,7 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'operator' && (t.text === '-' || t.text === '+')) {
       this.next();
-      const operand = this.unary();
-      return {
-        kind: 'unary',
-        op: t.text as '-' | '+',
-        operand,
-        start: t.start,
-        end: operand.end,
-        range: this.lines.range(t.start, operand.end),
-      };
+      return new N.UnaryNode(this.lines, t.start, t.text as '-' | '+', this.unary());
     }
     const base = this.primary();
     if (this.is('^')) {
@@ -619,34 +516,15 @@ class Parser {
     const t = this.peek();
     if (t.kind === 'number') {
       this.next();
-      return {
-        kind: 'number',
-        value: Number(t.text),
-        text: t.text,
-        start: t.start,
-        end: t.end,
-        range: this.lines.range(t.start, t.end),
-      };
+      return new N.NumberNode(this.lines, t.start, t.end, Number(t.text), t.text);
     }
     if (t.kind === 'string') {
       this.next();
-      return {
-        kind: 'string',
-        value: t.value ?? '',
-        start: t.start,
-        end: t.end,
-        range: this.lines.range(t.start, t.end),
-      };
+      return new N.StringNode(this.lines, t.start, t.end, t.value ?? '');
     }
     if (t.kind === 'identifier') {
       this.next();
-      const callee: A.Identifier = {
-        kind: 'identifier',
-        name: t.text,
-        start: t.start,
-        end: t.end,
-        range: this.lines.range(t.start, t.end),
-      };
+      const callee = this.identifier(t);
       if (!(this.is('(') && !this.peek().spaceBefore) && !(this.is('(') && isFunctionLike(t.text)))
         return callee;
       this.next();
@@ -658,20 +536,27 @@ class Parser {
       const close = this.eat(')');
       if (!close)
         this.error(this.peek(), `expected ')' to close '${t.text}(' but found ${this.describe(this.peek())}`);
-      const end = close ? close.end : this.prevEnd(t.end);
-      return { kind: 'call', callee, args, start: t.start, end: end, range: this.lines.range(t.start, end) };
+      return new N.CallNode(this.lines, close ? close.end : this.prevEnd(t.end), callee, exactSize(args));
     }
     if (this.is('(')) {
       const open = this.next();
       const inner = this.expression(false);
       const close = this.eat(')');
       if (!close) this.error(this.peek(), `expected ')' but found ${this.describe(this.peek())}`);
-      const end = close ? close.end : inner.end;
-      return { kind: 'paren', inner, start: open.start, end: end, range: this.lines.range(open.start, end) };
+      return new N.ParenNode(this.lines, open.start, close ? close.end : inner.end, inner);
     }
     this.error(t, `expected a number or expression but found ${this.describe(t)}`);
-    return { kind: 'error', start: t.start, end: t.start, range: this.lines.range(t.start, t.start) };
+    return new N.ErrorNode(this.lines, t.start);
   }
+}
+
+/**
+ * A node's list at its exact size. An array grown by push reserves 16 slots, and a node keeps its
+ * list as long as the document: a 10,000-line file's thousands of two-argument queries kept more
+ * empty slots than arguments. (Long lists keep their array: their slack is small in proportion.)
+ */
+function exactSize<T>(list: T[]): T[] {
+  return list.length < 16 ? list.slice() : list;
 }
 
 /** `exp (x)` with a space is still a call for the built-in functions. */

@@ -250,7 +250,9 @@ export function querySpec(name: string): QuerySpec | undefined {
 }
 
 export function paramSpec(query: QuerySpec, name: string): ParamSpec | undefined {
-  return query.params.find((p) => p.name === name);
+  // A plain loop (a handful of parameters; no callback allocated per look-up).
+  for (const p of query.params) if (p.name === name) return p;
+  return undefined;
 }
 
 /** Fields of a `model` body and of a `policy` body, with docs for hover and completion. */
