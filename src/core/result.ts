@@ -17,6 +17,7 @@ export type CoreErrorCode =
   | 'out-of-range' // a parameter lies outside its admissible interval (e.g. x outside [r_min, r_max])
   | 'too-large' // an exact computation would exceed the configured size limit
   | 'numerical-failure' // an iteration did not converge or a result was not finite
+  | 'work-budget-exceeded' // the host's work budget, deadline or cancellation stopped it (workBudget.ts)
   | 'internal-error'; // a bug: an unexpected exception was caught at the API boundary
 
 export interface CoreError {
