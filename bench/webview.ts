@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { Analysis } from '../src/language/results.js';
+import type { Analysis } from '../src/presentation/results.js';
 import { root, webviewBundle } from '../test/webview/bundle.js';
 import { launch, openPreview, payload } from '../test/webview/harness.js';
 

@@ -1,5 +1,10 @@
-// Enforces the dependency direction  core ← language ← {server, cli}; client and webview share only
-// protocol types. A violation names the file and the offending import.
+// Enforces the dependency directions of docs/architecture.md:
+//   core ← language ← {server, cli};  presentation (results contract, query table, formatting) is
+//   a leaf read by language, protocol, server, cli and the webview; client and webview share only
+//   protocol (and presentation) with the rest. Inside the language layer the stages point one way
+//   (syntax ← checking ← evaluation; editor aids read syntax and checking), nothing outside the
+//   core imports past src/core/index.ts, and no module of src/ or webview/ is part of an import
+//   cycle. A violation names the file and the offending import.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -64,18 +69,22 @@ interface Rule {
 const nodeBuiltin = (p: string) => p.startsWith('node:');
 const rules: Rule[] = [
   { area: 'src/core', areas: [], packages: () => false },
-  { area: 'src/language', areas: ['src/core'], packages: () => false },
-  // protocol may re-export the language's result *types* (`import type`, erased from bundles).
+  { area: 'src/presentation', areas: [], packages: () => false },
+  { area: 'src/language', areas: ['src/core', 'src/presentation'], packages: () => false },
   {
     area: 'src/protocol',
-    areas: ['src/language'],
-    typeOnly: ['src/language'],
+    areas: ['src/presentation'],
     packages: (p) => p === 'vscode-languageserver-protocol' || p === 'vscode-jsonrpc',
   },
-  { area: 'src/cli', areas: ['src/core', 'src/language', 'src/protocol'], packages: (p) => nodeBuiltin(p) },
+  {
+    area: 'src/cli',
+    areas: ['src/language', 'src/presentation', 'src/node'],
+    packages: (p) => nodeBuiltin(p),
+  },
+  { area: 'src/node', areas: ['src/language', 'src/presentation'], packages: (p) => nodeBuiltin(p) },
   {
     area: 'src/server',
-    areas: ['src/core', 'src/language', 'src/protocol'],
+    areas: ['src/language', 'src/presentation', 'src/protocol', 'src/node'],
     packages: (p) =>
       nodeBuiltin(p) || p.startsWith('vscode-languageserver') || p === 'vscode-jsonrpc' || p === 'vscode-uri',
   },
@@ -85,7 +94,11 @@ const rules: Rule[] = [
     packages: (p) =>
       nodeBuiltin(p) || p === 'vscode' || p.startsWith('vscode-languageclient') || p === 'vscode-uri',
   },
-  { area: 'webview', areas: ['src/protocol'], packages: (p) => !nodeBuiltin(p) && p !== 'vscode' },
+  {
+    area: 'webview',
+    areas: ['src/protocol', 'src/presentation'],
+    packages: (p) => !nodeBuiltin(p) && p !== 'vscode',
+  },
 ];
 
 for (const rule of rules) {
@@ -111,4 +124,108 @@ test('layering: the import scanner sees imports (self-check)', () => {
   // A comment that reads like an import (see the blanking above) is not one.
   assert.ok(!importsOf(file).includes('x.csv'));
   assert.deepEqual(target(join(root, 'src/core/x.ts'), '../language/y'), { area: 'src/language' });
+});
+
+/** The file a relative specifier resolves to (`.js` written for `.ts`), or undefined. */
+function resolveFile(file: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = resolve(dirname(file), spec);
+  for (const candidate of [base.replace(/\.js$/, '.ts'), base, `${base}.ts`, join(base, 'index.ts')]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+test('layering: outside src/core, only src/core/index.ts is imported (the documented API)', () => {
+  const index = join(root, 'src/core/index.ts');
+  const violations: string[] = [];
+  for (const area of ['src', 'webview']) {
+    for (const file of sources(area)) {
+      if (file.startsWith(join(root, 'src/core'))) continue;
+      for (const spec of importsOf(file)) {
+        const to = resolveFile(file, spec);
+        if (to?.startsWith(join(root, 'src/core')) && to !== index)
+          violations.push(`${relative(root, file)} imports '${spec}'`);
+      }
+    }
+  }
+  assert.deepEqual(violations, [], `imports past the core's index:\n${violations.join('\n')}`);
+});
+
+/** The stages of the language layer and the stages each may import. */
+const STAGES: Record<string, string[]> = {
+  syntax: [],
+  checking: ['syntax'],
+  evaluation: ['syntax', 'checking'],
+  editor: ['syntax', 'checking'],
+};
+
+test('layering: the language stages point one way (syntax ← checking ← evaluation; editor)', () => {
+  const violations: string[] = [];
+  const languageRoot = join(root, 'src/language');
+  const stageOf = (f: string) => relative(languageRoot, f).split(/[\\/]/)[0];
+  for (const [stage, allowed] of Object.entries(STAGES)) {
+    for (const file of sources(`src/language/${stage}`)) {
+      for (const spec of importsOf(file)) {
+        const to = resolveFile(file, spec);
+        if (!to?.startsWith(languageRoot)) continue;
+        const target = stageOf(to);
+        // Files at the language root: diagnostics.ts (codes and sink, read by every stage) is
+        // allowed; the pipeline (analyze.ts) and index.ts sit above every stage.
+        if (target === 'diagnostics.ts') continue;
+        if (target !== stage && !allowed.includes(target))
+          violations.push(`${relative(root, file)} (${stage}) imports '${spec}' (${target})`);
+      }
+    }
+  }
+  assert.deepEqual(violations, [], `stage violations:\n${violations.join('\n')}`);
+});
+
+test('layering: no import cycles in src/ or webview/ (type-only imports included)', () => {
+  const graph = new Map<string, string[]>();
+  for (const area of ['src', 'webview']) {
+    for (const file of sources(area)) {
+      const deps: string[] = [];
+      for (const spec of importsOf(file)) {
+        const to = resolveFile(file, spec);
+        if (to) deps.push(to);
+      }
+      graph.set(file, deps);
+    }
+  }
+  // Tarjan's strongly connected components: a component of more than one file is a cycle.
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const cycles: string[][] = [];
+  let counter = 0;
+  const visit = (v: string) => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(relative(root, w));
+      } while (w !== v);
+      if (component.length > 1) cycles.push(component.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  assert.deepEqual(cycles, [], `import cycles:\n${cycles.map((c) => c.join(' ↔ ')).join('\n')}`);
 });

@@ -2,7 +2,7 @@
  * What the commands need from the outside world, passed in so tests can run them in-process
  * with captured output, and so the engine (language layer + report renderer) can be swapped.
  */
-import type { Analysis } from '../language/results.js';
+import type { Analysis } from '../presentation/results.js';
 import type { ReadOutcome } from './host.js';
 
 export interface Output {

@@ -7,7 +7,7 @@
  * Pure: the same inputs give the same page (the nonce is derived from the content).
  */
 import { createHash } from 'node:crypto';
-import type { Analysis } from '../language/results.js';
+import type { Analysis } from '../presentation/results.js';
 
 export interface ReportAssets {
   /** dist/webview.js */

@@ -79,6 +79,12 @@ export interface BestOfN extends BestOfNSummary {
 export interface BonOptions extends SequenceLawOptions {
   /** Compare with φ_λⁿ (λ ∈ [0, ∞]). */
   readonly lambda?: number;
+  /**
+   * The law of R for this token law, n and options, when the caller has built it already (for a
+   * curve over N, say): used wherever the whole law is needed, instead of building it again.
+   * Huge N still takes the top-window path, which needs only the upper end of the law.
+   */
+  readonly sequenceLaw?: SequenceRewardLaw;
 }
 
 export interface ParsedSize {
@@ -221,7 +227,8 @@ export function bestOfNForLengthUnchecked(
 ): BestOfN {
   requireLength(n);
   requireLambda(options.lambda);
-  const full = () => bestOfNFromLaw(buildSequenceRewardLaw(law, n, options), law, size, options.lambda);
+  const full = () =>
+    bestOfNFromLaw(options.sequenceLaw ?? buildSequenceRewardLaw(law, n, options), law, size, options.lambda);
   if (size.logN < LOG_CUT || law.values.length === 1) return full();
   const kernel = latticeKernel(law, n, options, true);
   if (kernel === null) return full();

@@ -1,21 +1,87 @@
-// Public API of the numerical core. docs/math.md lists the per-token exports with their formulas
-// and methods; docs/math-sequences.md the sequence-level ones.
+// The numerical core's public API: what the language layer (and anyone else outside src/core) may
+// use. docs/architecture.md lists it module by module; docs/math.md and docs/math-sequences.md give
+// each function's formula, method and safeguards. Internals (unchecked variants, iterates, kernels)
+// stay importable by the core's own modules and tests only.
 
-export * from './bestOfN.js';
-export * from './bonComparison.js';
-export * from './cumulants.js';
-export * from './equivalence.js';
-export * from './frontier.js';
-export * from './klrl.js';
-export * from './largeDeviations.js';
-export * from './logPartition.js';
-export * from './logspace.js';
-export * from './monteCarlo.js';
-export * from './renyi.js';
-export * from './result.js';
-export * from './rewardLaw.js';
-// Sequence level (math.md §6), written by core-sequence.
-export * from './sequenceLaw.js';
-export * from './stability.js';
-export * from './tails.js';
-export * from './tiltSweep.js';
+export {
+  type BestOfN,
+  type BestOfNSummary,
+  type BonOptions,
+  type BonSize,
+  bestOfN,
+  bestOfNForLength,
+  bestOfNSummary,
+  bonKLBound,
+} from './bestOfN.js';
+export { type BonVersusRL, bestOfNVersusRL } from './bonComparison.js';
+export {
+  MAX_CUMULANT_ORDER,
+  scaledCgf,
+  scaledCgfCurve,
+  sequenceCumulants,
+  tokenCumulants,
+} from './cumulants.js';
+export { type EquivalencePoint, type EquivalenceSeries, equivalenceSeries } from './equivalence.js';
+export { type Frontier, type FrontierOptions, type FrontierPoint, frontier } from './frontier.js';
+export {
+  lambdaForBudget,
+  maxKL,
+  maxKLPerToken,
+  type TiltSolution,
+  tiltAtBeta,
+  tiltAtLambda,
+} from './klrl.js';
+export {
+  type CramerPoint,
+  cramerRate,
+  type RateCurve,
+  rateFunction,
+  rateFunctionCurve,
+  rateFunctionGrid,
+} from './largeDeviations.js';
+export { detectLattice, type Lattice } from './lattice.js';
+export {
+  logPartition,
+  type TiltStats,
+  tiltedLaw,
+  tiltedLogMass,
+  tiltStats,
+  tokenTilt,
+} from './logPartition.js';
+export { log1mExp, log1pExp, logAddExp, logSubExp, logSumExp, NeumaierSum, neumaierSum } from './logspace.js';
+export {
+  type SimulationMethod,
+  type SimulationOptions,
+  type SimulationResult,
+  simulate,
+} from './monteCarlo.js';
+export { Xoshiro128 } from './prng.js';
+export {
+  logPartitionViaRenyi,
+  type RenyiCrossEntropy,
+  renyiCrossEntropy,
+  renyiCrossEntropyCurve,
+  scaledCgfViaRenyi,
+} from './renyi.js';
+export {
+  type CoreError,
+  type CoreErrorCode,
+  CoreFailure,
+  fail,
+  guard,
+  ok,
+  type Result,
+  require,
+  unwrap,
+} from './result.js';
+export { type TokenRewardLaw, tokenRewardLaw } from './rewardLaw.js';
+export {
+  DEFAULT_MAX_SUPPORT,
+  type SequenceLawMethod,
+  type SequenceLawOptions,
+  type SequenceRewardLaw,
+  sequenceRewardLaw,
+} from './sequenceLaw.js';
+export { comparePolicy, type PolicyComparison } from './stability.js';
+export { type TailExponent, tailExponent, tailExponents } from './tails.js';
+export { type WorkLimits, withWorkBudget, workUsed } from './workBudget.js';

@@ -3,11 +3,13 @@
  * CLI and the preview. Never throws: every problem is a diagnostic, every query that cannot be
  * computed carries an error message instead of a value.
  */
-import { AnalysisCache } from './cache.js';
-import { type CheckResult, check } from './checker.js';
-import { type EvaluationLimits, evaluate } from './evaluator.js';
-import { type ParseResult, parse } from './parser.js';
-import type { Analysis, Diagnostic, ModelSummary } from './results.js';
+
+import type { Analysis, Diagnostic, ModelSummary } from '../presentation/results.js';
+import { type CheckResult, check } from './checking/checker.js';
+import { AnalysisCache } from './evaluation/cache.js';
+import { evaluate } from './evaluation/evaluator.js';
+import type { EvaluationLimits } from './evaluation/outcome.js';
+import { type ParseResult, parse } from './syntax/parser.js';
 
 export interface AnalyzeOptions {
   /** The document's name, echoed in `Analysis.file`. */

@@ -3,8 +3,9 @@
  * severity. docs/language.md documents each one with an example; the server's quick fixes
  * branch on the code and read `data`.
  */
-import type { LineIndex } from './positions.js';
-import type { Diagnostic, Severity } from './results.js';
+
+import type { Diagnostic, Severity } from '../presentation/results.js';
+import type { LineIndex } from './syntax/positions.js';
 
 export const DIAGNOSTIC_CODES = {
   // Syntax

@@ -10,37 +10,7 @@
  *   tokens), and the query table `QUERIES` (names, parameters, docs, defaults, allowed values).
  * Positions are 0-based line / UTF-16 character (LSP).
  */
-export {
-  AnalysisCache,
-  type AnalyzeOptions,
-  analyze,
-  analyzeDocument,
-  type DocumentAnalysis,
-} from './analyze.js';
-export type * as Ast from './ast.js';
-export { type CheckOptions, type CheckResult, check } from './checker.js';
-export { DIAGNOSTIC_CODES, type DiagnosticCode } from './diagnostics.js';
-export {
-  DEFAULT_LIMITS,
-  type EvaluateOptions,
-  type EvaluationLimits,
-  type EvaluationNote,
-  evaluate,
-  evaluateQuery,
-  type QueryOutcome,
-} from './evaluator.js';
-export { KEYWORDS, lex, type Token, type TokenKind } from './lexer.js';
-export {
-  confinePath,
-  type ModelColumns,
-  parseCsvModel,
-  parseJsonModel,
-  parseModelFile,
-} from './modelFile.js';
-export { MAX_LENGTH, NORMALIZATION_TOLERANCE, type ResolvedModel, type ResolvedPolicy } from './models.js';
-export type { CheckedQuery, ParamValue } from './params.js';
-export { type ParseResult, parse } from './parser.js';
-export { LineIndex } from './positions.js';
+
 export {
   CONSTANTS,
   FUNCTIONS,
@@ -52,15 +22,49 @@ export {
   QUERIES,
   type QuerySpec,
   querySpec,
-} from './queries.js';
-export type * from './results.js';
-export { classifyTokens, type SemanticToken, type SemanticTokenType } from './semanticTokens.js';
-export { editDistance, suggest } from './suggest.js';
+} from '../presentation/queries.js';
+export type * from '../presentation/results.js';
+export {
+  AnalysisCache,
+  type AnalyzeOptions,
+  analyze,
+  analyzeDocument,
+  type DocumentAnalysis,
+} from './analyze.js';
+export { type CheckOptions, type CheckResult, check } from './checking/checker.js';
+export {
+  confinePath,
+  type ModelColumns,
+  parseCsvModel,
+  parseJsonModel,
+  parseModelFile,
+} from './checking/modelFile.js';
+export {
+  MAX_LENGTH,
+  NORMALIZATION_TOLERANCE,
+  type ResolvedModel,
+  type ResolvedPolicy,
+} from './checking/models.js';
+export type { CheckedQuery, ParamValue } from './checking/params.js';
+export { editDistance, suggest } from './checking/suggest.js';
 export {
   buildSymbolIndex,
   type SymbolDefinition,
   type SymbolIndex,
   type SymbolKind,
   type SymbolReference,
-} from './symbols.js';
-export { childrenOf, nodeAt, nodePath, walkExpr } from './walk.js';
+} from './checking/symbols.js';
+export { DIAGNOSTIC_CODES, type DiagnosticCode } from './diagnostics.js';
+export { classifyTokens, type SemanticToken, type SemanticTokenType } from './editor/semanticTokens.js';
+export { type EvaluateOptions, evaluate, evaluateQuery } from './evaluation/evaluator.js';
+export {
+  DEFAULT_LIMITS,
+  type EvaluationLimits,
+  type EvaluationNote,
+  type QueryOutcome,
+} from './evaluation/outcome.js';
+export type * as Ast from './syntax/ast.js';
+export { KEYWORDS, lex, type Token, type TokenKind } from './syntax/lexer.js';
+export { type ParseResult, parse } from './syntax/parser.js';
+export { LineIndex } from './syntax/positions.js';
+export { childrenOf, nodeAt, nodePath, walkExpr } from './syntax/walk.js';

@@ -5,7 +5,7 @@
  * so every message it posts goes through `parseWebviewMessage`, which returns `undefined` for
  * anything malformed. Host → webview messages are produced by our own code and are typed only.
  */
-import type { Analysis, Position, Range } from '../language/results.js';
+import type { Analysis, Position, Range } from '../presentation/results.js';
 
 // The result types the webview draws (it may depend on src/protocol only).
 export type {
@@ -19,7 +19,7 @@ export type {
   QueryResult,
   QueryValues,
   Range,
-} from '../language/results.js';
+} from '../presentation/results.js';
 
 /** The webview panel's viewType; the extension must declare `onWebviewPanel:alignLab.preview`. */
 export const PREVIEW_VIEW_TYPE = 'alignLab.preview';

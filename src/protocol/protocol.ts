@@ -8,7 +8,7 @@
  */
 
 import { ProtocolNotificationType, ProtocolRequestType } from 'vscode-languageserver-protocol';
-import type { Analysis } from '../language/results.js';
+import type { Analysis } from '../presentation/results.js';
 
 export type {
   Analysis,
@@ -19,7 +19,7 @@ export type {
   QueryResult,
   QueryValues,
   Range as AlignRange,
-} from '../language/results.js';
+} from '../presentation/results.js';
 
 // ── server → client ──────────────────────────────────────────────────────────────────────────
 

@@ -1,6 +1,6 @@
 /** Conversions from the language's plain types to LSP types. */
 import { type Diagnostic, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver';
-import type { Diagnostic as AlignDiagnostic, Severity } from '../language/results.js';
+import type { Diagnostic as AlignDiagnostic, Severity } from '../presentation/results.js';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

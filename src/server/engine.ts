@@ -7,8 +7,8 @@
  */
 import { URI, Utils } from 'vscode-uri';
 import { type AnalysisCache, analyzeDocument, type DocumentAnalysis } from '../language/analyze.js';
-import { type ParseResult, parse } from '../language/parser.js';
-import type { Analysis } from '../language/results.js';
+import { type ParseResult, parse } from '../language/syntax/parser.js';
+import type { Analysis } from '../presentation/results.js';
 import type { ServerSettings } from '../protocol/protocol.js';
 import type { Host } from './host.js';
 

@@ -3,7 +3,7 @@
  * dropped, scientific notation outside [1e-4, 1e6), `∞` for the infinities the math allows (sent
  * as null in the results contract), a true minus sign.
  */
-import type { Num } from '../language/results.js';
+import type { Num } from '../presentation/results.js';
 
 export function fmt(x: Num | undefined, digits: number): string {
   if (x === null) return '∞';

@@ -2,7 +2,7 @@
  * What each query's values look like in the editor: the rows of the hover table and the short
  * headline of the inlay hint. One table per query kind, so the two never disagree.
  */
-import type { QueryResult, QueryValues } from '../language/results.js';
+import type { QueryResult, QueryValues } from '../presentation/results.js';
 import { fmt } from './numbers.js';
 
 export interface Row {

@@ -1,6 +1,6 @@
 /** Finding things in an evaluation: the result of a query statement, the nearest tilt of a model. */
-import type { QueryStmt } from '../language/ast.js';
-import type { QueryResult, TiltValue } from '../language/results.js';
+import type { QueryStmt } from '../language/syntax/ast.js';
+import type { QueryResult, TiltValue } from '../presentation/results.js';
 import type { Evaluated } from './workspace.js';
 
 const byStatement = new WeakMap<Evaluated, Map<string, QueryResult>>();

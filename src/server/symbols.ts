@@ -1,6 +1,7 @@
 /** The language's symbol index of a parse, built once per parse (parses are cached per version). */
-import type { ParseResult } from '../language/parser.js';
-import { buildSymbolIndex, type SymbolIndex } from '../language/symbols.js';
+
+import { buildSymbolIndex, type SymbolIndex } from '../language/checking/symbols.js';
+import type { ParseResult } from '../language/syntax/parser.js';
 
 const cache = new WeakMap<ParseResult, SymbolIndex>();
 

@@ -10,14 +10,19 @@
  * (model files are read asynchronously) the version is checked again, and a result for a version
  * that is no longer current is dropped: diagnostics and results are never published stale.
  */
-import { TextDocuments } from 'vscode-languageserver';
+import { type Connection, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, type DocumentAnalysis } from '../language/analyze.js';
-import type { ParseResult } from '../language/parser.js';
-import { ResultsClearedNotification, ResultsNotification, type ResultsParams } from '../protocol/protocol.js';
-import type { ServerContext } from './context.js';
+import type { ParseResult } from '../language/syntax/parser.js';
+import {
+  ResultsClearedNotification,
+  ResultsNotification,
+  type ResultsParams,
+  type ServerSettings,
+} from '../protocol/protocol.js';
 import { toLspDiagnostic } from './convert.js';
 import { type EngineRun, FileCache, parseText, runEngine } from './engine.js';
+import type { Host } from './host.js';
 
 export interface Evaluated extends ResultsParams {
   readonly parse: ParseResult;
@@ -53,13 +58,21 @@ function after(ms: number, f: () => void): Timer {
   return { cancel: () => clearTimeout(h) };
 }
 
+/** What the workspace needs of the server (a part of ServerContext, which holds the workspace). */
+export interface WorkspaceContext {
+  readonly connection: Connection;
+  readonly host: Host;
+  settings(): ServerSettings;
+  log(message: string): void;
+}
+
 export class Workspace {
   readonly documents = new TextDocuments(TextDocument);
   readonly files = new FileCache();
   private readonly states = new Map<string, DocState>();
-  private ctx!: ServerContext;
+  private ctx!: WorkspaceContext;
 
-  attach(ctx: ServerContext): void {
+  attach(ctx: WorkspaceContext): void {
     this.ctx = ctx;
     this.documents.onDidOpen((e) => this.run(e.document.uri));
     this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));

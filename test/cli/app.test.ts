@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Engine } from '../../src/cli/io.js';
-import type { Analysis, QueryResult } from '../../src/language/results.js';
+import type { Analysis, QueryResult } from '../../src/presentation/results.js';
 import { validateDocument } from './contract.js';
 import { runInProcess } from './harness.js';
 import { range, SAMPLE_SOURCE, sampleAnalysis } from './sampleAnalysis.js';

@@ -4,7 +4,7 @@
  * the language layer. Values are plausible but not computed — the end-to-end tests in
  * bin.test.ts check real numbers against the core.
  */
-import type { Analysis, Range } from '../../src/language/results.js';
+import type { Analysis, Range } from '../../src/presentation/results.js';
 
 export const SAMPLE_SOURCE = [
   'model toy {',

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compactLists, numberValue } from '../../src/language/compactList.js';
 import { analyze, check, parse } from '../../src/language/index.js';
+import { compactLists, numberValue } from '../../src/language/syntax/compactList.js';
 
 function bothPaths<T>(f: () => T): [T, T] {
   const fast = f();

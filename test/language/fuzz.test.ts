@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { analyze, LineIndex } from '../../src/language/index.js';
-import type { Analysis } from '../../src/language/results.js';
+import type { Analysis } from '../../src/presentation/results.js';
 
 const paper = readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'paper.align'), 'utf8');
 // Small limits keep each run fast; they exercise the approximation and refusal paths too.

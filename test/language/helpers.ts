@@ -1,7 +1,7 @@
 // Shared helpers for the language tests.
 import assert from 'node:assert/strict';
 import { type AnalyzeOptions, analyze, LineIndex } from '../../src/language/index.js';
-import type { Analysis, Diagnostic, Range } from '../../src/language/results.js';
+import type { Analysis, Diagnostic, Range } from '../../src/presentation/results.js';
 
 /**
  * Strips the markers ⟦ and ⟧ from `marked` and returns the clean text and the LSP range of

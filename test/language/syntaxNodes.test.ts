@@ -3,8 +3,8 @@
 // behave exactly like the plain objects, eager lists and Maps they replace.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { SmallMap } from '../../src/language/checking/smallMap.js';
 import { buildSymbolIndex, LineIndex, parse } from '../../src/language/index.js';
-import { SmallMap } from '../../src/language/smallMap.js';
 import { TOY } from './helpers.js';
 
 const SRC = `${TOY}let budget = 2 * (pi - 1)\ntilt(toy, delta = budget)\nrate(toy, x = -1..2, steps = 5)\n`;

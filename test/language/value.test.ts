@@ -1,10 +1,10 @@
 // Log-form numbers: N = exp(1000) and friends survive; everything else is exact double arithmetic.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { evalExpr } from '../../src/language/checking/exprEval.js';
+import * as V from '../../src/language/checking/value.js';
 import { DiagnosticSink } from '../../src/language/diagnostics.js';
-import { evalExpr } from '../../src/language/exprEval.js';
 import { type Ast, LineIndex, parse } from '../../src/language/index.js';
-import * as V from '../../src/language/value.js';
 
 function evaluate(text: string): { value: V.Value | undefined; codes: string[] } {
   const src = `let x = ${text}\n`;

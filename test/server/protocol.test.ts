@@ -23,7 +23,7 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { analyze } from '../../src/language/index.js';
-import type { TiltValue } from '../../src/language/results.js';
+import type { TiltValue } from '../../src/presentation/results.js';
 import { GetResultsRequest, SetParameterRequest } from '../../src/protocol/protocol.js';
 import { fmt } from '../../src/server/numbers.js';
 import { type LspClient, root, startClient, uriOf } from './lsp.js';

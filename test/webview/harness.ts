@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { previewPage } from '../../src/client/preview/template.js';
-import type { Analysis } from '../../src/language/results.js';
+import type { Analysis } from '../../src/presentation/results.js';
 import type { HostToWebview } from '../../src/protocol/preview.js';
 import { root, webviewBundle } from './bundle.js';
 

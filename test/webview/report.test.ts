@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { renderReportHtml } from '../../src/cli/report.js';
-import type { Analysis } from '../../src/language/results.js';
+import type { Analysis } from '../../src/presentation/results.js';
 import { webviewBundle } from './bundle.js';
 import { launch, payload } from './harness.js';
 

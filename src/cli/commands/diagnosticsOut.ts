@@ -1,5 +1,5 @@
 /** Writes an analysis's diagnostics, compiler style, followed by a summary line. */
-import type { Diagnostic } from '../../language/results.js';
+import type { Diagnostic } from '../../presentation/results.js';
 import type { Output } from '../io.js';
 import {
   countDiagnostics,

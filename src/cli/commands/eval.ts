@@ -1,5 +1,5 @@
 /** `align-lab eval FILE [--json]`. */
-import type { Analysis } from '../../language/results.js';
+import type { Analysis } from '../../presentation/results.js';
 import type { Engine, Io } from '../io.js';
 import { ContractViolation, toContractJson } from '../json.js';
 import { renderResults } from '../render/results.js';

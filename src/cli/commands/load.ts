@@ -3,7 +3,7 @@
  * it with a confined model-file reader, and refuse an analysis that breaks the contract.
  */
 import { resolve } from 'node:path';
-import type { Analysis } from '../../language/results.js';
+import type { Analysis } from '../../presentation/results.js';
 import { confinedReader, type ReadOutcome, readTextFile } from '../host.js';
 import { type Engine, EXIT, type Io } from '../io.js';
 import { findNaN } from '../json.js';

@@ -9,7 +9,7 @@
  * 1-based, so the header adds one. The caret line copies tabs from the source line so the
  * underline stays under the right characters whatever the tab width.
  */
-import type { Diagnostic, Severity } from '../../language/results.js';
+import type { Diagnostic, Severity } from '../../presentation/results.js';
 import type { Style } from '../style.js';
 
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };

@@ -2,7 +2,7 @@
  * Human-readable tables for each query kind of the results contract. One function per kind so a
  * new kind in results.ts is a compile error here until it has a renderer.
  */
-import type { QueryValues } from '../../language/results.js';
+import type { QueryValues } from '../../presentation/results.js';
 import { formatCount, formatNumber } from '../format.js';
 import { renderTable } from '../table.js';
 import { curveTable, type Quantity, quantityTable } from './blocks.js';

@@ -5,7 +5,7 @@
  *     quantity   value  unit
  *     ...
  */
-import type { QueryResult } from '../../language/results.js';
+import type { QueryResult } from '../../presentation/results.js';
 import type { Style } from '../style.js';
 import { renderValue } from './queries.js';
 

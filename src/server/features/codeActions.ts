@@ -10,9 +10,9 @@ import {
   type Diagnostic,
   type TextEdit,
 } from 'vscode-languageserver';
-import type { Field, NamedArg } from '../../language/ast.js';
-import type { ParseResult } from '../../language/parser.js';
-import { nodePath } from '../../language/walk.js';
+import type { Field, NamedArg } from '../../language/syntax/ast.js';
+import type { ParseResult } from '../../language/syntax/parser.js';
+import { nodePath } from '../../language/syntax/walk.js';
 import { type Feature, safe } from '../context.js';
 
 type Fix = (d: Diagnostic, parse: ParseResult) => { title: string; edits: TextEdit[]; preferred?: boolean }[];

@@ -15,7 +15,8 @@ import {
   InsertTextFormat,
   MarkupKind,
 } from 'vscode-languageserver';
-import type { ParseResult } from '../../language/parser.js';
+import { cursorContext, namedArgs, paramBeingSet } from '../../language/editor/cursor.js';
+import type { ParseResult } from '../../language/syntax/parser.js';
 import {
   CONSTANTS,
   FUNCTIONS,
@@ -25,9 +26,8 @@ import {
   QUERIES,
   type QuerySpec,
   querySpec,
-} from '../../language/queries.js';
+} from '../../presentation/queries.js';
 import { type Feature, safe } from '../context.js';
-import { cursorContext, namedArgs, paramBeingSet } from '../cursor.js';
 import { symbolsOf } from '../symbols.js';
 
 const md = (value: string) => ({ kind: MarkupKind.Markdown, value });

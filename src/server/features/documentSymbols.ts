@@ -1,6 +1,6 @@
 /** Outline: models (with their fields), policies, lets and queries, from the syntax tree. */
 import { type DocumentSymbol, type DocumentSymbolParams, SymbolKind } from 'vscode-languageserver';
-import type { Field, Statement } from '../../language/ast.js';
+import type { Field, Statement } from '../../language/syntax/ast.js';
 import { type Feature, safe } from '../context.js';
 
 function fieldSymbol(f: Field): DocumentSymbol {

@@ -1,7 +1,7 @@
 /** Document formatting (see ../format.ts for the canonical layout). One edit replacing the text. */
 import type { DocumentFormattingParams, TextEdit } from 'vscode-languageserver';
+import { formatDocument } from '../../language/editor/format.js';
 import { type Feature, safe } from '../context.js';
-import { formatDocument } from '../format.js';
 
 export const formatting: Feature = {
   name: 'formatting',

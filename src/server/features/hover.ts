@@ -8,8 +8,9 @@
  *   a policy, a let, a field, a built-in function or constant → its meaning or value
  */
 import { type Hover, type HoverParams, MarkupKind } from 'vscode-languageserver';
-import type { Node, QueryStmt } from '../../language/ast.js';
-import type { ResolvedModel } from '../../language/models.js';
+import type { ResolvedModel } from '../../language/checking/models.js';
+import type { Node, QueryStmt } from '../../language/syntax/ast.js';
+import { nodePath } from '../../language/syntax/walk.js';
 import {
   CONSTANTS,
   FUNCTIONS,
@@ -17,9 +18,7 @@ import {
   type ParamSpec,
   paramSpec,
   querySpec,
-} from '../../language/queries.js';
-
-import { nodePath } from '../../language/walk.js';
+} from '../../presentation/queries.js';
 import { type Feature, safe } from '../context.js';
 import { fmt } from '../numbers.js';
 import { rows, series } from '../readout.js';

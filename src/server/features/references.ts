@@ -6,8 +6,8 @@ import {
   type Location,
   type ReferenceParams,
 } from 'vscode-languageserver';
-import type { ParseResult } from '../../language/parser.js';
-import type { Range } from '../../language/results.js';
+import type { ParseResult } from '../../language/syntax/parser.js';
+import type { Range } from '../../presentation/results.js';
 import { type Feature, safe } from '../context.js';
 import { symbolsOf } from '../symbols.js';
 

@@ -10,8 +10,8 @@ import {
   ResponseError,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
-import { KEYWORDS } from '../../language/lexer.js';
-import { CONSTANTS, FUNCTIONS } from '../../language/queries.js';
+import { KEYWORDS } from '../../language/syntax/lexer.js';
+import { CONSTANTS, FUNCTIONS } from '../../presentation/queries.js';
 import { type Feature, safe } from '../context.js';
 import { symbolsOf } from '../symbols.js';
 

@@ -3,8 +3,8 @@
  * The server only computes it; the client applies it — an explicit user action. Replaces the
  * value of `name = …` if present, else appends `, name = value` before the closing parenthesis.
  */
-import type { QueryStmt } from '../../language/ast.js';
-import type { ParseResult } from '../../language/parser.js';
+import type { QueryStmt } from '../../language/syntax/ast.js';
+import type { ParseResult } from '../../language/syntax/parser.js';
 import { SetParameterRequest, type SetParameterResult, type TextEditLike } from '../../protocol/protocol.js';
 import { type Feature, safe } from '../context.js';
 import { invalidName } from './rename.js';

@@ -8,10 +8,10 @@ import {
   type SignatureHelp,
   type SignatureHelpParams,
 } from 'vscode-languageserver';
-import type { QueryStmt } from '../../language/ast.js';
-import { type QuerySpec, querySpec } from '../../language/queries.js';
+import { cursorContext } from '../../language/editor/cursor.js';
+import type { QueryStmt } from '../../language/syntax/ast.js';
+import { type QuerySpec, querySpec } from '../../presentation/queries.js';
 import { type Feature, safe } from '../context.js';
-import { cursorContext } from '../cursor.js';
 
 export function signatureOf(spec: QuerySpec): { label: string; parameters: ParameterInformation[] } {
   let label = `${spec.name}(`;

@@ -3,27 +3,37 @@
  * Defaults here are those of the query table (queries.ts).
  */
 
-import { type BonSize, bestOfN, bestOfNForLength } from '../core/bestOfN.js';
-import { sequenceCumulants } from '../core/cumulants.js';
-import { equivalenceSeries } from '../core/equivalence.js';
-import { frontier as coreFrontier } from '../core/frontier.js';
-import { type TokenRewardLaw, tokenTilt } from '../core/index.js';
-import { lambdaForBudget, type TiltSolution, tiltAtBeta, tiltAtLambda } from '../core/klrl.js';
-import { rateFunctionGrid, tiltedLaw } from '../core/largeDeviations.js';
-import { simulate as coreSimulate } from '../core/monteCarlo.js';
-import { renyiCrossEntropy } from '../core/renyi.js';
-import { guard, type Result } from '../core/result.js';
-import { type SequenceRewardLaw, sequenceRewardLaw } from '../core/sequenceLaw.js';
-import { comparePolicy } from '../core/stability.js';
-import { tailExponents } from '../core/tails.js';
+import {
+  type BonSize,
+  bestOfN,
+  bestOfNForLength,
+  comparePolicy,
+  frontier as coreFrontier,
+  simulate as coreSimulate,
+  equivalenceSeries,
+  guard,
+  lambdaForBudget,
+  type Result,
+  rateFunctionGrid,
+  renyiCrossEntropy,
+  type SequenceRewardLaw,
+  sequenceCumulants,
+  sequenceRewardLaw,
+  type TiltSolution,
+  type TokenRewardLaw,
+  tailExponents,
+  tiltAtBeta,
+  tiltAtLambda,
+  tiltedLaw,
+  tokenTilt,
+} from '../../core/index.js';
+import { paramSpec } from '../../presentation/queries.js';
+import type { QueryKind, QueryValues } from '../../presentation/results.js';
+import type { ResolvedModel } from '../checking/models.js';
+import type { CheckedQuery, ParamValue } from '../checking/params.js';
 import { bonCurve, cgfCurve, renyiCurve, tokenTable } from './enrichment.js';
-import type { EvaluationLimits, EvaluationNote } from './evaluator.js';
-import { unwrapCore } from './evaluator.js';
 import { finite, num } from './jsonValues.js';
-import type { ResolvedModel } from './models.js';
-import type { CheckedQuery, ParamValue } from './params.js';
-import { paramSpec } from './queries.js';
-import type { QueryKind, QueryValues } from './results.js';
+import { type EvaluationLimits, type EvaluationNote, unwrapCore } from './outcome.js';
 
 export interface EvaluationContext {
   readonly query: CheckedQuery;
@@ -158,16 +168,19 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
   const logN = 'logN' in size ? size.logN : Math.log(size.N);
   // KL-RL at Δ = log N, and KL(BoN ‖ φ_Δ) for that Δ (the paper's comparison).
   const atLogN = unwrapCore(lambdaForBudget(law, model.n, logN));
-  // The curve needs the whole law of R; below N = 800 the query's own value is computed from it
-  // too (exactly what bestOfNForLength does there), so the law is built once per query.
+  // The curve needs the whole law of R; the core uses it for the query's own value too wherever
+  // that needs the whole law, so it is built once per query.
   const seqLaw = tryOptional(() => {
     const r = sharedSequenceLaw(law, model.n, maxSupport);
     return r.ok ? r.value : undefined;
   });
-  const b =
-    seqLaw !== undefined && logN < SHARED_LAW_MAX_LOG_N
-      ? unwrapCore(bestOfN(seqLaw, law, size, atLogN.lambda))
-      : unwrapCore(bestOfNForLength(law, model.n, size, { maxSupport, lambda: atLogN.lambda }));
+  const b = unwrapCore(
+    bestOfNForLength(law, model.n, size, {
+      maxSupport,
+      lambda: atLogN.lambda,
+      ...(seqLaw !== undefined ? { sequenceLaw: seqLaw } : {}),
+    }),
+  );
   noteApproximation(ctx, b);
   const curve = seqLaw && tryOptional(() => bonCurve(law, seqLaw, size));
   const sameKL = unwrapCore(lambdaForBudget(law, model.n, Math.max(0, b.kl)));
@@ -212,9 +225,6 @@ function sharedSequenceLaw(law: TokenRewardLaw, n: number, maxSupport: number): 
   }
   return r;
 }
-
-/** Below this log N, bestOfNForLength uses the whole law of R (core/bestOfN.ts, LOG_CUT). */
-const SHARED_LAW_MAX_LOG_N = Math.log(800);
 
 /** `steps` evenly spaced points from a to b (both included; one point when steps = 1). */
 function grid(a: number, b: number, steps: number): number[] {

@@ -4,7 +4,7 @@
  * builds its nodes from the classes of syntaxNodes.ts). Nodes are JSON-able: `JSON.stringify`
  * writes every field, `range` included.
  */
-import type { Range } from './results.js';
+import type { Range } from '../../presentation/results.js';
 
 export interface NodeBase {
   readonly start: number;

@@ -3,8 +3,12 @@
  * `let`s lazily with cycle detection, resolves models and policies into numbers, and checks
  * every query. It reports into a DiagnosticSink and never throws.
  */
-import type * as A from './ast.js';
-import { DiagnosticSink } from './diagnostics.js';
+
+import { CONSTANTS, FUNCTIONS } from '../../presentation/queries.js';
+import type { Diagnostic } from '../../presentation/results.js';
+import { DiagnosticSink } from '../diagnostics.js';
+import type * as A from '../syntax/ast.js';
+import type { LineIndex } from '../syntax/positions.js';
 import { evalExpr, type NameResolver } from './exprEval.js';
 import {
   type ModelHost,
@@ -14,9 +18,6 @@ import {
   resolvePolicy,
 } from './models.js';
 import { type CheckedQuery, checkQuery } from './params.js';
-import type { LineIndex } from './positions.js';
-import { CONSTANTS, FUNCTIONS } from './queries.js';
-import type { Diagnostic } from './results.js';
 import { suggest as suggestName } from './suggest.js';
 import { buildSymbolIndex, type SymbolIndex } from './symbols.js';
 import type { Value } from './value.js';

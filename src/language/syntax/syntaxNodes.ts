@@ -12,9 +12,10 @@
  * properties: nodes compare (deepEqual) like plain objects of their class, and `toJSON` writes
  * `range` out, so a tree serialises exactly as the plain objects it replaced.
  */
+
+import type { Range } from '../../presentation/results.js';
 import type * as A from './ast.js';
 import type { LineIndex } from './positions.js';
-import type { Range } from './results.js';
 
 /** A source span: offsets plus a lazily computed range. Also the node of a bare keyword. */
 export class Span implements A.NodeBase {

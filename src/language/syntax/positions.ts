@@ -3,7 +3,7 @@
  * `character` count within its line; only line starts need to be indexed.
  * Line breaks are `\n`, `\r\n` and a lone `\r` (the three LSP end-of-line sequences).
  */
-import type { Position, Range } from './results.js';
+import type { Position, Range } from '../../presentation/results.js';
 
 export class LineIndex {
   /** Offset of the first character of every line, ascending; starts[0] = 0. */

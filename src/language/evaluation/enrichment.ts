@@ -4,14 +4,17 @@
  * Everything here is best effort: a field that cannot be computed cheaply and finitely is left
  * out (never an error), so the stable keys of the results contract are unaffected.
  */
-import { type BonSize, bestOfNSummary } from '../core/bestOfN.js';
-import { scaledCgfCurve } from '../core/cumulants.js';
-import { lambdaForBudget } from '../core/klrl.js';
-import { renyiCrossEntropyCurve } from '../core/renyi.js';
-import type { TokenRewardLaw } from '../core/rewardLaw.js';
-import type { SequenceRewardLaw } from '../core/sequenceLaw.js';
-import type { CheckedQuery } from './params.js';
-import type { BonCurvePoint, QueryParam } from './results.js';
+import {
+  type BonSize,
+  bestOfNSummary,
+  lambdaForBudget,
+  renyiCrossEntropyCurve,
+  type SequenceRewardLaw,
+  scaledCgfCurve,
+  type TokenRewardLaw,
+} from '../../core/index.js';
+import type { BonCurvePoint, QueryParam } from '../../presentation/results.js';
+import type { CheckedQuery } from '../checking/params.js';
 
 /** Largest vocabulary for which `tilt.p` / `tilt.r` are included. */
 export const MAX_TOKEN_TABLE = 1000;

@@ -5,8 +5,9 @@
  * that query. Entries unused for two analyses are dropped, so the cache stays the size of
  * the document.
  */
-import type { QueryOutcome } from './evaluator.js';
-import type { CheckedQuery } from './params.js';
+
+import type { CheckedQuery } from '../checking/params.js';
+import type { QueryOutcome } from './outcome.js';
 
 interface Entry {
   readonly outcome: QueryOutcome;

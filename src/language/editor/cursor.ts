@@ -3,9 +3,9 @@
  * incomplete text (the thing being typed rarely parses): it looks at the tokens before the
  * cursor and at the statement that encloses it.
  */
-import type { QueryStmt, Statement } from '../language/ast.js';
-import type { Token } from '../language/lexer.js';
-import type { ParseResult } from '../language/parser.js';
+import type { QueryStmt, Statement } from '../syntax/ast.js';
+import type { Token } from '../syntax/lexer.js';
+import type { ParseResult } from '../syntax/parser.js';
 
 export interface CursorContext {
   /** The identifier being typed (the cursor is inside or right after it), if any. */

@@ -3,7 +3,7 @@
  * it (`Num`), and anything non-finite where a finite number is required — or any NaN — aborts the
  * query with an error message instead of leaking into a result.
  */
-import type { Num } from './results.js';
+import type { Num } from '../../presentation/results.js';
 
 export class ResultFailure extends Error {}
 

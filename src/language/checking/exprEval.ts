@@ -3,9 +3,10 @@
  * that causes it. `undefined` means "already diagnosed": callers stay silent about it, so one
  * bad `let` produces one diagnostic, not one per use.
  */
-import type * as A from './ast.js';
-import type { DiagnosticSink } from './diagnostics.js';
-import { CONSTANTS, FUNCTIONS } from './queries.js';
+
+import { CONSTANTS, FUNCTIONS } from '../../presentation/queries.js';
+import type { DiagnosticSink } from '../diagnostics.js';
+import type * as A from '../syntax/ast.js';
 import { didYouMean, suggest } from './suggest.js';
 import * as V from './value.js';
 

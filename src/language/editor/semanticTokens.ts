@@ -3,11 +3,12 @@
  * keywords, numbers, strings and comments; the tree adds what identifiers mean (model, policy,
  * let, query, field, parameter, built-in). Types and modifiers are LSP standard names.
  */
-import type * as A from './ast.js';
-import type { ParseResult } from './parser.js';
-import { CONSTANTS, FUNCTIONS, paramSpec, querySpec } from './queries.js';
-import { buildSymbolIndex, type SymbolIndex } from './symbols.js';
-import { walkExpr } from './walk.js';
+
+import { CONSTANTS, FUNCTIONS, paramSpec, querySpec } from '../../presentation/queries.js';
+import { buildSymbolIndex, type SymbolIndex } from '../checking/symbols.js';
+import type * as A from '../syntax/ast.js';
+import type { ParseResult } from '../syntax/parser.js';
+import { walkExpr } from '../syntax/walk.js';
 
 export type SemanticTokenType =
   | 'keyword'

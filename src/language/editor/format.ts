@@ -10,9 +10,9 @@
  * A file with a syntax error is not formatted (returns undefined): a formatter must never guess.
  * A statement that has a comment inside it (a query split over lines with comments) is kept verbatim.
  */
-import type { Expr, Field, ModelDecl, PolicyDecl, RangeExpr, Statement } from '../language/ast.js';
-import type { Token } from '../language/lexer.js';
-import type { ParseResult } from '../language/parser.js';
+import type { Expr, Field, ModelDecl, PolicyDecl, RangeExpr, Statement } from '../syntax/ast.js';
+import type { Token } from '../syntax/lexer.js';
+import type { ParseResult } from '../syntax/parser.js';
 
 const SYNTAX_CODES = new Set(['syntax-error', 'invalid-character', 'unterminated-string']);
 const INDENT = '  ';

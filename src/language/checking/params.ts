@@ -3,12 +3,13 @@
  * name, kind and bounds, the exclusive/required parameter groups and the KL budget against the
  * model's maximum KL. The result says what to evaluate, or why it cannot be evaluated.
  */
-import type * as A from './ast.js';
-import type { DiagnosticSink } from './diagnostics.js';
+
+import { type ParamSpec, paramSpec, QUERIES, type QuerySpec, querySpec } from '../../presentation/queries.js';
+import type { QueryKind } from '../../presentation/results.js';
+import type { DiagnosticSink } from '../diagnostics.js';
+import type * as A from '../syntax/ast.js';
 import { evalExpr, type NameResolver, toDouble } from './exprEval.js';
 import type { ResolvedModel, ResolvedPolicy } from './models.js';
-import { type ParamSpec, paramSpec, QUERIES, type QuerySpec, querySpec } from './queries.js';
-import type { QueryKind } from './results.js';
 import { SmallMap } from './smallMap.js';
 import { didYouMean, suggest } from './suggest.js';
 import { describe as describeValue } from './value.js';

@@ -3,15 +3,14 @@
  * probabilities, rewards, length and the core's reward law — reporting every problem with the
  * declaration at its exact place.
  */
-import { type TokenRewardLaw, tokenRewardLaw } from '../core/index.js';
-import { maxKL } from '../core/klrl.js';
-import type * as A from './ast.js';
-import { compactOf } from './compactList.js';
-import type { DiagnosticSink } from './diagnostics.js';
+import { maxKL, type TokenRewardLaw, tokenRewardLaw } from '../../core/index.js';
+import { MODEL_FIELDS } from '../../presentation/queries.js';
+import type { DiagnosticSink } from '../diagnostics.js';
+import type * as A from '../syntax/ast.js';
+import { compactOf } from '../syntax/compactList.js';
 import { evalExpr, type NameResolver, toDouble } from './exprEval.js';
 import { hashNumbers, hashStrings, numbersText } from './hash.js';
 import { confinePath, type ModelColumns, parseModelFile } from './modelFile.js';
-import { MODEL_FIELDS } from './queries.js';
 import { SmallMap } from './smallMap.js';
 import { didYouMean, suggest } from './suggest.js';
 

@@ -3,46 +3,17 @@
  * formula) and shapes the answer into the JSON contract of results.ts. Every failure — a core
  * error, a non-finite number — becomes the query's `error`; nothing throws.
  */
-import { CoreFailure, type Result } from '../core/result.js';
-import { DEFAULT_MAX_SUPPORT } from '../core/sequenceLaw.js';
+import { CoreFailure } from '../../core/index.js';
+import type { Diagnostic, QueryKind, QueryResult, QueryValues } from '../../presentation/results.js';
+import type { CheckResult } from '../checking/checker.js';
+import type { CheckedQuery } from '../checking/params.js';
+import { DiagnosticSink } from '../diagnostics.js';
+import type { LineIndex } from '../syntax/positions.js';
 import { type AnalysisCache, queryKey } from './cache.js';
-import type { CheckResult } from './checker.js';
-import { DiagnosticSink } from './diagnostics.js';
 import { queryParams } from './enrichment.js';
 import { ResultFailure } from './jsonValues.js';
-import type { CheckedQuery } from './params.js';
-import type { LineIndex } from './positions.js';
+import { DEFAULT_LIMITS, type EvaluationLimits, type EvaluationNote, type QueryOutcome } from './outcome.js';
 import { type EvaluationContext, QUERY_EVALUATORS } from './queryEvaluators.js';
-import type { Diagnostic, QueryKind, QueryResult, QueryValues } from './results.js';
-
-export interface EvaluationLimits {
-  /** Largest support of the exact law of R (lattice points or types) before approximating. */
-  readonly maxExactSupport: number;
-  /** Largest samples × length for `simulate` (bounds its running time). */
-  readonly maxSimulationWork: number;
-}
-
-export const DEFAULT_LIMITS: EvaluationLimits = {
-  maxExactSupport: DEFAULT_MAX_SUPPORT,
-  maxSimulationWork: 50_000_000,
-};
-
-/** A side remark about a result (an approximation and its error bound), shown as a diagnostic. */
-export interface EvaluationNote {
-  readonly code: 'approximation';
-  readonly message: string;
-  readonly data?: unknown;
-}
-
-export type QueryOutcome =
-  | { readonly value: QueryValues[QueryKind]; readonly error?: undefined; readonly notes: EvaluationNote[] }
-  | { readonly error: string; readonly value?: undefined; readonly notes: EvaluationNote[] };
-
-/** Throws the core's error as a ResultFailure (caught by `evaluateQuery`). */
-export function unwrapCore<T>(r: Result<T>): T {
-  if (r.ok) return r.value;
-  throw new ResultFailure(r.error.message);
-}
 
 /** Evaluates one query that passed the checker (`blocked` undefined). */
 export function evaluateQuery(q: CheckedQuery, limits: EvaluationLimits): QueryOutcome {

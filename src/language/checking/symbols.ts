@@ -4,11 +4,12 @@
  * syntactic (built from the AST alone), so it works on files with errors. When a name is
  * defined twice, references resolve to the first definition (as the checker does).
  */
-import type * as A from './ast.js';
-import { compactOf } from './compactList.js';
-import { CONSTANTS, FUNCTIONS, paramSpec, querySpec } from './queries.js';
-import type { Range } from './results.js';
-import { walkExpr } from './walk.js';
+
+import { CONSTANTS, FUNCTIONS, paramSpec, querySpec } from '../../presentation/queries.js';
+import type { Range } from '../../presentation/results.js';
+import type * as A from '../syntax/ast.js';
+import { compactOf } from '../syntax/compactList.js';
+import { walkExpr } from '../syntax/walk.js';
 
 export type SymbolKind = 'model' | 'policy' | 'let';
 

@@ -17,13 +17,14 @@
  * In a field's list, `0.5 -0.5` is two items: a sign with a space before and none after starts
  * a new item (`0.5 - 0.5` and `0.5-0.5` are one), as in Matlab's array literals.
  */
+
+import { QUERY_BY_NAME } from '../../presentation/queries.js';
+import type { Diagnostic } from '../../presentation/results.js';
+import { DiagnosticSink } from '../diagnostics.js';
 import type * as A from './ast.js';
 import { compactField, compactLists, scanList } from './compactList.js';
-import { DiagnosticSink } from './diagnostics.js';
 import { lex, Scanner, type Token } from './lexer.js';
 import { LineIndex } from './positions.js';
-import { QUERY_BY_NAME } from './queries.js';
-import type { Diagnostic } from './results.js';
 import * as N from './syntaxNodes.js';
 
 export interface ParseResult {

@@ -1,0 +1,37 @@
+/**
+ * What one query's evaluation produces and the limits it runs under: shared by the evaluator,
+ * the per-query evaluators and the result cache (kept apart so none of them imports another in
+ * a cycle).
+ */
+import { DEFAULT_MAX_SUPPORT, type Result } from '../../core/index.js';
+import type { QueryKind, QueryValues } from '../../presentation/results.js';
+import { ResultFailure } from './jsonValues.js';
+
+export interface EvaluationLimits {
+  /** Largest support of the exact law of R (lattice points or types) before approximating. */
+  readonly maxExactSupport: number;
+  /** Largest samples × length for `simulate` (bounds its running time). */
+  readonly maxSimulationWork: number;
+}
+
+export const DEFAULT_LIMITS: EvaluationLimits = {
+  maxExactSupport: DEFAULT_MAX_SUPPORT,
+  maxSimulationWork: 50_000_000,
+};
+
+/** A side remark about a result (an approximation and its error bound), shown as a diagnostic. */
+export interface EvaluationNote {
+  readonly code: 'approximation';
+  readonly message: string;
+  readonly data?: unknown;
+}
+
+export type QueryOutcome =
+  | { readonly value: QueryValues[QueryKind]; readonly error?: undefined; readonly notes: EvaluationNote[] }
+  | { readonly error: string; readonly value?: undefined; readonly notes: EvaluationNote[] };
+
+/** Throws the core's error as a ResultFailure (caught by `evaluateQuery`). */
+export function unwrapCore<T>(r: Result<T>): T {
+  if (r.ok) return r.value;
+  throw new ResultFailure(r.error.message);
+}
