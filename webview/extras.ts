@@ -3,6 +3,7 @@
  * them). Each reader validates what it finds, so an older or newer evaluator never breaks a chart:
  * a missing or malformed field just means the chart falls back to what the stable contract offers.
  */
+import { finiteTokenTable, type TokenTable } from '../src/presentation/tokens.js';
 import type { BonCurvePoint, Range } from '../src/protocol/preview.js';
 
 export type { BonCurvePoint };
@@ -41,11 +42,8 @@ export function renyiCurve(value: unknown): { alpha: number; cross_entropy: numb
 }
 
 /** `tilt.p` / `tilt.r`: the base model and reward per token. */
-export function tokenTable(value: unknown, key: 'p' | 'r'): Record<string, number> | undefined {
-  if (!isObject(value) || !isObject(value[key])) return undefined;
-  const out: Record<string, number> = {};
-  for (const [token, v] of Object.entries(value[key])) if (finite(v)) out[token] = v;
-  return out;
+export function tokenTable(value: unknown, key: 'p' | 'r'): TokenTable | undefined {
+  return isObject(value) ? finiteTokenTable(value[key]) : undefined;
 }
 
 /** `simulate.kl` / `simulate.log_n` / `simulate.exact_reward`: where a Monte Carlo estimate sits. */

@@ -62,7 +62,10 @@ export function analyzeDocument(text: string, options: AnalyzeOptions = {}): Doc
 
 function analyzeUnguarded(text: string, options: AnalyzeOptions): DocumentAnalysis {
   const parsed = parse(text);
-  const checked = check(parsed.ast, parsed.lines, { readFile: options.readFile });
+  const checked = check(parsed.ast, parsed.lines, {
+    readFile: options.readFile,
+    syntaxDiagnostics: parsed.diagnostics,
+  });
   const { results, diagnostics: evaluation } = evaluate(checked, parsed.lines, {
     limits: options.limits,
     cache: options.cache,

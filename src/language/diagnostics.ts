@@ -15,6 +15,11 @@ export const DIAGNOSTIC_CODES = {
   },
   'invalid-character': { severity: 'error', summary: 'A character the language does not use.' },
   'unterminated-string': { severity: 'error', summary: 'A quoted string without its closing quote.' },
+  'too-deeply-nested': {
+    severity: 'error',
+    summary:
+      'An expression more than 500 levels deep (parentheses, calls, chained operators): split it into lets.',
+  },
   // Names
   'unknown-model': { severity: 'error', summary: 'No model has this name (data: { suggestion }).' },
   'unknown-policy': { severity: 'error', summary: 'No policy has this name (data: { suggestion }).' },
@@ -102,6 +107,11 @@ export const DIAGNOSTIC_CODES = {
   'budget-exceeds-max-kl': {
     severity: 'warning',
     summary: 'Δ is at least the maximum KL n·(−log p(M)); the constraint does not bind (data: { maxKL }).',
+  },
+  'invalid-argument': {
+    severity: 'error',
+    summary:
+      'An argument whose value has an error reported elsewhere (a broken, cyclic or unknown `let`); the query is not evaluated (data: { let }).',
   },
   'n-below-one': { severity: 'error', summary: 'Best-of-N with N < 1 (or log N < 0).' },
   approximation: {

@@ -19,6 +19,7 @@ test('syntax errors', () => {
   check('syntax-error', `${TOY}tilt(toy, delta = 1⟦⟧\nrenyi(toy)\n`);
   check('invalid-character', 'let x = 1 ⟦$⟧\n');
   check('unterminated-string', 'model m from ⟦"abc⟧\n');
+  check('too-deeply-nested', `${TOY}tilt(toy, delta = ${'('.repeat(500)}⟦(⟧1${')'.repeat(501)})\n`);
 });
 
 test('unknown names carry a suggestion for the quick fix', () => {
@@ -125,6 +126,15 @@ test('evaluation problems are diagnostics and result errors', () => {
     result.error && result.value === undefined,
     `simulate over the work limit: ${JSON.stringify(result)}`,
   );
+});
+
+test('an argument over a broken let', () => {
+  const { diagnostic, analysis } = check(
+    'invalid-argument',
+    `${TOY}let bad = log(-1)\ntilt(toy, delta = ⟦bad⟧)\n`,
+  );
+  assert.deepEqual(diagnostic.data, { let: 'bad' });
+  assert.equal(analysis.results[0].value, undefined);
 });
 
 test('internal errors are caught and reported, never thrown', () => {

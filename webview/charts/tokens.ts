@@ -1,4 +1,5 @@
 /** Chart 5: base p vs aligned φ_λ per token for one tilt query (the top-k tokens of big vocabularies). */
+import { emptyTokenTable, finiteTokenTable, tokenValue } from '../../src/presentation/tokens.js';
 import type { Analysis } from '../../src/protocol/preview.js';
 import { tokenTable } from '../extras.js';
 import { type ChartModel, fmt } from './model.js';
@@ -30,15 +31,18 @@ export function tokensChart(analysis: Analysis, focus: number | null): ChartMode
     emptyText: 'Add a tilt query to compare p and φ_λ token by token.',
   };
   if (!t) return base;
-  const phi = t.value.phi;
+  const phiTable = finiteTokenTable(t.value.phi) ?? emptyTokenTable();
+  const phi = (k: string) => tokenValue(phiTable, k) ?? 0;
   const p = tokenTable(t.value, 'p');
   const r = tokenTable(t.value, 'r');
-  const tokens = [...new Set([...Object.keys(phi), ...Object.keys(p ?? {})])];
-  const weight = (k: string) => Math.max(phi[k] ?? 0, p?.[k] ?? 0);
+  const tokens = [...new Set([...Object.keys(phiTable), ...Object.keys(p ?? {})])];
+  const pOf = (k: string) => tokenValue(p, k);
+  const rOf = (k: string) => tokenValue(r, k);
+  const weight = (k: string) => Math.max(phi(k), pOf(k) ?? 0);
   const shown =
     tokens.length > TOP_K ? [...tokens].sort((a, b) => weight(b) - weight(a)).slice(0, TOP_K) : tokens;
   const tip = (k: string) =>
-    `${k}: p ${fmt(p?.[k])}, φ_λ ${fmt(phi[k] ?? 0)}${r?.[k] === undefined ? '' : `, r ${fmt(r[k])}`}`;
+    `${k}: p ${fmt(pOf(k))}, φ_λ ${fmt(phi(k))}${rOf(k) === undefined ? '' : `, r ${fmt(rOf(k))}`}`;
   const series: ChartModel['series'] = [];
   if (p) {
     series.push({
@@ -46,7 +50,7 @@ export function tokensChart(analysis: Analysis, focus: number | null): ChartMode
       label: `p (${t.model})`,
       style: 'bar',
       color: 0,
-      points: shown.map((k, i) => ({ x: i, y: p[k] ?? 0, q: t.index, tip: tip(k) })),
+      points: shown.map((k, i) => ({ x: i, y: pOf(k) ?? 0, q: t.index, tip: tip(k) })),
       queries: [t.index],
     });
   }
@@ -55,7 +59,7 @@ export function tokensChart(analysis: Analysis, focus: number | null): ChartMode
     label: `φ_λ (${t.model})`,
     style: 'bar',
     color: 1,
-    points: shown.map((k, i) => ({ x: i, y: phi[k] ?? 0, q: t.index, tip: tip(k) })),
+    points: shown.map((k, i) => ({ x: i, y: phi(k), q: t.index, tip: tip(k) })),
     queries: [t.index],
   });
   const topNote = shown.length < tokens.length ? `top ${shown.length} of ${tokens.length} tokens; ` : '';

@@ -5,10 +5,11 @@
  */
 
 import { CONSTANTS, FUNCTIONS } from '../../presentation/queries.js';
-import type { Diagnostic } from '../../presentation/results.js';
+import type { Diagnostic, Position } from '../../presentation/results.js';
 import { DiagnosticSink } from '../diagnostics.js';
 import type * as A from '../syntax/ast.js';
 import type { LineIndex } from '../syntax/positions.js';
+import { walkExpr } from '../syntax/walk.js';
 import { evalExpr, type NameResolver } from './exprEval.js';
 import {
   type ModelHost,
@@ -25,6 +26,8 @@ import type { Value } from './value.js';
 export interface CheckOptions {
   /** Reads a model file, given its path relative to the document's folder (see modelFile.ts). */
   readonly readFile?: (path: string) => string | undefined;
+  /** The parser's diagnostics: a query with a syntax error inside it is not evaluated. */
+  readonly syntaxDiagnostics?: readonly Diagnostic[];
 }
 
 export interface CheckResult {
@@ -38,6 +41,33 @@ export interface CheckResult {
 }
 
 const RESERVED = new Set([...CONSTANTS.map((c) => c.name), ...FUNCTIONS.map((f) => f.name)]);
+
+/**
+ * The first error among `diagnostics` that starts inside the statement — strictly before its end,
+ * so an unclosed `tilt(toy, delta = 1` being typed still shows its value.
+ */
+function syntaxErrorIn(
+  stmt: A.QueryStmt,
+  diagnostics: readonly Diagnostic[] | undefined,
+): Diagnostic | undefined {
+  if (!diagnostics?.length) return undefined;
+  const { start, end } = stmt.range;
+  const before = (a: Position, b: Position) =>
+    a.line < b.line || (a.line === b.line && a.character < b.character);
+  return diagnostics.find(
+    (d) => d.severity === 'error' && !before(d.range.start, start) && before(d.range.start, end),
+  );
+}
+
+/** The identifiers of a let's value that name other lets (its dependencies, in order). */
+function letReferences(decl: A.LetDecl, lets: ReadonlyMap<string, A.LetDecl>): A.Identifier[] {
+  const out: A.Identifier[] = [];
+  if (decl.value)
+    walkExpr(decl.value, (e) => {
+      if (e.kind === 'identifier' && lets.has(e.name)) out.push(e);
+    });
+  return out;
+}
 
 export function check(program: A.Program, lines: LineIndex, options: CheckOptions = {}): CheckResult {
   const sink = new DiagnosticSink(lines);
@@ -91,8 +121,38 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
       return letValues.get(id.name);
     },
     names: () => letDecls.keys(),
+    lineOf: (name) => {
+      const decl = letDecls.get(name);
+      return decl ? decl.range.start.line + 1 : undefined;
+    },
   };
-  for (const decl of letDecls.values()) names.resolve(decl.name!);
+  // Resolved dependencies first, with an explicit stack: a chain of thousands of lets, each
+  // defined by the next, must not become thousands of nested resolve → evalExpr calls. Each let
+  // is evaluated once its lets are, with the lets still being resolved in `evaluating`, so a
+  // cycle is reported by `resolve` exactly where recursion would report it.
+  for (const decl of letDecls.values()) {
+    const root = decl.name!.name;
+    if (letValues.has(root)) continue;
+    const stack: { decl: A.LetDecl; deps: A.Identifier[]; next: number }[] = [];
+    const open = (d: A.LetDecl) => {
+      evaluating.add(d.name!.name);
+      stack.push({ decl: d, deps: letReferences(d, letDecls), next: 0 });
+    };
+    open(decl);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.deps.length) {
+        const dep = top.deps[top.next++].name;
+        if (!letValues.has(dep) && !evaluating.has(dep)) open(letDecls.get(dep)!);
+        continue;
+      }
+      stack.pop();
+      const name = top.decl.name!.name;
+      const v = top.decl.value ? evalExpr(top.decl.value, names, sink) : undefined;
+      evaluating.delete(name);
+      if (!letValues.has(name)) letValues.set(name, v);
+    }
+  }
 
   const host: ModelHost = { sink, names, readFile: options.readFile };
   const models = new Map<string, ResolvedModel>();
@@ -124,7 +184,11 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
 
   const queries: CheckedQuery[] = [];
   for (const s of program.statements) {
-    if (s.kind === 'query') queries.push(checkQuery(s, { sink, names, models, policies }));
+    if (s.kind !== 'query') continue;
+    const q = checkQuery(s, { sink, names, models, policies });
+    const syntax = q.blocked === undefined ? syntaxErrorIn(s, options.syntaxDiagnostics) : undefined;
+    // The text does not say what the user meant (`N = 4 4`): evaluating what parsed would guess.
+    queries.push(syntax ? { ...q, blocked: `the query has a syntax error: ${syntax.message}` } : q);
   }
   return { models, policies, lets: letValues, queries, symbols, diagnostics: sink.items };
 }

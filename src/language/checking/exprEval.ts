@@ -7,6 +7,7 @@
 import { CONSTANTS, FUNCTIONS } from '../../presentation/queries.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type * as A from '../syntax/ast.js';
+import { walkExpr } from '../syntax/walk.js';
 import { didYouMean, suggest } from './suggest.js';
 import * as V from './value.js';
 
@@ -15,6 +16,8 @@ export interface NameResolver {
   resolve(id: A.Identifier): V.Value | undefined | 'unknown';
   /** Names offered in "did you mean". */
   names(): Iterable<string>;
+  /** The 1-based line where the `let` is defined (for messages), if it is one. */
+  lineOf?(name: string): number | undefined;
 }
 
 const CONSTANT_VALUES = new Map(CONSTANTS.map((c) => [c.name, V.fromNumber(c.value)]));
@@ -150,4 +153,53 @@ export function toDouble(
     `${what} (${V.describe(v)}) overflows a double; only N of best-of-N accepts numbers this large`,
   );
   return undefined;
+}
+
+/**
+ * A value that is missing because of an error reported elsewhere — a broken, cyclic or unknown
+ * `let` it refers to. Nothing may run with a default in its place: report it where it is used,
+ * naming the `let`, so the statement is blocked and the reader sees why right there.
+ * `what` names the value in the message (`'delta'`, `this probability`).
+ */
+export function reportBrokenValue(
+  what: string,
+  value: A.Expr | A.RangeExpr,
+  names: NameResolver,
+  sink: DiagnosticSink,
+  consequence = '',
+): void {
+  const broken = brokenLet(value, names);
+  // A syntax error inside the value was reported where it is: nothing to add.
+  if (broken === undefined && containsErrorNode(value)) return;
+  const why = broken
+    ? `'${broken.name}'${broken.line ? ` (line ${broken.line})` : ''} has an error`
+    : 'its value has an error reported elsewhere';
+  sink.add(
+    'invalid-argument',
+    value.start,
+    value.end,
+    `${what} has no value: ${why}${consequence}`,
+    broken ? { let: broken.name } : undefined,
+  );
+}
+
+function containsErrorNode(e: A.Expr | A.RangeExpr): boolean {
+  let found = false;
+  walkExpr(e, (x) => {
+    if (x.kind === 'error') found = true;
+  });
+  return found;
+}
+
+/** The first `let` the expression uses whose value is broken (diagnosed where it is defined). */
+function brokenLet(
+  e: A.Expr | A.RangeExpr,
+  names: NameResolver,
+): { name: string; line: number | undefined } | undefined {
+  let found: { name: string; line: number | undefined } | undefined;
+  walkExpr(e, (x) => {
+    if (found === undefined && x.kind === 'identifier' && names.resolve(x) === undefined)
+      found = { name: x.name, line: names.lineOf?.(x.name) };
+  });
+  return found;
 }

@@ -8,7 +8,7 @@ import { MODEL_FIELDS } from '../../presentation/queries.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type * as A from '../syntax/ast.js';
 import { compactOf } from '../syntax/compactList.js';
-import { evalExpr, type NameResolver, toDouble } from './exprEval.js';
+import { evalExpr, type NameResolver, reportBrokenValue, toDouble } from './exprEval.js';
 import { hashNumbers, hashStrings, numbersText } from './hash.js';
 import { confinePath, type ModelColumns, parseModelFile } from './modelFile.js';
 import { SmallMap } from './smallMap.js';
@@ -100,8 +100,11 @@ function numbersOf(field: A.Field, host: ModelHost): readonly (number | undefine
       out[i] = item.value;
       continue;
     }
+    const before = host.sink.items.length;
     const v = evalExpr(item, host.names, host.sink);
     out[i] = v && toDouble(v, item, host.sink);
+    if (out[i] === undefined && host.sink.items.length === before)
+      reportBrokenValue(`this ${field.name.name} entry`, item, host.names, host.sink);
   }
   return out;
 }

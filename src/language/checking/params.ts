@@ -8,7 +8,7 @@ import { type ParamSpec, paramSpec, QUERIES, type QuerySpec, querySpec } from '.
 import type { QueryKind } from '../../presentation/results.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type * as A from '../syntax/ast.js';
-import { evalExpr, type NameResolver, toDouble } from './exprEval.js';
+import { evalExpr, type NameResolver, reportBrokenValue, toDouble } from './exprEval.js';
 import type { ResolvedModel, ResolvedPolicy } from './models.js';
 import { SmallMap } from './smallMap.js';
 import { didYouMean, suggest } from './suggest.js';
@@ -98,6 +98,8 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
 
   const params = new SmallMap<string, ParamValue>(stmt.args.length);
   const given = new SmallMap<string, A.NamedArg>(stmt.args.length);
+  /** The first parameter written without a usable value. */
+  let valueless: string | undefined;
   for (const arg of stmt.args) {
     if (arg.kind !== 'named-arg') continue;
     const name = arg.name.name;
@@ -123,9 +125,19 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
       continue;
     }
     given.set(name, arg);
-    if (!arg.value) continue; // syntax error already reported
+    // Without its value (a syntax error, a broken let) the query must not run on a default.
+    if (!arg.value) {
+      valueless ??= name; // the syntax error is reported already
+      continue;
+    }
+    const before = sink.items.length;
     const value = checkParam(ps, arg.value, ctx, model);
     if (value) params.set(name, value);
+    else {
+      valueless ??= name;
+      if (!hasError(sink, before))
+        reportBrokenValue(`'${name}'`, arg.value, ctx.names, sink, ', so the query is not evaluated');
+    }
   }
 
   if (spec) checkGroups(spec, stmt, given, params, sink);
@@ -138,12 +150,20 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
       break;
     }
   }
+  if (!blocked && valueless !== undefined)
+    blocked = `'${valueless}' has no value (see the error in its argument)`;
   if (!blocked && model && !model.law) blocked = `model '${model.name}' is invalid: ${model.error}`;
   const policy = params.get('policy');
   if (!blocked && policy?.kind === 'policy' && policy.policy.error) {
     blocked = `policy '${policy.policy.name}' is invalid: ${policy.policy.error}`;
   }
   return { stmt, spec, kind: spec?.name, modelName, model, params, blocked };
+}
+
+/** True when an error was reported since `from` (warnings do not count). */
+function hasError(sink: DiagnosticSink, from: number): boolean {
+  for (let i = from; i < sink.items.length; i++) if (sink.items[i].severity === 'error') return true;
+  return false;
 }
 
 function firstPositional(args: readonly A.Arg[]): A.PositionalArg | undefined {

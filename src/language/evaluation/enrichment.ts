@@ -14,6 +14,7 @@ import {
   type TokenRewardLaw,
 } from '../../core/index.js';
 import type { BonCurvePoint, QueryParam } from '../../presentation/results.js';
+import { emptyTokenTable, setTokenValue } from '../../presentation/tokens.js';
 import type { CheckedQuery } from '../checking/params.js';
 
 /** Largest vocabulary for which `tilt.p` / `tilt.r` are included. */
@@ -64,10 +65,10 @@ export function tokenTable(
   values: readonly number[],
 ): Record<string, number> | undefined {
   if (vocab.length > MAX_TOKEN_TABLE || vocab.length !== values.length) return undefined;
-  const out: Record<string, number> = {};
+  const out = emptyTokenTable();
   for (let i = 0; i < vocab.length; i++) {
     if (!ok(values[i])) return undefined;
-    out[vocab[i]] = clean(values[i]);
+    setTokenValue(out, vocab[i], clean(values[i]));
   }
   return out;
 }

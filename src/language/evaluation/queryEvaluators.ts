@@ -29,6 +29,7 @@ import {
 } from '../../core/index.js';
 import { paramSpec } from '../../presentation/queries.js';
 import type { QueryKind, QueryValues } from '../../presentation/results.js';
+import { emptyTokenTable, setTokenValue } from '../../presentation/tokens.js';
 import type { ResolvedModel } from '../checking/models.js';
 import type { CheckedQuery, ParamValue } from '../checking/params.js';
 import { bonCurve, cgfCurve, renyiCurve, tokenTable } from './enrichment.js';
@@ -73,9 +74,9 @@ function tilt(ctx: EvaluationContext): QueryValues['tilt'] {
   const s = tiltSolution(ctx);
   const { model } = ctx;
   const phiValues = unwrapCore(tokenTilt(model.p, model.reward, s.lambda));
-  const phi: Record<string, number> = {};
+  const phi = emptyTokenTable();
   for (let i = 0; i < model.vocab.length; i++)
-    phi[model.vocab[i]] = finite(phiValues[i], `φ(${model.vocab[i]})`);
+    setTokenValue(phi, model.vocab[i], finite(phiValues[i], `φ(${model.vocab[i]})`));
   return {
     lambda: num(s.lambda, 'λ'),
     beta: num(s.beta, 'β'),

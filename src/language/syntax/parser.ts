@@ -471,8 +471,34 @@ class Parser {
     );
   }
 
-  /** `inList`: a sign with space before and none after starts the next list item instead. */
+  /** Recursion depth of expression parsing (parentheses, calls, signs, powers). */
+  private nesting = 0;
+  /** tooDeep() reported the current top-level expression. */
+  private tooDeepReported = false;
+
+  /**
+   * `inList`: a sign with space before and none after starts the next list item instead.
+   * A top-level expression deeper than MAX_EXPRESSION_DEPTH (nested, or a long chain of
+   * operators, which is as deep a tree) is reported and replaced by an error node: every later
+   * stage walks expressions recursively, and a stack overflow must never be the answer.
+   */
   private expression(inList: boolean): A.Expr {
+    if (this.nesting > 0) return this.operatorChain(inList);
+    this.tooDeepReported = false;
+    const e = this.operatorChain(inList);
+    if (expressionDepth(e) <= MAX_EXPRESSION_DEPTH) return e;
+    // Reported already where the nesting went past the limit (tooDeep): once is enough.
+    if (this.tooDeepReported) return new N.ErrorNode(this.lines, e.start);
+    this.sink.add(
+      'too-deeply-nested',
+      e.start,
+      e.end,
+      `this expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep (parentheses, calls and chained operators count); split it into lets`,
+    );
+    return new N.ErrorNode(this.lines, e.start);
+  }
+
+  private operatorChain(inList: boolean): A.Expr {
     let left = this.term();
     for (;;) {
       const t = this.peek();
@@ -500,6 +526,42 @@ class Parser {
   }
 
   private unary(): A.Expr {
+    if (this.nesting >= MAX_EXPRESSION_DEPTH) return this.tooDeep();
+    this.nesting++;
+    try {
+      return this.unaryUnguarded();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /**
+   * Past the nesting limit: report once, then skip the rest of this expression — the tokens up
+   * to the closing parenthesis that balances the ones still open, or the end of the line — so
+   * parsing resumes after it without recursing any deeper.
+   */
+  private tooDeep(): A.Expr {
+    const t = this.peek();
+    this.tooDeepReported = true;
+    this.sink.add(
+      'too-deeply-nested',
+      t.start,
+      t.end,
+      `this expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep; split it into lets`,
+    );
+    let open = 0;
+    while (!this.atLineEnd()) {
+      if (this.is('(')) open++;
+      else if (this.is(')')) {
+        if (open === 0) break;
+        open--;
+      }
+      this.next();
+    }
+    return new N.ErrorNode(this.lines, t.start);
+  }
+
+  private unaryUnguarded(): A.Expr {
     const t = this.peek();
     if (t.kind === 'operator' && (t.text === '-' || t.text === '+')) {
       this.next();
@@ -558,6 +620,45 @@ class Parser {
  */
 function exactSize<T>(list: T[]): T[] {
   return list.length < 16 ? list.slice() : list;
+}
+
+/** Deepest expression tree accepted (far beyond what a person writes; far below the stack limit). */
+export const MAX_EXPRESSION_DEPTH = 500;
+
+/** The depth of an expression tree, without recursion (the tree may be a chain of 10⁵ operators). */
+function expressionDepth(root: A.Expr): number {
+  let deepest = 0;
+  const nodes: A.Expr[] = [root];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const e = nodes.pop()!;
+    const d = depths.pop()!;
+    if (d > deepest) deepest = d;
+    if (deepest > MAX_EXPRESSION_DEPTH) return deepest;
+    switch (e.kind) {
+      case 'unary':
+        nodes.push(e.operand);
+        depths.push(d + 1);
+        break;
+      case 'binary':
+        nodes.push(e.left, e.right);
+        depths.push(d + 1, d + 1);
+        break;
+      case 'paren':
+        nodes.push(e.inner);
+        depths.push(d + 1);
+        break;
+      case 'call':
+        for (const a of e.args) {
+          nodes.push(a);
+          depths.push(d + 1);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return deepest;
 }
 
 /** `exp (x)` with a space is still a call for the built-in functions. */

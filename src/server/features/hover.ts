@@ -19,6 +19,7 @@ import {
   paramSpec,
   querySpec,
 } from '../../presentation/queries.js';
+import { tokenValue } from '../../presentation/tokens.js';
 import { type Feature, safe } from '../context.js';
 import { fmt } from '../numbers.js';
 import { rows, series } from '../readout.js';
@@ -84,8 +85,8 @@ export function tokenHover(
   ];
   const tilt = nearestTilt(e, model.name, line);
   let note = 'Add a `tilt(…)` query on this model to see φ_λ(token).';
-  if (tilt && token !== undefined && tilt.value.phi[token] !== undefined) {
-    const phi = tilt.value.phi[token];
+  const phi = token === undefined ? undefined : tokenValue(tilt?.value.phi, token);
+  if (tilt && phi !== undefined) {
     body.push(['φ_λ(token)', fmt(phi, d)], ['log φ_λ/p', p > 0 && phi > 0 ? fmt(Math.log(phi / p), d) : '—']);
     note = `φ_λ from the \`tilt\` on line ${tilt.line + 1} (λ = ${fmt(tilt.value.lambda, d)}).`;
   }
