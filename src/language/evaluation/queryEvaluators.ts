@@ -5,7 +5,6 @@
 
 import {
   type BonSize,
-  bestOfN,
   bestOfNForLength,
   comparePolicy,
   frontier as coreFrontier,
