@@ -6,8 +6,9 @@
 
 import type { Analysis, Diagnostic, ModelSummary } from '../presentation/results.js';
 import { type CheckResult, check } from './checking/checker.js';
+import { MAX_STORED_DIAGNOSTICS } from './diagnostics.js';
 import { AnalysisCache } from './evaluation/cache.js';
-import { evaluate } from './evaluation/evaluator.js';
+import { Evaluation } from './evaluation/evaluator.js';
 import type { EvaluationLimits } from './evaluation/outcome.js';
 import { type ParseResult, parse } from './syntax/parser.js';
 
@@ -23,6 +24,13 @@ export interface AnalyzeOptions {
   readonly limits?: Partial<EvaluationLimits>;
   /** Keep one per document across edits to re-evaluate only what changed (see cache.ts). */
   readonly cache?: AnalysisCache;
+  /** Polled while a query computes: true stops it (e.g. the document changed meanwhile). */
+  readonly cancelled?: () => boolean;
+  /**
+   * Longest text analysed, in UTF-16 code units: a longer document gets one `document-too-large`
+   * error and nothing else (a host with little memory sets it; unlimited by default).
+   */
+  readonly maxTextLength?: number;
 }
 
 /** Everything the pipeline built, for hosts that also need the tree and the symbols. */
@@ -37,39 +45,96 @@ export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
 }
 
 export function analyzeDocument(text: string, options: AnalyzeOptions = {}): DocumentAnalysis {
+  const run = startAnalysis(text, options);
+  run.step(Number.POSITIVE_INFINITY);
+  return run.result();
+}
+
+/**
+ * An analysis whose evaluation proceeds in steps (for hosts that must stay responsive while a
+ * long document evaluates): parsing and checking happen at once, `step(until)` evaluates queries
+ * until the clock (performance.now()) passes `until` and says whether all are done, `result()`
+ * gives the analysis of what is done so far (every query, once `step` has returned true).
+ */
+export interface AnalysisRun {
+  readonly parsed: ParseResult;
+  readonly checked: CheckResult;
+  step(until: number): boolean;
+  result(): DocumentAnalysis;
+}
+
+export function startAnalysis(text: string, options: AnalyzeOptions = {}): AnalysisRun {
   const source = typeof text === 'string' ? text : '';
+  if (options.maxTextLength !== undefined && source.length > options.maxTextLength) {
+    const tooLarge = documentTooLarge(source.length, options);
+    return { parsed: tooLarge.parsed, checked: tooLarge.checked, step: () => true, result: () => tooLarge };
+  }
   try {
-    return analyzeUnguarded(source, options);
-  } catch (e) {
-    // A bug, not bad input: report it instead of taking the host down.
-    const parsed = parse('');
-    const message = `internal error in the .align pipeline: ${e instanceof Error ? e.message : String(e)}`;
-    const zero = { line: 0, character: 0 };
+    const parsed = parse(source);
+    const checked = check(parsed.ast, parsed.lines, {
+      readFile: options.readFile,
+      syntaxDiagnostics: parsed.diagnostics,
+    });
+    const evaluation = new Evaluation(checked, parsed.lines, {
+      limits: options.limits,
+      cache: options.cache,
+      cancelled: options.cancelled,
+    });
+    let failure: DocumentAnalysis | undefined;
     return {
-      analysis: {
-        file: options.file ?? '',
-        diagnostics: [
-          { severity: 'error', code: 'internal-error', message, range: { start: zero, end: zero } },
-        ],
-        results: [],
-        models: [],
-      },
       parsed,
-      checked: check(parsed.ast, parsed.lines),
+      checked,
+      step(until) {
+        if (failure) return true;
+        try {
+          return evaluation.step(until);
+        } catch (e) {
+          failure = internalError(e, options);
+          return true;
+        }
+      },
+      result: () => failure ?? assemble(parsed, checked, evaluation, options),
     };
+  } catch (e) {
+    const failed = internalError(e, options);
+    return { parsed: failed.parsed, checked: failed.checked, step: () => true, result: () => failed };
   }
 }
 
-function analyzeUnguarded(text: string, options: AnalyzeOptions): DocumentAnalysis {
-  const parsed = parse(text);
-  const checked = check(parsed.ast, parsed.lines, {
-    readFile: options.readFile,
-    syntaxDiagnostics: parsed.diagnostics,
-  });
-  const { results, diagnostics: evaluation } = evaluate(checked, parsed.lines, {
-    limits: options.limits,
-    cache: options.cache,
-  });
+/** A bug, not bad input: reported as a diagnostic instead of taking the host down. */
+function internalError(e: unknown, options: AnalyzeOptions): DocumentAnalysis {
+  const message = `internal error in the .align pipeline: ${e instanceof Error ? e.message : String(e)}`;
+  return emptyAnalysis({ severity: 'error', code: 'internal-error', message, range: START }, options);
+}
+
+function documentTooLarge(length: number, options: AnalyzeOptions): DocumentAnalysis {
+  const limit = options.maxTextLength ?? length;
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+  const message = `the document is too large to analyse here (${mb(length)}, the limit is ${mb(limit)}): put large models in a CSV or JSON file and read them with model m from "file.csv"`;
+  return emptyAnalysis(
+    { severity: 'error', code: 'document-too-large', message, range: START, data: { length, limit } },
+    options,
+  );
+}
+
+const START = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** An analysis of nothing but one diagnostic (at the start of the document). */
+function emptyAnalysis(diagnostic: Diagnostic, options: AnalyzeOptions): DocumentAnalysis {
+  const parsed = parse('');
+  return {
+    analysis: { file: options.file ?? '', diagnostics: [diagnostic], results: [], models: [] },
+    parsed,
+    checked: check(parsed.ast, parsed.lines),
+  };
+}
+
+function assemble(
+  parsed: ParseResult,
+  checked: CheckResult,
+  evaluation: Evaluation,
+  options: AnalyzeOptions,
+): DocumentAnalysis {
   const models: ModelSummary[] = [...checked.models.values()].map((m) => ({
     name: m.name,
     range: m.decl.range,
@@ -81,18 +146,46 @@ function analyzeUnguarded(text: string, options: AnalyzeOptions): DocumentAnalys
     r_max: m.law ? m.law.rMax : null,
     ...(m.error !== undefined ? { error: m.error } : {}),
   }));
-  const diagnostics = sortDiagnostics([...parsed.diagnostics, ...checked.diagnostics, ...evaluation]);
+  const diagnostics = capDiagnostics(
+    [...parsed.diagnostics, ...checked.diagnostics, ...evaluation.diagnostics],
+    [parsed.dropped, checked.dropped, evaluation.dropped],
+    parsed.lines,
+  );
   return {
-    analysis: { file: options.file ?? '', diagnostics, results, models },
+    analysis: { file: options.file ?? '', diagnostics, results: evaluation.results.slice(), models },
     parsed,
     checked,
   };
 }
 
-function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  return ds.sort(
+/**
+ * The first MAX_STORED_DIAGNOSTICS diagnostics in document order, plus one `too-many-problems`
+ * summary when there were more (some may have been counted but never kept by a stage's sink).
+ */
+function capDiagnostics(
+  all: Diagnostic[],
+  dropped: readonly { readonly count: number; readonly at: number }[],
+  lines: ParseResult['lines'],
+): Diagnostic[] {
+  const sorted = all.sort(
     (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
   );
+  let more = Math.max(0, sorted.length - MAX_STORED_DIAGNOSTICS);
+  let firstDropped = more > 0 ? sorted[MAX_STORED_DIAGNOSTICS].range : undefined;
+  for (const d of dropped) {
+    more += d.count;
+    if (d.count > 0 && firstDropped === undefined) firstDropped = lines.range(d.at, d.at);
+  }
+  if (more === 0) return sorted;
+  const kept = sorted.slice(0, MAX_STORED_DIAGNOSTICS);
+  kept.push({
+    severity: 'warning',
+    code: 'too-many-problems',
+    message: `and ${more.toLocaleString('en-US')} more problems: only the first ${MAX_STORED_DIAGNOSTICS.toLocaleString('en-US')} are listed`,
+    range: firstDropped ?? START,
+    data: { more },
+  });
+  return kept;
 }
 
 export { AnalysisCache };

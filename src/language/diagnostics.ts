@@ -123,6 +123,21 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: 'The numerical core could not compute a result; the message says why.',
   },
+  'document-too-large': {
+    severity: 'error',
+    summary:
+      'The document is longer than the host analyses (the language server: 4 MB); put large models in a CSV or JSON file (data: { length, limit }).',
+  },
+  'too-many-problems': {
+    severity: 'warning',
+    summary:
+      'More than 1000 problems in one stage of the document: the first ones are listed, this says how many more there are (data: { more }).',
+  },
+  'evaluation-budget': {
+    severity: 'warning',
+    summary:
+      'The document’s evaluation budget is spent (more than 1000 queries, more than 500,000 numbers in its results, or the time allowed for one document); later queries are not evaluated (data: { limit }).',
+  },
   'internal-error': {
     severity: 'error',
     summary: 'A bug in Align Lab (an unexpected exception); please report it with the file.',
@@ -145,9 +160,29 @@ export const DIAGNOSTIC_CODES = {
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
-/** Collects diagnostics, converting offsets to ranges once. */
+/**
+ * Most diagnostics one stage keeps per document. Garbage (300 KB of random bytes) yields one
+ * problem every few characters: tens of thousands of diagnostics would cost more memory and time
+ * than the document itself and help nobody. Past the cap they are counted, not kept, and the
+ * pipeline adds one `too-many-problems` summary (analyze.ts).
+ */
+export const MAX_STORED_DIAGNOSTICS = 1000;
+
+/** A point in a sink's history (see `DiagnosticSink.mark`). */
+export interface SinkMark {
+  readonly stored: number;
+  readonly errors: number;
+}
+
+/** Collects diagnostics, converting offsets to ranges once; keeps the first MAX_STORED_DIAGNOSTICS. */
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];
+  /** Errors reported so far, kept or not. */
+  errors = 0;
+  /** Diagnostics reported but not kept (over the cap). */
+  dropped = 0;
+  /** Offset of the first diagnostic not kept (where the summary points). */
+  firstDroppedAt = -1;
   constructor(private readonly lines: LineIndex) {}
 
   add(
@@ -158,13 +193,37 @@ export class DiagnosticSink {
     data?: unknown,
     severity?: Severity,
   ): void {
+    const level = severity ?? DIAGNOSTIC_CODES[code].severity;
+    if (level === 'error') this.errors++;
+    if (this.items.length >= MAX_STORED_DIAGNOSTICS) {
+      if (this.dropped++ === 0) this.firstDroppedAt = start;
+      return;
+    }
     const diagnostic: Diagnostic = {
-      severity: severity ?? DIAGNOSTIC_CODES[code].severity,
+      severity: level,
       code,
       message,
       range: this.lines.range(start, Math.max(start, end)),
       ...(data === undefined ? {} : { data }),
     };
     this.items.push(diagnostic);
+  }
+
+  /** The sink's state now, to ask later what was reported since. */
+  mark(): SinkMark {
+    return { stored: this.items.length, errors: this.errors };
+  }
+
+  /** True when an error was reported since `mark` (kept or not; warnings do not count). */
+  hasErrorSince(mark: SinkMark): boolean {
+    return this.errors > mark.errors;
+  }
+
+  /** The message of the first error reported since `mark` (a generic one if it was not kept). */
+  firstErrorSince(mark: SinkMark): string | undefined {
+    if (!this.hasErrorSince(mark)) return undefined;
+    for (let i = mark.stored; i < this.items.length; i++)
+      if (this.items[i].severity === 'error') return this.items[i].message;
+    return 'it has an error (not listed: the document has too many problems)';
   }
 }

@@ -26,10 +26,12 @@ export {
 export type * from '../presentation/results.js';
 export {
   AnalysisCache,
+  type AnalysisRun,
   type AnalyzeOptions,
   analyze,
   analyzeDocument,
   type DocumentAnalysis,
+  startAnalysis,
 } from './analyze.js';
 export { type CheckOptions, type CheckResult, check } from './checking/checker.js';
 export {
@@ -54,9 +56,9 @@ export {
   type SymbolKind,
   type SymbolReference,
 } from './checking/symbols.js';
-export { DIAGNOSTIC_CODES, type DiagnosticCode } from './diagnostics.js';
+export { DIAGNOSTIC_CODES, type DiagnosticCode, MAX_STORED_DIAGNOSTICS } from './diagnostics.js';
 export { classifyTokens, type SemanticToken, type SemanticTokenType } from './editor/semanticTokens.js';
-export { type EvaluateOptions, evaluate, evaluateQuery } from './evaluation/evaluator.js';
+export { type EvaluateOptions, Evaluation, evaluate, evaluateQuery } from './evaluation/evaluator.js';
 export {
   DEFAULT_LIMITS,
   type EvaluationLimits,

@@ -132,6 +132,8 @@ export interface ServerSettings {
   readonly codeLens: { readonly enabled: boolean };
   /** Largest exact computation (support size of the law of R) before approximating. */
   readonly maxExactSize: number;
+  /** Longest one query may compute before it is stopped with an error (milliseconds). */
+  readonly queryTimeLimitMs: number;
 }
 export const defaultServerSettings: ServerSettings = {
   debounceMs: 75,
@@ -139,6 +141,7 @@ export const defaultServerSettings: ServerSettings = {
   inlayHints: { enabled: true },
   codeLens: { enabled: true },
   maxExactSize: 200_000,
+  queryTimeLimitMs: 2000,
 };
 /**
  * Node flags the extension launches the server with (and the tests and benchmarks use): smaller

@@ -5,13 +5,16 @@
  */
 import { BrowserMessageReader, BrowserMessageWriter, createConnection } from 'vscode-languageserver/browser';
 import { ReadFileRequest } from '../protocol/protocol.js';
+import { InitializeGate } from './gate.js';
 import type { Host } from './host.js';
 import { startServer } from './server.js';
 
 // `self` is the worker's global scope; declared here because the project compiles without the DOM lib.
 declare const self: ConstructorParameters<typeof BrowserMessageReader>[0];
 
-const connection = createConnection(new BrowserMessageReader(self), new BrowserMessageWriter(self));
+const writer = new BrowserMessageWriter(self);
+const gate = new InitializeGate(new BrowserMessageReader(self), writer);
+const connection = createConnection(gate, writer);
 
 const host: Host = {
   kind: 'browser',
@@ -22,4 +25,4 @@ const host: Host = {
   },
 };
 
-startServer(connection, host);
+startServer(connection, host, { onInitialize: () => gate.opened() });

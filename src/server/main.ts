@@ -5,7 +5,18 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  type MessageReader,
+  type MessageWriter,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver/node';
+import { FramingCheck } from './framing.js';
+import { InitializeGate } from './gate.js';
 import type { Host } from './host.js';
 import { serverInfo, startServer } from './server.js';
 
@@ -34,8 +45,33 @@ const host: Host = {
   },
 };
 
-const connection = createConnection(ProposedFeatures.all);
+/**
+ * The transport, built here rather than by createConnection so that the initialize gate (and,
+ * on stdio, the framing check) sit between it and the connection. Sockets and pipes are left to
+ * createConnection's own argument handling.
+ */
+function transport(): { reader: MessageReader; writer: MessageWriter } | undefined {
+  if (process.argv.includes('--stdio')) {
+    const framed = process.stdin.pipe(
+      new FramingCheck((message) => {
+        process.stderr.write(`${serverInfo.name}: ${message}; exiting (the editor restarts the server)\n`);
+        process.exit(1);
+      }),
+    );
+    return { reader: new StreamMessageReader(framed), writer: new StreamMessageWriter(process.stdout) };
+  }
+  if (process.argv.includes('--node-ipc'))
+    return { reader: new IPCMessageReader(process), writer: new IPCMessageWriter(process) };
+  return undefined;
+}
+
+const streams = transport();
+const gate = streams ? new InitializeGate(streams.reader, streams.writer) : undefined;
+const connection =
+  streams && gate
+    ? createConnection(ProposedFeatures.all, gate, streams.writer)
+    : createConnection(ProposedFeatures.all);
 // A bug must never take the server down mid-session: log it and keep serving.
 process.on('uncaughtException', (e) => connection.console.error(`uncaught: ${e.stack ?? e.message}`));
 process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${String(e)}`));
-startServer(connection, host);
+startServer(connection, host, { onInitialize: () => gate?.opened() });

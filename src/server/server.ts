@@ -50,7 +50,12 @@ export const features: readonly Feature[] = [
 
 export const serverInfo = { name: 'align-lab-language-server', version: '0.1.0' };
 
-export function startServer(connection: Connection, host: Host): ServerContext {
+export interface StartOptions {
+  /** Called when `initialize` is answered (the transport's InitializeGate opens then). */
+  readonly onInitialize?: () => void;
+}
+
+export function startServer(connection: Connection, host: Host, options: StartOptions = {}): ServerContext {
   const workspace = new Workspace();
   let settings: ServerSettings = normaliseSettings(undefined);
   let support: ClientSupport = {
@@ -84,6 +89,7 @@ export function startServer(connection: Connection, host: Host): ServerContext {
       workspace: { workspaceFolders: { supported: true } },
     };
     for (const f of features) if (f.capabilities) capabilities = { ...capabilities, ...f.capabilities(ctx) };
+    options.onInitialize?.();
     return { capabilities, serverInfo };
   });
 

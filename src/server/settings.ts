@@ -25,5 +25,6 @@ export function normaliseSettings(
     inlayHints: { enabled: bool(obj(r.inlayHints).enabled ?? r['inlayHints.enabled'], d.inlayHints.enabled) },
     codeLens: { enabled: bool(obj(r.codeLens).enabled ?? r['codeLens.enabled'], d.codeLens.enabled) },
     maxExactSize: Math.round(clamp(r.maxExactSize, 1000, 50_000_000, d.maxExactSize)),
+    queryTimeLimitMs: Math.round(clamp(r.queryTimeLimitMs, 100, 600_000, d.queryTimeLimitMs)),
   };
 }

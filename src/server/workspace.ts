@@ -9,9 +9,17 @@
  * Versioning: every evaluation is tagged with the document version it read. After any await
  * (model files are read asynchronously) the version is checked again, and a result for a version
  * that is no longer current is dropped: diagnostics and results are never published stale.
+ *
+ * Responsiveness: queries are evaluated in slices of SLICE_MS; between two slices the server
+ * handles whatever messages arrived (hovers, completions, a newer version, shutdown). A newer
+ * version abandons the evaluation at the next slice (and stops a running query at the next
+ * check of its work budget); one query never computes longer than `queryTimeLimitMs`.
+ *
+ * Memory: the full evaluation (tree, checked models, results) is kept for the RETAINED most
+ * recently used documents; others keep only their text and are evaluated again on demand.
  */
-import { type Connection, TextDocuments } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Connection } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, type DocumentAnalysis } from '../language/analyze.js';
 import type { ParseResult } from '../language/syntax/parser.js';
 import {
@@ -21,7 +29,8 @@ import {
   type ServerSettings,
 } from '../protocol/protocol.js';
 import { toLspDiagnostic } from './convert.js';
-import { type EngineRun, FileCache, parseText, runEngine } from './engine.js';
+import { DocumentStore } from './documents.js';
+import { type EngineRun, FileCache, MAX_TEXT_LENGTH, parseText, startEngine } from './engine.js';
 import type { Host } from './host.js';
 
 export interface Evaluated extends ResultsParams {
@@ -38,7 +47,11 @@ interface DocState {
   lastRun: number;
   evaluated: Evaluated | undefined;
   parsed: { version: number; parse: ParseResult } | undefined;
-  /** In-flight evaluation (only while awaiting model files). */
+  /** Model files the last evaluation read (kept when the evaluation itself is released). */
+  files: readonly string[];
+  /** performance.now() of the last use (evaluation, request): the retention order. */
+  lastUsed: number;
+  /** In-flight evaluation (while awaiting model files or between two slices). */
   pending: { version: number; promise: Promise<Evaluated | undefined> } | undefined;
   /** Query results by content, so an edit re-evaluates only the queries it changed. */
   readonly cache: AnalysisCache;
@@ -47,6 +60,11 @@ interface DocState {
 interface Timer {
   cancel(): void;
 }
+
+/** Longest stretch of query evaluation before the server looks at its messages again. */
+const SLICE_MS = 12;
+/** Documents whose full evaluation is kept in memory (others are re-evaluated on demand). */
+const RETAINED = 24;
 /** Runs `f` after `ms`; with no wait, after the messages already queued but without
  * setTimeout's 1 ms clamp (setImmediate, which web workers lack: there, setTimeout 0). */
 function after(ms: number, f: () => void): Timer {
@@ -67,17 +85,17 @@ export interface WorkspaceContext {
 }
 
 export class Workspace {
-  readonly documents = new TextDocuments(TextDocument);
+  readonly documents = new DocumentStore();
   readonly files = new FileCache();
   private readonly states = new Map<string, DocState>();
   private ctx!: WorkspaceContext;
 
   attach(ctx: WorkspaceContext): void {
     this.ctx = ctx;
-    this.documents.onDidOpen((e) => this.run(e.document.uri));
-    this.documents.onDidChangeContent((e) => this.schedule(e.document.uri));
-    this.documents.onDidClose((e) => this.close(e.document.uri));
-    this.documents.listen(ctx.connection);
+    this.documents.onDidOpen((doc) => void this.run(doc.uri));
+    this.documents.onDidChangeContent((doc) => this.schedule(doc.uri));
+    this.documents.onDidClose((doc) => this.close(doc.uri));
+    this.documents.listen(ctx.connection, ctx.log);
   }
 
   private state(uri: string): DocState {
@@ -85,7 +103,9 @@ export class Workspace {
     if (!s) {
       s = {
         timer: undefined,
-        lastRun: -Infinity,
+        lastRun: Number.NEGATIVE_INFINITY,
+        lastUsed: performance.now(),
+        files: [],
         evaluated: undefined,
         parsed: undefined,
         pending: undefined,
@@ -100,13 +120,20 @@ export class Workspace {
     return this.documents.get(uri);
   }
 
-  /** The parse of the document's current text (cached per version; parsing is cheap). */
+  /**
+   * The parse of the document's current text (cached per version; parsing is cheap), or
+   * undefined for a document too large to analyse (its one diagnostic says so).
+   */
   parse(uri: string): ParseResult | undefined {
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
     const s = this.state(uri);
-    if (s.parsed?.version !== doc.version)
-      s.parsed = { version: doc.version, parse: parseText(doc.getText()) };
+    s.lastUsed = performance.now();
+    if (s.parsed?.version !== doc.version) {
+      const text = doc.getText();
+      if (text.length > MAX_TEXT_LENGTH) return undefined;
+      s.parsed = { version: doc.version, parse: parseText(text) };
+    }
     return s.parsed.parse;
   }
 
@@ -115,6 +142,7 @@ export class Workspace {
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
     const s = this.state(uri);
+    s.lastUsed = performance.now();
     if (s.evaluated?.version === doc.version) return s.evaluated;
     return this.run(uri);
   }
@@ -139,7 +167,11 @@ export class Workspace {
     s.timer = after(wait, fire);
   }
 
-  /** Evaluates the current text now, publishes it and returns it (undefined if it went stale). */
+  /**
+   * Evaluates the current text, publishes it and returns it (undefined if it went stale). A small
+   * document is done within the first slice, in this same tick; a long one continues slice by
+   * slice, and is abandoned as soon as the document changes.
+   */
   run(uri: string): Promise<Evaluated | undefined> {
     const doc = this.documents.get(uri);
     if (!doc) return Promise.resolve(undefined);
@@ -152,44 +184,78 @@ export class Workspace {
     const version = doc.version;
     const started = performance.now();
     const text = doc.getText();
-    const finish = (run: EngineRun): Evaluated | undefined => {
+    const stale = () => this.documents.get(uri)?.version !== version;
+    const fail = (e: unknown): undefined => {
+      this.ctx.log(`evaluation of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       s.lastRun = performance.now();
-      if (this.documents.get(uri)?.version !== version) return undefined; // stale: never publish
+      return undefined;
+    };
+    const finish = (engine: EngineRun): Evaluated | undefined => {
+      s.lastRun = performance.now();
+      if (stale()) return undefined; // never publish a stale version
+      const document = engine.run.result();
       // The pipeline parsed this very text: share its tree with the parse-only features.
-      const parse = run.document.parsed;
+      const parse = document.parsed;
       s.parsed = { version, parse };
       const evaluated: Evaluated = {
         uri,
         version,
-        analysis: run.analysis,
+        analysis: document.analysis,
         elapsedMs: Math.round((performance.now() - started) * 100) / 100,
         parse,
-        document: run.document,
-        files: run.files,
+        document,
+        files: engine.files,
       };
       s.evaluated = evaluated;
+      s.files = engine.files;
+      s.lastUsed = performance.now();
       this.publish(evaluated);
+      this.release();
       return evaluated;
     };
-    let result: EngineRun | Promise<EngineRun>;
+    /** Steps the evaluation; the rest continues after the server has looked at its messages. */
+    const proceed = (engine: EngineRun): Evaluated | undefined | Promise<Evaluated | undefined> => {
+      if (engine.run.step(performance.now() + SLICE_MS)) return finish(engine);
+      return new Promise<Evaluated | undefined>((resolve) => {
+        const slice = () => {
+          if (stale()) return resolve(undefined);
+          try {
+            if (engine.run.step(performance.now() + SLICE_MS)) resolve(finish(engine));
+            else after(0, slice);
+          } catch (e) {
+            resolve(fail(e));
+          }
+        };
+        after(0, slice);
+      });
+    };
+    let result: Evaluated | undefined | Promise<Evaluated | undefined>;
     try {
-      result = runEngine(uri, text, this.ctx.settings(), this.files, this.ctx.host, s.cache);
+      const started = startEngine(uri, text, this.ctx.settings(), this.files, this.ctx.host, s.cache, stale);
+      result = started instanceof Promise ? started.then(proceed) : proceed(started);
     } catch (e) {
-      this.ctx.log(`evaluation of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      s.lastRun = performance.now();
-      return Promise.resolve(undefined);
+      return Promise.resolve(fail(e));
     }
-    // Without model files to read the engine is synchronous: publish in this same tick.
-    if (!(result instanceof Promise)) return Promise.resolve(finish(result));
-    const promise = result.then(finish, (e: unknown) => {
-      this.ctx.log(`evaluation of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return undefined;
-    });
+    // Small documents without model files: published in this same tick.
+    if (!(result instanceof Promise)) return Promise.resolve(result);
+    const promise = result.catch(fail);
     s.pending = { version, promise };
     void promise.finally(() => {
       if (s.pending?.promise === promise) s.pending = undefined;
     });
     return promise;
+  }
+
+  /** Keeps the full evaluations of the RETAINED most recently used documents only. */
+  private release(): void {
+    const held = [...this.states.values()].filter((s) => s.evaluated !== undefined || s.parsed !== undefined);
+    if (held.length <= RETAINED) return;
+    held.sort((a, b) => b.lastUsed - a.lastUsed);
+    for (const s of held.slice(RETAINED)) {
+      s.evaluated = undefined;
+      s.parsed = undefined;
+      s.cache.clear();
+    }
   }
 
   private publish(e: Evaluated): void {
@@ -225,7 +291,7 @@ export class Workspace {
     const changed = new Set(uris);
     for (const uri of uris) this.files.forget(uri);
     for (const [doc, s] of this.states) {
-      if (s.evaluated?.files.some((f) => changed.has(f))) {
+      if (s.files.some((f) => changed.has(f))) {
         s.evaluated = undefined;
         void this.run(doc);
       }

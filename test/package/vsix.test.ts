@@ -95,6 +95,7 @@ describe('manifest', () => {
     assert.equal(props['alignLab.inlayHints.enabled'].default, defaultServerSettings.inlayHints.enabled);
     assert.equal(props['alignLab.codeLens.enabled'].default, defaultServerSettings.codeLens.enabled);
     assert.equal(props['alignLab.maxExactSize'].default, defaultServerSettings.maxExactSize);
+    assert.equal(props['alignLab.queryTimeLimitMs'].default, defaultServerSettings.queryTimeLimitMs);
     assert.ok(props['alignLab.preview.followActiveEditor']);
   });
 

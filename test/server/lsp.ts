@@ -45,7 +45,7 @@ let built: Promise<void> | undefined;
 export function ensureServerBuilt(): Promise<void> {
   built ??= (async () => {
     const sources = Math.max(
-      ...['src/server', 'src/language', 'src/core', 'src/protocol'].map((d) => newest(join(root, d))),
+      ...['src/server', 'src/language', 'src/core', 'src/protocol', 'src/presentation'].map((d) => newest(join(root, d))),
     );
     let bundle = 0;
     try {

@@ -38,6 +38,8 @@ export interface CheckResult {
   readonly queries: CheckedQuery[];
   readonly symbols: SymbolIndex;
   readonly diagnostics: Diagnostic[];
+  /** Diagnostics found but not kept (over the cap of diagnostics.ts), and the offset of the first. */
+  readonly dropped: { readonly count: number; readonly at: number };
 }
 
 const RESERVED = new Set([...CONSTANTS.map((c) => c.name), ...FUNCTIONS.map((f) => f.name)]);
@@ -190,5 +192,13 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
     // The text does not say what the user meant (`N = 4 4`): evaluating what parsed would guess.
     queries.push(syntax ? { ...q, blocked: `the query has a syntax error: ${syntax.message}` } : q);
   }
-  return { models, policies, lets: letValues, queries, symbols, diagnostics: sink.items };
+  return {
+    models,
+    policies,
+    lets: letValues,
+    queries,
+    symbols,
+    diagnostics: sink.items,
+    dropped: { count: sink.dropped, at: sink.firstDroppedAt },
+  };
 }

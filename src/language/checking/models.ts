@@ -100,10 +100,10 @@ function numbersOf(field: A.Field, host: ModelHost): readonly (number | undefine
       out[i] = item.value;
       continue;
     }
-    const before = host.sink.items.length;
+    const before = host.sink.mark();
     const v = evalExpr(item, host.names, host.sink);
     out[i] = v && toDouble(v, item, host.sink);
-    if (out[i] === undefined && host.sink.items.length === before)
+    if (out[i] === undefined && !host.sink.hasErrorSince(before))
       reportBrokenValue(`this ${field.name.name} entry`, item, host.names, host.sink);
   }
   return out;

@@ -44,7 +44,7 @@ const QUERY_NAMES = QUERIES.map((q) => q.name);
 
 export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
   const { sink } = ctx;
-  const firstDiagnostic = sink.items.length;
+  const start = sink.mark();
   const spec = querySpec(stmt.name.name);
   if (!spec) {
     const suggestion = suggest(stmt.name.name, QUERY_NAMES);
@@ -130,12 +130,12 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
       valueless ??= name; // the syntax error is reported already
       continue;
     }
-    const before = sink.items.length;
+    const before = sink.mark();
     const value = checkParam(ps, arg.value, ctx, model);
     if (value) params.set(name, value);
     else {
       valueless ??= name;
-      if (!hasError(sink, before))
+      if (!sink.hasErrorSince(before))
         reportBrokenValue(`'${name}'`, arg.value, ctx.names, sink, ', so the query is not evaluated');
     }
   }
@@ -143,13 +143,7 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
   if (spec) checkGroups(spec, stmt, given, params, sink);
   if (spec && model?.maxKL !== undefined) checkBudget(spec, given, params, model, sink);
 
-  let blocked: string | undefined;
-  for (let i = firstDiagnostic; i < sink.items.length; i++) {
-    if (sink.items[i].severity === 'error') {
-      blocked = sink.items[i].message;
-      break;
-    }
-  }
+  let blocked = sink.firstErrorSince(start);
   if (!blocked && valueless !== undefined)
     blocked = `'${valueless}' has no value (see the error in its argument)`;
   if (!blocked && model && !model.law) blocked = `model '${model.name}' is invalid: ${model.error}`;
@@ -158,12 +152,6 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
     blocked = `policy '${policy.policy.name}' is invalid: ${policy.policy.error}`;
   }
   return { stmt, spec, kind: spec?.name, modelName, model, params, blocked };
-}
-
-/** True when an error was reported since `from` (warnings do not count). */
-function hasError(sink: DiagnosticSink, from: number): boolean {
-  for (let i = from; i < sink.items.length; i++) if (sink.items[i].severity === 'error') return true;
-  return false;
 }
 
 function firstPositional(args: readonly A.Arg[]): A.PositionalArg | undefined {

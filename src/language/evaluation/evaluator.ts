@@ -3,7 +3,7 @@
  * formula) and shapes the answer into the JSON contract of results.ts. Every failure — a core
  * error, a non-finite number — becomes the query's `error`; nothing throws.
  */
-import { CoreFailure } from '../../core/index.js';
+import { CoreFailure, withWorkBudget } from '../../core/index.js';
 import type { Diagnostic, QueryKind, QueryResult, QueryValues } from '../../presentation/results.js';
 import type { CheckResult } from '../checking/checker.js';
 import type { CheckedQuery } from '../checking/params.js';
@@ -15,20 +15,36 @@ import { ResultFailure } from './jsonValues.js';
 import { DEFAULT_LIMITS, type EvaluationLimits, type EvaluationNote, type QueryOutcome } from './outcome.js';
 import { type EvaluationContext, QUERY_EVALUATORS } from './queryEvaluators.js';
 
-/** Evaluates one query that passed the checker (`blocked` undefined). */
-export function evaluateQuery(q: CheckedQuery, limits: EvaluationLimits): QueryOutcome {
+/**
+ * Evaluates one query that passed the checker (`blocked` undefined), within the work budget of
+ * `limits` (and its time limit, if any): a query that needs more stops with an error.
+ */
+export function evaluateQuery(
+  q: CheckedQuery,
+  limits: EvaluationLimits,
+  cancelled?: () => boolean,
+): QueryOutcome {
   const notes: EvaluationNote[] = [];
   if (q.blocked !== undefined || !q.kind || !q.model?.law) {
     return { error: q.blocked ?? 'the query cannot be evaluated', notes };
   }
+  const budget = {
+    maxUnits: limits.maxQueryWork,
+    ...(limits.queryTimeMs !== undefined ? { deadline: performance.now() + limits.queryTimeMs } : {}),
+    ...(cancelled ? { cancelled } : {}),
+  };
   try {
     const evaluate = QUERY_EVALUATORS[q.kind] as (ctx: EvaluationContext) => QueryValues[QueryKind];
-    const value = evaluate({ query: q, model: q.model, law: q.model.law, limits, notes });
+    const model = q.model;
+    const law = model.law!;
+    const value = withWorkBudget(budget, () => evaluate({ query: q, model, law, limits, notes }));
     // The contract forbids NaN/Infinity anywhere: verify once, cheaply, on the serialised form.
     assertJsonSafe(value);
     return { value, notes };
   } catch (e) {
-    if (e instanceof ResultFailure || e instanceof CoreFailure) return { error: e.message, notes };
+    if (e instanceof ResultFailure) return { error: e.message, notes, stopped: e.stopped };
+    if (e instanceof CoreFailure)
+      return { error: e.message, notes, stopped: e.code === 'work-budget-exceeded' };
     return {
       error: `internal error while evaluating ${q.kind}: ${e instanceof Error ? e.message : String(e)}`,
       notes,
@@ -62,41 +78,107 @@ function lastNonFinite(v: unknown, found: number | undefined): number | undefine
 export interface EvaluateOptions {
   readonly limits?: Partial<EvaluationLimits>;
   readonly cache?: AnalysisCache;
+  /** Polled while a query computes: true stops it (e.g. the document changed). */
+  readonly cancelled?: () => boolean;
 }
 
 /**
  * Evaluates every checked query in document order: one result per query with a known name (a
- * value, or the error that prevents it), plus `approximation` and `evaluation-failed`
- * diagnostics. With a cache, unchanged queries are answered from it (ranges are fresh).
+ * value, or the error that prevents it), plus `approximation`, `evaluation-failed` and
+ * `evaluation-budget` diagnostics. With a cache, unchanged queries are answered from it (ranges
+ * are fresh).
  */
 export function evaluate(
   checked: CheckResult,
   lines: LineIndex,
   options: EvaluateOptions = {},
 ): { results: QueryResult[]; diagnostics: Diagnostic[] } {
-  const limits: EvaluationLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const limitsKey = `${limits.maxExactSupport}/${limits.maxSimulationWork}`;
-  const { cache } = options;
-  cache?.beginAnalysis();
-  const sink = new DiagnosticSink(lines);
-  const results: QueryResult[] = [];
-  for (const q of checked.queries) {
-    if (!q.kind) continue; // an unknown query has its diagnostic and no result
-    let outcome: QueryOutcome;
-    if (q.blocked !== undefined || !q.model?.law) {
-      outcome = { error: q.blocked ?? 'the query cannot be evaluated', notes: [] };
-    } else if (cache) {
-      const key = queryKey(q, limitsKey);
-      const cached = cache.get(q.model.key, key);
-      outcome = cached ?? evaluateQuery(q, limits);
-      if (!cached) cache.set(q.model.key, key, outcome);
-    } else {
-      outcome = evaluateQuery(q, limits);
+  const run = new Evaluation(checked, lines, options);
+  run.step(Number.POSITIVE_INFINITY);
+  return run;
+}
+
+/**
+ * An evaluation in progress, query by query, so that a host can interleave it with other work
+ * (the language server answers requests between two queries): `step(until)` evaluates queries
+ * until the clock passes `until`, and returns true once every query has a result.
+ *
+ * The document's budget is enforced here: at most `maxQueries` queries, `maxResultNumbers` result
+ * points and `documentTimeMs` of computing; past any of them the remaining queries get an error
+ * result (no value) and one `evaluation-budget` diagnostic marks the first of them.
+ */
+export class Evaluation {
+  readonly results: QueryResult[] = [];
+  private readonly sink: DiagnosticSink;
+  private readonly limits: EvaluationLimits;
+  private readonly limitsKey: string;
+  private readonly started = performance.now();
+  private next = 0;
+  private evaluated = 0;
+  private numbers = 0;
+  /** Why later queries are not evaluated, once a document budget is spent. */
+  private spent: string | undefined;
+
+  constructor(
+    private readonly checked: CheckResult,
+    lines: LineIndex,
+    private readonly options: EvaluateOptions = {},
+  ) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.limitsKey = `${this.limits.maxExactSupport}/${this.limits.maxSimulationWork}/${this.limits.maxQueryWork}`;
+    this.sink = new DiagnosticSink(lines);
+    options.cache?.beginAnalysis();
+  }
+
+  get diagnostics(): Diagnostic[] {
+    return this.sink.items;
+  }
+
+  /** Diagnostics reported but not kept (over the sink's cap), and where the first was. */
+  get dropped(): { count: number; at: number } {
+    return { count: this.sink.dropped, at: this.sink.firstDroppedAt };
+  }
+
+  get done(): boolean {
+    return this.next >= this.checked.queries.length;
+  }
+
+  /** Evaluates queries until `until` (performance.now() ms) has passed; true when all are done. */
+  step(until: number): boolean {
+    const queries = this.checked.queries;
+    while (this.next < queries.length) {
+      this.evaluateNext(queries[this.next++]);
+      if (performance.now() >= until) break;
     }
+    return this.done;
+  }
+
+  private evaluateNext(q: CheckedQuery): void {
+    if (!q.kind) return; // an unknown query has its diagnostic and no result
+    const { limits, sink } = this;
     const stmt = q.stmt;
+    const base = { query: q.kind, model: q.modelName, range: stmt.range };
+    const runnable = q.blocked === undefined && q.model?.law !== undefined;
+    if (runnable) this.checkDocumentBudget(q);
+    if (runnable && this.spent !== undefined) {
+      this.results.push({ ...base, error: `not evaluated: ${this.spent}` } as QueryResult);
+      return;
+    }
+    let outcome: QueryOutcome;
+    if (!runnable) outcome = { error: q.blocked ?? 'the query cannot be evaluated', notes: [] };
+    else {
+      this.evaluated++;
+      const { cache, cancelled } = this.options;
+      const key = cache ? queryKey(q, this.limitsKey) : '';
+      const cached = cache?.get(q.model!.key, key);
+      outcome = cached ?? evaluateQuery(q, limits, cancelled);
+      // A query stopped by a deadline or a cancellation may finish next time: never cache that.
+      if (cache && !cached && !(outcome.error !== undefined && outcome.stopped))
+        cache.set(q.model!.key, key, outcome);
+    }
     for (const note of outcome.notes)
       sink.add(note.code, stmt.name.start, stmt.name.end, note.message, note.data);
-    if (outcome.error !== undefined && q.blocked === undefined && q.model?.law) {
+    if (outcome.error !== undefined && runnable) {
       sink.add(
         'evaluation-failed',
         stmt.start,
@@ -104,12 +186,65 @@ export function evaluate(
         `${q.kind} could not be computed: ${outcome.error}`,
       );
     }
-    const base = { query: q.kind, model: q.modelName, range: stmt.range };
-    results.push(
+    if (outcome.error === undefined) {
+      this.numbers += resultNumbers(outcome.value);
+      if (this.numbers > limits.maxResultNumbers) {
+        // This result is computed already; keeping it would pass the budget, so it goes too.
+        this.spend(
+          q,
+          `the document's results would hold more than ${limits.maxResultNumbers.toLocaleString('en-US')} numbers (use fewer steps or queries)`,
+          { maxResultNumbers: limits.maxResultNumbers },
+        );
+        this.results.push({ ...base, error: `not evaluated: ${this.spent}` } as QueryResult);
+        return;
+      }
+    }
+    this.results.push(
       (outcome.error !== undefined
         ? { ...base, error: outcome.error }
         : { ...base, value: outcome.value, params: queryParams(q) }) as QueryResult,
     );
   }
-  return { results, diagnostics: sink.items };
+
+  /** Marks the budget as spent when the next query would pass the query count or the time. */
+  private checkDocumentBudget(q: CheckedQuery): void {
+    if (this.spent !== undefined) return;
+    const { limits } = this;
+    if (this.evaluated >= limits.maxQueries)
+      this.spend(
+        q,
+        `the document has more than ${limits.maxQueries} queries; only the first ${limits.maxQueries} are evaluated`,
+        {
+          maxQueries: limits.maxQueries,
+        },
+      );
+    else if (limits.documentTimeMs !== undefined && performance.now() - this.started > limits.documentTimeMs)
+      this.spend(q, `the document took more than ${limits.documentTimeMs / 1000} s to evaluate`, {
+        documentTimeMs: limits.documentTimeMs,
+      });
+  }
+
+  private spend(q: CheckedQuery, why: string, limit: Record<string, number>): void {
+    this.spent = why;
+    const stmt = q.stmt;
+    this.sink.add(
+      'evaluation-budget',
+      stmt.start,
+      stmt.end,
+      `this and later queries are not evaluated: ${why}`,
+      {
+        limit,
+      },
+    );
+  }
+}
+
+/** The numbers in a result value (every curve point and table entry counts): its size. */
+function resultNumbers(v: unknown): number {
+  if (typeof v === 'number') return 1;
+  if (v === null || typeof v !== 'object') return 0;
+  let n = 0;
+  if (Array.isArray(v)) for (const x of v) n += resultNumbers(x);
+  else for (const key in v) n += resultNumbers((v as Record<string, unknown>)[key]);
+  return n;
 }

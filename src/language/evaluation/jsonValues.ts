@@ -5,7 +5,15 @@
  */
 import type { Num } from '../../presentation/results.js';
 
-export class ResultFailure extends Error {}
+export class ResultFailure extends Error {
+  /** True when a work budget, deadline or cancellation stopped the computation (not the input). */
+  constructor(
+    message: string,
+    readonly stopped = false,
+  ) {
+    super(message);
+  }
+}
 
 /** A finite number, or a failure naming the quantity. */
 export function finite(x: number, what: string): number {

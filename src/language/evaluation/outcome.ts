@@ -12,11 +12,27 @@ export interface EvaluationLimits {
   readonly maxExactSupport: number;
   /** Largest samples × length for `simulate` (bounds its running time). */
   readonly maxSimulationWork: number;
+  /**
+   * Most work one query may do, in the core's work units (≈ one inner-loop iteration, a few
+   * nanoseconds): a query that needs more stops with an error instead of running for minutes.
+   */
+  readonly maxQueryWork: number;
+  /** Longest one query may compute, in milliseconds (none when undefined). */
+  readonly queryTimeMs?: number;
+  /** Most queries evaluated per document; later ones are reported and skipped. */
+  readonly maxQueries: number;
+  /** Most numbers in the results of one document (curves, tables, values). */
+  readonly maxResultNumbers: number;
+  /** Longest the whole document may compute, in milliseconds (none when undefined). */
+  readonly documentTimeMs?: number;
 }
 
 export const DEFAULT_LIMITS: EvaluationLimits = {
   maxExactSupport: DEFAULT_MAX_SUPPORT,
   maxSimulationWork: 50_000_000,
+  maxQueryWork: 4e9,
+  maxQueries: 1000,
+  maxResultNumbers: 500_000,
 };
 
 /** A side remark about a result (an approximation and its error bound), shown as a diagnostic. */
@@ -28,10 +44,16 @@ export interface EvaluationNote {
 
 export type QueryOutcome =
   | { readonly value: QueryValues[QueryKind]; readonly error?: undefined; readonly notes: EvaluationNote[] }
-  | { readonly error: string; readonly value?: undefined; readonly notes: EvaluationNote[] };
+  | {
+      readonly error: string;
+      readonly value?: undefined;
+      readonly notes: EvaluationNote[];
+      /** The work budget, a deadline or a cancellation stopped it: not cached, may succeed later. */
+      readonly stopped?: boolean;
+    };
 
 /** Throws the core's error as a ResultFailure (caught by `evaluateQuery`). */
 export function unwrapCore<T>(r: Result<T>): T {
   if (r.ok) return r.value;
-  throw new ResultFailure(r.error.message);
+  throw new ResultFailure(r.error.message, r.error.code === 'work-budget-exceeded');
 }

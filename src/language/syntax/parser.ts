@@ -32,6 +32,8 @@ export interface ParseResult {
   /** All tokens, including comments and line breaks (for semantic tokens and formatting). */
   readonly tokens: Token[];
   readonly diagnostics: Diagnostic[];
+  /** Diagnostics found but not kept (over the cap of diagnostics.ts), and the offset of the first. */
+  readonly dropped: { readonly count: number; readonly at: number };
   readonly lines: LineIndex;
   readonly text: string;
 }
@@ -53,6 +55,7 @@ export function parse(text: string): ParseResult {
       return tokens;
     },
     diagnostics,
+    dropped: { count: sink.dropped, at: sink.firstDroppedAt },
     lines,
     text,
   };

@@ -1,0 +1,239 @@
+// The language server under hostile or careless input (issue 14), through the real stdio protocol
+// and with the heap flags the extension starts it with (serverNodeArgs): it stays responsive
+// while queries compute, stops what runs too long, keeps its memory within a budget, and follows
+// the protocol where editors (or attackers) do not.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { CompletionRequest, HoverRequest } from 'vscode-languageserver-protocol';
+import { serverNodeArgs } from '../../src/protocol/protocol.js';
+import { ensureServerBuilt, type LspClient, serverBundle, startClient, uriOf } from './lsp.js';
+
+const MODEL =
+  'model m { vocab a b c d e f g h i j k; p 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.05 0.05; reward 0 1 2 3 4 5 6 7 8 9 10; length 1000 }\n';
+/** About a second of Monte Carlo each (50 × best-of-1000 over 1000 tokens); distinct seeds, so none is a cache hit. */
+const slow = (count: number, from = 1) =>
+  Array.from({ length: count }, (_, i) => `simulate(m, method = bon, N = 1000, samples = 50, seed = ${from + i})\n`).join('');
+
+describe('server: responsive while queries compute, and they stop when they run too long', () => {
+  let c: LspClient;
+  before(async () => {
+    c = await startClient({ initializationOptions: { debounceMs: 0, queryTimeLimitMs: 400 } });
+  });
+  after(async () => {
+    assert.equal(await c.shutdown(), 0);
+  });
+
+  it('answers a completion between two slow queries, before the evaluation is done', async () => {
+    const uri = uriOf('slow-completion.align');
+    const text = `${MODEL}${slow(4)}tilt(m, delta = 1)\n`;
+    const published = c.open(uri, text).then(() => performance.now());
+    await new Promise((r) => setTimeout(r, 50));
+    const answered = c.conn
+      .sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line: 6, character: 0 } })
+      .then(() => performance.now());
+    const [answeredAt, publishedAt] = await Promise.all([answered, published]);
+    assert.ok(
+      answeredAt < publishedAt,
+      `completion answered ${Math.round(answeredAt - publishedAt)} ms relative to the diagnostics (must be before)`,
+    );
+  });
+
+  it('a query past the time limit stops with an error; the rest of the document is evaluated', async () => {
+    const uri = uriOf('slow-limit.align');
+    const text = `${MODEL}${slow(1, 100)}tilt(m, delta = 1)\n`;
+    await c.open(uri, text);
+    const r = await c.waitForResults(uri, 1);
+    const [sim, tilt] = r.analysis.results;
+    assert.match(String(sim.error), /stopped: it took longer than the time allowed/);
+    assert.equal(tilt.error, undefined);
+    assert.equal(r.analysis.diagnostics.filter((d) => d.code === 'evaluation-failed').length, 1);
+  });
+
+  it('the query that used to hang (λ = 1e40) finishes, and hover is answered meanwhile', async () => {
+    const uri = uriOf('hang.align');
+    const text =
+      'model m { vocab b c; p 0.5 0.5; reward 0 1 }\nrate(m, lambda = 1e40, x = 0.5)\nrate(m, beta = 1e-40, x = 0.5)\n';
+    await c.open(uri, text);
+    const hover = await c.conn.sendRequest(HoverRequest.type, {
+      textDocument: { uri },
+      position: { line: 1, character: 1 },
+    });
+    assert.ok(hover, 'hover answered');
+  });
+
+  it('an edit while a long evaluation runs abandons it: the newer version is published, never the old', async () => {
+    const uri = uriOf('slow-edit.align');
+    void c.open(uri, `${MODEL}${slow(3, 200)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    const v2 = c.change(uri, `${MODEL}tilt(m, delta = 2)\n`);
+    const d = await c.waitForDiagnostics(uri, v2, 10_000);
+    assert.equal(d.version, v2);
+    const versions = c.published.filter((p) => p.uri === uri).map((p) => p.version);
+    assert.deepEqual(versions, [v2], 'version 1 was never published');
+  });
+});
+
+describe('server: protocol', () => {
+  /** Spawns the server and writes raw bytes to it; returns its stdout, stderr and exit code. */
+  async function raw(
+    bytes: string,
+    waitMs = 1500,
+  ): Promise<{ out: string; err: string; code: number | null }> {
+    await ensureServerBuilt();
+    const child = spawn(process.execPath, [...serverNodeArgs, serverBundle, '--stdio']);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.stdin.write(bytes);
+    const code = await Promise.race([
+      exited,
+      new Promise<'running'>((r) => setTimeout(() => r('running'), waitMs)),
+    ]);
+    if (code === 'running') child.kill();
+    return { out, err, code: code === 'running' ? null : code };
+  }
+  const frame = (o: object) => {
+    const body = JSON.stringify(o);
+    return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  };
+
+  it('a request before initialize is answered with ServerNotInitialized (−32002); a notification is dropped', async () => {
+    const { out } = await raw(
+      frame({
+        jsonrpc: '2.0',
+        method: 'textDocument/didOpen',
+        params: { textDocument: { uri: 'file:///x.align', languageId: 'align', version: 1, text: 'junk(' } },
+      }) +
+        frame({
+          jsonrpc: '2.0',
+          id: 7,
+          method: 'textDocument/hover',
+          params: { textDocument: { uri: 'file:///x.align' }, position: { line: 0, character: 0 } },
+        }),
+    );
+    assert.match(out, /"id":7/);
+    assert.match(out, /"code":-32002/);
+    assert.doesNotMatch(out, /publishDiagnostics/, 'the early didOpen was dropped');
+  });
+
+  for (const [what, header] of [
+    ['a Content-Length that is not a number', 'Content-Length: abc\r\n\r\n{}'],
+    ['a negative Content-Length', 'Content-Length: -5\r\n\r\n'],
+    ['an absurd Content-Length', 'Content-Length: 99999999999\r\n\r\n{}'],
+    ['a header without Content-Length', 'Content-Type: x\r\n\r\n{}'],
+  ] as const) {
+    it(`${what}: the server says so on stderr and exits with 1 (no silent wedge)`, async () => {
+      const { err, code } = await raw(header);
+      assert.equal(code, 1, `exit code (stderr: ${err})`);
+      assert.match(err, /malformed LSP message framing/);
+    });
+  }
+
+  it('a didChange whose version is not newer is ignored (the text stays as it was)', async () => {
+    const c = await startClient();
+    try {
+      const uri = uriOf('versions.align');
+      await c.open(uri, `${MODEL}tilt(m, delta = 1)\n`);
+      const v2 = c.change(uri, `${MODEL}tilt(m, delta = 2)\n`);
+      await c.waitForDiagnostics(uri, v2);
+      // A replayed older change: would make the document `tilt(m, delta = 9)` if applied.
+      await c.conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: 1 },
+        contentChanges: [{ text: `${MODEL}tilt(m, delta = 9)\n` }],
+      });
+      const r = (await c.conn.sendRequest('alignLab/getResults', { uri })) as {
+        version: number;
+        analysis: { results: { value?: { kl: number } }[] };
+      };
+      assert.equal(r.version, v2);
+      assert.equal(r.analysis.results[0].value?.kl, 2);
+    } finally {
+      await c.shutdown();
+    }
+  });
+});
+
+describe('server: memory stays within budget under the extension heap flags', () => {
+  let c: LspClient;
+  before(async () => {
+    c = await startClient();
+  });
+  after(async () => {
+    assert.equal(await c.shutdown(), 0, 'still alive and exits cleanly after everything below');
+  });
+
+  const alive = async () => {
+    const uri = uriOf('alive.align');
+    await c.open(uri, 'model t { vocab a b; p 0.5 0.5; reward 0 1 }\ntilt(t, delta = 0.1)\n');
+    c.close(uri);
+  };
+
+  it('80 frontiers of 10,000 steps: later ones are refused with one evaluation-budget warning', async () => {
+    const uri = uriOf('frontiers.align');
+    const d = await c.open(uri, `${MODEL}${'frontier(m, steps = 10000)\n'.repeat(80)}`);
+    const budget = d.diagnostics.filter((x) => x.code === 'evaluation-budget');
+    assert.equal(budget.length, 1);
+    const r = await c.waitForResults(uri, 1);
+    assert.ok(
+      r.analysis.results.some((x) => x.value) &&
+        r.analysis.results.some((x) => x.error?.startsWith('not evaluated')),
+    );
+    c.close(uri);
+    await alive();
+  });
+
+  it('10,000 bon queries: the first 1000 are evaluated', async () => {
+    const uri = uriOf('bons.align');
+    const lines = Array.from({ length: 10_000 }, (_, i) => `bon(t, N = ${i + 1})`).join('\n');
+    const d = await c.open(
+      uri,
+      `model t { vocab a b c; p 0.2 0.3 0.5; reward 0 1 2; length 16 }\n${lines}\n`,
+    );
+    assert.equal(d.diagnostics.filter((x) => x.code === 'evaluation-budget').length, 1);
+    c.close(uri);
+    await alive();
+  });
+
+  it('300 KB of random bytes: at most 1001 diagnostics, the last one says how many more', async () => {
+    const uri = uriOf('random.align');
+    let text = '';
+    let seed = 12345;
+    for (let i = 0; i < 300_000; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      text += String.fromCharCode(32 + (seed % 95));
+      if (seed % 61 === 0) text += '\n';
+    }
+    const d = await c.open(uri, text);
+    assert.ok(d.diagnostics.length <= 1001, `${d.diagnostics.length} diagnostics`);
+    assert.equal(d.diagnostics.at(-1)?.code, 'too-many-problems');
+    c.close(uri);
+    await alive();
+  });
+
+  it('a 20 MB document: one document-too-large error, no analysis', async () => {
+    const uri = uriOf('huge.align');
+    const d = await c.open(uri, `# ${'x'.repeat(20 * 2 ** 20)}\n`);
+    assert.deepEqual(
+      d.diagnostics.map((x) => x.code),
+      ['document-too-large'],
+    );
+    c.close(uri);
+    await alive();
+  });
+
+  it('3,000 open documents', async () => {
+    const uris = Array.from({ length: 3000 }, (_, i) => uriOf(`many-${i}.align`));
+    await Promise.all(
+      uris.map((u, i) => c.open(u, `${MODEL}tilt(m, delta = ${1 + (i % 7)})\nfrontier(m, steps = 64)\n`)),
+    );
+    for (const u of uris) c.close(u);
+    await alive();
+  });
+});
