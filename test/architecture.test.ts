@@ -1,5 +1,5 @@
-// Enforces the dependency direction  core ← language ← {server, cli}; client and webview share only
-// protocol types. A violation names the file and the offending import.
+// Enforces the dependency direction  core ← language ← {server, cli}; src/node (file access on disk)
+// sits between language/protocol and {cli, server}; client and webview share only protocol types. A violation names the file and the offending import.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -72,10 +72,16 @@ const rules: Rule[] = [
     typeOnly: ['src/language'],
     packages: (p) => p === 'vscode-languageserver-protocol' || p === 'vscode-jsonrpc',
   },
-  { area: 'src/cli', areas: ['src/core', 'src/language', 'src/protocol'], packages: (p) => nodeBuiltin(p) },
+  // Reading files on disk, shared by the CLI and the node language server.
+  { area: 'src/node', areas: ['src/language', 'src/protocol'], packages: (p) => nodeBuiltin(p) },
+  {
+    area: 'src/cli',
+    areas: ['src/core', 'src/language', 'src/protocol', 'src/node'],
+    packages: (p) => nodeBuiltin(p),
+  },
   {
     area: 'src/server',
-    areas: ['src/core', 'src/language', 'src/protocol'],
+    areas: ['src/core', 'src/language', 'src/protocol', 'src/node'],
     packages: (p) =>
       nodeBuiltin(p) || p.startsWith('vscode-languageserver') || p === 'vscode-jsonrpc' || p === 'vscode-uri',
   },
@@ -104,6 +110,18 @@ for (const rule of rules) {
     assert.deepEqual(violations, [], `forbidden imports:\n${violations.join('\n')}`);
   });
 }
+
+test('layering: the web-worker server does not reach src/node (it has no file system)', () => {
+  // src/server may import src/node only from its node entry point, main.ts.
+  const offenders = sources('src/server')
+    .filter((f) => !f.endsWith(join('src', 'server', 'main.ts')))
+    .flatMap((f) =>
+      importsOf(f)
+        .filter((spec) => target(f, spec).area === 'src/node')
+        .map((spec) => `${relative(root, f)} imports '${spec}'`),
+    );
+  assert.deepEqual(offenders, []);
+});
 
 test('layering: the import scanner sees imports (self-check)', () => {
   const file = join(root, 'test/architecture.test.ts');

@@ -3,9 +3,11 @@
  * CLI and the preview. Never throws: every problem is a diagnostic, every query that cannot be
  * computed carries an error message instead of a value.
  */
+
 import { AnalysisCache } from './cache.js';
 import { type CheckResult, check } from './checker.js';
 import { type EvaluationLimits, evaluate } from './evaluator.js';
+import type { ModelFileReader } from './modelFile.js';
 import { type ParseResult, parse } from './parser.js';
 import type { Analysis, Diagnostic, ModelSummary } from './results.js';
 
@@ -15,9 +17,10 @@ export interface AnalyzeOptions {
   /**
    * Host hook for `model m from "x.csv"`: returns the text of the file at `path`, which is
    * relative to the document's folder, `/`-separated, already confined to its folder tree (no
-   * `..`, not absolute); undefined when it cannot be read. Without it, such models are errors.
+   * `..`, not absolute); undefined when it cannot be read, or a `ModelFileProblem` saying why (its
+   * code and message become the diagnostic). Without it, such models are errors.
    */
-  readonly readFile?: (path: string) => string | undefined;
+  readonly readFile?: ModelFileReader;
   readonly limits?: Partial<EvaluationLimits>;
   /** Keep one per document across edits to re-evaluate only what changed (see cache.ts). */
   readonly cache?: AnalysisCache;

@@ -6,6 +6,7 @@
 import type * as A from './ast.js';
 import { DiagnosticSink } from './diagnostics.js';
 import { evalExpr, type NameResolver } from './exprEval.js';
+import type { ModelFileReader } from './modelFile.js';
 import {
   type ModelHost,
   type ResolvedModel,
@@ -23,7 +24,7 @@ import type { Value } from './value.js';
 
 export interface CheckOptions {
   /** Reads a model file, given its path relative to the document's folder (see modelFile.ts). */
-  readonly readFile?: (path: string) => string | undefined;
+  readonly readFile?: ModelFileReader;
 }
 
 export interface CheckResult {

@@ -33,6 +33,8 @@ export { KEYWORDS, lex, type Token, type TokenKind } from './lexer.js';
 export {
   confinePath,
   type ModelColumns,
+  type ModelFileProblem,
+  type ModelFileReader,
   parseCsvModel,
   parseJsonModel,
   parseModelFile,

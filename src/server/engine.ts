@@ -1,8 +1,9 @@
 /**
  * Runs the language's pipeline (parse → check → evaluate) for one document, bridging its
  * synchronous `readFile(path)` hook to the host's asynchronous file access: a first pass notes
- * the model files it needs that are not cached yet; if there are any, they are read (from disk,
- * or from the client in the browser) and the pass is repeated. Without model files — the
+ * the model files it needs that are not cached yet (or changed on disk); if there are any, they
+ * are read (from disk, or from the client in the browser; see modelFiles.ts for the cache and
+ * src/node/files.ts for the confinement rules) and the pass is repeated. Without model files — the
  * common case — evaluation is synchronous, so diagnostics go out in the same tick.
  */
 import { URI, Utils } from 'vscode-uri';
@@ -10,26 +11,11 @@ import { type AnalysisCache, analyzeDocument, type DocumentAnalysis } from '../l
 import { type ParseResult, parse } from '../language/parser.js';
 import type { Analysis } from '../language/results.js';
 import type { ServerSettings } from '../protocol/protocol.js';
-import type { Host } from './host.js';
+import type { Host, ModelFileRequest } from './host.js';
+import type { ModelFiles } from './modelFiles.js';
 
 export function parseText(text: string): ParseResult {
   return parse(text);
-}
-
-type Entry = { readonly text: string } | { readonly error: string };
-
-/** Model files read so far, by absolute URI (forgotten when the file changes on disk). */
-export class FileCache {
-  private readonly entries = new Map<string, Entry>();
-  get(uri: string): Entry | undefined {
-    return this.entries.get(uri);
-  }
-  set(uri: string, entry: Entry): void {
-    this.entries.set(uri, entry);
-  }
-  forget(uri: string): void {
-    this.entries.delete(uri);
-  }
 }
 
 export interface EngineRun {
@@ -46,36 +32,35 @@ export function runEngine(
   uri: string,
   text: string,
   settings: ServerSettings,
-  files: FileCache,
+  files: ModelFiles,
   host: Host,
   cache: AnalysisCache,
 ): EngineRun | Promise<EngineRun> {
   const doc = URI.parse(uri);
   const folder = FOLDER_SCHEMES.has(doc.scheme) ? Utils.dirname(doc) : undefined;
   const limits = { maxExactSupport: settings.maxExactSize };
-  const pass = (): { run: EngineRun; missing: string[] } => {
+  const roots = folder ? files.folders.rootsFor(folder, doc) : [];
+  // The first pass sees a file changed on disk (its fingerprint moved) as missing; the second
+  // takes what was just read.
+  const pass = (checkStamp: boolean): { run: EngineRun; missing: ModelFileRequest[] } => {
     const used: string[] = [];
-    const missing: string[] = [];
+    const missing: ModelFileRequest[] = [];
     const readFile = folder
-      ? (path: string): string | undefined => {
+      ? (path: string) => {
           const fileUri = Utils.joinPath(folder, path).toString();
           used.push(fileUri);
-          const entry = files.get(fileUri);
-          if (!entry) missing.push(fileUri);
-          return entry && 'text' in entry ? entry.text : undefined;
+          const read = files.lookup(uri, fileUri, host, checkStamp);
+          if (!read) {
+            missing.push({ document: uri, path, uri: fileUri, roots });
+            return undefined;
+          }
+          return read.ok ? read.text : { code: read.code, message: read.message };
         }
       : undefined;
     const document = analyzeDocument(text, { file: uri, readFile, limits, cache });
     return { run: { analysis: document.analysis, document, files: used }, missing };
   };
-  const first = pass();
+  const first = pass(true);
   if (first.missing.length === 0) return first.run;
-  return Promise.all(
-    first.missing.map((fileUri) =>
-      host.readFile(fileUri).then(
-        (content) => files.set(fileUri, { text: content }),
-        (e: unknown) => files.set(fileUri, { error: e instanceof Error ? e.message : String(e) }),
-      ),
-    ),
-  ).then(() => pass().run);
+  return files.load(first.missing, host).then(() => pass(false).run);
 }

@@ -17,7 +17,8 @@ import type { ParseResult } from '../language/parser.js';
 import { ResultsClearedNotification, ResultsNotification, type ResultsParams } from '../protocol/protocol.js';
 import type { ServerContext } from './context.js';
 import { toLspDiagnostic } from './convert.js';
-import { type EngineRun, FileCache, parseText, runEngine } from './engine.js';
+import { type EngineRun, parseText, runEngine } from './engine.js';
+import { ModelFiles } from './modelFiles.js';
 
 export interface Evaluated extends ResultsParams {
   readonly parse: ParseResult;
@@ -55,7 +56,7 @@ function after(ms: number, f: () => void): Timer {
 
 export class Workspace {
   readonly documents = new TextDocuments(TextDocument);
-  readonly files = new FileCache();
+  readonly files = new ModelFiles();
   private readonly states = new Map<string, DocState>();
   private ctx!: ServerContext;
 
@@ -141,6 +142,9 @@ export class Workspace {
     const text = doc.getText();
     const finish = (run: EngineRun): Evaluated | undefined => {
       s.lastRun = performance.now();
+      // The model-file cache keeps what open documents read, and only that.
+      if (this.documents.get(uri)) this.files.retain(uri, run.files);
+      else this.files.release(uri);
       if (this.documents.get(uri)?.version !== version) return undefined; // stale: never publish
       // The pipeline parsed this very text: share its tree with the parse-only features.
       const parse = run.document.parsed;
@@ -209,8 +213,7 @@ export class Workspace {
 
   /** Model files changed on disk: forget them and re-evaluate the documents that read them. */
   filesChanged(uris: readonly string[]): void {
-    const changed = new Set(uris);
-    for (const uri of uris) this.files.forget(uri);
+    const changed = new Set(this.files.changed(uris, this.ctx.host));
     for (const [doc, s] of this.states) {
       if (s.evaluated?.files.some((f) => changed.has(f))) {
         s.evaluated = undefined;
@@ -223,6 +226,7 @@ export class Workspace {
     const s = this.states.get(uri);
     if (s?.timer !== undefined) s.timer.cancel();
     this.states.delete(uri);
+    this.files.release(uri);
     // Clear the problems of a closed file, as other language servers do.
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
     void this.ctx.connection.sendNotification(ResultsClearedNotification, { uri });
