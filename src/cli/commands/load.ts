@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Analysis } from '../../language/results.js';
 import { modelFileReader } from '../../node/files.js';
+import { visible } from '../escape.js';
 import { readTextFile } from '../host.js';
 import { type Engine, EXIT, type Io } from '../io.js';
 import { findNaN } from '../json.js';
@@ -22,7 +23,7 @@ export function loadDocument(file: string, io: Io, engine: Engine): Loaded {
   const name = fromStdin ? STDIN_NAME : file;
   const read = fromStdin ? io.readStdin() : readTextFile(resolve(io.cwd, file), true);
   if (!read.ok) {
-    io.stderr.write(`align-lab: cannot read '${name}': ${read.message}\n`);
+    io.stderr.write(`align-lab: cannot read '${visible(name)}': ${visible(read.message)}\n`);
     return { ok: false, exit: EXIT.usage };
   }
   // Model files are confined to the .align file's folder tree (stdin: the working folder's), with
@@ -45,7 +46,10 @@ export function loadDocument(file: string, io: Io, engine: Engine): Loaded {
 
 export function internalError(io: Io, message: string): { readonly ok: false; readonly exit: number } {
   io.stderr.write(
-    `align-lab: internal error: ${message}\nThis is a bug in Align Lab; please report it with the input file ` +
+    `align-lab: internal error: ${message
+      .split('\n')
+      .map((line) => visible(line, { keepTabs: true }))
+      .join('\n')}\nThis is a bug in Align Lab; please report it with the input file ` +
       '(NODE_OPTIONS=--enable-source-maps shows TypeScript positions in the stack).\n',
   );
   return { ok: false, exit: EXIT.internal };
