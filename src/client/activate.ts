@@ -8,7 +8,6 @@
  */
 import * as vscode from 'vscode';
 import type { BaseLanguageClient, LanguageClientOptions } from 'vscode-languageclient';
-import { MODEL_FILE_GLOB } from '../protocol/modelFiles.js';
 import { ReadFileRequest, type ReadFileResult } from '../protocol/protocol.js';
 import { registerCommands } from './commands.js';
 import type { Ctx, PreviewApi } from './ctx.js';
@@ -25,8 +24,9 @@ export function activateCommon(context: vscode.ExtensionContext, createClient: C
     documentSelector: [{ language: 'align' }],
     outputChannel: output,
     errorHandler: crashHandler(output),
-    // Files a `.align` model may read: edits to them re-evaluate the documents that read them.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(MODEL_FILE_GLOB) },
+    // No synchronize.fileEvents: the server registers its model-file watcher itself
+    // (workspace/didChangeWatchedFiles, dynamic registration), the same for every LSP client;
+    // a second, static watcher here would deliver every change twice.
     markdown: { isTrusted: false, supportHtml: false },
   };
   const client = createClient(options);

@@ -98,8 +98,8 @@ export function startServer(connection: Connection, host: Host): ServerContext {
   });
 
   connection.onInitialized(() => {
-    // Edits to model files on disk re-evaluate the documents that read them. VS Code's client
-    // watches them itself (synchronize.fileEvents); other clients are asked to, when they can.
+    // Edits to model files on disk re-evaluate the documents that read them: clients that can
+    // (VS Code, Neovim, …) are asked to watch them; for the others the cache compares fingerprints.
     if (watchRegistration) {
       void connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: MODEL_FILE_GLOB }] })
