@@ -1,5 +1,6 @@
 // Enforces the dependency directions of docs/architecture.md:
-//   core ← language ← {server, cli};  presentation (results contract, query table, formatting) is
+//   core ← language ← {server, cli}; src/node (file access on disk) serves cli and the node
+//   server's entry point;  presentation (results contract, query table, formatting) is
 //   a leaf read by language, protocol, server, cli and the webview; client and webview share only
 //   protocol (and presentation) with the rest. Inside the language layer the stages point one way
 //   (syntax ← checking ← evaluation; editor aids read syntax and checking), nothing outside the
@@ -76,12 +77,17 @@ const rules: Rule[] = [
     areas: ['src/presentation'],
     packages: (p) => p === 'vscode-languageserver-protocol' || p === 'vscode-jsonrpc',
   },
+  // Reading files on disk, shared by the CLI and the node language server (its main.ts only).
   {
-    area: 'src/cli',
-    areas: ['src/language', 'src/presentation', 'src/node'],
+    area: 'src/node',
+    areas: ['src/language', 'src/presentation', 'src/protocol'],
     packages: (p) => nodeBuiltin(p),
   },
-  { area: 'src/node', areas: ['src/language', 'src/presentation'], packages: (p) => nodeBuiltin(p) },
+  {
+    area: 'src/cli',
+    areas: ['src/language', 'src/presentation', 'src/protocol', 'src/node'],
+    packages: (p) => nodeBuiltin(p),
+  },
   {
     area: 'src/server',
     areas: ['src/language', 'src/presentation', 'src/protocol', 'src/node'],
@@ -117,6 +123,18 @@ for (const rule of rules) {
     assert.deepEqual(violations, [], `forbidden imports:\n${violations.join('\n')}`);
   });
 }
+
+test('layering: the web-worker server does not reach src/node (it has no file system)', () => {
+  // src/server may import src/node only from its node entry point, main.ts.
+  const offenders = sources('src/server')
+    .filter((f) => !f.endsWith(join('src', 'server', 'main.ts')))
+    .flatMap((f) =>
+      importsOf(f)
+        .filter((spec) => target(f, spec).area === 'src/node')
+        .map((spec) => `${relative(root, f)} imports '${spec}'`),
+    );
+  assert.deepEqual(offenders, []);
+});
 
 test('layering: the import scanner sees imports (self-check)', () => {
   const file = join(root, 'test/architecture.test.ts');

@@ -1,9 +1,24 @@
-/** CSV of the data behind a chart (RFC 4180 quoting; full double precision). */
+/**
+ * CSV of the data behind a chart (RFC 4180 quoting; full double precision).
+ *
+ * Formula injection: a spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and some
+ * also one starting with a tab or a carriage return, or their full-width forms) as a formula —
+ * `=HYPERLINK(…)` as a token name would become a live link. Text cells (token and series names,
+ * axis titles) starting with one of these get a leading `'`, which spreadsheets read as "this is
+ * text" (OWASP's advice); numbers are written as numbers, so `-0.5` stays a negative number.
+ */
 import type { ChartModel } from './charts/model.js';
+
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']);
+
+/** A text cell made inert for spreadsheets: `'` in front of a leading formula character. */
+export function inertText(text: string): string {
+  return text.length > 0 && FORMULA_START.has(text[0]) ? `'${text}` : text;
+}
 
 const cell = (v: string | number | undefined): string => {
   if (v === undefined) return '';
-  const s = typeof v === 'number' ? String(v) : v;
+  const s = typeof v === 'number' ? String(v) : inertText(v);
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 const line = (cells: (string | number | undefined)[]) => cells.map(cell).join(',');

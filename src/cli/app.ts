@@ -7,15 +7,18 @@ import { runCheck } from './commands/check.js';
 import { runEval } from './commands/eval.js';
 import { describe, internalError } from './commands/load.js';
 import { runReport } from './commands/report.js';
+import { terminalOutput, visible } from './escape.js';
 import { type Engine, EXIT, type Io } from './io.js';
 import { helpText } from './usage.js';
 import { packageVersion } from './version.js';
 
-export function runCli(argv: readonly string[], io: Io, engine: Engine): number {
+export function runCli(argv: readonly string[], rawIo: Io, engine: Engine): number {
+  // Every text written goes through the terminal guard (escape.ts); JSON and HTML use writeData.
+  const io: Io = { ...rawIo, stdout: terminalOutput(rawIo.stdout), stderr: terminalOutput(rawIo.stderr) };
   const parsed = parseArgs(argv);
   if (!parsed.ok) {
     const hint = parsed.topic ? `align-lab help ${parsed.topic}` : 'align-lab --help';
-    io.stderr.write(`align-lab: ${parsed.message}\nTry '${hint}'.\n`);
+    io.stderr.write(`align-lab: ${visible(parsed.message)}\nTry '${hint}'.\n`);
     return EXIT.usage;
   }
   const command = parsed.command;

@@ -7,11 +7,11 @@ export const languageEngine: Engine = {
   analyze(text, file, readModelFile) {
     return analyze(text, {
       file,
-      // The language layer has already confined and normalised `path`; the host checks again
-      // against the real file system (symlinks) and answers undefined when it refuses.
+      // The language layer has already confined and normalised `path`; the reader checks again
+      // against the real file system (symlinks, file type, size, encoding) and says why it refuses.
       readFile: (path) => {
         const outcome = readModelFile(path);
-        return outcome.ok ? outcome.text : undefined;
+        return outcome.ok ? outcome.text : { code: outcome.code, message: outcome.message };
       },
     });
   },

@@ -3,6 +3,7 @@
  * with captured output, and so the engine (language layer + report renderer) can be swapped.
  */
 import type { Analysis } from '../presentation/results.js';
+import type { ModelFileRead } from '../protocol/modelFiles.js';
 import type { ReadOutcome } from './host.js';
 
 export interface Output {
@@ -23,7 +24,7 @@ export interface Io {
 
 export interface Engine {
   /** The language layer: parse, check and evaluate one document. */
-  analyze(text: string, file: string, readModelFile: (spec: string) => ReadOutcome): Analysis;
+  analyze(text: string, file: string, readModelFile: (spec: string) => ModelFileRead): Analysis;
   /** The preview's report page (src/cli/report.ts). */
   renderReportHtml(analysis: Analysis, assets: { script: string; style: string }): string;
 }

@@ -1,8 +1,9 @@
 /**
- * The JSON writer for `eval --json`. The results contract (src/language/results.ts) writes an
+ * The JSON writer for `eval --json`. The results contract (src/presentation/results.ts) writes an
  * infinite value as null; NaN has no meaning in it, so a NaN reaching this point is a bug
  * upstream and is reported as an internal error (with its path) instead of being printed.
  */
+import { isHiddenControl } from './escape.js';
 
 /** Thrown when a value cannot be represented in the contract; the CLI reports it as a bug. */
 export class ContractViolation extends Error {
@@ -29,27 +30,64 @@ export function toContractJson(value: unknown, indent = 2): string {
     indent,
   );
   if (sawNaN) throw new ContractViolation(findNaN(value, '$') ?? '$');
-  return text;
+  return escapeInvisible(text);
+}
+
+/**
+ * JSON.stringify escapes C0 controls but leaves DEL, the C1 controls and the bidirectional
+ * formatting characters raw; they can only occur inside strings, where `\u…` means the same.
+ * So the JSON printed on a terminal carries no control character at all.
+ */
+export function escapeInvisible(json: string): string {
+  // Outside strings JSON.stringify writes only newlines and spaces (indentation).
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < json.length; i++) {
+    const code = json.charCodeAt(i);
+    if (code === 0x0a || !isHiddenControl(code)) continue;
+    parts.push(json.slice(from, i), `\\u${code.toString(16).padStart(4, '0')}`);
+    from = i + 1;
+  }
+  if (from === 0) return json;
+  parts.push(json.slice(from));
+  return parts.join('');
+}
+
+/** Whether a NaN is anywhere inside `value` (a walk that builds no strings: analyses can be large). */
+function containsNaN(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isNaN(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsNaN(item)) return true;
+    return false;
+  }
+  if (ArrayBuffer.isView(value)) {
+    for (const item of Array.from(value as unknown as ArrayLike<unknown>)) if (containsNaN(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && containsNaN((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
 
 /** The JSON path of the first NaN inside `value`, or undefined when there is none. */
 export function findNaN(value: unknown, path: string): string | undefined {
-  if (typeof value === 'number') return Number.isNaN(value) ? path : undefined;
-  if (value === null || typeof value !== 'object') return undefined;
+  // The path is built only on the way to a NaN that is known to be there.
+  if (!containsNaN(value)) return undefined;
+  if (typeof value === 'number') return path;
   if (Array.isArray(value) || ArrayBuffer.isView(value)) {
     const items = Array.from(value as ArrayLike<unknown>);
-    for (let i = 0; i < items.length; i++) {
-      const found = findNaN(items[i], `${path}[${i}]`);
-      if (found) return found;
-    }
+    for (let i = 0; i < items.length; i++)
+      if (containsNaN(items[i])) return findNaN(items[i], `${path}[${i}]`);
     return undefined;
   }
-  for (const [key, item] of Object.entries(value)) {
-    const found = findNaN(
+  for (const [key, item] of Object.entries(value as object)) {
+    if (!containsNaN(item)) continue;
+    return findNaN(
       item,
       /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
     );
-    if (found) return found;
   }
   return undefined;
 }

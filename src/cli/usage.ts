@@ -17,7 +17,9 @@ Options:
   -h, --help        show help
 
 FILE may be '-' to read the source from standard input (model files then resolve from the
-current folder). Model files named in the source must lie inside the source file's folder.
+current folder). Model files named in the source must lie inside the source file's folder (also
+after symbolic links), be regular UTF-8 files of at most 8 MiB, and are not read when that folder
+is / or contains your home folder. At most 100 diagnostics are printed per file (--json: 1,000).
 
 Exit status: 0 no errors, 1 the file has errors, 2 usage or I/O error, 3 internal error (a bug).
 All KL divergences and entropies are in nats.`;
@@ -40,6 +42,8 @@ Exit status: 0 no errors in any file (warnings allowed), 1 errors, 2 usage or I/
 
 Evaluates FILE and writes a self-contained HTML page (charts and formulas inlined, opens offline)
 to OUT.html (default: FILE with the extension .html; '-' for stdout). Diagnostics go to stderr.
+The page is written next to OUT and renamed over it: a symbolic link at OUT is replaced, not
+followed.
 Exit status: 0 written without errors, 1 written but the file has errors, 2 usage or I/O error.`,
 };
 

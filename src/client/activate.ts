@@ -12,12 +12,10 @@ import { ReadFileRequest, type ReadFileResult } from '../protocol/protocol.js';
 import { registerCommands } from './commands.js';
 import type { Ctx, PreviewApi } from './ctx.js';
 import { crashHandler } from './errorHandler.js';
+import { readModelFileForServer } from './modelFiles.js';
 import { registerPreview } from './preview/index.js';
 
 export type ClientFactory = (options: LanguageClientOptions) => BaseLanguageClient;
-
-/** Files a `.align` model may read (`model m from "x.csv"`): edits to them re-evaluate dependants. */
-export const modelFileGlob = '**/*.{csv,tsv,json}';
 
 export function activateCommon(context: vscode.ExtensionContext, createClient: ClientFactory): Ctx {
   const output = vscode.window.createOutputChannel('Align Lab Language Server');
@@ -26,20 +24,30 @@ export function activateCommon(context: vscode.ExtensionContext, createClient: C
     documentSelector: [{ language: 'align' }],
     outputChannel: output,
     errorHandler: crashHandler(output),
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(modelFileGlob) },
+    // No synchronize.fileEvents: the server registers its model-file watcher itself
+    // (workspace/didChangeWatchedFiles, dynamic registration), the same for every LSP client;
+    // a second, static watcher here would deliver every change twice.
     markdown: { isTrusted: false, supportHtml: false },
   };
   const client = createClient(options);
   // The web-worker server has no file system; it asks for model files through the client,
   // which reads them with workspace.fs (works for every scheme, including vscode.dev's).
-  client.onRequest(ReadFileRequest, async ({ uri }): Promise<ReadFileResult> => {
-    try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.parse(uri));
-      return { text: new TextDecoder('utf-8').decode(bytes) };
-    } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
-    }
-  });
+  // The rules (confinement, no symbolic links, regular files, size, UTF-8) are in modelFiles.ts.
+  client.onRequest(
+    ReadFileRequest,
+    (params): Promise<ReadFileResult> =>
+      readModelFileForServer(params, {
+        stat: (uri) => Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.parse(uri))),
+        readFile: (uri) => Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.parse(uri))),
+        allowedRoots: (uri) => {
+          const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(uri));
+          if (folder) return [folder.uri.toString()];
+          return vscode.workspace.textDocuments
+            .filter((d) => d.languageId === 'align')
+            .map((d) => vscode.Uri.joinPath(d.uri, '..').toString());
+        },
+      }).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) })),
+  );
 
   let preview: PreviewApi | undefined;
   const ctx: Ctx = {

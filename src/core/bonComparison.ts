@@ -1,6 +1,6 @@
 /**
  * Best-of-N next to the optimal KL-constrained RL solution (math.md §3, §6) — the numbers of the
- * results contract's BonValue (src/language/results.ts):
+ * results contract's BonValue (src/presentation/results.ts):
  *  - `sameKL`: KL-RL at the budget Δ = KL(BoN ‖ pⁿ). Its reward is the frontier F(Δ) at BoN's own
  *    KL, never below BoN's reward (math.md §7: optimality of φ_Δ).
  *  - `logNBudget`: KL-RL at Δ = log N (the budget BoN is usually credited with, an upper bound on

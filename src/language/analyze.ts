@@ -6,6 +6,7 @@
 
 import type { Analysis, Diagnostic, ModelSummary } from '../presentation/results.js';
 import { type CheckResult, check } from './checking/checker.js';
+import type { ModelFileReader } from './checking/modelFile.js';
 import { MAX_STORED_DIAGNOSTICS } from './diagnostics.js';
 import { AnalysisCache } from './evaluation/cache.js';
 import { Evaluation } from './evaluation/evaluator.js';
@@ -18,9 +19,10 @@ export interface AnalyzeOptions {
   /**
    * Host hook for `model m from "x.csv"`: returns the text of the file at `path`, which is
    * relative to the document's folder, `/`-separated, already confined to its folder tree (no
-   * `..`, not absolute); undefined when it cannot be read. Without it, such models are errors.
+   * `..`, not absolute); undefined when it cannot be read, or a `ModelFileProblem` saying why (its
+   * code and message become the diagnostic). Without it, such models are errors.
    */
-  readonly readFile?: (path: string) => string | undefined;
+  readonly readFile?: ModelFileReader;
   readonly limits?: Partial<EvaluationLimits>;
   /** Keep one per document across edits to re-evaluate only what changed (see cache.ts). */
   readonly cache?: AnalysisCache;

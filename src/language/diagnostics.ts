@@ -151,7 +151,20 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: 'An absolute path, a URL or a path escaping the document’s folder with `..`.',
   },
-  'file-not-found': { severity: 'error', summary: 'The model file cannot be read.' },
+  'file-not-found': {
+    severity: 'error',
+    summary: 'The model file does not exist or cannot be opened (the message says which).',
+  },
+  'file-refused': {
+    severity: 'error',
+    summary:
+      'The model file exists but is not read: it resolves through a symbolic link outside the workspace folder (the .align file’s folder for the CLI), it is not a regular file (a pipe, a device, a folder), it is larger than 8 MiB, or the folder it would be confined to is the file system root or contains the home folder.',
+  },
+  'invalid-encoding': {
+    severity: 'error',
+    summary:
+      'The model file is not valid UTF-8 (the message gives the byte offset and line of the first bad byte).',
+  },
   'invalid-model-file': {
     severity: 'error',
     summary: 'The CSV or JSON model file is malformed (the message gives the line).',

@@ -37,6 +37,8 @@ export { type CheckOptions, type CheckResult, check } from './checking/checker.j
 export {
   confinePath,
   type ModelColumns,
+  type ModelFileProblem,
+  type ModelFileReader,
   parseCsvModel,
   parseJsonModel,
   parseModelFile,

@@ -28,7 +28,7 @@ export const PREVIEW_VIEW_TYPE = 'alignLab.preview';
 export const CHART_IDS = ['frontier', 'bon', 'equivalence', 'rate', 'cumulants', 'renyi', 'tokens'] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
-/** Query parameters the preview offers sliders for (names as in src/language/queries.ts). */
+/** Query parameters the preview offers sliders for (names as in src/presentation/queries.ts). */
 export const SLIDER_PARAMS = ['delta', 'lambda', 'beta', 'N', 'logN', 'alpha', 'rate'] as const;
 export type SliderParam = (typeof SLIDER_PARAMS)[number];
 

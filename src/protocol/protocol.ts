@@ -9,6 +9,7 @@
 
 import { ProtocolNotificationType, ProtocolRequestType } from 'vscode-languageserver-protocol';
 import type { Analysis } from '../presentation/results.js';
+import type { ModelFileProblemCode } from './modelFiles.js';
 
 export type {
   Analysis,
@@ -51,12 +52,26 @@ export const ResultsClearedNotification = new ProtocolNotificationType<ResultsCl
  * Asks the client for the text of a model file (`model m from "x.csv"`). Used by the web-worker
  * server, which has no file system: the client reads through `vscode.workspace.fs`, which also
  * works in vscode.dev and for unsaved editors. The node server reads the disk itself.
+ *
+ * The client applies the rules of src/protocol/modelFiles.ts itself (it does not trust the
+ * request): the file must lie inside `root` and `root` inside a workspace folder (or be the
+ * folder of an open document), no path segment below the root may be a symbolic link (the
+ * browser cannot resolve one to check where it leads), it must be a regular file no larger than
+ * MODEL_FILE_MAX_BYTES, and valid UTF-8.
  */
 export interface ReadFileParams {
   /** Absolute URI of the file, resolved against the `.align` document. */
   readonly uri: string;
+  /** The folder the file is confined to (the workspace folder, else the document's folder). */
+  readonly root?: string;
 }
-export type ReadFileResult = { readonly text: string } | { readonly error: string };
+export type ReadFileResult =
+  | { readonly text: string }
+  | {
+      readonly error: string;
+      /** Why, as a diagnostic code (absent: `file-not-found`). */
+      readonly code?: ModelFileProblemCode;
+    };
 export const ReadFileRequest = new ProtocolRequestType<ReadFileParams, ReadFileResult, never, void, void>(
   'alignLab/readFile',
 );

@@ -58,9 +58,13 @@ export class DocumentStore {
 
   change({ textDocument: t, contentChanges }: DidChangeTextDocumentParams, log: (m: string) => void): void {
     const doc = this.docs.get(t.uri);
-    if (!doc) return log(`didChange for ${t.uri}, which is not open: ignored`);
+    if (!doc) {
+      log(`didChange for ${t.uri}, which is not open: ignored`);
+      return;
+    }
     if (typeof t.version !== 'number' || t.version <= doc.version) {
-      return log(`didChange for ${t.uri} with version ${t.version}, not newer than ${doc.version}: ignored`);
+      log(`didChange for ${t.uri} with version ${t.version}, not newer than ${doc.version}: ignored`);
+      return;
     }
     const updated = TextDocument.update(doc, contentChanges, t.version);
     this.docs.set(t.uri, updated);

@@ -1,37 +1,28 @@
 /**
  * Starts the language's pipeline (parse → check → evaluate) for one document, bridging its
  * synchronous `readFile(path)` hook to the host's asynchronous file access: a first pass (parse
- * and check only) notes the model files it needs that are not cached yet; if there are any, they
- * are read (from disk, or from the client in the browser) and the pass is repeated. Evaluation
- * then proceeds in steps driven by the workspace, which answers other requests in between.
+ * and check only) notes the model files it needs that are not cached yet (or changed on disk);
+ * if there are any, they are read (from disk, or from the client in the browser; see
+ * modelFiles.ts for the cache and src/node/files.ts for the confinement rules) and the pass is
+ * repeated. Evaluation then proceeds in steps driven by the workspace, which answers other
+ * requests in between. Without model files — the common case — the start is synchronous.
  */
 import { URI, Utils } from 'vscode-uri';
 import { type AnalysisCache, type AnalysisRun, startAnalysis } from '../language/analyze.js';
 import { type ParseResult, parse } from '../language/syntax/parser.js';
 import type { ServerSettings } from '../protocol/protocol.js';
-import type { Host } from './host.js';
+import type { Host, ModelFileRequest } from './host.js';
+import type { ModelFiles } from './modelFiles.js';
 
 export function parseText(text: string): ParseResult {
   return parse(text);
 }
 
-type Entry = { readonly text: string } | { readonly error: string };
-
-/** Model files read so far, by absolute URI (forgotten when the file changes on disk). */
-export class FileCache {
-  private readonly entries = new Map<string, Entry>();
-  get(uri: string): Entry | undefined {
-    return this.entries.get(uri);
-  }
-  set(uri: string, entry: Entry): void {
-    this.entries.set(uri, entry);
-  }
-  forget(uri: string): void {
-    this.entries.delete(uri);
-  }
-}
-
-/** Longest document the server analyses (UTF-16 code units; ≈ 4 MB of text): see MAX_TEXT_LENGTH. */
+/**
+ * Longest document the server analyses, in UTF-16 code units (≈ 4 MB of text). Under the heap
+ * the extension gives the server (128 MB) a 10 MB document already takes most of it to parse;
+ * large models belong in CSV or JSON files.
+ */
 export const MAX_TEXT_LENGTH = 4 * 2 ** 20;
 
 /** An analysis in progress (see AnalysisRun) and the model files it reads. */
@@ -44,16 +35,11 @@ export interface EngineRun {
 /** Schemes whose documents have a folder to resolve `from "x.csv"` against. */
 const FOLDER_SCHEMES = new Set(['file', 'vscode-vfs', 'vscode-remote', 'vscode-test-web', 'memfs']);
 
-/**
- * Parses and checks the document (reading the model files it names first, if they are not
- * cached), and returns the analysis ready to evaluate in steps. Without model files to read —
- * the common case — this is synchronous.
- */
 export function startEngine(
   uri: string,
   text: string,
   settings: ServerSettings,
-  files: FileCache,
+  files: ModelFiles,
   host: Host,
   cache: AnalysisCache,
   cancelled: () => boolean,
@@ -66,16 +52,22 @@ export function startEngine(
     // Every query's own limit, and then some: a document is never evaluated for minutes.
     documentTimeMs: Math.max(20_000, 4 * settings.queryTimeLimitMs),
   };
-  const pass = (): { engine: EngineRun; missing: string[] } => {
+  const roots = folder ? files.folders.rootsFor(folder, doc) : [];
+  // The first pass sees a file changed on disk (its fingerprint moved) as missing; the second
+  // takes what was just read.
+  const pass = (checkStamp: boolean): { engine: EngineRun; missing: ModelFileRequest[] } => {
     const used: string[] = [];
-    const missing: string[] = [];
+    const missing: ModelFileRequest[] = [];
     const readFile = folder
-      ? (path: string): string | undefined => {
+      ? (path: string) => {
           const fileUri = Utils.joinPath(folder, path).toString();
           used.push(fileUri);
-          const entry = files.get(fileUri);
-          if (!entry) missing.push(fileUri);
-          return entry && 'text' in entry ? entry.text : undefined;
+          const read = files.lookup(uri, fileUri, host, checkStamp);
+          if (!read) {
+            missing.push({ document: uri, path, uri: fileUri, roots });
+            return undefined;
+          }
+          return read.ok ? read.text : { code: read.code, message: read.message };
         }
       : undefined;
     // Parsing and checking happen here; queries are evaluated only when the run is stepped.
@@ -89,14 +81,7 @@ export function startEngine(
     });
     return { engine: { run, files: used }, missing };
   };
-  const first = pass();
+  const first = pass(true);
   if (first.missing.length === 0) return first.engine;
-  return Promise.all(
-    first.missing.map((fileUri) =>
-      host.readFile(fileUri).then(
-        (content) => files.set(fileUri, { text: content }),
-        (e: unknown) => files.set(fileUri, { error: e instanceof Error ? e.message : String(e) }),
-      ),
-    ),
-  ).then(() => pass().engine);
+  return files.load(first.missing, host).then(() => pass(false).engine);
 }

@@ -37,11 +37,16 @@ export class FramingCheck extends Transform {
       }
       // Header bytes (ASCII by the spec, a few dozen per message): one at a time.
       this.header += String.fromCharCode(chunk[i++]);
-      if (this.header.length > MAX_HEADER_BYTES)
-        return this.violation(`a message header is longer than ${MAX_HEADER_BYTES} bytes`, done);
+      if (this.header.length > MAX_HEADER_BYTES) {
+        this.violation(`a message header is longer than ${MAX_HEADER_BYTES} bytes`, done);
+        return;
+      }
       if (!this.header.endsWith('\r\n\r\n')) continue;
       const length = contentLength(this.header);
-      if (typeof length === 'string') return this.violation(length, done);
+      if (typeof length === 'string') {
+        this.violation(length, done);
+        return;
+      }
       this.header = '';
       this.remaining = length;
     }

@@ -3,7 +3,7 @@
  * vscode-languageserver server: `--stdio` (Neovim, Helix, Emacs, the tests), `--node-ipc` (VS
  * Code) or `--socket=<port>`. `--version` prints the version and exits.
  */
-import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createConnection,
@@ -15,6 +15,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver/node';
+import { fileStamp, modelFileReader } from '../node/files.js';
 import { FramingCheck } from './framing.js';
 import { InitializeGate } from './gate.js';
 import type { Host } from './host.js';
@@ -36,12 +37,26 @@ if (
   process.exit(2);
 }
 
+// Model files are read with the CLI's confinement rules (src/node/files.ts), relative to the
+// workspace folder that contains the document, else to the document's folder.
 const host: Host = {
   kind: 'node',
-  async readFile(uri) {
-    if (!uri.startsWith('file:'))
-      throw new Error(`cannot read ${uri}: only file: URIs are readable by the node server`);
-    return readFile(fileURLToPath(uri), 'utf8');
+  async readModelFile({ document, path, roots }) {
+    if (!document.startsWith('file:'))
+      return {
+        ok: false,
+        code: 'file-not-found',
+        message: 'only files on disk are readable by the node server',
+      };
+    const folder = dirname(fileURLToPath(document));
+    const candidates = roots
+      .filter((r) => r.startsWith('file:'))
+      .map((r) => resolve(fileURLToPath(r)))
+      .map((p) => ({ path: p, label: p === folder ? "the document's folder" : 'the workspace folder' }));
+    return modelFileReader(folder, candidates)(path);
+  },
+  stamp(uri) {
+    return uri.startsWith('file:') ? fileStamp(fileURLToPath(uri)) : undefined;
   },
 };
 

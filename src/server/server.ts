@@ -6,11 +6,13 @@
 import {
   type Connection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   type InitializeParams,
   type InitializeResult,
   type ServerCapabilities,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
+import { MODEL_FILE_GLOB } from '../protocol/modelFiles.js';
 import { GetResultsRequest, type ServerSettings, settingsSection } from '../protocol/protocol.js';
 import { type ClientSupport, type Feature, type ServerContext, safe } from './context.js';
 import { codeActions } from './features/codeActions.js';
@@ -65,6 +67,9 @@ export function startServer(connection: Connection, host: Host, options: StartOp
     markdownHover: true,
     snippets: false,
   };
+  /** The client can register file watchers for us (else cached model files are checked by fingerprint). */
+  let watchRegistration = false;
+  let workspaceFolderEvents = false;
   const ctx: ServerContext = {
     connection,
     host,
@@ -84,9 +89,14 @@ export function startServer(connection: Connection, host: Host, options: StartOp
       snippets: caps.textDocument?.completion?.completionItem?.snippetSupport === true,
     };
     settings = normaliseSettings(params.initializationOptions);
+    watchRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    workspaceFolderEvents = caps.workspace?.workspaceFolders === true;
+    // Model files are confined to the workspace folder that contains the document.
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspace.files.folders.set(folders);
     let capabilities: ServerCapabilities = {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-      workspace: { workspaceFolders: { supported: true } },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     };
     for (const f of features) if (f.capabilities) capabilities = { ...capabilities, ...f.capabilities(ctx) };
     options.onInitialize?.();
@@ -94,6 +104,21 @@ export function startServer(connection: Connection, host: Host, options: StartOp
   });
 
   connection.onInitialized(() => {
+    // Edits to model files on disk re-evaluate the documents that read them: clients that can
+    // (VS Code, Neovim, …) are asked to watch them; for the others the cache compares fingerprints.
+    if (watchRegistration) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: MODEL_FILE_GLOB }] })
+        .catch((e: unknown) => ctx.log(`could not register the model-file watcher: ${String(e)}`));
+    }
+    if (workspaceFolderEvents) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        for (const f of e.removed) workspace.files.folders.remove(f.uri);
+        for (const f of e.added) workspace.files.folders.add(f.uri);
+        // The roots moved: what was read (or refused) under the old ones is read again.
+        workspace.filesChanged(workspace.files.clear());
+      });
+    }
     if (support.configuration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: settingsSection });
       void pullSettings().then(() => workspace.runAll());

@@ -30,8 +30,9 @@ import {
 } from '../protocol/protocol.js';
 import { toLspDiagnostic } from './convert.js';
 import { DocumentStore } from './documents.js';
-import { type EngineRun, FileCache, MAX_TEXT_LENGTH, parseText, startEngine } from './engine.js';
+import { type EngineRun, MAX_TEXT_LENGTH, parseText, startEngine } from './engine.js';
 import type { Host } from './host.js';
+import { ModelFiles } from './modelFiles.js';
 
 export interface Evaluated extends ResultsParams {
   readonly parse: ParseResult;
@@ -86,7 +87,7 @@ export interface WorkspaceContext {
 
 export class Workspace {
   readonly documents = new DocumentStore();
-  readonly files = new FileCache();
+  readonly files = new ModelFiles();
   private readonly states = new Map<string, DocState>();
   private ctx!: WorkspaceContext;
 
@@ -192,6 +193,9 @@ export class Workspace {
     };
     const finish = (engine: EngineRun): Evaluated | undefined => {
       s.lastRun = performance.now();
+      // The model-file cache keeps what open documents read, and only that.
+      if (this.documents.get(uri)) this.files.retain(uri, engine.files);
+      else this.files.release(uri);
       if (stale()) return undefined; // never publish a stale version
       const document = engine.run.result();
       // The pipeline parsed this very text: share its tree with the parse-only features.
@@ -288,8 +292,7 @@ export class Workspace {
 
   /** Model files changed on disk: forget them and re-evaluate the documents that read them. */
   filesChanged(uris: readonly string[]): void {
-    const changed = new Set(uris);
-    for (const uri of uris) this.files.forget(uri);
+    const changed = new Set(this.files.changed(uris, this.ctx.host));
     for (const [doc, s] of this.states) {
       if (s.files.some((f) => changed.has(f))) {
         s.evaluated = undefined;
@@ -302,6 +305,7 @@ export class Workspace {
     const s = this.states.get(uri);
     if (s?.timer !== undefined) s.timer.cancel();
     this.states.delete(uri);
+    this.files.release(uri);
     // Clear the problems of a closed file, as other language servers do.
     void this.ctx.connection.sendDiagnostics({ uri, diagnostics: [] });
     void this.ctx.connection.sendNotification(ResultsClearedNotification, { uri });

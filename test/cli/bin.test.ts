@@ -3,7 +3,16 @@
 // query kind, the numbers against the core's own functions and direct formulas, confinement.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -151,11 +160,102 @@ test('bin: model files are confined to the .align file folder tree', () => {
     assert.match(run.stderr, pattern, spec);
     assert.doesNotMatch(run.stdout + run.stderr, /TOPSECRET/, `${spec}: the secret is never read`);
   }
-  assert.match(cli(['eval', join(proj, 'doc.align')]).stderr, /resolves \(through a symbolic link\) outside/);
+  assert.match(
+    cli(['eval', join(proj, 'doc.align')]).stderr,
+    /error\[file-refused\]: cannot read 'link.csv': it resolves through a symbolic link to a place outside the folder of the \.align file/,
+  );
   writeFileSync(join(proj, 'doc.align'), 'model m from "ok.csv"\ntilt(m, delta = 0.1)\n');
   const ok = cli(['eval', 'doc.align', '--json'], { cwd: proj });
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).results[0].value.kl, 0.1);
+});
+
+test('bin: model files — links, pipes, devices, huge files, bad UTF-8 and too broad a folder', () => {
+  const tmp = realpathSync(mkdtempSync(join(tmpdir(), 'align-bin-files-')));
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+  const proj = join(tmp, 'proj');
+  mkdirSync(join(proj, 'data'), { recursive: true });
+  mkdirSync(join(tmp, 'outside'));
+  writeFileSync(join(tmp, 'outside', 'secret.csv'), 'token,p,reward\nTOPSECRET,1,0\n');
+  writeFileSync(join(proj, 'data', 'ok.csv'), 'token,p,reward\nx,0.5,0\ny,0.5,1\n');
+  symlinkSync(join(tmp, 'outside'), join(proj, 'outdir'));
+  symlinkSync(join(proj, 'data', 'ok.csv'), join(proj, 'inside.csv'));
+  symlinkSync('/dev/zero', join(proj, 'zero.csv'));
+  symlinkSync('/etc/passwd', join(proj, 'passwd.json'));
+  assert.equal(spawnSync('mkfifo', [join(proj, 'pipe.csv')]).status, 0, 'mkfifo');
+  writeFileSync(join(proj, 'huge.csv'), '');
+  truncateSync(join(proj, 'huge.csv'), 2 * 1024 * 1024 * 1024);
+  writeFileSync(join(proj, 'latin1.csv'), Buffer.from('token,p,reward\n\xe9,0.5,0\n\xe8,0.5,1\n', 'latin1'));
+  const doc = [
+    'model outdir from "outdir/secret.csv"',
+    'model inside from "inside.csv"',
+    'model zero from "zero.csv"',
+    'model passwd from "passwd.json"',
+    // Five references to a pipe: none may block, and the other files are still read.
+    ...[1, 2, 3, 4, 5].map((i) => `model pipe${i} from "pipe.csv"`),
+    'model huge from "huge.csv"',
+    'model latin from "latin1.csv"',
+    'tilt(inside, delta = 0.1)',
+    '',
+  ].join('\n');
+  writeFileSync(join(proj, 'doc.align'), doc);
+  const started = Date.now();
+  const run = spawnSync(process.execPath, [CLI, 'eval', '--json', 'doc.align'], {
+    cwd: proj,
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  assert.equal(run.signal, null, `the CLI hung (killed after ${Date.now() - started} ms)`);
+  assert.equal(run.status, 1, run.stderr);
+  const out = JSON.parse(run.stdout) as {
+    diagnostics: { code: string; message: string; range: { start: { line: number } } }[];
+    results: { value?: { kl: number } }[];
+  };
+  const byLine = (line: number) =>
+    out.diagnostics.filter((d) => d.range.start.line === line).map((d) => d.code);
+  assert.deepEqual(byLine(0), ['file-refused'], 'a folder link out of the root');
+  assert.deepEqual(byLine(1), [], 'a link inside the root is followed');
+  assert.deepEqual(byLine(2), ['file-refused'], '/dev/zero through a link');
+  assert.deepEqual(byLine(3), ['file-refused'], '/etc/passwd through a link');
+  for (let line = 4; line < 9; line++) assert.deepEqual(byLine(line), ['file-refused'], 'a pipe');
+  assert.deepEqual(byLine(9), ['file-refused'], 'a file above the cap');
+  assert.deepEqual(byLine(10), ['invalid-encoding'], 'not UTF-8, not a duplicate token');
+  const messages = out.diagnostics.map((d) => d.message).join('\n');
+  assert.match(messages, /'pipe\.csv': it is a named pipe \(FIFO\), not a regular file/);
+  assert.match(messages, /'huge\.csv': it is larger than 8 MiB, the limit for model files/);
+  assert.match(messages, /'latin1\.csv': it is not valid UTF-8: byte 0xE9 at offset 15 \(line 2\)/);
+  assert.equal(out.results[0].value?.kl, 0.1, 'the readable model is evaluated');
+  assert.doesNotMatch(run.stdout + run.stderr, /TOPSECRET|root:x:0:0/);
+  assert.ok(Date.now() - started < 10_000, 'nothing was read from /dev/zero or the 2 GiB file');
+});
+
+test('bin: no model files from a folder that is the file system root or contains the home folder', () => {
+  // stdin resolves model files from the working folder: here `/`, where etc/hostname exists.
+  const root = cli(['eval', '--json', '-'], {
+    cwd: '/',
+    input: 'model m from "etc/hostname"\ntilt(m, delta = 1)\n',
+  });
+  const [d] = JSON.parse(root.stdout).diagnostics;
+  assert.equal(d.code, 'file-refused');
+  assert.match(d.message, /the current folder \('\/'\) is the root of the file system/);
+  const home = realpathSync(mkdtempSync(join(tmpdir(), 'align-home-')));
+  after(() => rmSync(home, { recursive: true, force: true }));
+  mkdirSync(join(home, '.ssh'));
+  writeFileSync(join(home, '.ssh', 'keys.csv'), 'token,p,reward\nPRIVATEKEY,1,0\n');
+  writeFileSync(join(home, 'notes.align'), 'model m from ".ssh/keys.csv"\ntilt(m, delta = 1)\n');
+  const run = cli(['eval', join(home, 'notes.align')], { env: { HOME: home } });
+  assert.equal(run.code, 1);
+  assert.match(
+    run.stderr,
+    /error\[file-refused\]: cannot read '\.ssh\/keys\.csv': model files are not read when the folder of the \.align file \('[^']+'\) is the home folder/,
+  );
+  assert.doesNotMatch(run.stdout + run.stderr, /PRIVATEKEY/);
+  // One folder down (a project in the home folder) is fine.
+  mkdirSync(join(home, 'proj'));
+  writeFileSync(join(home, 'proj', 'm.csv'), 'token,p,reward\nx,0.5,0\ny,0.5,1\n');
+  writeFileSync(join(home, 'proj', 'doc.align'), 'model m from "m.csv"\ntilt(m, delta = 0.1)\n');
+  const fine = cli(['eval', join(home, 'proj', 'doc.align')], { env: { HOME: home } });
+  assert.equal(fine.code, 0, fine.stderr);
 });
 
 test('bin: report writes one self-contained page with the analysis and the preview inlined', () => {

@@ -25,7 +25,7 @@ function newestMtime(dir: string): number {
 function stale(): boolean {
   if (!existsSync(CLI)) return true;
   const built = statSync(CLI).mtimeMs;
-  return ['src/cli', 'src/language', 'src/core', 'src/protocol']
+  return ['src/cli', 'src/language', 'src/core', 'src/protocol', 'src/node']
     .map((d) => join(ROOT, d))
     .filter(existsSync)
     .some((d) => newestMtime(d) > built);

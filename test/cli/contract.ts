@@ -1,5 +1,5 @@
 /**
- * A structural validator for the `eval --json` document, written from src/language/results.ts:
+ * A structural validator for the `eval --json` document, written from src/presentation/results.ts:
  * every key of every query kind, with its type (`num` = number or null for ∞). Used on both the
  * hand-written sample and the real CLI output, so a change to the contract that is not reflected
  * in the CLI (or vice versa) fails a test. Returns a list of problems (empty = valid).

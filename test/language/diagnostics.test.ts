@@ -108,6 +108,25 @@ test('model files', () => {
     throw new Error('EACCES');
   };
   check('file-not-found', 'model m from ⟦"x.csv"⟧\n', { readFile: throwing });
+  // A host that says why: its code and message become the diagnostic.
+  const refused = check('file-refused', 'model m from ⟦"x.csv"⟧\n', {
+    readFile: () => ({ code: 'file-refused', message: 'it is a named pipe (FIFO), not a regular file' }),
+  });
+  assert.equal(
+    refused.diagnostic.message,
+    "cannot read 'x.csv': it is a named pipe (FIFO), not a regular file",
+  );
+  const encoding = check('invalid-encoding', 'model m from ⟦"x.csv"⟧\n', {
+    readFile: () => ({
+      code: 'invalid-encoding',
+      message: 'it is not valid UTF-8: byte 0xFF at offset 3 (line 1)',
+    }),
+  });
+  assert.match(encoding.diagnostic.message, /offset 3 \(line 1\)/);
+  // Anything else from a host is an unreadable file, never an unknown diagnostic code.
+  check('file-not-found', 'model m from ⟦"x.csv"⟧\n', {
+    readFile: () => ({ code: 'syntax-error', message: 'x' }) as never,
+  });
   const bad = check('invalid-model-file', 'model m from ⟦"x.csv"⟧\n', {
     readFile: () => 'token,p,reward\na,zero,1\n',
   });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { excerpt } from '../../src/language/checking/modelFile.js';
 import { analyze, confinePath, parseModelFile } from '../../src/language/index.js';
 
 test('confinePath: normalises relative paths and rejects escapes', () => {
@@ -77,6 +78,27 @@ test('JSON: object of columns or array of rows', () => {
     const r = parseModelFile(text, 'm.json');
     assert.ok(!r.ok && message.test(r.message), `${text} → ${JSON.stringify(r)}`);
   }
+});
+
+test('errors quote at most a short, escaped excerpt of the file', () => {
+  // /etc/passwd read as a model file: the message must not carry its first line.
+  const passwd = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n';
+  const asJson = parseModelFile(passwd, 'passwd.json');
+  assert.ok(!asJson.ok);
+  assert.equal(asJson.message, "invalid JSON: unexpected character 'r'");
+  const positioned = parseModelFile('\n\n[1, 2', 'x.json');
+  assert.ok(!positioned.ok);
+  assert.equal(positioned.message, 'invalid JSON at line 3, column 6');
+  const ended = parseModelFile('{"vocab": ', 'x.json');
+  assert.ok(!ended.ok && /ends early/.test(ended.message), JSON.stringify(ended));
+  const secret = 'token,p,reward\na,AKIAIOSFODNN7EXAMPLE-wJalrXUtnFEMI,0\n';
+  const cell = parseModelFile(secret, 'x.csv');
+  assert.ok(!cell.ok);
+  assert.equal(cell.message, "line 2: p 'AKIAIOSFODNN7EXA…' is not a number");
+  const hostile = parseModelFile('token,p,reward\na,\u001b[2J\u202e,0\n', 'x.csv');
+  assert.ok(!hostile.ok);
+  assert.equal(hostile.message, "line 2: p '\\u001b[2J\\u202e' is not a number");
+  assert.equal(excerpt("it's"), "'it\\'s'");
 });
 
 test('model from a file: the host is asked only for confined paths; body fields override', () => {

@@ -30,6 +30,7 @@ describe('web-worker server', () => {
   let conn: ProtocolConnection;
   const diagnostics: PublishDiagnosticsParams[] = [];
   const reads: string[] = [];
+  const roots: (string | undefined)[] = [];
   before(async () => {
     // Built here (unminified, to a temp name) so the test does not depend on a stale dist/.
     const bundle = join(mkdtempSync(join(tmpdir(), 'align-web-')), 'server-browser.js');
@@ -56,9 +57,15 @@ describe('web-worker server', () => {
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) =>
       diagnostics.push(p),
     );
-    conn.onRequest(ReadFileRequest, ({ uri }) => {
+    conn.onRequest(ReadFileRequest, ({ uri, root }) => {
       reads.push(uri);
+      roots.push(root);
       if (uri.endsWith('/lab/tokens.csv')) return { text: 'token,p,reward\na,0.5,0\nb,0.5,1\n' };
+      if (uri.endsWith('/pipe.csv'))
+        return {
+          error: 'it is not a regular file (a pipe, a device or a socket)',
+          code: 'file-refused' as const,
+        };
       return { error: 'not found' };
     });
     conn.listen();
@@ -96,6 +103,8 @@ describe('web-worker server', () => {
     });
     const d = await waitFor(uri, 1);
     assert.deepEqual(reads, ['vscode-vfs://github/user/repo/lab/tokens.csv']);
+    // No workspace folder: confined to the document's folder, which the client checks again.
+    assert.deepEqual(roots, ['vscode-vfs://github/user/repo/lab']);
     assert.deepEqual(d.diagnostics, []);
     const hover = (await conn.sendRequest('textDocument/hover', {
       textDocument: { uri },
@@ -123,5 +132,52 @@ describe('web-worker server', () => {
       d.diagnostics.some((x) => x.code === 'file-not-found'),
       JSON.stringify(d.diagnostics),
     );
+  });
+
+  it("passes on the client's reason for refusing a file", async () => {
+    const uri = 'vscode-vfs://github/user/repo/lab/pipe.align';
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'align', version: 1, text: 'model m from "pipe.csv"\n' },
+    });
+    const d = await waitFor(uri, 1);
+    assert.deepEqual(
+      d.diagnostics.map((x) => [x.code, x.message]),
+      [['file-refused', "cannot read 'pipe.csv': it is not a regular file (a pipe, a device or a socket)"]],
+    );
+  });
+
+  it('a document at the root of its file system reads nothing, and the client is not asked', async () => {
+    const uri = 'memfs:/root.align';
+    const before = reads.length;
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'align', version: 1, text: 'model m from "etc/hostname"\n' },
+    });
+    const d = await waitFor(uri, 1);
+    assert.deepEqual(
+      d.diagnostics.map((x) => x.code),
+      ['file-refused'],
+    );
+    assert.match(d.diagnostics[0].message, /root of its file system/);
+    assert.equal(reads.length, before);
+  });
+
+  it('closing the last document that reads a file drops it: opened again, it is read again', async () => {
+    const uri = 'vscode-vfs://github/user/repo/lab/again.align';
+    const text = 'model m from "tokens.csv" {\n  length 4\n}\ntilt(m, lambda = 1)\n';
+    const count = () => reads.filter((r) => r.endsWith('/lab/tokens.csv')).length;
+    // doc.align (the first test) still has it open: the file is cached.
+    const first = count();
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'align', version: 1, text },
+    });
+    await waitFor(uri, 1);
+    assert.equal(count(), first, 'shared with doc.align');
+    for (const closed of [uri, 'vscode-vfs://github/user/repo/lab/doc.align'])
+      await conn.sendNotification('textDocument/didClose', { textDocument: { uri: closed } });
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'align', version: 2, text },
+    });
+    await waitFor(uri, 2);
+    assert.equal(count(), first + 1, 'read again after the last user closed');
   });
 });

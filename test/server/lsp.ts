@@ -45,7 +45,9 @@ let built: Promise<void> | undefined;
 export function ensureServerBuilt(): Promise<void> {
   built ??= (async () => {
     const sources = Math.max(
-      ...['src/server', 'src/language', 'src/core', 'src/protocol', 'src/presentation'].map((d) => newest(join(root, d))),
+      ...['src/server', 'src/language', 'src/core', 'src/protocol', 'src/presentation', 'src/node'].map((d) =>
+        newest(join(root, d)),
+      ),
     );
     let bundle = 0;
     try {
@@ -88,6 +90,8 @@ export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
   readonly results = new Map<string, ResultsParams>();
   readonly logs: string[] = [];
+  /** Capabilities the server registered dynamically (client/registerCapability). */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   private readonly versions = new Map<string, number>();
   private diagWaiters: Waiter<PublishDiagnosticsParams>[] = [];
   private resultWaiters: Waiter<ResultsParams>[] = [];
@@ -113,7 +117,10 @@ export class LspClient {
     conn.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
     // The server asks for configuration when the client says it supports it; answer with settings.
     conn.onRequest('workspace/configuration', () => [this.settings]);
-    conn.onRequest('client/registerCapability', () => null);
+    conn.onRequest('client/registerCapability', (p: { registrations: LspClient['registrations'] }) => {
+      this.registrations.push(...p.registrations);
+      return null;
+    });
     conn.onRequest('workspace/inlayHint/refresh', () => null);
     conn.onRequest('workspace/codeLens/refresh', () => null);
   }
@@ -208,12 +215,20 @@ export interface StartOptions {
   snippets?: boolean;
   /** Arguments for the server's node; default: the flags the extension uses (serverNodeArgs). */
   nodeArgs?: string[];
+  /** `initialize`'s rootUri (default: the repository) and workspaceFolders (default: null). */
+  rootUri?: string | null;
+  workspaceFolders?: { uri: string; name: string }[] | null;
+  /** Advertise dynamic registration of workspace/didChangeWatchedFiles (default: no). */
+  watchFiles?: boolean;
+  /** Environment of the server process (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startClient(options: StartOptions = {}): Promise<LspClient> {
   await ensureServerBuilt();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? serverNodeArgs), serverBundle, '--stdio'], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
   });
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[server stderr] ${d}`));
   const conn = createProtocolConnection(
@@ -225,9 +240,14 @@ export async function startClient(options: StartOptions = {}): Promise<LspClient
   conn.listen();
   client.initializeResult = await conn.sendRequest(InitializeRequest.type, {
     processId: process.pid,
-    rootUri: pathToFileURL(root).toString(),
+    rootUri: options.rootUri === undefined ? pathToFileURL(root).toString() : options.rootUri,
     capabilities: {
-      workspace: { configuration: options.settings !== undefined, inlayHint: { refreshSupport: true } },
+      workspace: {
+        configuration: options.settings !== undefined,
+        inlayHint: { refreshSupport: true },
+        workspaceFolders: true,
+        didChangeWatchedFiles: { dynamicRegistration: options.watchFiles === true },
+      },
       textDocument: {
         hover: { contentFormat: ['markdown', 'plaintext'] },
         completion: { completionItem: { snippetSupport: options.snippets ?? true } },
@@ -235,7 +255,7 @@ export async function startClient(options: StartOptions = {}): Promise<LspClient
       },
     },
     initializationOptions: options.initializationOptions ?? { debounceMs: 0 },
-    workspaceFolders: null,
+    workspaceFolders: options.workspaceFolders ?? null,
   });
   void conn.sendNotification(InitializedNotification.type, {});
   return client;

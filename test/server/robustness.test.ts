@@ -13,7 +13,10 @@ const MODEL =
   'model m { vocab a b c d e f g h i j k; p 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.05 0.05; reward 0 1 2 3 4 5 6 7 8 9 10; length 1000 }\n';
 /** About a second of Monte Carlo each (50 × best-of-1000 over 1000 tokens); distinct seeds, so none is a cache hit. */
 const slow = (count: number, from = 1) =>
-  Array.from({ length: count }, (_, i) => `simulate(m, method = bon, N = 1000, samples = 50, seed = ${from + i})\n`).join('');
+  Array.from(
+    { length: count },
+    (_, i) => `simulate(m, method = bon, N = 1000, samples = 50, seed = ${from + i})\n`,
+  ).join('');
 
 describe('server: responsive while queries compute, and they stop when they run too long', () => {
   let c: LspClient;

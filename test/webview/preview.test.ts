@@ -240,6 +240,26 @@ test('export posts a PNG and a CSV of the chart', async () => {
   assert.equal(tokens[1].split(',')[0], 'a');
 });
 
+test('CSV export: token names that read as formulas are made inert, numbers stay numbers', async () => {
+  h = await openPreview(browser);
+  // The rich payload with hostile token names (a CSV model file can name tokens anything).
+  const rename: Record<string, string> = { a: '=HYPERLINK("http://evil","x")', b: '-1', c: '@SUM(A1)' };
+  const hostile = JSON.parse(
+    JSON.stringify(payload('rich')).replace(
+      /"(a|b|c)":/g,
+      (_m, k: string) => `${JSON.stringify(rename[k])}:`,
+    ),
+  );
+  await h.sendAnalysis(hostile, 1);
+  await h.page.click('#chart-tokens button[data-action="csv"]');
+  const exported = (await h.posted()).filter((m) => m.type === 'export');
+  const rows = (exported[0] as unknown as { data: string }).data.split('\r\n');
+  const firstCells = rows.slice(1, 4).map((r) => r.split(',')[0]);
+  assert.deepEqual(firstCells, [`"'=HYPERLINK(""http://evil""`, "'-1", "'@SUM(A1)"], rows.join('\n'));
+  // The probabilities are plain numbers.
+  assert.match(rows[2], /^'-1,0\.\d+,0\.\d+$/);
+});
+
 test('a slider for the query under the cursor emits one setParameter edit', async () => {
   h = await openPreview(browser);
   await h.sendAnalysis(payload('rich'), 7);

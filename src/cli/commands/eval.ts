@@ -1,5 +1,6 @@
 /** `align-lab eval FILE [--json]`. */
 import type { Analysis } from '../../presentation/results.js';
+import { visible, writeData } from '../escape.js';
 import type { Engine, Io } from '../io.js';
 import { ContractViolation, toContractJson } from '../json.js';
 import { renderResults } from '../render/results.js';
@@ -13,20 +14,32 @@ export interface EvalOptions {
   readonly noColor: boolean;
 }
 
+/** Diagnostics listed by `eval --json`; the rest are counted in `diagnostics_omitted`. */
+export const MAX_JSON_DIAGNOSTICS = 1000;
+/** Longest diagnostic message in the JSON (longer ones are cut and end in "…"). */
+export const MAX_JSON_MESSAGE_CHARS = 2000;
+
 /**
  * The JSON document, with keys in the documented order. Diagnostics carry exactly the contract's
  * keys (`data` is an editor-only detail for quick fixes); results keep any extra keys such as
  * `note`, which results.ts allows.
  */
 export function contractDocument(analysis: Analysis, name: string): unknown {
+  const all = analysis.diagnostics;
+  const kept = all.length > MAX_JSON_DIAGNOSTICS ? all.slice(0, MAX_JSON_DIAGNOSTICS) : all;
   return {
     file: name,
-    diagnostics: analysis.diagnostics.map((d) => ({
+    diagnostics: kept.map((d) => ({
       severity: d.severity,
       code: d.code,
-      message: d.message,
+      message:
+        d.message.length > MAX_JSON_MESSAGE_CHARS
+          ? `${d.message.slice(0, MAX_JSON_MESSAGE_CHARS)}…`
+          : d.message,
       range: d.range,
     })),
+    // Only when some were left out: how many (the first MAX_JSON_DIAGNOSTICS are listed).
+    ...(kept.length < all.length ? { diagnostics_omitted: all.length - kept.length } : {}),
     results: analysis.results.map((r) => {
       const { query, model, range, value, error, ...extra } = r;
       return error !== undefined
@@ -48,7 +61,7 @@ export function runEval(options: EvalOptions, io: Io, engine: Engine): number {
       if (e instanceof ContractViolation) return internalError(io, e.message).exit;
       throw e;
     }
-    io.stdout.write(`${text}\n`);
+    writeData(io.stdout, `${text}\n`);
     return exitFor(analysis);
   }
   const errStyle = makeStyle(colourWanted(io.stderr.isTTY, io.env, options.noColor));
@@ -56,7 +69,7 @@ export function runEval(options: EvalOptions, io: Io, engine: Engine): number {
   writeDiagnostics(io.stderr, analysis.diagnostics, name, source, errStyle, false);
   const lines = renderResults(analysis.results, name, outStyle);
   if (lines.length === 0) {
-    lines.push(`${name}: no queries to evaluate`);
+    lines.push(`${visible(name)}: no queries to evaluate`);
   }
   io.stdout.write(`${lines.join('\n')}\n`);
   return exitFor(analysis);

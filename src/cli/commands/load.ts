@@ -2,9 +2,12 @@
  * Shared by every command: read the .align source (a file or stdin), run the language layer on
  * it with a confined model-file reader, and refuse an analysis that breaks the contract.
  */
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { modelFileReader } from '../../node/files.js';
 import type { Analysis } from '../../presentation/results.js';
-import { confinedReader, type ReadOutcome, readTextFile } from '../host.js';
+import { visible } from '../escape.js';
+import { readTextFile } from '../host.js';
 import { type Engine, EXIT, type Io } from '../io.js';
 import { findNaN } from '../json.js';
 
@@ -20,14 +23,19 @@ export function loadDocument(file: string, io: Io, engine: Engine): Loaded {
   const name = fromStdin ? STDIN_NAME : file;
   const read = fromStdin ? io.readStdin() : readTextFile(resolve(io.cwd, file), true);
   if (!read.ok) {
-    io.stderr.write(`align-lab: cannot read '${name}': ${read.message}\n`);
+    io.stderr.write(`align-lab: cannot read '${visible(name)}': ${visible(read.message)}\n`);
     return { ok: false, exit: EXIT.usage };
   }
-  // Model files of stdin input resolve from the working folder, as if the source lived there.
-  const anchor = fromStdin ? resolve(io.cwd, 'stdin.align') : resolve(io.cwd, file);
+  // Model files are confined to the .align file's folder tree (stdin: the working folder's), with
+  // the rules the language server uses too (src/node/files.ts).
+  const folder = fromStdin ? resolve(io.cwd) : dirname(resolve(io.cwd, file));
+  const label = fromStdin ? 'the current folder' : 'the folder of the .align file';
+  const readModelFile = modelFileReader(folder, [{ path: folder, label }], {
+    home: io.env.HOME ?? homedir(),
+  });
   let analysis: Analysis;
   try {
-    analysis = engine.analyze(read.text, name, reportingRefusals(confinedReader(anchor), io));
+    analysis = engine.analyze(read.text, name, readModelFile);
   } catch (e) {
     return internalError(io, `the language layer threw on '${name}': ${describe(e)}`);
   }
@@ -36,23 +44,12 @@ export function loadDocument(file: string, io: Io, engine: Engine): Loaded {
   return { ok: true, analysis, source: read.text, name };
 }
 
-/**
- * The language layer turns an unreadable model file into a generic "cannot read" diagnostic;
- * the reason (outside the folder, symlink escape, too large) is printed on stderr so the user
- * learns why without the language layer knowing about the file system.
- */
-function reportingRefusals(read: (spec: string) => ReadOutcome, io: Io): (spec: string) => ReadOutcome {
-  return (spec) => {
-    const outcome = read(spec);
-    if (!outcome.ok)
-      io.stderr.write(`align-lab: note: model file refused or unreadable: ${outcome.message}\n`);
-    return outcome;
-  };
-}
-
 export function internalError(io: Io, message: string): { readonly ok: false; readonly exit: number } {
   io.stderr.write(
-    `align-lab: internal error: ${message}\nThis is a bug in Align Lab; please report it with the input file ` +
+    `align-lab: internal error: ${message
+      .split('\n')
+      .map((line) => visible(line, { keepTabs: true }))
+      .join('\n')}\nThis is a bug in Align Lab; please report it with the input file ` +
       '(NODE_OPTIONS=--enable-source-maps shows TypeScript positions in the stack).\n',
   );
   return { ok: false, exit: EXIT.internal };

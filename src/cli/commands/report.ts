@@ -1,7 +1,9 @@
 /** `align-lab report FILE [-o OUT]`: the preview's HTML page, self-contained, written to a file. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { visible, writeData } from '../escape.js';
 import { type Engine, EXIT, type Io } from '../io.js';
+import { writeFileReplacing } from '../outputFile.js';
 import { colourWanted, makeStyle } from '../style.js';
 import { writeDiagnostics } from './diagnosticsOut.js';
 import { describe, exitFor, internalError, loadDocument } from './load.js';
@@ -43,7 +45,7 @@ export function runReport(options: ReportOptions, io: Io, engine: Engine): numbe
   writeDiagnostics(io.stderr, analysis.diagnostics, name, source, style, false);
   const assets = readAssets(io.bundleDir);
   if ('error' in assets) {
-    io.stderr.write(`align-lab: ${assets.error}\n`);
+    io.stderr.write(`align-lab: ${visible(assets.error)}\n`);
     return EXIT.usage;
   }
   let html: string;
@@ -54,18 +56,19 @@ export function runReport(options: ReportOptions, io: Io, engine: Engine): numbe
   }
   const output = options.output ?? defaultOutput(options.file);
   if (output === '-') {
-    io.stdout.write(html);
+    writeData(io.stdout, html);
   } else {
-    const target = resolve(io.cwd, output);
-    try {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, html);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? describe(e);
-      io.stderr.write(`align-lab: cannot write '${output}': ${code}\n`);
+    // Written next to OUT and renamed over it: a symbolic link at OUT is replaced, never followed.
+    const written = writeFileReplacing(resolve(io.cwd, output), html);
+    if (!written.ok) {
+      io.stderr.write(`align-lab: cannot write '${visible(output)}': ${written.message}\n`);
       return EXIT.usage;
     }
-    io.stdout.write(`wrote ${output}\n`);
+    if (written.replacedLink)
+      io.stderr.write(
+        `align-lab: note: '${visible(output)}' was a symbolic link; it now is the report, and the file it pointed to was not touched\n`,
+      );
+    io.stdout.write(`wrote ${visible(output)}\n`);
   }
   return exitFor(analysis);
 }

@@ -3,6 +3,7 @@
  * new kind in results.ts is a compile error here until it has a renderer.
  */
 import type { QueryValues } from '../../presentation/results.js';
+import { quoted, visible } from '../escape.js';
 import { formatCount, formatNumber } from '../format.js';
 import { renderTable } from '../table.js';
 import { curveTable, type Quantity, quantityTable } from './blocks.js';
@@ -11,6 +12,11 @@ import { curveTable, type Quantity, quantityTable } from './blocks.js';
 const TOP_TOKENS = 10;
 
 type Renderers = { [K in keyof QueryValues]: (value: QueryValues[K]) => string[] };
+
+/** Compact JSON of an unknown value, with no hidden control left raw. */
+function quotedJson(value: unknown): string {
+  return visible(JSON.stringify(value, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x)));
+}
 
 function tiltLines(v: QueryValues['tilt']): string[] {
   const rows: Quantity[] = [
@@ -32,7 +38,7 @@ function phiTable(phi: Record<string, number>): string[] {
       { header: 'token', align: 'left' },
       { header: 'φ_λ(token)', align: 'right' },
     ],
-    shown.map(([token, mass]) => [JSON.stringify(token), formatNumber(mass)]),
+    shown.map(([token, mass]) => [quoted(token), formatNumber(mass)]),
   );
   if (entries.length > shown.length)
     out.push(`  (${shown.length} most likely of ${entries.length} tokens shown)`);
@@ -144,7 +150,7 @@ function compareLines(v: QueryValues['compare']): string[] {
 
 function simulateLines(v: QueryValues['simulate']): string[] {
   return quantityTable([
-    ['method', v.method, ''],
+    ['method', visible(String(v.method)), ''],
     ['samples', formatCount(v.samples), ''],
     ['seed', formatCount(v.seed), ''],
     ['mean R', v.reward_mean, 'reward'],
@@ -171,5 +177,5 @@ const renderers: Renderers = {
 export function renderValue(query: string, value: unknown): string[] {
   const render = (renderers as Record<string, ((v: unknown) => string[]) | undefined>)[query];
   if (render) return render(value);
-  return [`  ${JSON.stringify(value, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x))}`];
+  return [`  ${quotedJson(value)}`];
 }

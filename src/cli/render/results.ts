@@ -6,6 +6,7 @@
  *     ...
  */
 import type { QueryResult } from '../../presentation/results.js';
+import { visible } from '../escape.js';
 import type { Style } from '../style.js';
 import { renderValue } from './queries.js';
 
@@ -13,17 +14,18 @@ export function renderResults(results: readonly QueryResult[], file: string, sty
   const out: string[] = [];
   for (const result of results) {
     if (out.length > 0) out.push('');
-    const where = `${file}:${result.range.start.line + 1}`;
-    const title = `${style.bold(result.query)} · model ${result.model} · ${style.dim(where)}`;
+    // Names and messages come from the file: every piece is passed through `visible`.
+    const where = `${visible(file)}:${result.range.start.line + 1}`;
+    const title = `${style.bold(visible(result.query))} · model ${visible(result.model)} · ${style.dim(where)}`;
     if (result.error !== undefined) {
-      out.push(`${title}: ${style.red('error')}: ${result.error}`);
+      out.push(`${title}: ${style.red('error')}: ${visible(result.error)}`);
       continue;
     }
     out.push(title);
     out.push(...renderValue(result.query, result.value));
     // results.ts allows extra keys such as `note` (an approximation was used): show it.
     const note = (result as { note?: unknown }).note;
-    if (typeof note === 'string') out.push(`  ${style.dim(`note: ${note}`)}`);
+    if (typeof note === 'string') out.push(`  ${style.dim(`note: ${visible(note)}`)}`);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import type * as A from '../syntax/ast.js';
 import type { LineIndex } from '../syntax/positions.js';
 import { walkExpr } from '../syntax/walk.js';
 import { evalExpr, type NameResolver } from './exprEval.js';
+import type { ModelFileReader } from './modelFile.js';
 import {
   type ModelHost,
   type ResolvedModel,
@@ -25,7 +26,7 @@ import type { Value } from './value.js';
 
 export interface CheckOptions {
   /** Reads a model file, given its path relative to the document's folder (see modelFile.ts). */
-  readonly readFile?: (path: string) => string | undefined;
+  readonly readFile?: ModelFileReader;
   /** The parser's diagnostics: a query with a syntax error inside it is not evaluated. */
   readonly syntaxDiagnostics?: readonly Diagnostic[];
 }

@@ -9,6 +9,54 @@
 
 export type PathResult = { ok: true; path: string } | { ok: false; message: string };
 
+/**
+ * Why the host did not read a model file; its code and message become the diagnostic on the
+ * `from "…"` string. `file-refused`: the file exists but is not read (outside the confinement
+ * root through a symbolic link, not a regular file, too large); `invalid-encoding`: not UTF-8.
+ */
+export interface ModelFileProblem {
+  readonly code: 'file-not-found' | 'file-refused' | 'invalid-encoding';
+  readonly message: string;
+}
+
+/** The host hook: the text of the file at a confined path, a problem, or undefined (unreadable). */
+export type ModelFileReader = (path: string) => string | ModelFileProblem | undefined;
+
+/**
+ * Characters that must not reach a message raw: C0 and C1 controls, DEL, bidirectional formatting
+ * (which can reorder what a reader sees) and line separators.
+ */
+export function isHiddenControl(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x61c ||
+    code === 0x200e ||
+    code === 0x200f ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
+/**
+ * A short, escaped excerpt of model-file content for an error message: quoted, hidden controls
+ * written as `\uXXXX`, at most `max` characters. A message never carries more of a file than this
+ * (the file may not be what its name says).
+ */
+export function excerpt(text: string, max = 16): string {
+  const chars = Array.from(text);
+  let out = '';
+  for (const c of chars.slice(0, max)) {
+    const code = c.codePointAt(0) ?? 0;
+    if (c === "'" || c === '\\') out += `\\${c}`;
+    else if (isHiddenControl(code)) out += `\\u${code.toString(16).padStart(4, '0')}`;
+    else out += c;
+  }
+  return `'${out}${chars.length > max ? '…' : ''}'`;
+}
+
 /** Normalises a relative path and confines it to the document's folder tree. */
 export function confinePath(raw: string): PathResult {
   if (raw.trim() === '') return { ok: false, message: 'the file name is empty' };
@@ -56,7 +104,7 @@ export type ModelFileResult = { ok: true; model: ModelColumns } | { ok: false; m
 export function parseModelFile(text: string, path: string): ModelFileResult {
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   if (path.toLowerCase().endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    return parseJsonModel(trimmed);
+    return parseJsonModel(text.replace(/^\uFEFF/, ''));
   }
   return parseCsvModel(text.replace(/^\uFEFF/, ''));
 }
@@ -102,9 +150,12 @@ export function parseCsvModel(text: string): ModelFileResult {
     const prob = parseCsvNumber(row.cells[pi]);
     const r = parseCsvNumber(row.cells[ri]);
     if (prob === undefined)
-      return { ok: false, message: `line ${row.line}: p '${row.cells[pi].trim()}' is not a number` };
+      return { ok: false, message: `line ${row.line}: p ${excerpt(row.cells[pi].trim())} is not a number` };
     if (r === undefined)
-      return { ok: false, message: `line ${row.line}: reward '${row.cells[ri].trim()}' is not a number` };
+      return {
+        ok: false,
+        message: `line ${row.line}: reward ${excerpt(row.cells[ri].trim())} is not a number`,
+      };
     vocab.push(row.cells[ti]);
     p.push(prob);
     reward.push(r);
@@ -198,7 +249,7 @@ export function parseJsonModel(text: string): ModelFileResult {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    return { ok: false, message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}` };
+    return { ok: false, message: jsonError(text, e instanceof Error ? e.message : String(e)) };
   }
   const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
   const tokenName = (x: unknown): string | undefined =>
@@ -249,4 +300,23 @@ export function parseJsonModel(text: string): ModelFileResult {
       ...(o.length === undefined ? {} : { length: o.length as number }),
     },
   };
+}
+
+/**
+ * A JSON syntax error without the parser's own message, which quotes the start of the text
+ * (`Unexpected token 'r', "root:x:0:0:"... is not valid JSON`): the line and column when the
+ * parser gives a position, else the offending character as a short excerpt.
+ */
+function jsonError(text: string, message: string): string {
+  const at = /at position (\d+)/.exec(message);
+  if (at) {
+    const offset = Math.min(Number(at[1]), text.length);
+    const before = text.slice(0, offset);
+    const line = before.split(/\r\n|\r|\n/).length;
+    const column = offset - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
+    return `invalid JSON at line ${line}, column ${column}`;
+  }
+  if (/unexpected end/i.test(message)) return 'invalid JSON: the text ends early';
+  const token = /^Unexpected token '([\s\S])'/.exec(message);
+  return token ? `invalid JSON: unexpected character ${excerpt(token[1])}` : 'invalid JSON';
 }

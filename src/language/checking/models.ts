@@ -10,7 +10,13 @@ import type * as A from '../syntax/ast.js';
 import { compactOf } from '../syntax/compactList.js';
 import { evalExpr, type NameResolver, reportBrokenValue, toDouble } from './exprEval.js';
 import { hashNumbers, hashStrings, numbersText } from './hash.js';
-import { confinePath, type ModelColumns, parseModelFile } from './modelFile.js';
+import {
+  confinePath,
+  type ModelColumns,
+  type ModelFileProblem,
+  type ModelFileReader,
+  parseModelFile,
+} from './modelFile.js';
 import { SmallMap } from './smallMap.js';
 import { didYouMean, suggest } from './suggest.js';
 
@@ -50,7 +56,7 @@ export interface ResolvedPolicy {
 export interface ModelHost {
   readonly sink: DiagnosticSink;
   readonly names: NameResolver;
-  readonly readFile?: (path: string) => string | undefined;
+  readonly readFile?: ModelFileReader;
 }
 
 const FIELD_NAMES = MODEL_FIELDS.map((f) => f.name);
@@ -243,6 +249,8 @@ function keyOf(parts: {
   return `${n}\u0002#${vocab.length}:${hashStrings(vocab)}\u0002${p.length}:${hashNumbers(p)}\u0002${reward.length}:${hashNumbers(reward)}`;
 }
 
+const MODEL_FILE_PROBLEMS = { 'file-not-found': 1, 'file-refused': 1, 'invalid-encoding': 1 };
+
 function loadFile(source: A.StringLiteral, host: ModelHost): ModelColumns | undefined {
   const { sink } = host;
   const confined = confinePath(source.value);
@@ -259,14 +267,22 @@ function loadFile(source: A.StringLiteral, host: ModelHost): ModelColumns | unde
     );
     return undefined;
   }
-  let text: string | undefined;
+  let text: string | ModelFileProblem | undefined;
   try {
     text = host.readFile(confined.path);
   } catch {
     text = undefined;
   }
   if (typeof text !== 'string') {
-    sink.add('file-not-found', source.start, source.end, `cannot read '${confined.path}' next to this file`);
+    // The host says why (refused, not UTF-8, …) or just that it could not read the file.
+    const problem = text && typeof text === 'object' && text.code in MODEL_FILE_PROBLEMS ? text : undefined;
+    const why = problem ? problem.message : 'no such file next to this document, or it cannot be opened';
+    sink.add(
+      problem?.code ?? 'file-not-found',
+      source.start,
+      source.end,
+      `cannot read '${confined.path}': ${why}`,
+    );
     return undefined;
   }
   const parsed = parseModelFile(text, confined.path);
