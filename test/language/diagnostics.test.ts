@@ -156,6 +156,38 @@ test('an argument over a broken let', () => {
   assert.equal(analysis.results[0].value, undefined);
 });
 
+test('document budgets: size, problems, evaluation', () => {
+  const big = check('document-too-large', `⟦⟧${TOY}tilt(toy, delta = 1)\n`, { maxTextLength: 40 });
+  assert.deepEqual(big.diagnostic.data, { length: TOY.length + 21, limit: 40 });
+  assert.equal(big.analysis.diagnostics.length, 1);
+  assert.deepEqual(big.analysis.results, []);
+
+  // 1,200 stray characters: the first 1000 are listed, the summary points at the 1001st.
+  const junk = `${'$ '.repeat(1000)}⟦⟧${'$ '.repeat(200)}\n`;
+  const many = check('too-many-problems', junk);
+  assert.deepEqual(many.diagnostic.data, { more: 200 });
+  assert.equal(many.analysis.diagnostics.length, 1001);
+
+  const queries = `${TOY}${'frontier(toy, steps = 100)\n'.repeat(3)}⟦frontier(toy, steps = 100)⟧\ntilt(toy, delta = 1)\n`;
+  const spent = check('evaluation-budget', queries, { limits: { maxResultNumbers: 1000 } });
+  assert.deepEqual(spent.diagnostic.data, { limit: { maxResultNumbers: 1000 } });
+  assert.deepEqual(
+    spent.analysis.results.map((r) => r.value !== undefined),
+    [true, true, true, false, false],
+  );
+  const counted = analyze(`${TOY}${'tilt(toy, delta = 1)\n'.repeat(5)}`, { limits: { maxQueries: 3 } });
+  assert.deepEqual(
+    counted.results.map((r) => r.error ?? 'value'),
+    [
+      'value',
+      'value',
+      'value',
+      ...Array(2).fill('not evaluated: the document has more than 3 queries; only the first 3 are evaluated'),
+    ],
+  );
+  assert.equal(counted.diagnostics.filter((d) => d.code === 'evaluation-budget').length, 1);
+});
+
 test('internal errors are caught and reported, never thrown', () => {
   covered.add('internal-error');
   const hostile = {
