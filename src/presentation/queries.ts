@@ -58,7 +58,7 @@ const lambda: ParamSpec = {
   name: 'lambda',
   kind: 'number',
   min: 0,
-  doc: 'Tilt λ ≥ 0 of φ_λ(y) ∝ p(y) e^{λ r(y)} (the inverse of β); λ = 0 is the base model.',
+  doc: 'Tilt λ ≥ 0 of φ_λ(y) ∝ p(y)·exp(λ r(y)) (the inverse of β); λ = 0 is the base model.',
 };
 const beta: ParamSpec = {
   name: 'beta',
@@ -124,7 +124,7 @@ export const QUERIES: readonly QuerySpec[] = [
   },
   {
     name: 'equivalence',
-    doc: 'The paper’s main result: best-of-N with N = e^{nδ} against KL-RL at Δ = nδ, per token, as n grows.',
+    doc: 'The paper’s main result: best-of-N with N = eⁿᵟ against KL-RL at Δ = nδ, per token, as n grows.',
     example: 'equivalence(toy, rate = 0.5, n = 1..256)',
     params: [
       {
@@ -133,7 +133,7 @@ export const QUERIES: readonly QuerySpec[] = [
         min: 0,
         minExclusive: true,
         unit: 'nats per token',
-        doc: 'Per-token budget δ: N = e^{nδ}, Δ = nδ.',
+        doc: 'Per-token budget δ: N = eⁿᵟ, Δ = nδ.',
       },
       {
         name: 'n',
@@ -185,7 +185,7 @@ export const QUERIES: readonly QuerySpec[] = [
   },
   {
     name: 'renyi',
-    doc: 'Rényi cross entropy H_α(p, q) with q = softmax(r), and log C = log Σ e^{r}.',
+    doc: 'Rényi cross entropy H_α(p, q) with q = softmax(r), and log C = log Σ eʳ.',
     example: 'renyi(toy, alpha = 2)',
     params: [
       {

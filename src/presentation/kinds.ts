@@ -1,0 +1,372 @@
+/**
+ * How each query kind is shown, written once and read by every front end: the hover and inlay
+ * hints of the language server, the CLI's tables, the preview's formulas, charts and sliders, and
+ * the HTML report. A label, a unit or a formula changes here or nowhere.
+ *
+ * Per kind:
+ *   title       — what the query computes, in a few words (hover and CLI heading);
+ *   doc         — one line (from the query table, queries.ts);
+ *   quantities  — the labelled values of a result, with units, in reading order;
+ *   headline    — the two or three values shown inline after the query (→ λ = 1.42, E[R] = 33.8);
+ *   curve       — the points of a curve result as table columns (hover, CLI);
+ *   series      — the names of the chart series built from this kind (preview, report, CSV);
+ *   formula     — the identity the preview typesets, and its symbols with the result's values;
+ *   sliders     — which parameters the preview offers a slider for (their valid ranges come from
+ *                 the parameter table, queries.ts: see `sliderBounds`).
+ */
+import { formatCount, formatNumber, formatValue } from './format.js';
+import { type ParamSpec, paramSpec, querySpec } from './queries.js';
+import type { Num, QueryKind, QueryResult, QueryValues } from './results.js';
+
+export type Unit = '' | 'nats' | 'nats/token' | 'reward' | 'reward/token';
+
+/** One labelled value: a number (null = ∞), or words ("exact"). */
+export interface Quantity {
+  readonly label: string;
+  readonly value: Num | string;
+  readonly unit: Unit;
+  /** An integer count (points, samples, seed): printed exactly. */
+  readonly count?: boolean;
+}
+
+export interface CurveColumn<P> {
+  readonly header: string;
+  readonly unit: Unit;
+  readonly cell: (point: P) => Num | string;
+  readonly count?: boolean;
+}
+
+export interface Curve<P> {
+  readonly columns: readonly CurveColumn<P>[];
+  readonly points: readonly P[];
+}
+
+export interface Formula {
+  /** The identity, in TeX (no numbers: typeset once). */
+  readonly tex: string;
+  /** [symbol in TeX, value] pairs shown after the identity. */
+  readonly values: readonly (readonly [symbol: string, value: Num | string])[];
+}
+
+export interface KindPresentation<K extends QueryKind> {
+  readonly title: string;
+  quantities(v: QueryValues[K]): Quantity[];
+  headline(v: QueryValues[K]): Quantity[];
+  curve?(v: QueryValues[K]): Curve<unknown> | undefined;
+  readonly series: Readonly<Record<string, string>>;
+  formula(v: QueryValues[K]): Formula;
+  readonly sliders: readonly string[];
+}
+
+const q = (label: string, value: Num | string, unit: Unit = ''): Quantity => ({ label, value, unit });
+const count = (label: string, value: number): Quantity => ({ label, value, unit: '', count: true });
+
+function curve<P>(points: readonly P[], columns: CurveColumn<P>[]): Curve<unknown> {
+  return { points, columns } as unknown as Curve<unknown>;
+}
+
+/** Subscript digits (κ₁₂). */
+export function subscript(n: number): string {
+  return String(n).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[Number(c)]);
+}
+
+const TILT_SLIDERS = ['delta', 'lambda', 'beta'] as const;
+
+export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = {
+  tilt: {
+    title: 'Optimal KL-constrained RL',
+    quantities: (v) => [
+      q('λ', v.lambda),
+      q('β = 1/λ', v.beta),
+      q('KL(φ_λ‖pⁿ)', v.kl, 'nats'),
+      q('E[R] under φ_λ', v.reward, 'reward'),
+      q('KL per token', v.kl_per_token, 'nats/token'),
+      q('E[r] per token', v.reward_per_token, 'reward/token'),
+    ],
+    headline: (v) => [q('λ', v.lambda), q('E[R]', v.reward, 'reward')],
+    series: { point: 'KL-RL (tilt)', p: 'p', phi: 'φ_λ' },
+    formula: (v) => ({
+      tex: '\\phi_\\Delta(y) = \\frac{p(y)\\,e^{\\lambda r(y)}}{Z}',
+      values: [
+        ['\\lambda', v.lambda],
+        ['\\beta = 1/\\lambda', v.beta],
+        ['\\mathrm{KL}(\\phi_\\lambda \\,\\|\\, p^n)', v.kl],
+        ['\\mathbb{E}_{\\phi_\\lambda} R', v.reward],
+      ],
+    }),
+    sliders: TILT_SLIDERS,
+  },
+  frontier: {
+    title: 'KL–reward frontier',
+    quantities: (v) => [
+      count('points', v.points.length),
+      q('max KL n·(−log p(M))', v.max_kl, 'nats'),
+      q('max E[R] = n·r_max', v.max_reward, 'reward'),
+    ],
+    headline: (v) => [q('max KL', v.max_kl, 'nats'), q('max E[R]', v.max_reward, 'reward')],
+    curve: (v) =>
+      curve(v.points, [
+        { header: 'λ', unit: '', cell: (p) => p.lambda },
+        { header: 'KL', unit: 'nats', cell: (p) => p.kl },
+        { header: 'E[R]', unit: 'reward', cell: (p) => p.reward },
+      ]),
+    series: { frontier: 'frontier F(Δ)' },
+    formula: (v) => ({
+      tex: "F(\\Delta) = n\\,A'(\\lambda(\\Delta)),\\quad F'(\\Delta) = \\frac{1}{\\lambda}",
+      values: [
+        ['\\max \\mathrm{KL} = -n\\log p(M)', v.max_kl],
+        ['\\max F = n\\,r_{\\max}', v.max_reward],
+      ],
+    }),
+    sliders: [],
+  },
+  bon: {
+    title: 'Best-of-N against KL-constrained RL',
+    quantities: (v) => [
+      q('N', v.N),
+      q('log N', v.log_n, 'nats'),
+      q('E[R] under best-of-N', v.reward, 'reward'),
+      q('KL(BoN‖pⁿ)', v.kl, 'nats'),
+      q('bound log N − (N−1)/N', v.kl_bound, 'nats'),
+      q('law of R', v.exact ? 'exact' : 'approximate'),
+      q('KL-RL at the same KL: λ', v.same_kl.lambda),
+      q('KL-RL at the same KL: E[R]', v.same_kl.reward, 'reward'),
+      q('KL-RL at Δ = log N: λ', v.log_n_budget.lambda),
+      q('KL-RL at Δ = log N: E[R]', v.log_n_budget.reward, 'reward'),
+      q('KL(BoN‖φ_λ) at Δ = log N', v.log_n_budget.kl_bon_to_tilt, 'nats'),
+    ],
+    headline: (v) => [q('E[R]', v.reward, 'reward'), q('KL', v.kl, 'nats')],
+    series: {
+      point: 'best-of-N',
+      curve: 'best-of-N, N = 1 … N',
+      bound: 'log N − (N−1)/N',
+      sameKl: 'KL-RL at the same KL',
+      logNBudget: 'KL-RL at Δ = log N',
+    },
+    formula: (v) => ({
+      tex: '\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, p^n) \\le \\log N - \\frac{N-1}{N}',
+      values: [
+        ['N', v.N],
+        ['\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, p^n)', v.kl],
+        ['\\log N - \\tfrac{N-1}{N}', v.kl_bound],
+        ['\\mathbb{E}_{\\mathrm{BoN}} R', v.reward],
+        ['\\text{KL-RL at the same KL}', v.same_kl.reward],
+      ],
+    }),
+    sliders: ['N', 'logN'],
+  },
+  equivalence: {
+    title: 'Best-of-N and KL-RL as n grows (N = eⁿᵟ)',
+    quantities: (v) => [
+      q('δ (N = eⁿᵟ, Δ = nδ)', v.rate, 'nats/token'),
+      q('λ* with D(λ*) = δ', v.lambda),
+      q('KL-RL E[r] per token', v.rl_reward_per_token, 'reward/token'),
+    ],
+    headline: (v) => {
+      const last = v.points[v.points.length - 1];
+      return [
+        q('KL-RL E[R]/n', v.rl_reward_per_token, 'reward/token'),
+        ...(last ? [q(`BoN E[R]/n at n = ${last.n}`, last.bon_reward_per_token, 'reward/token')] : []),
+      ];
+    },
+    curve: (v) =>
+      curve(v.points, [
+        { header: 'n', unit: '', cell: (p) => p.n, count: true },
+        { header: 'BoN E[R]/n', unit: 'reward/token', cell: (p) => p.bon_reward_per_token },
+        { header: 'KL(BoN‖pⁿ)/n', unit: 'nats/token', cell: (p) => p.kl_per_token },
+        { header: 'KL(BoN‖φⁿ)/n', unit: 'nats/token', cell: (p) => p.kl_to_rl_per_token },
+      ]),
+    series: {
+      bon: 'best-of-N E[R]/n',
+      rl: 'KL-RL E[r] per token',
+      kl: 'KL(BoN‖φⁿ)/n',
+    },
+    formula: (v) => ({
+      tex: "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to A'(\\lambda^*),\\quad D(\\lambda^*) = \\delta",
+      values: [
+        ['\\delta', v.rate],
+        ['\\lambda^*', v.lambda],
+        ["A'(\\lambda^*)", v.rl_reward_per_token],
+      ],
+    }),
+    sliders: ['rate'],
+  },
+  rate: {
+    title: 'Large deviations of R/n under φ_λ',
+    quantities: (v) => {
+      const out = [q('λ', v.lambda), q('mean A′(λ)', v.mean, 'reward/token')];
+      if (v.points.length === 1) {
+        const p = v.points[0];
+        out.push(
+          q('x', p.x, 'reward/token'),
+          q('rate I_λ(x)', p.rate, 'nats/token'),
+          q('tail exponent −(1/n) log P', p.tail_rate, 'nats/token'),
+        );
+      }
+      return out;
+    },
+    headline: (v) =>
+      v.points.length === 1
+        ? [q(`I_λ(${formatNumber(v.points[0].x)})`, v.points[0].rate, 'nats/token')]
+        : [q('λ', v.lambda), q('mean', v.mean, 'reward/token')],
+    curve: (v) =>
+      v.points.length > 1
+        ? curve(v.points, [
+            { header: 'x', unit: 'reward/token', cell: (p) => p.x },
+            { header: 'I_λ(x)', unit: 'nats/token', cell: (p) => p.rate },
+            { header: 'tail exponent', unit: 'nats/token', cell: (p) => p.tail_rate },
+          ])
+        : undefined,
+    series: { rate: 'I_λ(x)', tail: 'tail exponent −(1/n) log P', mean: 'mean A′(λ)' },
+    formula: (v) => ({
+      tex: "I_\\lambda(x) = A^*(x) - \\lambda x + A(\\lambda),\\quad I_\\lambda(x) = 0 \\iff x = A'(\\lambda)",
+      values: [
+        ['\\lambda', v.lambda],
+        ["A'(\\lambda)", v.mean],
+      ],
+    }),
+    sliders: TILT_SLIDERS,
+  },
+  cumulants: {
+    title: 'Cumulants of R under φ_λ',
+    quantities: (v) => [q('λ', v.lambda), ...v.kappa.map((k, i) => q(`κ${subscript(i + 1)} of R`, k))],
+    headline: (v) => v.kappa.slice(0, 2).map((k, i) => q(`κ${subscript(i + 1)}`, k)),
+    series: { cgf: 'Λ(t)', kappa: 'κₘ' },
+    formula: (v) => ({
+      tex: '\\kappa_m = n\\,A^{(m)}(\\lambda)',
+      values: [
+        ['\\lambda', v.lambda],
+        ...v.kappa.slice(0, 4).map((x, i): [string, Num] => [`\\kappa_{${i + 1}}`, x]),
+      ],
+    }),
+    sliders: TILT_SLIDERS,
+  },
+  renyi: {
+    title: 'Rényi cross entropy of p and softmax(r)',
+    quantities: (v) => [
+      q('α', v.alpha),
+      q('H_α(p, q)', v.cross_entropy, 'nats'),
+      q('log C = log Σ eʳ', v.log_c, 'nats'),
+    ],
+    headline: (v) => [q(`H_${formatNumber(v.alpha)}`, v.cross_entropy, 'nats')],
+    series: { curve: 'H_α(p, q)', point: 'queried α' },
+    formula: (v) => ({
+      tex: 'H_\\alpha(p, q) = \\frac{1}{1-\\alpha}\\log \\sum_y p(y)\\,q(y)^{\\alpha-1},\\quad q = \\mathrm{softmax}(r)',
+      values: [
+        ['\\alpha', v.alpha],
+        ['H_\\alpha(p, q)', v.cross_entropy],
+        ['\\log C', v.log_c],
+      ],
+    }),
+    sliders: ['alpha'],
+  },
+  compare: {
+    title: 'A policy against the optimum (stability)',
+    quantities: (v) => [
+      q('KL(qⁿ‖pⁿ)', v.kl, 'nats'),
+      q('E[R] under q', v.reward, 'reward'),
+      q('frontier E[R] at Δ', v.frontier_reward, 'reward'),
+      q('gap ε', v.gap, 'reward'),
+      q('λ', v.lambda),
+      q('KL(qⁿ‖φ_Δ)', v.kl_to_optimal, 'nats'),
+      q('bound λε', v.bound, 'nats'),
+    ],
+    headline: (v) => [q('gap ε', v.gap, 'reward'), q('KL(q‖φ_Δ)', v.kl_to_optimal, 'nats')],
+    series: { point: 'compared policy' },
+    formula: (v) => ({
+      tex: '\\mathrm{KL}(q \\,\\|\\, \\phi_\\Delta) \\le \\lambda\\varepsilon',
+      values: [
+        ['\\mathrm{KL}(q \\,\\|\\, \\phi_\\Delta)', v.kl_to_optimal],
+        ['\\lambda', v.lambda],
+        ['\\varepsilon', v.gap],
+        ['\\lambda\\varepsilon', v.bound],
+      ],
+    }),
+    sliders: ['delta'],
+  },
+  simulate: {
+    title: 'Monte Carlo check',
+    quantities: (v) => [
+      q('method', v.method),
+      count('samples', v.samples),
+      count('seed', v.seed),
+      q('mean of R', v.reward_mean, 'reward'),
+      q('standard error', v.reward_stderr, 'reward'),
+    ],
+    headline: (v) => [q('E[R] ≈', v.reward_mean, 'reward'), q('±', v.reward_stderr, 'reward')],
+    series: { point: 'Monte Carlo' },
+    formula: (v) => ({
+      tex: '\\hat{\\mathbb{E}}\\,R = \\frac{1}{S}\\sum_{s=1}^{S} R(y_s)',
+      values: [
+        ['\\hat{\\mathbb{E}}\\,R', v.reward_mean],
+        ['\\text{s.e.}', v.reward_stderr],
+      ],
+    }),
+    sliders: [],
+  },
+};
+
+/** The presentation of a result's kind (typed loosely: the caller holds a QueryResult). */
+export function presentationOf(kind: QueryKind): KindPresentation<QueryKind> {
+  return PRESENTATION[kind] as unknown as KindPresentation<QueryKind>;
+}
+
+/** The one-line doc of a kind (the query table's). */
+export function docOf(kind: QueryKind): string {
+  return querySpec(kind)?.doc ?? '';
+}
+
+/** The quantities of a result with a value (none for an error). */
+export function quantitiesOf(r: QueryResult): Quantity[] {
+  return r.value === undefined ? [] : presentationOf(r.query).quantities(r.value);
+}
+
+/** The headline quantities of a result with a value (none for an error). */
+export function headlineOf(r: QueryResult): Quantity[] {
+  return r.value === undefined ? [] : presentationOf(r.query).headline(r.value);
+}
+
+/** The curve of a result, if its kind has one and it has points. */
+export function curveOf(r: QueryResult): Curve<unknown> | undefined {
+  if (r.value === undefined) return undefined;
+  const c = presentationOf(r.query).curve?.(r.value);
+  return c && c.points.length > 0 ? c : undefined;
+}
+
+/** A quantity's value as text. */
+export function formatQuantity(x: Quantity | CurveColumn<unknown>, value: Num | string, digits: number): string {
+  return x.count && typeof value === 'number' ? formatCount(value, digits) : formatValue(value, digits);
+}
+
+/** `label = value` pairs joined: the inline headline (inlay hints, preview cards, CLI). */
+export function headlineText(r: QueryResult, digits: number): string | undefined {
+  const h = headlineOf(r);
+  if (h.length === 0) return undefined;
+  return h.map((x) => `${x.label} = ${formatQuantity(x, x.value, digits)}`).join(', ');
+}
+
+/** A column header with its unit: `KL (nats)`. */
+export function headerWithUnit(c: { header: string; unit: Unit }): string {
+  return c.unit ? `${c.header} (${c.unit})` : c.header;
+}
+
+/**
+ * The values a slider for `param` of a `kind` query may take: the parameter's bounds from the
+ * query table, with open bounds marked (a slider must stop short of them: β > 0, δ > 0, α > 0,
+ * α ≠ 1 is allowed). `max` undefined: no upper bound in the language (the preview picks a span).
+ */
+export interface SliderBounds {
+  readonly min: number;
+  readonly max: number | undefined;
+  readonly minExclusive: boolean;
+  /** Moves on a logarithmic scale (N, which spans orders of magnitude). */
+  readonly logScale: boolean;
+}
+
+export function sliderBounds(kind: QueryKind, param: string): SliderBounds | undefined {
+  if (!(PRESENTATION[kind].sliders as readonly string[]).includes(param)) return undefined;
+  const spec = querySpec(kind);
+  const p: ParamSpec | undefined = spec ? paramSpec(spec, param) : undefined;
+  if (!p || p.min === undefined) return undefined;
+  return { min: p.min, max: p.max, minExclusive: p.minExclusive === true, logScale: p.kind === 'count' };
+}
