@@ -110,13 +110,20 @@ function nextCheckAfter(b: ActiveBudget): number {
   return Math.min(b.used + CHECK_EVERY, (b.limits.maxUnits ?? Number.POSITIVE_INFINITY) + 1);
 }
 
+/** A work count in words ("4 billion"): error messages are read by people. */
+function workInWords(units: number): string {
+  if (units >= 1e9) return `${Number((units / 1e9).toPrecision(3))} billion`;
+  if (units >= 1e6) return `${Number((units / 1e6).toPrecision(3))} million`;
+  return String(Math.round(units));
+}
+
 function checkBudget(b: ActiveBudget): void {
   if (b.exceeded) throw b.exceeded;
   b.nextCheck = nextCheckAfter(b);
   const { maxUnits, deadline, cancelled } = b.limits;
   let reason: string | undefined;
   if (maxUnits !== undefined && b.used > maxUnits)
-    reason = `it needs more than ${maxUnits.toExponential(1)} steps of work`;
+    reason = `it needs more than ${workInWords(maxUnits)} steps of work`;
   else if (deadline !== undefined && performance.now() > deadline)
     reason = 'it took longer than the time allowed for one evaluation';
   else if (cancelled?.()) reason = 'it was cancelled';

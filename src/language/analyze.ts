@@ -4,6 +4,7 @@
  * computed carries an error message instead of a value.
  */
 
+import { formatCount, formatNumber } from '../presentation/format.js';
 import type { Analysis, Diagnostic, ModelSummary } from '../presentation/results.js';
 import { type CheckResult, check } from './checking/checker.js';
 import type { ModelFileReader } from './checking/modelFile.js';
@@ -111,7 +112,7 @@ function internalError(e: unknown, options: AnalyzeOptions): DocumentAnalysis {
 
 function documentTooLarge(length: number, options: AnalyzeOptions): DocumentAnalysis {
   const limit = options.maxTextLength ?? length;
-  const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
+  const mb = (n: number) => `${formatNumber(n / 2 ** 20, 3)} MB`;
   const message = `the document is too large to analyse here (${mb(length)}, the limit is ${mb(limit)}): put large models in a CSV or JSON file and read them with model m from "file.csv"`;
   return emptyAnalysis(
     { severity: 'error', code: 'document-too-large', message, range: START, data: { length, limit } },
@@ -183,7 +184,7 @@ function capDiagnostics(
   kept.push({
     severity: 'warning',
     code: 'too-many-problems',
-    message: `and ${more.toLocaleString('en-US')} more problems: only the first ${MAX_STORED_DIAGNOSTICS.toLocaleString('en-US')} are listed`,
+    message: `and ${formatCount(more)} more problems: only the first ${formatCount(MAX_STORED_DIAGNOSTICS)} are listed`,
     range: firstDropped ?? START,
     data: { more },
   });

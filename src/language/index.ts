@@ -60,6 +60,13 @@ export {
 } from './checking/symbols.js';
 export { DIAGNOSTIC_CODES, type DiagnosticCode, MAX_STORED_DIAGNOSTICS } from './diagnostics.js';
 export { classifyTokens, type SemanticToken, type SemanticTokenType } from './editor/semanticTokens.js';
+export {
+  expressionValue,
+  type ModelReadout,
+  modelReadout,
+  type PolicyReadout,
+  policyReadout,
+} from './editor/values.js';
 export { type EvaluateOptions, Evaluation, evaluate, evaluateQuery } from './evaluation/evaluator.js';
 export {
   DEFAULT_LIMITS,

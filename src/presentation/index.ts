@@ -10,4 +10,5 @@ export * from './kinds.js';
 export * from './markup.js';
 export * from './queries.js';
 export type * from './results.js';
+export * from './tables.js';
 export * from './tokens.js';

@@ -7,7 +7,11 @@
  */
 
 /** A run of text: plain words, a code span (names, paths, values), or emphasis. */
-export type Inline = string | { readonly code: string } | { readonly strong: string } | { readonly em: string };
+export type Inline =
+  | string
+  | { readonly code: string }
+  | { readonly strong: string }
+  | { readonly em: string };
 
 export type Block =
   | { readonly kind: 'paragraph'; readonly parts: readonly Inline[] }
@@ -31,12 +35,27 @@ export const table = (
 
 // ── Markdown (CommonMark + GFM tables, as VS Code renders hovers) ──────────────────────────
 
-/** Characters with a meaning in Markdown text (and `|`, which ends a table cell). */
-const MARKDOWN_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~&]/g;
+/**
+ * Characters that start inline Markdown anywhere: emphasis, code, links and images (`[`; `(` and
+ * `!` mean nothing without it), HTML, table cell ends, strikethrough, escapes, entities.
+ */
+const INLINE_SPECIAL = /[\\`*_[\]<>|~&]/g;
+/** What a line may start with to become a heading, a list item, a quote or a rule. */
+const LINE_START_SPECIAL = /^(\s*)([#+\-=]|\d+[.)])(?=\s|$)/;
 
-/** Text shown literally in Markdown: every special character backslash-escaped, lines joined. */
+/** Text shown literally in Markdown, lines joined: nothing in it can become markup. */
 export function markdownText(text: string): string {
-  return oneLine(text).replace(MARKDOWN_SPECIAL, (c) => (c === '&' ? '&amp;' : `\\${c}`));
+  return (
+    oneLine(text)
+      .replace(INLINE_SPECIAL, (c) => (c === '&' ? '&amp;' : `\\${c}`))
+      .replace(
+        LINE_START_SPECIAL,
+        (_m, space: string, mark: string) => `${space}${mark.slice(0, -1)}\\${mark.slice(-1)}`,
+      )
+      // Bare URLs become links in renderers with autolinking (GFM, VS Code): break them up.
+      .replace(/:\/\//g, '\\://')
+      .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
+  );
 }
 
 /**
@@ -58,8 +77,14 @@ export function markdownCode(text: string, inTable = false): string {
 function inlineMarkdown(part: Inline): string {
   if (typeof part === 'string') return markdownText(part);
   if ('code' in part) return markdownCode(part.code);
-  if ('strong' in part) return `**${markdownText(part.strong)}**`;
-  return `*${markdownText(part.em)}*`;
+  if ('strong' in part) return delimited('**', part.strong);
+  return delimited('*', part.em);
+}
+
+/** Emphasis must not start or end with a space (`*a: *` is not emphasis): spaces go outside. */
+function delimited(mark: string, text: string): string {
+  const m = /^(\s*)(.*?)(\s*)$/s.exec(text)!;
+  return m[2] === '' ? text : `${m[1]}${mark}${markdownText(m[2])}${mark}${m[3]}`;
 }
 
 export function toMarkdown(blocks: readonly Block[]): string {
@@ -95,7 +120,14 @@ export function toPlainText(blocks: readonly Block[]): string {
         const gap = ' '.repeat(widths[i] - [...s].length);
         return align[i] === 'left' ? s + gap : gap + s;
       };
-      return cells.map((r) => r.map((c, i) => pad(c ?? '', i)).join('  ').trimEnd()).join('\n');
+      return cells
+        .map((r) =>
+          r
+            .map((c, i) => pad(c ?? '', i))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n');
     })
     .join('\n\n');
 }

@@ -15,8 +15,8 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/browser';
+import { formatNumber as fmt } from '../../src/presentation/format.js';
 import { ReadFileRequest } from '../../src/protocol/protocol.js';
-import { fmt } from '../../src/server/numbers.js';
 import { root } from './lsp.js';
 
 const bootstrap = `
@@ -112,7 +112,7 @@ describe('web-worker server', () => {
     })) as { contents: { value: string } };
     // φ_1 = (e⁰, e¹)/(1 + e) → E r = e/(1 + e) per token, × 4 tokens.
     assert.ok(
-      hover.contents.value.includes(`| E\\_φ\\[R\\] | ${fmt((4 * Math.E) / (1 + Math.E), 5)} |`),
+      hover.contents.value.includes(`| E\\[R\\] under φ\\_λ | ${fmt((4 * Math.E) / (1 + Math.E), 5)} | reward |`),
       hover.contents.value,
     );
   });

@@ -23,9 +23,9 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { analyze } from '../../src/language/index.js';
+import { formatNumber as fmt } from '../../src/presentation/format.js';
 import type { TiltValue } from '../../src/presentation/results.js';
 import { GetResultsRequest, SetParameterRequest } from '../../src/protocol/protocol.js';
-import { fmt } from '../../src/server/numbers.js';
 import { type LspClient, root, startClient, uriOf } from './lsp.js';
 
 // examples/paper.align with fewer Monte Carlo samples (its 20,000 best-of-64 draws take seconds).
@@ -102,7 +102,7 @@ describe('language server over stdio', () => {
     for (const x of [v.lambda, v.beta, v.kl, v.reward, v.kl_per_token, v.reward_per_token]) {
       assert.ok(value.includes(`| ${fmt(x, 5)} |`), `hover shows ${fmt(x, 5)}:\n${value}`);
     }
-    assert.match(value, /\| KL\(φ‖pⁿ\) \| [^|]+ \| nats \|/);
+    assert.match(value, /\| KL\(φ\\_λ‖pⁿ\) \| [^|]+ \| nats \|/);
   });
 
   it('hovers a vocabulary token with p, r and φ_λ under the nearest tilt', async () => {
@@ -130,8 +130,8 @@ describe('language server over stdio', () => {
     const m = (model.contents as { value: string }).value;
     assert.match(m, /K \(tokens\) \| 5 \|/);
     assert.match(m, /n \(length\) \| 32 \|/);
-    // E_p[R] = 32 · (−0.1 + 0 + 0.175 + 0.2 + 0.1) = 12
-    assert.match(m, /E_p\[R\] = n·Σ p r \| 12 \|/);
+    // E[R] under pⁿ = 32 · (−0.1 + 0 + 0.175 + 0.2 + 0.1) = 12
+    assert.match(m, /E\\\[R\\\] under pⁿ \| 12 \|/);
     const line = lineOf(paperText, 'tilt(chat, delta');
     const param = await req<Hover>('textDocument/hover', {
       textDocument: { uri: paper },
@@ -149,11 +149,12 @@ describe('language server over stdio', () => {
     const evaluated = analysis.results.filter((r) => r.value !== undefined);
     assert.equal(hints.length, evaluated.length);
     const tilt = evaluated[0].value as TiltValue;
-    assert.equal(hints[0].label, `→ λ=${fmt(tilt.lambda, 4)}, E[R]=${fmt(tilt.reward, 4)}`);
+    assert.equal(hints[0].label, `→ λ = ${fmt(tilt.lambda, 5)}, E[R] = ${fmt(tilt.reward, 5)}`);
     const lenses = await req<{ command: { command: string } }[]>('textDocument/codeLens', {
       textDocument: { uri: paper },
     });
-    assert.equal(lenses.length, analysis.results.length);
+    // One lens per query with a value (paper.align has no query with an error).
+    assert.equal(lenses.length, evaluated.length);
     assert.equal(lenses[0].command.command, 'alignLab.showInPreview');
   });
 

@@ -1,5 +1,5 @@
 // Server pieces without the protocol: the formatter (canonical layout, idempotence, meaning
-// preserved on every example), number formatting, settings, and the clamp used by a quick fix.
+// preserved on every example), settings, completion contexts and the clamp used by a quick fix.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,6 @@ import { formatDocument } from '../../src/language/editor/format.js';
 import { analyze, parse } from '../../src/language/index.js';
 import { floorDigits } from '../../src/server/features/codeActions.js';
 import { completionsAt } from '../../src/server/features/completion.js';
-import { fmt } from '../../src/server/numbers.js';
 import { normaliseSettings } from '../../src/server/settings.js';
 import { root } from './lsp.js';
 
@@ -64,20 +63,6 @@ describe('formatter', () => {
 });
 
 describe('numbers', () => {
-  it('formats significant digits, infinities and extremes', () => {
-    assert.equal(fmt(0.96234567, 3), '0.962');
-    assert.equal(fmt(8.19, 5), '8.19');
-    assert.equal(fmt(12, 5), '12');
-    assert.equal(fmt(-2.5, 5), '−2.5');
-    assert.equal(fmt(null, 5), '∞');
-    assert.equal(fmt(Number.POSITIVE_INFINITY, 5), '∞');
-    assert.equal(fmt(1.234567e-7, 4), '1.235e-7');
-    assert.equal(fmt(6.02e23, 3), '6.02e23');
-    assert.equal(fmt(123456.7, 4), '123500');
-    assert.equal(fmt(1234567, 4), '1.235e6');
-    assert.equal(fmt(0, 5), '0');
-  });
-
   it('rounds a clamp down so it never exceeds the maximum', () => {
     assert.equal(floorDigits(2 * Math.log(2)), '1.38629');
     assert.equal(floorDigits(95.86266, 6), '95.8626');

@@ -3,7 +3,9 @@
  * probabilities, rewards, length and the core's reward law — reporting every problem with the
  * declaration at its exact place.
  */
+
 import { maxKL, type TokenRewardLaw, tokenRewardLaw } from '../../core/index.js';
+import { formatNumber } from '../../presentation/format.js';
 import { MODEL_FIELDS } from '../../presentation/queries.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type * as A from '../syntax/ast.js';
@@ -143,7 +145,12 @@ function checkProbabilities(
     }
     if (x < 0) {
       const node = inField ? where.items[i] : where;
-      host.sink.add('negative-probability', node.start, node.end, `probability ${x} is negative`);
+      host.sink.add(
+        'negative-probability',
+        node.start,
+        node.end,
+        `probability ${formatNumber(x)} is negative`,
+      );
       usable = false;
       continue;
     }
@@ -162,7 +169,7 @@ function checkProbabilities(
       'p-not-normalized',
       all.start,
       all.end,
-      `the probabilities sum to ${sum}, not 1; they are divided by ${sum}`,
+      `the probabilities sum to ${formatNumber(sum, 10)}, not 1; they are divided by that sum`,
       { sum, normalized, ...(inField ? { replacement: normalized.map(String).join(' ') } : {}) },
     );
   }
@@ -416,7 +423,7 @@ export function resolveModel(decl: A.ModelDecl, host: ModelHost): ResolvedModel 
         'invalid-length',
         item.start,
         item.end,
-        `length must be a whole number from 1 to ${MAX_LENGTH}, not ${v}`,
+        `length must be a whole number from 1 to ${formatNumber(MAX_LENGTH)}, not ${formatNumber(v, 10)}`,
       );
       errors.push('its length is invalid');
     } else n = v;

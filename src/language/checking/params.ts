@@ -4,6 +4,7 @@
  * model's maximum KL. The result says what to evaluate, or why it cannot be evaluated.
  */
 
+import { formatNumber } from '../../presentation/format.js';
 import { type ParamSpec, paramSpec, QUERIES, type QuerySpec, querySpec } from '../../presentation/queries.js';
 import type { QueryKind } from '../../presentation/results.js';
 import type { DiagnosticSink } from '../diagnostics.js';
@@ -227,7 +228,7 @@ function checkParam(
         'invalid-value',
         value.start,
         value.end,
-        `the range ${from}..${to} is empty: its start must be below its end`,
+        `the range ${formatNumber(from, 10)}..${formatNumber(to, 10)} is empty: its start must be below its end`,
       );
       return undefined;
     }
@@ -256,24 +257,34 @@ function number(ps: ParamSpec, e: A.Expr, integer: boolean, ctx: QueryContext): 
   const x = plainLiteral(e) ?? evaluateNumber(ps, e, ctx);
   if (x === undefined) return undefined;
   if (integer && !Number.isInteger(x)) {
-    sink.add('invalid-value', e.start, e.end, `'${ps.name}' must be a whole number, not ${x}`);
+    sink.add(
+      'invalid-value',
+      e.start,
+      e.end,
+      `'${ps.name}' must be a whole number, not ${formatNumber(x, 10)}`,
+    );
     return undefined;
   }
   const below = ps.min !== undefined && (ps.minExclusive ? x <= ps.min : x < ps.min);
   const above = ps.max !== undefined && x > ps.max;
   if (below || above) {
     if (ps.name === 'delta' && below) {
-      sink.add('negative-budget', e.start, e.end, `the KL budget Δ must be at least 0, not ${x}`);
+      sink.add(
+        'negative-budget',
+        e.start,
+        e.end,
+        `the KL budget Δ must be at least 0, not ${formatNumber(x, 10)}`,
+      );
     } else if (ps.name === 'logN' && below) {
-      sink.add('n-below-one', e.start, e.end, `log N must be at least 0 (N ≥ 1), not ${x}`);
+      sink.add('n-below-one', e.start, e.end, `log N must be at least 0 (N ≥ 1), not ${formatNumber(x, 10)}`);
     } else {
       const bounds =
         ps.max === undefined
-          ? `${ps.minExclusive ? 'greater than' : 'at least'} ${ps.min}`
+          ? `${ps.minExclusive ? 'greater than' : 'at least'} ${formatNumber(ps.min)}`
           : ps.min === undefined
-            ? `at most ${ps.max}`
-            : `from ${ps.min} to ${ps.max}`;
-      sink.add('out-of-range', e.start, e.end, `'${ps.name}' must be ${bounds}, not ${x}`, {
+            ? `at most ${formatNumber(ps.max)}`
+            : `from ${formatNumber(ps.min)} to ${formatNumber(ps.max)}`;
+      sink.add('out-of-range', e.start, e.end, `'${ps.name}' must be ${bounds}, not ${formatNumber(x, 10)}`, {
         min: ps.min ?? null,
         max: ps.max ?? null,
       });
@@ -379,7 +390,7 @@ function checkBudget(
         'budget-exceeds-max-kl',
         arg.value.start,
         arg.value.end,
-        `Δ = ${largest} exceeds the maximum KL ${maxKL} of '${model.name}' (n·(−log p(M))); the budget does not bind and the optimum puts all mass on the highest-reward tokens`,
+        `Δ = ${formatNumber(largest, 10)} exceeds the maximum KL ${formatNumber(maxKL)} of '${model.name}' (n·(−log p(M))); the budget does not bind and the optimum puts all mass on the highest-reward tokens`,
         { maxKL },
       );
     }
@@ -393,7 +404,7 @@ function checkBudget(
         'budget-exceeds-max-kl',
         rateArg.value.start,
         rateArg.value.end,
-        `δ = ${rate.value} exceeds the maximum per-token KL ${perToken} (−log p(M)); best-of-N and KL-RL both reach the top reward`,
+        `δ = ${formatNumber(rate.value, 10)} exceeds the maximum per-token KL ${formatNumber(perToken)} (−log p(M)); best-of-N and KL-RL both reach the top reward`,
         { maxKL: perToken },
       );
     }

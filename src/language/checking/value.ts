@@ -5,6 +5,8 @@
  * values (N of best-of-N) reads the log; every other use requires a finite double.
  */
 
+import { formatNumber } from '../../presentation/format.js';
+
 export interface Value {
   readonly sign: -1 | 0 | 1;
   /** log|x| (−∞ for 0). Accurate even when `num` has overflowed or underflowed. */
@@ -128,11 +130,11 @@ export function power(base: Value, exponent: Value): Outcome {
   return good(fromLog(sign, l));
 }
 
-/** A human description of a log-form value: "≈ 1.97e434". */
+/** A human description of a value, also of a log-form one: "≈ 1.9700e434". */
 export function describe(v: Value): string {
-  if (isDouble(v)) return String(v.num);
+  if (isDouble(v)) return formatNumber(v.num, 10);
   const decimal = v.log / Math.LN10;
   const exponent = Math.floor(decimal);
   const mantissa = 10 ** (decimal - exponent);
-  return `${v.sign < 0 ? '-' : ''}≈ ${mantissa.toFixed(3)}e${exponent}`;
+  return `${v.sign < 0 ? '−' : ''}≈ ${formatNumber(mantissa)}e${exponent < 0 ? '−' : ''}${Math.abs(exponent)}`;
 }

@@ -4,6 +4,7 @@
  * error, a non-finite number — becomes the query's `error`; nothing throws.
  */
 import { CoreFailure, withWorkBudget } from '../../core/index.js';
+import { formatCount } from '../../presentation/format.js';
 import type { Diagnostic, QueryKind, QueryResult, QueryValues } from '../../presentation/results.js';
 import type { CheckResult } from '../checking/checker.js';
 import type { CheckedQuery } from '../checking/params.js';
@@ -192,7 +193,7 @@ export class Evaluation {
         // This result is computed already; keeping it would pass the budget, so it goes too.
         this.spend(
           q,
-          `the document's results would hold more than ${limits.maxResultNumbers.toLocaleString('en-US')} numbers (use fewer steps or queries)`,
+          `the document's results would hold more than ${formatCount(limits.maxResultNumbers)} numbers (use fewer steps or queries)`,
           { maxResultNumbers: limits.maxResultNumbers },
         );
         this.results.push({ ...base, error: `not evaluated: ${this.spent}` } as QueryResult);

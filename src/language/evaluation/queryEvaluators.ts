@@ -26,6 +26,7 @@ import {
   tiltedLaw,
   tokenTilt,
 } from '../../core/index.js';
+import { formatCount, formatNumber } from '../../presentation/format.js';
 import { paramSpec } from '../../presentation/queries.js';
 import type { QueryKind, QueryValues } from '../../presentation/results.js';
 import { emptyTokenTable, setTokenValue } from '../../presentation/tokens.js';
@@ -154,9 +155,9 @@ function noteApproximation(
   ctx.notes.push({
     code: 'approximation',
     message:
-      `the exact law of R has more than ${ctx.limits.maxExactSupport} points (n = ${ctx.model.n}); ` +
+      `the exact law of R has more than ${formatCount(ctx.limits.maxExactSupport)} points (n = ${formatCount(ctx.model.n)}); ` +
       `rewards were rounded to a fine lattice ('${r.method}'), so every sequence reward R is within ` +
-      `±${r.errorBound.toPrecision(3)} of its exact value and E R is off by at most that`,
+      `±${formatNumber(r.errorBound, 3)} of its exact value and E R is off by at most that`,
     data: { method: r.method, errorBound: r.errorBound },
   });
 }

@@ -1,72 +1,91 @@
 /**
- * Hover readouts, computed from the evaluation of the current text:
- *   a query            → its values as a table (λ, β, KL, E[R], …) and, for curves, a sample of points
- *   a parameter name   → what it means, its unit, default and bounds
- *   a vocabulary token → p, r, φ_λ(token) under the nearest `tilt` of that model, log φ/p
- *     (also on that token's entry in the p or reward line)
- *   a model            → K, n, E_p[R], the maximum KL, the reward range
- *   a policy, a let, a field, a built-in function or constant → its meaning or value
+ * Hover readouts, computed from the evaluation of the current text, for what is under the cursor:
+ *   a query (its name, its parentheses)  → title, doc, its quantities and a sample of its curve
+ *   a parameter name                      → what it means, its unit, default and valid range
+ *   a value inside an argument            → that value: `N = exp(3) = 20.086`, a `let`'s value
+ *   the model argument, a policy argument → the model's or the policy's readout
+ *   a vocabulary token (or its p / reward entry) → p, r, φ_λ(token) under the nearest `tilt`
+ *   a model, policy, let, field, built-in function or constant → its meaning or value
+ * Text is built as markup blocks (src/presentation/markup.ts), escaped by construction, and sent
+ * as Markdown, or as plain text to clients that do not render Markdown.
  */
 import { type Hover, type HoverParams, MarkupKind } from 'vscode-languageserver';
-import type { ResolvedModel } from '../../language/checking/models.js';
-import type { Node, QueryStmt } from '../../language/syntax/ast.js';
+import type { ResolvedModel, ResolvedPolicy } from '../../language/checking/models.js';
+import { expressionValue, modelReadout, policyReadout } from '../../language/editor/values.js';
+import type { Expr, NamedArg, Node, QueryStmt } from '../../language/syntax/ast.js';
 import { nodePath } from '../../language/syntax/walk.js';
 import {
+  type Block,
   CONSTANTS,
+  code,
+  curveTable,
+  docOf,
+  em,
   FUNCTIONS,
+  formatCount,
+  formatInterval,
+  formatNumber,
   MODEL_FIELDS,
   type ParamSpec,
+  PRESENTATION,
+  paragraph,
   paramSpec,
+  quantityRows,
   querySpec,
-} from '../../presentation/queries.js';
-import { tokenValue } from '../../presentation/tokens.js';
+  strong,
+  table,
+  tokenValue,
+  toMarkdown,
+  toPlainText,
+} from '../../presentation/index.js';
 import { type Feature, safe } from '../context.js';
-import { fmt } from '../numbers.js';
-import { rows, series } from '../readout.js';
 import { nearestTilt, resultOf } from '../results.js';
 import type { Evaluated } from '../workspace.js';
 
-const mdEscape = (s: string) => s.replace(/[|\\`*_[\]<>]/g, (c) => `\\${c}`);
+/** Rows of a curve shown in a hover (fewer than the CLI prints: a hover is small). */
+const HOVER_CURVE_ROWS = 9;
 
-function table(header: string[], body: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map((_, i) => (i === 0 ? ':--' : '--:'))), ...body.map(line)].join('\n');
-}
-
-export function queryHover(e: Evaluated, stmt: QueryStmt, d: number): string {
+export function queryHover(e: Evaluated, stmt: QueryStmt, d: number): Block[] {
   const spec = querySpec(stmt.name.name);
   const r = resultOf(e, stmt);
-  const parts = [`**${mdEscape(stmt.name.name)}**${r ? ` · model \`${r.model}\`` : ''}`];
-  if (spec) parts.push(spec.doc);
+  const title = r ? PRESENTATION[r.query].title : undefined;
+  const blocks: Block[] = [
+    paragraph(
+      strong(stmt.name.name),
+      ...(title ? [` — ${title}`] : []),
+      ...(r?.model ? [' · model ', code(r.model)] : []),
+    ),
+  ];
+  if (spec) blocks.push(paragraph(docOf(spec.name)));
   if (r?.value !== undefined) {
-    const rs = rows(r, d);
-    parts.push(
-      table(
-        ['quantity', 'value', 'unit'],
-        rs.map((x) => [mdEscape(x.name), x.value, x.unit ?? '']),
-      ),
-    );
-    const s = series(r, d);
-    if (s) parts.push(table(s.header.map(escape), s.rows));
+    blocks.push(table(['quantity', 'value', 'unit'], quantityRows(r, d), ['left', 'right', 'left']));
+    const c = curveTable(r, d, HOVER_CURVE_ROWS);
+    if (c) {
+      blocks.push(table(c.header, c.rows));
+      if (c.rows.length < c.total)
+        blocks.push(paragraph(em(`${c.rows.length} of ${c.total} points; the preview draws them all`)));
+    }
   } else if (r?.error !== undefined) {
-    parts.push(`*Not computed:* ${mdEscape(r.error)}`);
+    blocks.push(paragraph(em('Not computed: '), r.error));
   } else if (!spec) {
-    parts.push('*Unknown query.*');
+    blocks.push(paragraph(em('Unknown query.')));
   }
-  return parts.join('\n\n');
+  return blocks;
 }
 
-export function paramHover(p: ParamSpec): string {
+export function paramHover(p: ParamSpec): Block[] {
   const facts: string[] = [];
   if (p.unit) facts.push(`unit: ${p.unit}`);
-  if (p.default !== undefined) facts.push(`default: \`${p.default}\``);
-  if (p.min !== undefined || p.max !== undefined) {
-    const lo = p.min === undefined ? '−∞' : `${p.min}`;
-    const hi = p.max === undefined ? '∞' : `${p.max}`;
-    facts.push(`range: ${p.minExclusive ? '(' : '['}${lo}, ${hi}]`);
-  }
-  if (p.values) facts.push(`one of: ${p.values.map((v) => `\`${v}\``).join(', ')}`);
-  return [`**${p.name}** — ${p.kind}`, p.doc, facts.join(' · ')].filter(Boolean).join('\n\n');
+  if (p.default !== undefined)
+    facts.push(`default: ${typeof p.default === 'number' ? formatNumber(p.default, 10) : p.default}`);
+  if (p.min !== undefined || p.max !== undefined)
+    facts.push(`valid: ${formatInterval(p.min, p.max, p.minExclusive === true)}`);
+  if (p.values) facts.push(`one of: ${p.values.join(', ')}`);
+  return [
+    paragraph(strong(p.name), ` — ${p.kind}`),
+    paragraph(p.doc),
+    ...(facts.length > 0 ? [paragraph(facts.join(' · '))] : []),
+  ];
 }
 
 export function tokenHover(
@@ -75,53 +94,113 @@ export function tokenHover(
   index: number,
   line: number,
   d: number,
-): string {
+): Block[] {
   const token = model.vocab[index];
   const p = model.p[index];
   const r = model.reward[index];
-  const body: string[][] = [
-    ['p(token)', fmt(p, d)],
-    ['r(token)', fmt(r, d)],
+  const rows: string[][] = [
+    ['p(token)', formatNumber(p, d)],
+    ['r(token)', formatNumber(r, d)],
   ];
   const tilt = nearestTilt(e, model.name, line);
-  let note = 'Add a `tilt(…)` query on this model to see φ_λ(token).';
+  let note: Block = paragraph('Add a ', code('tilt(…)'), ' query on this model to see φ_λ(token).');
   const phi = token === undefined ? undefined : tokenValue(tilt?.value.phi, token);
   if (tilt && phi !== undefined) {
-    body.push(['φ_λ(token)', fmt(phi, d)], ['log φ_λ/p', p > 0 && phi > 0 ? fmt(Math.log(phi / p), d) : '—']);
-    note = `φ_λ from the \`tilt\` on line ${tilt.line + 1} (λ = ${fmt(tilt.value.lambda, d)}).`;
-  }
-  return [
-    `**token** \`${mdEscape(token ?? '?')}\` of model \`${model.name}\``,
-    table(['', 'value'], body),
-    note,
-  ].join('\n\n');
-}
-
-export function modelHover(e: Evaluated, model: ResolvedModel, d: number): string {
-  const summary = e.analysis.models?.find((m) => m.name === model.name);
-  let mean = 0;
-  for (let i = 0; i < model.p.length; i++) mean += model.p[i] * (model.reward[i] ?? 0);
-  const body: string[][] = [
-    ['K (tokens)', String(model.vocab.length)],
-    ['n (length)', String(model.n)],
-  ];
-  if (model.law) {
-    body.push(
-      ['E_p[R] = n·Σ p r', fmt(model.n * mean, d)],
-      ['max KL n·(−log p(M))', `${fmt(model.maxKL ?? null, d)} nats`],
-      ['reward range', `[${fmt(model.law.rMin, d)}, ${fmt(model.law.rMax, d)}]`],
-      ['distinct rewards', String(summary?.distinct_rewards ?? model.law.values.length)],
+    rows.push(
+      ['φ_λ(token)', formatNumber(phi, d)],
+      ['log φ_λ/p', p > 0 && phi > 0 ? formatNumber(Math.log(phi / p), d) : '—'],
+    );
+    note = paragraph(
+      `φ_λ from the tilt on line ${tilt.line + 1} (λ = ${formatNumber(tilt.value.lambda, d)}).`,
     );
   }
-  const parts = [
-    `**model** \`${model.name}\`${model.decl.source ? ` from \`${model.decl.source.value}\`` : ''}`,
+  return [
+    paragraph(strong('token'), ' ', code(token ?? '?'), ' of model ', code(model.name)),
+    table(['', 'value'], rows),
+    note,
   ];
-  parts.push(table(['', 'value'], body));
-  if (model.error) parts.push(`*Cannot be evaluated:* ${mdEscape(model.error)}`);
-  return parts.join('\n\n');
 }
 
-export function hoverAt(e: Evaluated, offset: number, d: number): { text: string; node: Node } | undefined {
+export function modelHover(e: Evaluated, model: ResolvedModel, d: number): Block[] {
+  const summary = e.analysis.models?.find((m) => m.name === model.name);
+  const readout = modelReadout(model);
+  const rows: string[][] = [
+    ['K (tokens)', formatCount(model.vocab.length)],
+    ['n (length)', formatCount(model.n)],
+  ];
+  if (model.law && readout) {
+    rows.push(
+      ['E[R] under pⁿ', formatNumber(readout.baseReward, d)],
+      ['max KL n·(−log p(M))', `${formatNumber(readout.maxKL, d)} nats`],
+      ['reward range', `[${formatNumber(model.law.rMin, d)}, ${formatNumber(model.law.rMax, d)}]`],
+      ['distinct rewards', formatCount(summary?.distinct_rewards ?? model.law.values.length)],
+    );
+  }
+  const source = model.decl.source;
+  const blocks: Block[] = [
+    paragraph(strong('model'), ' ', code(model.name), ...(source ? [' from ', code(source.value)] : [])),
+    table(['', 'value'], rows),
+  ];
+  if (model.error) blocks.push(paragraph(em('Cannot be evaluated: '), model.error));
+  return blocks;
+}
+
+function policyHover(policy: ResolvedPolicy | undefined, name: string, d: number): Block[] {
+  if (!policy) return [paragraph(strong('policy'), ' ', code(name))];
+  const blocks: Block[] = [
+    paragraph(strong('policy'), ' ', code(name), ' over model ', code(policy.model?.name ?? '?')),
+  ];
+  const r = policyReadout(policy);
+  if (r) {
+    blocks.push(
+      table(
+        ['quantity', 'value', 'unit'],
+        [
+          ['KL(qⁿ‖pⁿ)', formatNumber(r.kl, d), 'nats'],
+          ['E[R] under q', formatNumber(r.reward, d), 'reward'],
+          ['frontier E[R] at that KL', formatNumber(r.frontierReward, d), 'reward'],
+          ['below the frontier by', formatNumber(r.gap, d), 'reward'],
+        ],
+        ['left', 'right', 'left'],
+      ),
+    );
+  }
+  if (policy.error) blocks.push(paragraph(em('Cannot be evaluated: '), policy.error));
+  return blocks;
+}
+
+/** The value of a `let`, in words when it is beyond a double (`≈ e^1000`). */
+function letValueText(e: Evaluated, name: string, d: number): string {
+  const v = e.document.checked.lets.get(name);
+  if (v === undefined) return '— (it has an error)';
+  if (v.sign !== 0 && !Number.isFinite(v.num)) return `${v.sign < 0 ? '−' : ''}e^${formatNumber(v.log, d)}`;
+  return formatNumber(v.num, d);
+}
+
+/** An expression inside a parameter's value: what it evaluates to. */
+function valueHover(e: Evaluated, arg: NamedArg, node: Expr, d: number): Block[] {
+  const text = e.parse.text.slice(node.start, node.end);
+  const v = expressionValue(node, e.document.checked);
+  const value =
+    v === undefined
+      ? '— (it has an error)'
+      : v.sign !== 0 && !Number.isFinite(v.num)
+        ? `${v.sign < 0 ? '−' : ''}e^${formatNumber(v.log, d)}`
+        : formatNumber(v.num, d);
+  const blocks: Block[] = [paragraph(strong(arg.name.name), ': ', code(text), ` = ${value}`)];
+  if (node.kind === 'identifier' && e.document.checked.lets.has(node.name)) {
+    const def = e.document.checked.symbols.symbolAt(node.start)?.definition;
+    if (def)
+      blocks.push(paragraph('defined by ', code(`let ${node.name}`), ` on line ${def.range.start.line + 1}`));
+  }
+  return blocks;
+}
+
+export function hoverAt(
+  e: Evaluated,
+  offset: number,
+  d: number,
+): { blocks: Block[]; node: Node } | undefined {
   const path = nodePath(e.parse.ast, offset);
   const node = path[path.length - 1];
   const parent = path[path.length - 2];
@@ -133,72 +212,79 @@ export function hoverAt(e: Evaluated, offset: number, d: number): { text: string
     if (node.kind === 'identifier' && parent?.kind === 'named-arg' && parent.name === node) {
       const spec = querySpec(query.name.name);
       const p = spec && paramSpec(spec, node.name);
-      if (p) return { text: paramHover(p), node };
+      if (p) return { blocks: paramHover(p), node };
     }
-    // The model argument: the model; anything else in the query: the query's values.
     if (node.kind === 'identifier' && parent?.kind === 'positional-arg' && query.args[0] === parent) {
       const m = checked.models.get(node.name);
-      if (m) return { text: modelHover(e, m, d), node };
+      if (m) return { blocks: modelHover(e, m, d), node };
     }
-    if (node.kind === 'identifier' && parent?.kind === 'named-arg' && checked.policies.has(node.name)) {
-      return { text: policyHover(e, node.name), node };
-    }
-    return { text: queryHover(e, query, d), node: query };
+    if (node.kind === 'identifier' && parent?.kind === 'named-arg' && checked.policies.has(node.name))
+      return { blocks: policyHover(checked.policies.get(node.name), node.name, d), node };
+    // A value inside an argument (a let, exp(…), an arithmetic expression): that value.
+    const arg = path.find((n): n is NamedArg => n.kind === 'named-arg');
+    if (arg?.value && node !== arg && node.kind !== 'range' && isExpr(node) && node !== arg.name)
+      return { blocks: valueHover(e, arg, node, d), node };
+    return { blocks: queryHover(e, query, d), node: query };
   }
 
   const decl = path.find((n) => n.kind === 'model' || n.kind === 'policy');
   if (node.kind === 'token-name' && decl?.kind === 'model' && decl.name) {
     const m = checked.models.get(decl.name.name);
     const i = m ? m.vocab.indexOf(node.name) : -1;
-    if (m && i >= 0) return { text: tokenHover(e, m, i, line, d), node };
+    if (m && i >= 0) return { blocks: tokenHover(e, m, i, line, d), node };
   }
   if (parent?.kind === 'field' && node.kind !== 'identifier' && decl?.kind === 'model' && decl.name) {
     // An entry of the p or reward line: the token in the same column.
     const m = checked.models.get(decl.name.name);
     const i = parent.items.indexOf(node as never);
     if (m && i >= 0 && i < m.vocab.length && m.decl === decl)
-      return { text: tokenHover(e, m, i, line, d), node };
+      return { blocks: tokenHover(e, m, i, line, d), node };
   }
   if (node.kind === 'identifier' && parent?.kind === 'field' && parent.name === node) {
     const f = MODEL_FIELDS.find((x) => x.name === node.name);
-    if (f) return { text: `**${f.name}** — field\n\n${f.doc}`, node };
+    if (f) return { blocks: [paragraph(strong(f.name), ' — field'), paragraph(f.doc)], node };
   }
   if (node.kind === 'identifier') {
-    const sym = checked.symbols.symbolAt(node.start);
-    const def = sym?.definition;
+    const def = checked.symbols.symbolAt(node.start)?.definition;
     if (def?.kind === 'model') {
       const m = checked.models.get(def.name);
-      if (m) return { text: modelHover(e, m, d), node };
+      if (m) return { blocks: modelHover(e, m, d), node };
     }
-    if (def?.kind === 'policy') return { text: policyHover(e, def.name), node };
-    if (def?.kind === 'let') {
-      const v = checked.lets.get(def.name);
-      const value =
-        v === undefined
-          ? '—'
-          : v.sign !== 0 && !Number.isFinite(v.num)
-            ? `e^${fmt(v.log, d)}`
-            : fmt(v.num, d);
-      return { text: `**let** \`${def.name}\` = ${value}`, node };
-    }
+    if (def?.kind === 'policy')
+      return { blocks: policyHover(checked.policies.get(def.name), def.name, d), node };
+    if (def?.kind === 'let')
+      return {
+        blocks: [paragraph(strong('let'), ' ', code(def.name), ` = ${letValueText(e, def.name, d)}`)],
+        node,
+      };
     const fn = FUNCTIONS.find((f) => f.name === node.name);
     if (fn && parent?.kind === 'call')
-      return { text: `**${fn.name}**(x) — built-in function\n\n${fn.doc}`, node };
+      return {
+        blocks: [paragraph(strong(`${fn.name}(x)`), ' — built-in function'), paragraph(fn.doc)],
+        node,
+      };
     const c = CONSTANTS.find((x) => x.name === node.name);
-    if (c) return { text: `**${c.name}** = ${fmt(c.value, d)} — built-in constant\n\n${c.doc}`, node };
+    if (c)
+      return {
+        blocks: [
+          paragraph(strong(c.name), ` = ${formatNumber(c.value, d)} — built-in constant`),
+          paragraph(c.doc),
+        ],
+        node,
+      };
   }
   return undefined;
 }
 
-function policyHover(e: Evaluated, name: string): string {
-  const p = e.document.checked.policies.get(name);
-  if (!p) return `**policy** \`${name}\``;
-  const parts = [
-    `**policy** \`${name}\` over model \`${p.model?.name ?? '?'}\``,
-    `${p.q.length} probabilities`,
-  ];
-  if (p.error) parts.push(`*Cannot be evaluated:* ${mdEscape(p.error)}`);
-  return parts.join('\n\n');
+function isExpr(n: Node): n is Expr {
+  return (
+    n.kind === 'number' ||
+    n.kind === 'identifier' ||
+    n.kind === 'call' ||
+    n.kind === 'binary' ||
+    n.kind === 'unary' ||
+    n.kind === 'paren'
+  );
 }
 
 export const hover: Feature = {
@@ -211,10 +297,11 @@ export const hover: Feature = {
         if (!e) return null;
         const found = hoverAt(e, e.parse.lines.offset(params.position), ctx.settings().significantDigits);
         if (!found) return null;
+        const markdown = ctx.support().markdownHover;
         return {
           contents: {
-            kind: ctx.support().markdownHover ? MarkupKind.Markdown : MarkupKind.PlainText,
-            value: found.text,
+            kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText,
+            value: markdown ? toMarkdown(found.blocks) : toPlainText(found.blocks),
           },
           range: e.parse.lines.range(found.node.start, found.node.end),
         };

@@ -1,11 +1,12 @@
 /**
- * Inlay hints: after each query's closing parenthesis, its headline value
- * (`→ λ=0.962, E[R]=8.19`), so the numbers are visible while typing without hovering.
+ * Inlay hints: after each query's closing parenthesis, its headline (`→ λ = 0.962, E[R] = 8.19`,
+ * the same text the preview's formula card shows), so the numbers are visible while typing
+ * without hovering; the tooltip is the query's hover.
  * Off with `alignLab.inlayHints.enabled`.
  */
 import { type InlayHint, InlayHintKind, type InlayHintParams, MarkupKind } from 'vscode-languageserver';
+import { headlineText, toMarkdown, toPlainText } from '../../presentation/index.js';
 import { type Feature, safe } from '../context.js';
-import { headline } from '../readout.js';
 import { resultOf } from '../results.js';
 import { queryHover } from './hover.js';
 
@@ -25,15 +26,18 @@ export const inlayHints: Feature = {
           if (s.kind !== 'query' || s.close === undefined) continue;
           if (s.range.end.line < start.line || s.range.end.line > end.line) continue;
           const r = resultOf(e, s);
-          // Short: the hint sits in the text; the full table is one hover away.
-          const text = r && headline(r, Math.min(d, 4));
+          const text = r && headlineText(r, d);
           if (!text) continue;
+          const blocks = queryHover(e, s, d);
+          const markdown = ctx.support().markdownHover;
           hints.push({
             position: s.range.end,
             label: `→ ${text}`,
             kind: InlayHintKind.Type,
             paddingLeft: true,
-            tooltip: { kind: MarkupKind.Markdown, value: queryHover(e, s, d) },
+            tooltip: markdown
+              ? { kind: MarkupKind.Markdown, value: toMarkdown(blocks) }
+              : { kind: MarkupKind.PlainText, value: toPlainText(blocks) },
           });
         }
         return hints;
