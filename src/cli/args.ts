@@ -12,7 +12,13 @@ export interface CommonOptions {
 export type Command =
   | { readonly kind: 'help'; readonly topic?: CommandName }
   | { readonly kind: 'version' }
-  | ({ readonly kind: 'eval'; readonly file: string; readonly json: boolean } & CommonOptions)
+  | ({
+      readonly kind: 'eval';
+      readonly file: string;
+      readonly json: boolean;
+      /** --digits N: significant digits of the tables (3–10). */
+      readonly digits?: number;
+    } & CommonOptions)
   | ({ readonly kind: 'check'; readonly files: readonly string[] } & CommonOptions)
   | ({ readonly kind: 'report'; readonly file: string; readonly output?: string } & CommonOptions);
 
@@ -25,7 +31,11 @@ export type ParseOutcome =
 
 /** Flags each command accepts; `value` flags take the next argument (or `--flag=value`). */
 const FLAGS: Record<CommandName, Record<string, { value: boolean; name: string }>> = {
-  eval: { '--json': { value: false, name: 'json' }, '--no-color': { value: false, name: 'noColor' } },
+  eval: {
+    '--json': { value: false, name: 'json' },
+    '--no-color': { value: false, name: 'noColor' },
+    '--digits': { value: true, name: 'digits' },
+  },
   check: { '--no-color': { value: false, name: 'noColor' } },
   report: {
     '-o': { value: true, name: 'output' },
@@ -85,7 +95,11 @@ function parseCommand(name: CommandName, args: readonly string[]): ParseOutcome 
     }
     const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
     if (value === undefined || value === '') {
-      return { ok: false, message: `option '${flagName}' needs a file name`, topic: name };
+      return {
+        ok: false,
+        message: `option '${flagName}' needs ${flag.name === 'digits' ? 'a number' : 'a file name'}`,
+        topic: name,
+      };
     }
     if (values[flag.name] !== undefined)
       return { ok: false, message: `option '${flagName}' given twice`, topic: name };
@@ -99,7 +113,22 @@ function parseCommand(name: CommandName, args: readonly string[]): ParseOutcome 
     return { ok: false, message: `'${name}' takes one .align file, got ${operands.length}`, topic: name };
   }
   const file = operands[0];
-  if (name === 'eval') return { ok: true, command: { kind: 'eval', file, json, noColor } };
+  if (name === 'eval') {
+    let digits: number | undefined;
+    if (typeof values.digits === 'string') {
+      digits = Number(values.digits);
+      if (!/^\d+$/.test(values.digits) || digits < 3 || digits > 10)
+        return {
+          ok: false,
+          message: `--digits takes a whole number from 3 to 10, not '${values.digits}'`,
+          topic: name,
+        };
+    }
+    return {
+      ok: true,
+      command: { kind: 'eval', file, json, noColor, ...(digits !== undefined ? { digits } : {}) },
+    };
+  }
   const output = typeof values.output === 'string' ? values.output : undefined;
   return { ok: true, command: { kind: 'report', file, output, noColor } };
 }

@@ -31,14 +31,3 @@ export function renderTable(columns: readonly Column[], rows: readonly string[][
   for (const row of rows) out.push(line(row));
   return out;
 }
-
-/**
- * Picks at most `limit` row indices, evenly spaced and always including the first and the last,
- * so a 256-point curve prints as a readable summary (the JSON output has every point).
- */
-export function sampleIndices(length: number, limit: number): number[] {
-  if (length <= limit) return Array.from({ length }, (_, i) => i);
-  const picked = new Set<number>();
-  for (let k = 0; k < limit; k++) picked.add(Math.round((k * (length - 1)) / (limit - 1)));
-  return [...picked].sort((a, b) => a - b);
-}

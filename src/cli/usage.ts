@@ -5,6 +5,7 @@ const GENERAL = `align-lab — evaluate .align files: optimal KL-constrained RL,
 
 Usage:
   align-lab eval FILE [--json]        evaluate every query; tables, or the JSON results contract
+                  [--digits N]
   align-lab check FILE...             diagnostics only (for CI); exit 1 if any error
   align-lab report FILE [-o OUT]      write a self-contained HTML report (default: FILE.html)
   align-lab help [COMMAND]            this text, or a command's
@@ -12,6 +13,7 @@ Usage:
 
 Options:
   --json            (eval) print the results as JSON (see docs/cli.md); infinity is null
+  --digits N        (eval) significant digits in the tables, 3 to 10 (default 5, as the editor)
   -o, --output OUT  (report) where to write the HTML; '-' writes to stdout
   --no-color        never colour the output (colour is used only on a terminal without NO_COLOR)
   -h, --help        show help
@@ -25,10 +27,12 @@ Exit status: 0 no errors, 1 the file has errors, 2 usage or I/O error, 3 interna
 All KL divergences and entropies are in nats.`;
 
 const TOPICS: Record<CommandName, string> = {
-  eval: `Usage: align-lab eval FILE [--json] [--no-color]
+  eval: `Usage: align-lab eval FILE [--json] [--digits N] [--no-color]
 
 Evaluates every query in FILE. Without --json: diagnostics on stderr (file:line:col: error[code]:
-message, with the source line and a caret underline), then one table per query on stdout.
+message, with the source line and a caret underline), then one table per query on stdout — its
+headline, its quantities and a sample of its curve, with the labels and N significant digits
+(--digits, default 5) of the editor's hovers.
 With --json: one JSON object on stdout,
   { "file", "diagnostics": [{ severity, code, message, range }], "results": [{ query, model, range, value | error }] }
 with 0-based positions and null for infinity.

@@ -27,6 +27,8 @@ export interface Quantity {
   readonly unit: Unit;
   /** An integer count (points, samples, seed): printed exactly. */
   readonly count?: boolean;
+  /** How the headline joins label and value: `=` (default) or `≈` (an estimate). */
+  readonly relation?: '=' | '≈';
 }
 
 export interface CurveColumn<P> {
@@ -293,7 +295,10 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('mean of R', v.reward_mean, 'reward'),
       q('standard error', v.reward_stderr, 'reward'),
     ],
-    headline: (v) => [q('E[R] ≈', v.reward_mean, 'reward'), q('±', v.reward_stderr, 'reward')],
+    headline: (v) => [
+      { ...q('E[R]', v.reward_mean, 'reward'), relation: '≈' },
+      q('standard error', v.reward_stderr, 'reward'),
+    ],
     series: { point: 'Monte Carlo' },
     formula: (v) => ({
       tex: '\\hat{\\mathbb{E}}\\,R = \\frac{1}{S}\\sum_{s=1}^{S} R(y_s)',
@@ -346,7 +351,7 @@ export function formatQuantity(
 export function headlineText(r: QueryResult, digits: number): string | undefined {
   const h = headlineOf(r);
   if (h.length === 0) return undefined;
-  return h.map((x) => `${x.label} = ${formatQuantity(x, x.value, digits)}`).join(', ');
+  return h.map((x) => `${x.label} ${x.relation ?? '='} ${formatQuantity(x, x.value, digits)}`).join(', ');
 }
 
 /** A column header with its unit: `KL (nats)`. */

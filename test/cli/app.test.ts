@@ -128,13 +128,14 @@ test('eval: human output has a table per query and compiler-style diagnostics', 
     'compare',
     'simulate',
   ]) {
-    assert.match(run.stdout, new RegExp(`^${title} · model toy · sample\\.align:\\d+$`, 'm'), title);
+    assert.match(run.stdout, new RegExp(`^${title} · model toy · sample\\.align:\\d+ — .+$`, 'm'), title);
   }
   assert.match(run.stdout, /^ {2}KL\(φ_λ‖pⁿ\) +1 +nats$/m);
-  assert.match(run.stdout, /^ {2}β = 1\/λ +1\.33333$/m);
+  assert.match(run.stdout, /^ {2}β = 1\/λ +1\.3333$/m);
+  assert.match(run.stdout, /^ {2}→ λ = 0\.75, E\[R\] = 4\.2$/m, 'the headline, as the inlay hint shows it');
   assert.match(run.stdout, /^ {2}"b" +0\.35$/m);
-  assert.match(run.stdout, /^ {2}∞ +6\.43775 +8$/m, 'frontier point at λ = ∞');
-  assert.match(run.stdout, /^ {2}κ₃ +-0\.3$/m);
+  assert.match(run.stdout, /^ {2}∞ +6\.4378 +8$/m, 'frontier point at λ = ∞');
+  assert.match(run.stdout, /^ {2}κ₃ of R +−0\.3$/m, 'a true minus sign');
   assert.match(run.stdout, /^tilt · model toy · sample\.align:16: error: delta = 99 exceeds/m);
   assert.ok(!(run.stdout + run.stderr).includes(ESC), 'no colour when not a TTY');
 });

@@ -130,7 +130,7 @@ test('bin: eval prints a table per query; stdin works', () => {
   ]) {
     assert.match(
       run.stdout,
-      new RegExp(`^${kind} · model toy · test/cli/fixtures/all-queries\\.align:\\d+$`, 'm'),
+      new RegExp(`^${kind} · model toy · test/cli/fixtures/all-queries\\.align:\\d+ — .+$`, 'm'),
     );
   }
   assert.match(run.stdout, /^ {2}KL\(φ_λ‖pⁿ\) +2 +nats$/m);

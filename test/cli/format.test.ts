@@ -1,23 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCount, formatNumber } from '../../src/cli/format.js';
 import { ContractViolation, findNaN, toContractJson } from '../../src/cli/json.js';
-import { renderTable, sampleIndices } from '../../src/cli/table.js';
-
-test('format: numbers, infinities and exponents', () => {
-  assert.equal(formatNumber(0), '0');
-  assert.equal(formatNumber(1.5), '1.5');
-  assert.equal(formatNumber(2), '2');
-  assert.equal(formatNumber(1 / 3), '0.333333');
-  assert.equal(formatNumber(-123456.789), '-123457');
-  assert.equal(formatNumber(1.23e-40), '1.23e-40');
-  assert.equal(formatNumber(6.02e23), '6.02e+23');
-  assert.equal(formatNumber(null), '∞');
-  assert.equal(formatNumber(Number.POSITIVE_INFINITY), '∞');
-  assert.equal(formatNumber(Number.NEGATIVE_INFINITY), '−∞');
-  assert.equal(formatCount(50257), '50257');
-  assert.equal(formatCount(1.5), '1.5');
-});
+import { renderTable } from '../../src/cli/table.js';
+import { sampleIndices } from '../../src/presentation/tables.js';
 
 test('json: infinities become null, typed arrays become arrays', () => {
   const text = toContractJson(

@@ -112,7 +112,9 @@ describe('web-worker server', () => {
     })) as { contents: { value: string } };
     // φ_1 = (e⁰, e¹)/(1 + e) → E r = e/(1 + e) per token, × 4 tokens.
     assert.ok(
-      hover.contents.value.includes(`| E\\[R\\] under φ\\_λ | ${fmt((4 * Math.E) / (1 + Math.E), 5)} | reward |`),
+      hover.contents.value.includes(
+        `| E\\[R\\] under φ\\_λ | ${fmt((4 * Math.E) / (1 + Math.E), 5)} | reward |`,
+      ),
       hover.contents.value,
     );
   });

@@ -1,4 +1,6 @@
 /** `align-lab eval FILE [--json]`. */
+
+import { DEFAULT_SIGNIFICANT_DIGITS } from '../../presentation/format.js';
 import type { Analysis } from '../../presentation/results.js';
 import { visible, writeData } from '../escape.js';
 import type { Engine, Io } from '../io.js';
@@ -12,6 +14,8 @@ export interface EvalOptions {
   readonly file: string;
   readonly json: boolean;
   readonly noColor: boolean;
+  /** Significant digits of the tables (3–10; default DEFAULT_SIGNIFICANT_DIGITS, as the editor). */
+  readonly digits?: number;
 }
 
 /** Diagnostics listed by `eval --json`; the rest are counted in `diagnostics_omitted`. */
@@ -67,7 +71,7 @@ export function runEval(options: EvalOptions, io: Io, engine: Engine): number {
   const errStyle = makeStyle(colourWanted(io.stderr.isTTY, io.env, options.noColor));
   const outStyle = makeStyle(colourWanted(io.stdout.isTTY, io.env, options.noColor));
   writeDiagnostics(io.stderr, analysis.diagnostics, name, source, errStyle, false);
-  const lines = renderResults(analysis.results, name, outStyle);
+  const lines = renderResults(analysis.results, name, outStyle, options.digits ?? DEFAULT_SIGNIFICANT_DIGITS);
   if (lines.length === 0) {
     lines.push(`${visible(name)}: no queries to evaluate`);
   }
