@@ -42,6 +42,7 @@ import {
   type SequenceLawOptions,
   type SequenceRewardLaw,
 } from './sequenceLaw.js';
+import { chargeWork } from './workBudget.js';
 
 /** N itself, or its logarithm (for N beyond the largest double). */
 export type BonSize = { readonly N: number } | { readonly logN: number };
@@ -284,6 +285,8 @@ function topLevels(
   size: ParsedSize,
 ): { values: number[]; levels: BonLevelInput; meta: LawMeta } | null {
   const useCut = size.logN >= LOG_CUT;
+  // At most the convolver's window (already paid for step by step); charged as a whole.
+  chargeWork(conv.hi - conv.lo + 1);
   const acc = new LogTailAccumulator();
   const values: number[] = [];
   const logMass: number[] = [];
@@ -357,6 +360,7 @@ function summarise(
       ? bonLogRatios(levels, size.logN, size.logNm1)
       : bonLogRatiosFromParts(parts, size.logN, size.logNm1);
   const L = values.length;
+  chargeWork(2 * L);
   const logLevelMass = new Float64Array(L);
   const levelMass = new Array<number>(L); // working data: a plain array (see `topLevels`)
   const reward = new NeumaierSum();

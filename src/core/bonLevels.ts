@@ -16,6 +16,7 @@
  * probability of one sequence y with R(y) = x_j is pⁿ(y)·e^{ℓ_j}.
  */
 import { log1mExp, NeumaierSum } from './logspace.js';
+import { chargeWork } from './workBudget.js';
 
 /** log(−log(1 − eˣ)) for x < 0, accurate when eˣ is far below 1e-308 (x = −2000). */
 export function logNegLog1mExp(x: number): number {
@@ -68,6 +69,7 @@ function newParts(L: number): BonLevelParts {
 }
 
 export function bonLevelParts(levels: BonLevelInput): BonLevelParts {
+  chargeWork(levels.logMass.length);
   const parts = newParts(levels.logMass.length);
   for (let j = 0; j < parts.logT.length; j++) {
     parts.logT[j] = levelLogT(levels, j);
@@ -82,6 +84,7 @@ export function bonLevelParts(levels: BonLevelInput): BonLevelParts {
  * never read. For large N that spares most of the law three or four transcendental functions.
  */
 export function bonLevelPartsForSums(levels: BonLevelInput, logNm1: number): BonLevelParts {
+  chargeWork(levels.logMass.length);
   const parts = newParts(levels.logMass.length);
   for (let j = 0; j < parts.logT.length; j++) {
     parts.logT[j] = levelLogT(levels, j);
@@ -132,6 +135,7 @@ export function bonLogRatiosFromParts(parts: BonLevelParts, logN: number, logNm1
   const L = parts.q.length;
   const out = new Float64Array(L);
   if (logNm1 === Number.NEGATIVE_INFINITY) return out; // N = 1: b = w
+  chargeWork(L);
   for (let j = 0; j < L; j++) out[j] = bonLogRatioAt(parts, j, logN, logNm1);
   return out;
 }
@@ -196,6 +200,7 @@ export function bonSums(
   const reward = new NeumaierSum();
   const kl = new NeumaierSum();
   const toTilt = new NeumaierSum();
+  chargeWork(values.length);
   for (let j = 0; j < values.length; j++) {
     let ratio = 0;
     if (parts !== null) {

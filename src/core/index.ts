@@ -19,3 +19,4 @@ export * from './sequenceLaw.js';
 export * from './stability.js';
 export * from './tails.js';
 export * from './tiltSweep.js';
+export * from './workBudget.js';

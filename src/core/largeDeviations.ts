@@ -88,19 +88,25 @@ export function cramerPoint(law: TokenRewardLaw, x: number, start?: number): Cra
  * far out G is ≈ linear in s (the gap decays like e^{−s·(r_max − r_next)}), so Newton converges
  * quadratically. A bracket [lo, hi] is kept; steps leaving it, or Newton steps that fail to
  * halve |G|, bisect (or double s while hi = ∞).
- * Stops after a Newton step |Δs| ≤ 1e-9·s (quadratic error ≈ 1e-18).
+ * Stops after a Newton step |Δs| ≤ 1e-9·min(s, 1/(r_max − r_min)) (quadratic error ≈ 1e-18 in
+ * s·(r_max − r_min)), or when a step no longer moves s (≤ 1e-15·s: the last few ulps of s).
  */
 export function solveTiltForMean(law: TokenRewardLaw, x: number, base: TiltStats, start?: number): TiltStats {
   const target = Math.log(law.rMax - x);
   // Start: the Newton step from s = 0, capped at 50/(r_max − r_min) (a law whose variance is
   // tiny, e.g. almost all mass on one value, would otherwise start astronomically far out).
   const cap = 50 / (law.rMax - law.rMin);
+  // G varies on the scale 1/(r_max − r_min) in s (its curvature is ≈ (r_max − r_min)·|G'|), so
+  // after a Newton step |Δs| the error is ≈ (r_max − r_min)·Δs²: the step must be small against
+  // that scale as well as against s. (Relative to s alone, a tilt of 1e10 stopped 0.4 short.)
+  const natural = 1 / (law.rMax - law.rMin);
   let s =
     start !== undefined && start > 0 && Number.isFinite(start)
       ? start
       : Math.min((x - base.mean) / base.variance, cap);
   let lo = 0;
   let hi = Number.POSITIVE_INFINITY;
+  let above: number | undefined;
   let previous = Number.POSITIVE_INFINITY;
   for (let iter = 0; iter < 300; iter++) {
     // A reused record (no allocation per iterate); copied when it is the answer.
@@ -119,20 +125,40 @@ export function solveTiltForMean(law: TokenRewardLaw, x: number, base: TiltStats
     let newton = true;
     if (!(next > lo && next < hi) || !Number.isFinite(next) || (slow && Number.isFinite(hi))) {
       newton = false;
-      // Bisection, geometric while the bracket spans more than a factor 4.
-      next = !Number.isFinite(hi)
-        ? 2 * s + cap
-        : lo > 0 && hi > 4 * lo
-          ? Math.sqrt(lo * hi)
-          : 0.5 * (lo + hi);
+      // Bisection, geometric while the bracket spans more than a factor 4. Without an upper end
+      // yet: double s, or jump at once to a tilt known to lie above the root (`tiltAboveMean`),
+      // which tilted laws with masses like e^{−1e40} need (doubling from 50 would take 130 steps).
+      if (!Number.isFinite(hi)) {
+        above ??= tiltAboveMean(law, x);
+        next = Math.max(above, 2 * s + cap);
+      } else next = lo > 0 && hi > 4 * lo ? Math.sqrt(lo * hi) : 0.5 * (lo + hi);
     }
     if (Math.abs(next - s) <= 1e-15 * s) return copyTiltStats(st);
-    if ((newton && Math.abs(ds) <= 1e-9 * s) || (Number.isFinite(hi) && hi - lo <= 4e-16 * hi)) {
+    if (
+      (newton && Math.abs(ds) <= 1e-9 * Math.min(s, natural)) ||
+      (Number.isFinite(hi) && hi - lo <= 4e-16 * hi)
+    ) {
       return evaluateTilt(law, next).stats;
     }
     s = next;
   }
   throw new CoreFailure('numerical-failure', `no convergence solving A'(s) = ${x}`);
+}
+
+/**
+ * A tilt s at which A'(s) ≥ x (for E_p r < x < r_max), from the masses alone: with g the gap
+ * from r_max to the next value and ℓ the log masses,
+ *   r_max − A'(s) = Σ_{k∉M} φ_s(k)(r_max − v_k) ≤ (r_max − r_min)·(K − 1)·e^{max_{k∉M} ℓ_k − ℓ_M − s·g},
+ * which is ≤ r_max − x once s ≥ [max_{k∉M} ℓ_k − ℓ_M + log((r_max − r_min)(K − 1)/(r_max − x))]/g.
+ * 0 when that is not a finite positive number (then the solver keeps doubling).
+ */
+function tiltAboveMean(law: TokenRewardLaw, x: number): number {
+  const K = law.values.length;
+  let other = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < K - 1; k++) if (law.logMass[k] > other) other = law.logMass[k];
+  const g = law.rMax - law.values[K - 2];
+  const s = (other - law.logMassMax + Math.log(((law.rMax - law.rMin) * (K - 1)) / (law.rMax - x))) / g;
+  return Number.isFinite(s) && s > 0 ? s : 0;
 }
 
 /** Cramér's rate A*(x) of one token's reward under p. Errors: NaN x. */

@@ -19,6 +19,7 @@
 import { log1pExp, NeumaierSum } from './logspace.js';
 import { CoreFailure, guard, type Result } from './result.js';
 import { buildTokenRewardLaw, type TokenRewardLaw } from './rewardLaw.js';
+import { chargeWork } from './workBudget.js';
 
 /** Everything one evaluation of the tilt at s yields. All fields are finite unless noted. */
 export interface TiltStats {
@@ -104,6 +105,7 @@ export function baseMean(law: TokenRewardLaw): number {
 function smallTilt(law: TokenRewardLaw, s: number): { logPartition: number; mean: number } {
   const mu0 = baseMean(law);
   const p = linearMass(law);
+  chargeWork(p.length);
   const delta = new NeumaierSum();
   const second = new NeumaierSum();
   const slope = new NeumaierSum();
@@ -313,6 +315,8 @@ function evaluateFiniteTilt(
   const { values, logMass } = law;
   const K = values.length;
   const last = K - 1;
+  // Work: the mode search and two passes over the K values (more below for high orders).
+  chargeWork(3 * K);
 
   // Mode of φ_s: the shift that makes every exponent ≤ 0.
   let mode = 0;
@@ -399,6 +403,7 @@ function evaluateFiniteTilt(
   central[2] = sumOf(MOMENT2);
   if (third) central[3] = sumOf(MOMENT3);
   else if (order > 2) {
+    chargeWork(K * order);
     const moments: NeumaierSum[] = [];
     for (let j = 0; j <= order; j++) moments.push(new NeumaierSum());
     for (let k = 0; k < K; k++) {

@@ -19,6 +19,7 @@ import { Xoshiro128 } from './prng.js';
 import { guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import { requireLength } from './sequenceLaw.js';
+import { chargeWork } from './workBudget.js';
 
 export type SimulationMethod = 'base' | 'tilt' | 'bon';
 
@@ -147,6 +148,7 @@ export function simulate(
     let mean = 0;
     let m2 = 0;
     for (let i = 1; i <= samples; i++) {
+      chargeWork(n * N);
       const r = method === 'bon' ? drawBestOfN(sampler, rng, n, N).reward : sampler.sequence(rng, n, tokens);
       // Welford: running mean and sum of squared deviations.
       const delta = r - mean;

@@ -12,6 +12,7 @@
 import { logSumExp } from './logspace.js';
 import { CoreFailure, guard, type Result, require } from './result.js';
 import { buildTokenRewardLaw } from './rewardLaw.js';
+import { chargeWork } from './workBudget.js';
 
 export interface RenyiCrossEntropy {
   readonly alpha: number;
@@ -80,6 +81,7 @@ interface RenyiBase {
 }
 
 function renyiBase(p: ArrayLike<number>, r: ArrayLike<number>): RenyiBase {
+  chargeWork(4 * p.length);
   const logC = logSumExp(r);
   let total = 0;
   for (let i = 0; i < p.length; i++) total += p[i];
@@ -101,6 +103,7 @@ function renyiAt(
   // Checked before the message is built: a curve evaluates dozens of α.
   if (!(typeof alpha === 'number' && Number.isFinite(alpha) && alpha > 0))
     throw new CoreFailure('out-of-range', `α = ${alpha} is not a finite number > 0`);
+  chargeWork(p.length);
   const { logC, total, mean, spread } = base;
   const mu = mean - logC;
   const beta = alpha - 1;

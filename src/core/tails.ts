@@ -15,6 +15,7 @@
  */
 import { CoreFailure, guard, type Result } from './result.js';
 import type { SequenceRewardLaw } from './sequenceLaw.js';
+import { chargeWork } from './workBudget.js';
 
 export interface TailExponent {
   /** The per-token level x. */
@@ -33,7 +34,10 @@ export function tailExponent(law: SequenceRewardLaw, x: number): Result<TailExpo
 
 /** Tail exponents at several levels (one Result for all: the first invalid x fails it). */
 export function tailExponents(law: SequenceRewardLaw, xs: ArrayLike<number>): Result<TailExponent[]> {
-  return guard(() => Array.from(xs, (x) => tailExponentUnchecked(law, x)));
+  return guard(() => {
+    chargeWork(xs.length * Math.ceil(Math.log2(law.values.length + 1)));
+    return Array.from(xs, (x) => tailExponentUnchecked(law, x));
+  });
 }
 
 export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailExponent {
