@@ -18,6 +18,7 @@
 import {
   type BonLevelInput,
   type BonLevelParts,
+  bonKLTerm,
   bonLevelParts,
   bonLevelPartsForSums,
   bonLogRatios,
@@ -365,6 +366,8 @@ function summarise(
   const levelMass = new Array<number>(L); // working data: a plain array (see `topLevels`)
   const reward = new NeumaierSum();
   const kl = new NeumaierSum();
+  // Below N = 2 the KL is summed in the form Σ w f(ℓ) (see `bonKLTerm`).
+  const nearOne = size.logN < Math.LN2;
   for (let j = 0; j < L; j++) {
     const lb = logRatio[j] + logMass[j];
     logLevelMass[j] = lb;
@@ -372,7 +375,7 @@ function summarise(
     levelMass[j] = b;
     if (b === 0) continue; // also avoids 0·(−∞)
     reward.add(b * values[j]);
-    kl.add(b * logRatio[j]);
+    kl.add(bonKLTerm(nearOne, logMass[j], logRatio[j], b));
   }
   let klToTilt: number | null = null;
   if (lambda !== undefined) {

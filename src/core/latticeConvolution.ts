@@ -70,6 +70,9 @@ export class LatticeConvolver {
   private readonly kernelScale: Float64Array;
   /** True when every kernel mass is ≥ 2^{−E} (the same-scale fast path is then exact). */
   private readonly plainKernel: boolean;
+  /** log p of the largest and of the zero offset (−∞ when 0 is not an offset): see `logMassAt`. */
+  private readonly topLogMass: number;
+  private readonly bottomLogMass: number;
   private v: Float64Array;
   /** Scales (integers held in doubles: see the module comment). */
   private e: Float64Array;
@@ -109,10 +112,16 @@ export class LatticeConvolver {
     this.kernelScale = new Float64Array(K);
     let D = 0;
     let plain = true;
+    let top = Number.NEGATIVE_INFINITY;
+    let bottom = Number.NEGATIVE_INFINITY;
     for (let t = 0; t < K; t++) {
       const k = kept[t];
       this.offsets[t] = offsets[k];
-      D = Math.max(D, this.offsets[t]);
+      if (this.offsets[t] >= D) {
+        D = this.offsets[t];
+        top = logMass[k];
+      }
+      if (this.offsets[t] === 0) bottom = logMass[k];
       // p_k = mantissa · 2^{−E·scale}, mantissa ∈ (2^{−E}, 1].
       const scale = Math.max(0, Math.floor(-logMass[k] / (E * Math.LN2)));
       this.kernelScale[t] = scale;
@@ -124,6 +133,8 @@ export class LatticeConvolver {
       if (scale > 0) plain = false;
     }
     this.plainKernel = plain;
+    this.topLogMass = top;
+    this.bottomLogMass = bottom;
     this.maxOffset = D;
     this.maxSteps = maxSteps;
     // A step's window has at most min(m·D, keepTop) + 1 points; the buffers are circular.
@@ -301,11 +312,22 @@ export class LatticeConvolver {
     return best;
   }
 
-  /** log w_i for a point i ∈ [lo, hi] of the current step (−∞ when unreachable). */
+  /**
+   * log w_i for a point i ∈ [lo, hi] of the current step (−∞ when unreachable).
+   * The two end points have a closed form: only the all-top (all-zero-offset) sequence reaches
+   * m·D (0), so w = p_top^m (p_0^m) and log w = m·log p — exact to an ulp of log w. The stored
+   * mantissa of a mass near 1 (a nearly deterministic law: w = (1 − 3e-12)²) only knows log w to
+   * an ulp of 1 (1e-16 absolute, 2e-5 relative to log w = −6e-12), and best-of-N reads exactly
+   * that quantity: KL(BoN‖pⁿ) = −log w_top when N is large and the top dominates.
+   */
   logMassAt(i: number): number {
     const si = i - this.lo;
     const v = this.v[si];
     if (v === 0) return Number.NEGATIVE_INFINITY;
+    if (this.steps > 0) {
+      if (i === this.hi) return this.steps * this.topLogMass;
+      if (i === 0 && this.bottomLogMass !== Number.NEGATIVE_INFINITY) return this.steps * this.bottomLogMass;
+    }
     const k = E * this.e[si];
     return Math.log(v) - k * LN2_HI - k * LN2_LO;
   }

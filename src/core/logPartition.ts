@@ -97,12 +97,18 @@ export function baseMean(law: TokenRewardLaw): number {
 }
 
 /**
- * A(s) and A'(s) for small |s|·(r_max − r_min) ≤ 1/2, to full relative accuracy even when
+ * A(s), A'(s) and D(s) for small |s|·(r_max − r_min) ≤ 1/2, to full relative accuracy even when
  * A(s) ≈ s²A''(0)/2 (E_p r = 0) — where s·c + (A − s c) or s·A' − D would lose digits.
- * With d_k = v_k − μ₀ and x_k = expm1(s d_k): A = s μ₀ + log1p(S), S = s δ + Σ p_k (x_k − s d_k),
- * δ = Σ p_k d_k (≈ 0; compensated), x − sd by its series; A' = μ₀ + (δ + Σ p_k x_k d_k)/(1 + S).
+ * With d_k = v_k − μ₀ and x_k = expm1(s d_k): A = s μ₀ + B, B = log1p(S), S = s δ + Σ p_k (x_k − s d_k),
+ * δ = Σ p_k d_k (≈ 0; compensated), x − sd by its series; A' = μ₀ + m, m = (δ + Σ p_k x_k d_k)/(1 + S);
+ * D = s A' − A = s·m − B ≈ s²A''(0) − s²A''(0)/2: two terms of the same sign and at most twice
+ * the size of D (a factor 2 of cancellation at most).
+ * Why D here: the main pass forms u_k = s(v_k − c) − (A − s c) about the mode, and A − s c
+ * ≈ −log p(mode) carries an absolute rounding error δ ≈ 1e-16; D = Σ p f(u) is insensitive to
+ * it to first order but not to second: an error ≈ δ²/2 ≈ 1e-32, which is 1e-8 relative when
+ * D = 1e-24 (λ at the KL of best-of-N near N = 1).
  */
-function smallTilt(law: TokenRewardLaw, s: number): { logPartition: number; mean: number } {
+function smallTilt(law: TokenRewardLaw, s: number): { logPartition: number; mean: number; kl: number } {
   const mu0 = baseMean(law);
   const p = linearMass(law);
   chargeWork(p.length);
@@ -117,7 +123,9 @@ function smallTilt(law: TokenRewardLaw, s: number): { logPartition: number; mean
     slope.add(p[k] * Math.expm1(u) * d);
   }
   const S = s * delta.value + second.value;
-  return { logPartition: s * mu0 + Math.log1p(S), mean: mu0 + (delta.value + slope.value) / (1 + S) };
+  const B = Math.log1p(S);
+  const m = (delta.value + slope.value) / (1 + S);
+  return { logPartition: s * mu0 + B, mean: mu0 + m, kl: Math.max(0, s * m - B) };
 }
 
 /** eᵘ − 1 − u for |u| ≤ 1/2 by its series Σ_{j≥2} uʲ/j! (17 terms: < 1e-17 relative). */
@@ -434,7 +442,16 @@ function evaluateFiniteTilt(
     const logRatio = Math.log(offMin) - (logMass[0] - tStar + s * (rMin - c));
     klToLimitValue = -s * gapMin + log1pExp(logRatio);
   }
-  const direct = s === 0 || K === 1 ? 0 : klSum;
+  let direct = s === 0 || K === 1 ? 0 : klSum;
+  // Small tilts: A and A' from the centred pass (`smallTilt`) when asked for, and D from it
+  // whenever the main pass's D may be below its second-order error floor ≈ δ²/2 (δ ≈ ulps of
+  // A − s c, see `smallTilt`): below 1e-13·(1 + |A − s c|)² the floor would exceed 4e-18·D.
+  let small: { logPartition: number; mean: number; kl: number } | undefined;
+  if (s !== 0 && Math.abs(s) * (rMax - rMin) <= 0.5) {
+    const floor = 1e-13 * (1 + Math.abs(a0)) * (1 + Math.abs(a0));
+    if (smallTiltExact || direct < floor) small = smallTilt(law, s);
+    if (small !== undefined && direct < floor) direct = small.kl;
+  }
   // Use whichever of D and limit − D is the small one as the accurately computed quantity.
   const useDirect = direct <= limit / 2;
   const kl = useDirect ? direct : limit - klToLimitValue;
@@ -442,8 +459,7 @@ function evaluateFiniteTilt(
 
   let logPartitionValue = logPartition;
   let meanValue = c + m1;
-  if (smallTiltExact && s !== 0 && Math.abs(s) * (rMax - rMin) <= 0.5) {
-    const small = smallTilt(law, s);
+  if (smallTiltExact && small !== undefined) {
     logPartitionValue = small.logPartition;
     meanValue = small.mean;
   }
