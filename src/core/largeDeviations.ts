@@ -8,6 +8,8 @@
  * every value comes from the non-negative KL series of logPartition.ts, or from its
  * complement near the endpoints, where I_λ(r_max) = −log φ_λ(M) and I_λ(r_min) = −log φ_λ(m).
  */
+
+import { geometricMean } from './klrl.js';
 import {
   copyTiltStats,
   evaluateTilt,
@@ -17,7 +19,11 @@ import {
 } from './logPartition.js';
 import { CoreFailure, guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
+import { rewardUnit, scaledLaw } from './rewardScale.js';
 import { TiltSweep } from './tiltSweep.js';
+
+/** Rewards at more than 2^20 spans from 0: the mean's rounding is too coarse to compare x with. */
+const OFFSET_RATIO = 2 ** 20;
 
 /** A*(x) together with the tilt s solving A'(s) = x (±∞ at and beyond the endpoints). */
 export interface CramerPoint {
@@ -64,6 +70,12 @@ export function cramerPoint(law: TokenRewardLaw, x: number, start?: number): Cra
   // Checked before the message is built (formatting x as text costs more than a solve step).
   if (typeof x !== 'number' || Number.isNaN(x))
     throw new CoreFailure('invalid-argument', `x = ${x} is not a number`);
+  // Extreme reward scales: the same point on the rescaled law (rewardScale.ts); x/u is exact.
+  const unit = rewardUnit(law);
+  if (unit !== 1) {
+    const p = cramerPoint(scaledLaw(law), x / unit, start === undefined ? undefined : start * unit);
+    return { x, rate: p.rate, s: p.s / unit };
+  }
   const K = law.values.length;
   if (x > law.rMax) return { x, rate: Number.POSITIVE_INFINITY, s: Number.POSITIVE_INFINITY };
   if (x < law.rMin) return { x, rate: Number.POSITIVE_INFINITY, s: Number.NEGATIVE_INFINITY };
@@ -71,8 +83,14 @@ export function cramerPoint(law: TokenRewardLaw, x: number, start?: number): Cra
   if (x === law.rMax) return { x, rate: -law.logMassMax, s: Number.POSITIVE_INFINITY };
   if (x === law.rMin) return { x, rate: -law.logMassMin, s: Number.NEGATIVE_INFINITY };
   const base = evaluateTilt(law, 0).stats;
-  if (x === base.mean) return { x, rate: 0, s: 0 };
-  if (x < base.mean) {
+  // Which side of the mean x lies on. When the rewards sit far from 0 relative to their span
+  // (1e15, 1e15 + 1, 1e15 + 2), the mean as a double is rounded by up to ulp(1e15)/2 = 0.06 —
+  // too coarse to compare x with — so the exact differences r_max − x and the directly summed
+  // gap r_max − A'(0) are compared instead.
+  const offset = Math.abs(base.mean) > OFFSET_RATIO * (law.rMax - law.rMin);
+  const gap = law.rMax - x;
+  if (offset ? gap === base.meanGapMax : x === base.mean) return { x, rate: 0, s: 0 };
+  if (offset ? gap > base.meanGapMax : x < base.mean) {
     const up = cramerPoint(reflected(law), -x, start === undefined ? undefined : -start);
     return { x, rate: up.rate, s: -up.s };
   }
@@ -131,7 +149,7 @@ export function solveTiltForMean(law: TokenRewardLaw, x: number, base: TiltStats
       if (!Number.isFinite(hi)) {
         above ??= tiltAboveMean(law, x);
         next = Math.max(above, 2 * s + cap);
-      } else next = lo > 0 && hi > 4 * lo ? Math.sqrt(lo * hi) : 0.5 * (lo + hi);
+      } else next = lo > 0 && hi > 4 * lo ? geometricMean(lo, hi) : 0.5 * (lo + hi);
     }
     if (Math.abs(next - s) <= 1e-15 * s) return copyTiltStats(st);
     if (
@@ -248,13 +266,35 @@ export function rateFunctionCurve(law: TokenRewardLaw, lambda: number, steps: nu
 function sweepSide(law: TokenRewardLaw, direction: 1 | -1, count: number, mean: number): CramerPoint[] {
   if (count === 0) return [];
   const end = direction === 1 ? law.rMax : law.rMin;
-  const far = cramerPoint(law, end - CURVE_END_FRACTION * (end - mean));
+  const farX = end - CURVE_END_FRACTION * (end - mean);
+  const far = cramerPoint(law, farX);
   const sweep = new TiltSweep(law, direction);
   try {
+    // The sweep moves at most maxStep() per multiplication pass. A side it cannot cross in a
+    // modest number of passes — the law re-based at a huge λ (1e300) needs s ≈ −1e300 to reach
+    // back to r_min, and a mean at the end itself (s = ±∞) — is traced by solving each point.
+    const passes = Math.abs(far.s) / (0.99 * sweep.maxStep());
+    if (!(passes <= MAX_SWEEP_PASSES_PER_POINT * count)) return solvedSide(law, count, mean, farX);
     return sweepPoints(sweep, count, far.s);
   } finally {
     sweep.dispose();
   }
+}
+
+/** Beyond this many passes per point, `sweepSide` solves each point instead of sweeping. */
+const MAX_SWEEP_PASSES_PER_POINT = 64;
+
+/** `count` points at x evenly spaced from the mean (excluded) to farX (included), each solved. */
+function solvedSide(law: TokenRewardLaw, count: number, mean: number, farX: number): CramerPoint[] {
+  const out: CramerPoint[] = [];
+  let start: number | undefined;
+  for (let i = 1; i <= count; i++) {
+    const x = i === count ? farX : mean + ((farX - mean) * i) / count;
+    const p = cramerPoint(law, x, start);
+    out.push(p);
+    start = Number.isFinite(p.s) && p.s !== 0 ? p.s : undefined;
+  }
+  return out;
 }
 
 function sweepPoints(sweep: TiltSweep, count: number, farS: number): CramerPoint[] {

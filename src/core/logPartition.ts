@@ -19,6 +19,7 @@
 import { log1pExp, NeumaierSum } from './logspace.js';
 import { CoreFailure, guard, type Result } from './result.js';
 import { buildTokenRewardLaw, type TokenRewardLaw } from './rewardLaw.js';
+import { rewardUnit, scaledLaw, unscaleStats } from './rewardScale.js';
 import { chargeWork } from './workBudget.js';
 
 /** Everything one evaluation of the tilt at s yields. All fields are finite unless noted. */
@@ -97,18 +98,20 @@ export function baseMean(law: TokenRewardLaw): number {
 }
 
 /**
- * A(s), A'(s) and D(s) for small |s|·(r_max − r_min) ≤ 1/2, to full relative accuracy even when
+ * A(s) and A'(s) for small |s|·(r_max − r_min) ≤ 1/2, to full relative accuracy even when
  * A(s) ≈ s²A''(0)/2 (E_p r = 0) — where s·c + (A − s c) or s·A' − D would lose digits.
  * With d_k = v_k − μ₀ and x_k = expm1(s d_k): A = s μ₀ + B, B = log1p(S), S = s δ + Σ p_k (x_k − s d_k),
- * δ = Σ p_k d_k (≈ 0; compensated), x − sd by its series; A' = μ₀ + m, m = (δ + Σ p_k x_k d_k)/(1 + S);
- * D = s A' − A = s·m − B ≈ s²A''(0) − s²A''(0)/2: two terms of the same sign and at most twice
- * the size of D (a factor 2 of cancellation at most).
- * Why D here: the main pass forms u_k = s(v_k − c) − (A − s c) about the mode, and A − s c
- * ≈ −log p(mode) carries an absolute rounding error δ ≈ 1e-16; D = Σ p f(u) is insensitive to
- * it to first order but not to second: an error ≈ δ²/2 ≈ 1e-32, which is 1e-8 relative when
- * D = 1e-24 (λ at the KL of best-of-N near N = 1).
+ * δ = Σ p_k d_k (≈ 0; compensated), x − sd by its series; A' = μ₀ + (δ + Σ p_k x_k d_k)/(1 + S).
+ * B and μ₀ are returned for `smallTiltKL`.
+ * Why D from here (`smallTiltKL`): the main pass forms u_k = s(v_k − c) − (A − s c) about the
+ * mode, and A − s c ≈ −log p(mode) carries an absolute rounding error δ ≈ 1e-16; D = Σ p f(u) is
+ * insensitive to it to first order but not to second: an error ≈ δ²/2 ≈ 1e-32, which is 1e-8
+ * relative when D = 1e-24 (λ at the KL of best-of-N near N = 1).
  */
-function smallTilt(law: TokenRewardLaw, s: number): { logPartition: number; mean: number; kl: number } {
+function smallTilt(
+  law: TokenRewardLaw,
+  s: number,
+): { logPartition: number; mean: number; B: number; mu0: number } {
   const mu0 = baseMean(law);
   const p = linearMass(law);
   chargeWork(p.length);
@@ -125,7 +128,21 @@ function smallTilt(law: TokenRewardLaw, s: number): { logPartition: number; mean
   const S = s * delta.value + second.value;
   const B = Math.log1p(S);
   const m = (delta.value + slope.value) / (1 + S);
-  return { logPartition: s * mu0 + B, mean: mu0 + m, kl: Math.max(0, s * m - B) };
+  return { logPartition: s * mu0 + B, mean: mu0 + m, B, mu0 };
+}
+
+/**
+ * D(s) = Σ p_k f(u_k) with u_k = s(v_k − μ₀) − B = log(φ_s(k)/p_k), B = A(s) − sμ₀ from
+ * `smallTilt` (full relative accuracy): every u_k is accurate to a few ulp, so D ≈ s²A''(0)/2
+ * keeps its digits down to D = 1e-300 and below. (As s·m − B the two terms share sδ, δ = Σ p_k d_k
+ * ≈ 1e-17 the rounding of μ₀, which swamps s²A'' once s < 1e-17: Δ = 1e-300 gave the λ of 1e-66.)
+ */
+function smallTiltKL(law: TokenRewardLaw, s: number, B: number, mu0: number): number {
+  const p = linearMass(law);
+  chargeWork(p.length);
+  const sum = new NeumaierSum();
+  for (let k = 0; k < p.length; k++) sum.add(p[k] * klTerm(s * (law.values[k] - mu0) - B));
+  return Math.max(0, sum.value);
 }
 
 /** eᵘ − 1 − u for |u| ≤ 1/2 by its series Σ_{j≥2} uʲ/j! (17 terms: < 1e-17 relative). */
@@ -326,11 +343,19 @@ function evaluateFiniteTilt(
   // Work: the mode search and two passes over the K values (more below for high orders).
   chargeWork(3 * K);
 
-  // Mode of φ_s: the shift that makes every exponent ≤ 0.
+  // Mode of φ_s: the shift that makes every exponent ≤ 0. Where s·v could overflow (rewards
+  // 1e300, or s = 1e300), the search is relative to the end the tilt favours: same argmax, and
+  // log p_k + s(v_k − ref) ≤ log p_k cannot overflow (with s·v = ∞ for every value, value 0 won).
+  const ref =
+    Math.abs(s) * Math.max(Math.abs(law.rMax), Math.abs(law.rMin)) > 1e300
+      ? s > 0
+        ? law.rMax
+        : law.rMin
+      : 0;
   let mode = 0;
   let best = Number.NEGATIVE_INFINITY;
   for (let k = 0; k < K; k++) {
-    const t = logMass[k] + s * values[k];
+    const t = logMass[k] + s * (values[k] - ref);
     if (t > best) {
       best = t;
       mode = k;
@@ -446,11 +471,11 @@ function evaluateFiniteTilt(
   // Small tilts: A and A' from the centred pass (`smallTilt`) when asked for, and D from it
   // whenever the main pass's D may be below its second-order error floor ≈ δ²/2 (δ ≈ ulps of
   // A − s c, see `smallTilt`): below 1e-13·(1 + |A − s c|)² the floor would exceed 4e-18·D.
-  let small: { logPartition: number; mean: number; kl: number } | undefined;
+  let small: { logPartition: number; mean: number; B: number; mu0: number } | undefined;
   if (s !== 0 && Math.abs(s) * (rMax - rMin) <= 0.5) {
     const floor = 1e-13 * (1 + Math.abs(a0)) * (1 + Math.abs(a0));
     if (smallTiltExact || direct < floor) small = smallTilt(law, s);
-    if (small !== undefined && direct < floor) direct = small.kl;
+    if (small !== undefined && direct < floor) direct = smallTiltKL(law, s, small.B, small.mu0);
   }
   // Use whichever of D and limit − D is the small one as the accurately computed quantity.
   const useDirect = direct <= limit / 2;
@@ -487,9 +512,32 @@ export function tiltStatsUnchecked(law: TokenRewardLaw, s: number): TiltStats {
   return evaluateTilt(law, s, 2).stats;
 }
 
-/** A(s) = log Σ_k p_k e^{s r_k}. Errors: `invalid-argument` for NaN s. */
+/**
+ * The statistics at s for the public API: on the rescaled law for extreme reward scales
+ * (rewardScale.ts: A''(s) ≈ span² is computed without overflow wherever it is a double), and an
+ * `out-of-range` error instead of ±∞ for a finite s (A(s) ≈ s·r_max = 1e310, A'' ≈ 1e600) — for
+ * A alone when only A is asked for.
+ */
+function publicStats(law: TokenRewardLaw, s: number, onlyA: boolean): TiltStats {
+  requireTilt(s);
+  const unit = rewardUnit(law);
+  const st =
+    unit === 1
+      ? evaluateTilt(law, s, 2).stats
+      : unscaleStats(evaluateTilt(scaledLaw(law), s * unit, 2).stats, unit);
+  const finite =
+    Number.isFinite(st.logPartition) && (onlyA || (Number.isFinite(st.mean) && Number.isFinite(st.variance)));
+  if (Number.isFinite(s) && !finite)
+    throw new CoreFailure(
+      'out-of-range',
+      `at s = ${s} the log-partition function${onlyA ? '' : ' or the variance of the reward'} exceeds the largest double (rewards up to ${Math.max(Math.abs(law.rMin), Math.abs(law.rMax))})`,
+    );
+  return st;
+}
+
+/** A(s) = log Σ_k p_k e^{s r_k}. Errors: `invalid-argument` for NaN s, `out-of-range` beyond the doubles. */
 export function logPartition(law: TokenRewardLaw, s: number): Result<number> {
-  return guard(() => evaluateTilt(law, s, 2).stats.logPartition);
+  return guard(() => publicStats(law, s, true).logPartition);
 }
 
 /**
@@ -498,7 +546,7 @@ export function logPartition(law: TokenRewardLaw, s: number): Result<number> {
  * complement near its limit); A'' to ≈ 1e-15 relative of the second moment.
  */
 export function tiltStats(law: TokenRewardLaw, s: number): Result<TiltStats> {
-  return guard(() => evaluateTilt(law, s, 2).stats);
+  return guard(() => publicStats(law, s, false));
 }
 
 /**
@@ -529,10 +577,18 @@ export function tiltedLogMassUnchecked(law: TokenRewardLaw, s: number): Float64A
 /**
  * The law of one token's reward under φ_λ (λ = ±∞: the one-value law at r_max, resp. r_min).
  * Masses are log φ_λ per value (normalised to rounding; not renormalised, see above).
+ * Error `out-of-range` when |λ|·(r_max − r_min) exceeds the largest double (λ = 1e10 with
+ * rewards ±1e300): some log φ_λ would be below −1.8e308, and the rates and tails built on the
+ * tilted law (I_λ ≈ λ·(r_max − x)) are not doubles either.
  */
 export function tiltedLaw(law: TokenRewardLaw, lambda: number): TokenRewardLaw {
   requireTilt(lambda, 'λ');
   if (lambda === 0) return law;
+  if (Number.isFinite(lambda) && !Number.isFinite(lambda * (law.rMax - law.rMin)))
+    throw new CoreFailure(
+      'out-of-range',
+      `λ·(r_max − r_min) = ${lambda}·${law.rMax - law.rMin} exceeds the largest double: the tilted law's masses and its rates are beyond the double range`,
+    );
   if (!Number.isFinite(lambda)) {
     const v = lambda > 0 ? law.rMax : law.rMin;
     return {

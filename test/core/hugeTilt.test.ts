@@ -10,11 +10,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tiltAtBeta, tiltAtLambda } from '../../src/core/klrl.js';
 import { rateFunction, rateFunctionGrid, tiltedLaw } from '../../src/core/largeDeviations.js';
+import { LatticeConvolver } from '../../src/core/latticeConvolution.js';
 import { buildTokenRewardLaw } from '../../src/core/rewardLaw.js';
 import { sequenceRewardLaw } from '../../src/core/sequenceLaw.js';
 import { tailExponents } from '../../src/core/tails.js';
 import { assertClose } from '../helpers/tolerance.js';
-import { unwrapOk } from './sequenceHelpers.js';
+import { expectError, unwrapOk } from './sequenceHelpers.js';
 
 const coin = buildTokenRewardLaw([0.5, 0.5], [0, 1]);
 
@@ -118,10 +119,14 @@ test('law of R with masses far below the 32-bit scale range: λ = 1e10, n = 100 
   }
 });
 
-test('a tilted mass whose log underflows (λ·span beyond the double range) is 0, not NaN', () => {
-  // log φ(0) = −1e300·1e10 = −∞ in doubles: the value 0 has mass 0 and R = n·1e10 surely.
+test('λ·(r_max − r_min) beyond the largest double: an out-of-range error, and a kernel mass e^{−∞} is 0', () => {
+  // log φ(0) = −1e300·1e10 is not a double: the rates built on the tilted law are not either.
   const law = buildTokenRewardLaw([0.5, 0.5], [0, 1e10]);
-  const seq = unwrapOk(sequenceRewardLaw(tiltedLaw(law, 1e300), 5), 'law of R');
-  assert.deepEqual(Array.from(seq.values), [5e10]);
-  assert.deepEqual(Array.from(seq.logMass), [0]);
+  expectError(rateFunction(law, 1e300, 5e9), 'out-of-range', 'I_λ at λ·span = 1e310');
+  // The convolver leaves a −∞ kernel mass out (it used to turn into NaN): R = n·(top) surely.
+  const conv = new LatticeConvolver([0, 1], [Number.NEGATIVE_INFINITY, 0], 5);
+  for (let m = 0; m < 5; m++) conv.step();
+  assert.equal(conv.logMassAt(5), 0);
+  assert.equal(conv.logMassAt(0), Number.NEGATIVE_INFINITY);
+  assert.equal(conv.logMassAt(3), Number.NEGATIVE_INFINITY);
 });
