@@ -567,6 +567,12 @@ export function tiltedLogMassUnchecked(law: TokenRewardLaw, s: number): Float64A
     out[keep] = 0;
     return out;
   }
+  // φ_0 = p exactly (the law's own log masses): a policy equal to p is then at KL 0 from φ_0,
+  // not at the 1e-32 that two routes to log p would leave.
+  if (s === 0) {
+    out.set(law.logMass);
+    return out;
+  }
   // log φ = log p − t* + s(v − c) − log Z about the mode: no large offsets, and the dominant
   // value's log φ = −log1p(…) keeps tiny values such as −3.6e-218 (no renormalisation after).
   const { c, tStar, logZ } = evaluateTilt(law, s, 2).shift!;
