@@ -23,11 +23,9 @@ export function evalExpr(e: A.Expr, names: NameResolver, sink: DiagnosticSink): 
   // Plain recursion with the context passed along (no closures per call: a 10,000-line file
   // evaluates thousands of parameters, and each closure is an allocation).
   switch (e.kind) {
-    case 'number': {
+    case 'number':
       if (Number.isFinite(e.value) && e.value !== 0) return V.fromNumber(e.value);
-      const v = V.fromLiteral(e.text);
-      return v ?? notFinite(sink, e, `'${e.text}' is not a number`);
-    }
+      return literalValue(e, sink);
     case 'identifier':
       return evalName(e, names, sink);
     case 'paren':
@@ -46,6 +44,46 @@ export function evalExpr(e: A.Expr, names: NameResolver, sink: DiagnosticSink): 
     case 'error':
       return undefined;
   }
+}
+
+/**
+ * A number literal that is not a nonzero double, treated the same whatever its spelling (1e400,
+ * a 401-digit integer, 0.000…1): beyond the largest double it is the error `not-finite` at the
+ * literal; a nonzero literal below the smallest double is 0 with the warning `underflow-to-zero`.
+ * (Huge values for best-of-N's N are written as expressions, kept in log form: 10^400, exp(921).)
+ */
+function literalValue(e: A.NumberLiteral, sink: DiagnosticSink): V.Value | undefined {
+  if (Number.isNaN(e.value)) return notFinite(sink, e, `'${abbreviate(e.text)}' is not a number`);
+  if (!Number.isFinite(e.value)) {
+    return notFinite(
+      sink,
+      e,
+      `the number ${abbreviate(e.text)} exceeds the largest double (≈ 1.8e308); a best-of-N size this large is written as a power, e.g. 10^400 or exp(921)`,
+    );
+  }
+  if (nonzeroLiteral(e.text))
+    sink.add(
+      'underflow-to-zero',
+      e.start,
+      e.end,
+      `the number ${abbreviate(e.text)} is below the smallest positive double (≈ 4.9e-324): it is 0 in double precision`,
+    );
+  return V.ZERO;
+}
+
+/** Whether a literal's mantissa (the digits before any exponent) has a nonzero digit. */
+function nonzeroLiteral(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 101 || c === 69) return false; // e, E: the exponent starts
+    if (c >= 49 && c <= 57) return true;
+  }
+  return false;
+}
+
+/** A literal for a message: long digit strings shortened to their ends and length. */
+function abbreviate(text: string): string {
+  return text.length <= 24 ? text : `${text.slice(0, 10)}…${text.slice(-6)} (${text.length} characters)`;
 }
 
 /** Reports a value that is not a finite number at `node`; undefined (diagnosed). */
