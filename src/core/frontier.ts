@@ -66,7 +66,11 @@ export function frontierUnchecked(law: TokenRewardLaw, n: number, options: Front
   const unit = rewardUnit(law);
   if (unit !== 1) {
     const f = frontierUnchecked(scaledLaw(law), n, options);
-    const points = f.points.map((p) => ({ lambda: p.lambda / unit, kl: p.kl, reward: p.reward * unit }));
+    const points = f.points.map((p) => ({
+      lambda: p.lambda / unit,
+      kl: p.kl,
+      reward: requireFiniteReward(p.reward * unit, n),
+    }));
     return { points, maxKL: f.maxKL, maxReward: requireFiniteReward(f.maxReward * unit, n) };
   }
   const { steps } = options;
