@@ -18,6 +18,7 @@
 import {
   type BonLevelInput,
   type BonLevelParts,
+  bonKLTerm,
   bonLevelParts,
   bonLevelPartsForSums,
   bonLogRatios,
@@ -42,6 +43,7 @@ import {
   type SequenceLawOptions,
   type SequenceRewardLaw,
 } from './sequenceLaw.js';
+import { chargeWork } from './workBudget.js';
 
 /** N itself, or its logarithm (for N beyond the largest double). */
 export type BonSize = { readonly N: number } | { readonly logN: number };
@@ -291,6 +293,8 @@ function topLevels(
   size: ParsedSize,
 ): { values: number[]; levels: BonLevelInput; meta: LawMeta } | null {
   const useCut = size.logN >= LOG_CUT;
+  // At most the convolver's window (already paid for step by step); charged as a whole.
+  chargeWork(conv.hi - conv.lo + 1);
   const acc = new LogTailAccumulator();
   const values: number[] = [];
   const logMass: number[] = [];
@@ -364,10 +368,13 @@ function summarise(
       ? bonLogRatios(levels, size.logN, size.logNm1)
       : bonLogRatiosFromParts(parts, size.logN, size.logNm1);
   const L = values.length;
+  chargeWork(2 * L);
   const logLevelMass = new Float64Array(L);
   const levelMass = new Array<number>(L); // working data: a plain array (see `topLevels`)
   const reward = new NeumaierSum();
   const kl = new NeumaierSum();
+  // Below N = 2 the KL is summed in the form Σ w f(ℓ) (see `bonKLTerm`).
+  const nearOne = size.logN < Math.LN2;
   for (let j = 0; j < L; j++) {
     const lb = logRatio[j] + logMass[j];
     logLevelMass[j] = lb;
@@ -375,7 +382,7 @@ function summarise(
     levelMass[j] = b;
     if (b === 0) continue; // also avoids 0·(−∞)
     reward.add(b * values[j]);
-    kl.add(b * logRatio[j]);
+    kl.add(bonKLTerm(nearOne, logMass[j], logRatio[j], b));
   }
   let klToTilt: number | null = null;
   if (lambda !== undefined) {

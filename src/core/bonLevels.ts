@@ -15,7 +15,9 @@
  * (N·log F_j = −98440 for N = 1e6). Then log b_j = ℓ_j + log w_j, and with ties broken uniformly the BoN
  * probability of one sequence y with R(y) = x_j is pⁿ(y)·e^{ℓ_j}.
  */
-import { log1mExp, NeumaierSum } from './logspace.js';
+import { klTerm } from './logPartition.js';
+import { log1mExp, log1pExp, logAddExp, NeumaierSum } from './logspace.js';
+import { chargeWork } from './workBudget.js';
 
 /** log(−log(1 − eˣ)) for x < 0, accurate when eˣ is far below 1e-308 (x = −2000). */
 export function logNegLog1mExp(x: number): number {
@@ -26,6 +28,15 @@ export function logNegLog1mExp(x: number): number {
     return x + Math.log1p(u / 2 + (u * u) / 3);
   }
   return Math.log(-log1mExp(x));
+}
+
+/**
+ * log(log(1 + e^y)), accurate for every y: log(1 + e^y) = e^y(1 − e^y/2 + …) below y = −37, where
+ * its log is y + log1p(−e^y/2) (the omitted terms are below e^{2y}/3 < 1e-32); y = ±∞ → ±∞.
+ */
+export function logLog1pExp(y: number): number {
+  if (y < -37) return y + Math.log1p(-Math.exp(y) / 2);
+  return Math.log(log1pExp(y));
 }
 
 /** log(1 − e^{−y}) for y = e^{ly} ≥ 0 given by its log; ly = +∞ → 0, ly = −∞ → −∞. */
@@ -68,6 +79,7 @@ function newParts(L: number): BonLevelParts {
 }
 
 export function bonLevelParts(levels: BonLevelInput): BonLevelParts {
+  chargeWork(levels.logMass.length);
   const parts = newParts(levels.logMass.length);
   for (let j = 0; j < parts.logT.length; j++) {
     parts.logT[j] = levelLogT(levels, j);
@@ -82,6 +94,7 @@ export function bonLevelParts(levels: BonLevelInput): BonLevelParts {
  * never read. For large N that spares most of the law three or four transcendental functions.
  */
 export function bonLevelPartsForSums(levels: BonLevelInput, logNm1: number): BonLevelParts {
+  chargeWork(levels.logMass.length);
   const parts = newParts(levels.logMass.length);
   for (let j = 0; j < parts.logT.length; j++) {
     parts.logT[j] = levelLogT(levels, j);
@@ -105,16 +118,45 @@ function levelLogT(levels: BonLevelInput, j: number): number {
   return Math.log(-Math.min(0, levels.logCdf![j]));
 }
 
-/** q_j = log(w_j / F_j) ≤ 0 and log a_j of level j, into `parts`. */
-function setJumpParts(parts: BonLevelParts, levels: BonLevelInput, j: number): void {
+/** log F_j, by the same route as t_j (`fromUpperTail`). */
+function levelLogF(levels: BonLevelInput, j: number): number {
+  if (!fromUpperTail(levels, j)) return Math.min(0, levels.logCdf![j]);
   const above = levels.logAbove[j];
-  let logF: number;
-  if (fromUpperTail(levels, j)) logF = above === Number.NEGATIVE_INFINITY ? 0 : log1mExp(Math.min(0, above));
-  else logF = Math.min(0, levels.logCdf![j]);
-  // The lowest level of a full law has w = F (q = 0, a = ∞).
-  const q = Math.min(0, levels.logMass[j] - logF);
-  parts.q[j] = q;
-  parts.logA[j] = q === 0 ? Number.POSITIVE_INFINITY : logNegLog1mExp(q);
+  return above === Number.NEGATIVE_INFINITY ? 0 : log1mExp(Math.min(0, above));
+}
+
+/**
+ * log F_{j−1} = log P(R < x_j): −∞ below the lowest level of a whole law (logCdf given); below
+ * the lowest level of a top window, log(1 − P(R ≥ x_0)); otherwise log F of the level below,
+ * by the route its t uses.
+ */
+function logCdfBelow(levels: BonLevelInput, j: number): number {
+  if (j > 0) return levelLogF(levels, j - 1);
+  if (levels.logCdf !== null) return Number.NEGATIVE_INFINITY;
+  const atLeast = logAddExp(levels.logMass[0], levels.logAbove[0]);
+  return log1mExp(Math.min(0, atLeast));
+}
+
+/**
+ * q_j = log(w_j / F_j) ≤ 0 and log a_j, a_j = log(F_j / F_{j−1}), of level j, into `parts`.
+ * Both come from d = log F_{j−1} − log w_j (F_j = F_{j−1} + w_j): q_j = −log(1 + e^d) and
+ * a_j = log(1 + e^{−d}), so q_j has the relative accuracy of the smaller of F_{j−1} and w_j, and
+ * the lowest level of a whole law (F_{−1} = 0) gets q = 0 and a = ∞ exactly.
+ * Why not q_j = log w_j − log F_j: the two logs come by different routes (log w_j from the law,
+ * log F_j from the upper tail when F_j is near 1), so their difference carries the rounding of
+ * both. For p = (1 − 3e-12, 3e-12), n = 2, that made q₀ = −8.9e-17 instead of 0 — of the order
+ * of ℓ₀ = −(N − 1)t₀ itself near N = 1 — and KL(BoN‖pⁿ) 1000 times too large at N = 1 + 1e-6.
+ */
+function setJumpParts(parts: BonLevelParts, levels: BonLevelInput, j: number): void {
+  const below = logCdfBelow(levels, j);
+  if (below === Number.NEGATIVE_INFINITY) {
+    parts.q[j] = 0;
+    parts.logA[j] = Number.POSITIVE_INFINITY;
+    return;
+  }
+  const d = below - levels.logMass[j];
+  parts.q[j] = Math.min(0, -log1pExp(d));
+  parts.logA[j] = logLog1pExp(-d);
 }
 
 /**
@@ -132,6 +174,7 @@ export function bonLogRatiosFromParts(parts: BonLevelParts, logN: number, logNm1
   const L = parts.q.length;
   const out = new Float64Array(L);
   if (logNm1 === Number.NEGATIVE_INFINITY) return out; // N = 1: b = w
+  chargeWork(L);
   for (let j = 0; j < L; j++) out[j] = bonLogRatioAt(parts, j, logN, logNm1);
   return out;
 }
@@ -179,6 +222,20 @@ export interface BonSums {
 }
 
 /**
+ * Level j's term of KL(BoN ‖ pⁿ). For N ≥ 2: b_j ℓ_j. For N < 2: w_j f(ℓ_j), f(u) = 1 + (u − 1)eᵘ
+ * (`klTerm`) — Σ_j w_j f(ℓ_j) = Σ b_j ℓ_j because Σ b_j = Σ w_j = 1, but every term is ≥ 0 and
+ * ≈ w_j ℓ_j²/2, while the terms b_j ℓ_j ≈ w_j ℓ_j cancel to first order in N − 1 (at N = 1 + 1e-6
+ * the KL is 3e-24 from terms of 6e-18): near N = 1 the f-form keeps full relative accuracy, and
+ * any first-order inconsistency between the w_j and the tails they were summed into cancels in it.
+ * |ℓ| ≥ ½: w + (ℓ − 1)·b (b = w eˡ directly).
+ */
+export function bonKLTerm(nearOne: boolean, logW: number, ratio: number, b: number): number {
+  if (!nearOne) return b * ratio;
+  if (ratio < 0.5 && ratio > -0.5) return Math.exp(logW) * klTerm(ratio);
+  return Math.exp(logW) + (ratio - 1) * b;
+}
+
+/**
  * The sums of best-of-N over the levels (x_j = values[j], log w_j = logMass[j]), compensated, with
  * the terms in level order and b_j = 0 skipped — exactly as `bestOfN` forms them. Levels whose b_j
  * is exactly 0 (`LOG_DRIFT_UNDERFLOW`) are skipped before ℓ_j is computed — for large N most of
@@ -196,6 +253,8 @@ export function bonSums(
   const reward = new NeumaierSum();
   const kl = new NeumaierSum();
   const toTilt = new NeumaierSum();
+  const nearOne = logN < Math.LN2;
+  chargeWork(values.length);
   for (let j = 0; j < values.length; j++) {
     let ratio = 0;
     if (parts !== null) {
@@ -205,7 +264,7 @@ export function bonSums(
     const b = Math.exp(ratio + logMass[j]);
     if (b === 0) continue;
     reward.add(b * values[j]);
-    kl.add(b * ratio);
+    kl.add(bonKLTerm(nearOne, logMass[j], ratio, b));
     if (tilt !== null) toTilt.add(b * (ratio - tilt.lambda * (values[j] - tilt.centre) - tilt.nD));
   }
   return { reward: reward.value, kl: kl.value, klToTilt: toTilt.value };

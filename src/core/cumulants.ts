@@ -8,6 +8,7 @@ import { requireSequenceLength } from './klrl.js';
 import { evaluateTilt, requireTilt, tiltedLaw } from './logPartition.js';
 import { CoreFailure, guard, type Result } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
+import { rewardUnit, scaledLaw } from './rewardScale.js';
 
 export const MAX_CUMULANT_ORDER = 8;
 
@@ -46,8 +47,10 @@ function requireOrder(order: number): void {
  * moment–cumulant recursion. Accuracy: absolute error ≈ 1e-15 · μ₂^{j/2} · (combinatorial
  * factor ≤ 1e3 at j = 8), so a cumulant much smaller than σʲ (e.g. κ₈ of a near-Gaussian law)
  * is accurate in absolute, not relative, terms. s = ±∞: the law is concentrated on one value,
- * so A' = r_max (r_min) and every higher cumulant is 0.
- * Errors: NaN s, order outside 1..8.
+ * so A' = r_max (r_min) and every higher cumulant is 0. Extreme reward scales (rewards ±1e300):
+ * computed on the rescaled law (rewardScale.ts) at s·u, κ_j = uʲ·κ_j' (the central moments up
+ * to order 8 would overflow on the way even where κ_j itself is a double).
+ * Errors: NaN s, order outside 1..8, `out-of-range` when a cumulant exceeds the largest double.
  */
 export function tokenCumulants(law: TokenRewardLaw, s: number, order: number): Result<Float64Array> {
   return guard(() => tokenCumulantsUnchecked(law, s, order));
@@ -56,6 +59,15 @@ export function tokenCumulants(law: TokenRewardLaw, s: number, order: number): R
 export function tokenCumulantsUnchecked(law: TokenRewardLaw, s: number, order: number): Float64Array {
   requireTilt(s);
   requireOrder(order);
+  const unit = rewardUnit(law);
+  if (unit !== 1) {
+    const out = tokenCumulantsUnchecked(scaledLaw(law), s * unit, order);
+    // κ_j·u^j by j multiplications (exact: u is a power of two), not by u^j, which may overflow
+    // where κ_j·u^j does not (κ₂ = 0 for a point mass).
+    for (let j = 0; j < out.length; j++) for (let i = 0; i <= j; i++) out[j] *= unit;
+    requireFiniteCumulants(out, 1);
+    return out;
+  }
   const { stats, central } = evaluateTilt(law, s, Math.max(order, 2));
   const kappa = cumulantsFromCentralMoments(central, order);
   const out = new Float64Array(order);
@@ -78,6 +90,7 @@ export function sequenceCumulants(
     requireSequenceLength(n);
     const out = tokenCumulantsUnchecked(law, lambda, order);
     for (let j = 0; j < out.length; j++) out[j] *= n;
+    requireFiniteCumulants(out, n);
     return out;
   });
 }
@@ -107,6 +120,17 @@ export function scaledCgfCurve(law: TokenRewardLaw, lambda: number, ts: ArrayLik
     for (let i = 0; i < ts.length; i++) out.push(cgfOfTilted(tilted, lambda, ts[i]));
     return out;
   });
+}
+
+/** A cumulant beyond the double range (rewards ±1e300: A'' ≈ 1e600) is an error, not ∞. */
+function requireFiniteCumulants(kappa: Float64Array, n: number): void {
+  for (let j = 0; j < kappa.length; j++) {
+    if (!Number.isFinite(kappa[j]))
+      throw new CoreFailure(
+        'out-of-range',
+        `the ${j + 1}${j === 0 ? 'st' : j === 1 ? 'nd' : j === 2 ? 'rd' : 'th'} cumulant of ${n === 1 ? "one token's reward" : `R over n = ${n} tokens`} exceeds the largest double (≈ 1.8e308): the rewards are too large for it`,
+      );
+  }
 }
 
 function requireFiniteLambda(lambda: number): void {

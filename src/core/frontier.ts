@@ -4,10 +4,11 @@
  * exactly on the frontier; the λs are chosen so that the KL values are spread evenly.
  */
 
-import { maxKLPerToken, requireSequenceLength, solveTiltForKL } from './klrl.js';
+import { maxKLPerToken, requireFiniteReward, requireSequenceLength, solveTiltForKL } from './klrl.js';
 import { baseMean } from './logPartition.js';
 import { guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
+import { rewardUnit, scaledLaw } from './rewardScale.js';
 import { type StepFactor, TiltSweep } from './tiltSweep.js';
 
 export interface FrontierPoint {
@@ -61,13 +62,24 @@ export function frontier(law: TokenRewardLaw, n: number, options: FrontierOption
 
 export function frontierUnchecked(law: TokenRewardLaw, n: number, options: FrontierOptions): Frontier {
   requireSequenceLength(n);
+  // Extreme reward scales: the frontier of the rescaled law (rewardScale.ts), λ/u and reward·u.
+  const unit = rewardUnit(law);
+  if (unit !== 1) {
+    const f = frontierUnchecked(scaledLaw(law), n, options);
+    const points = f.points.map((p) => ({
+      lambda: p.lambda / unit,
+      kl: p.kl,
+      reward: requireFiniteReward(p.reward * unit, n),
+    }));
+    return { points, maxKL: f.maxKL, maxReward: requireFiniteReward(f.maxReward * unit, n) };
+  }
   const { steps } = options;
   require(Number.isInteger(steps) &&
     steps >= 2 &&
     steps <= 100000, 'out-of-range', `steps = ${steps} is not an integer in 2..100000`);
   const dMax = maxKLPerToken(law);
   const maxKL = n * dMax;
-  const maxReward = n * law.rMax;
+  const maxReward = requireFiniteReward(n * law.rMax, n);
   if (law.values.length === 1) return { points: [{ lambda: 0, kl: 0, reward: maxReward }], maxKL, maxReward };
   const from = options.deltaFrom ?? 0;
   const toRequested = options.deltaTo ?? maxKL;

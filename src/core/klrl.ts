@@ -14,6 +14,7 @@ import {
 } from './logPartition.js';
 import { CoreFailure, guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
+import { rewardUnit, scaledLaw, unscaleStats } from './rewardScale.js';
 
 export interface TiltSolution {
   /** λ ∈ [0, ∞]; ∞ when the budget is not binding (φ = p restricted to M). */
@@ -29,6 +30,15 @@ export interface TiltSolution {
   readonly rewardPerToken: number;
   /** false when λ = ∞ (the budget exceeds what any policy can use) — true otherwise. */
   readonly binding: boolean;
+}
+
+/** The smallest positive λ (or β) whose reciprocal is a double (1/2^−1024 = 2^1024 overflows). */
+const MIN_TILT = 5.56268464626801e-309;
+
+/** √(lo·hi) without overflow: the product of two tilts of 1e150 and 1e300 is not a double. */
+export function geometricMean(lo: number, hi: number): number {
+  const product = lo * hi;
+  return product < Number.POSITIVE_INFINITY ? Math.sqrt(product) : Math.sqrt(lo) * Math.sqrt(hi);
 }
 
 /** n must be a positive safe integer (the sequence length). */
@@ -52,6 +62,16 @@ export function maxKL(law: TokenRewardLaw, n: number): Result<number> {
   });
 }
 
+/** n·r as a total reward; beyond the largest double (n·1e300) it is an `out-of-range` error. */
+export function requireFiniteReward(total: number, n: number): number {
+  if (!Number.isFinite(total))
+    throw new CoreFailure(
+      'out-of-range',
+      `the total reward over n = ${n} tokens exceeds the largest double (≈ 1.8e308): the rewards are too large for this length`,
+    );
+  return total;
+}
+
 function solution(
   law: TokenRewardLaw,
   n: number,
@@ -65,7 +85,7 @@ function solution(
     beta: lambda === 0 ? Number.POSITIVE_INFINITY : 1 / lambda,
     n,
     kl: kl ?? n * stats.kl,
-    reward: n * stats.mean,
+    reward: requireFiniteReward(n * stats.mean, n),
     klPerToken,
     rewardPerToken: stats.mean,
     binding: Number.isFinite(lambda) && law.values.length > 1,
@@ -78,6 +98,12 @@ export function tiltAtLambdaUnchecked(law: TokenRewardLaw, n: number, lambda: nu
   requireTilt(lambda, 'λ');
   if (!(lambda >= 0))
     throw new CoreFailure('out-of-range', `λ = ${lambda} is negative; KL-constrained RL needs λ ≥ 0`);
+  // β = 1/λ must be a double too (λ = 1e-310 would report β = ∞, the value for λ = 0).
+  if (lambda > 0 && !(1 / lambda < Number.POSITIVE_INFINITY))
+    throw new CoreFailure(
+      'out-of-range',
+      `λ = ${lambda} is so small that β = 1/λ exceeds the largest double; use λ = 0 or λ ≥ ${MIN_TILT}`,
+    );
   return solution(law, n, lambda, evaluateTilt(law, lambda).stats);
 }
 
@@ -91,6 +117,10 @@ export function tiltAtBeta(law: TokenRewardLaw, n: number, beta: number): Result
   return guard(() => {
     requireTilt(beta, 'β');
     require(beta >= 0, 'out-of-range', `β = ${beta} is negative; the KL penalty needs β ≥ 0`);
+    // λ = 1/β must be a double (β = 1e-310 would give λ = ∞, the value for β = 0).
+    require(beta === 0 ||
+      1 / beta <
+        Number.POSITIVE_INFINITY, 'out-of-range', `β = ${beta} is so small that λ = 1/β exceeds the largest double; use β = 0 (λ = ∞) or β ≥ ${MIN_TILT}`);
     const lambda = beta === 0 ? Number.POSITIVE_INFINITY : 1 / beta;
     return { ...tiltAtLambdaUnchecked(law, n, lambda), beta };
   });
@@ -142,8 +172,19 @@ function finalStats(law: TokenRewardLaw, st: TiltStats): TiltStats {
  * quadratic error is then ≈ 1e-18), or a Halley step |Δx| ≤ 1e-5 with |Δx|·(correction − 1)²
  * ≤ 1e-17 (cubic), so s is accurate to ≈ 1e-15 relative; returns the statistics evaluated at
  * the final s. Intermediate iterates skip the small-tilt pass (they need only D, A'', A''').
+ * Laws on an extreme reward scale (span beyond 2^±120, e.g. rewards ±1e300) are solved on the
+ * rescaled law (rewardScale.ts) and the statistics converted back.
  */
 export function solveTiltForKL(law: TokenRewardLaw, d: number, start?: number): TiltStats {
+  const unit = rewardUnit(law);
+  if (unit === 1) return solveTiltForKLOn(law, d, start);
+  return unscaleStats(
+    solveTiltForKLOn(scaledLaw(law), d, start === undefined ? undefined : start * unit),
+    unit,
+  );
+}
+
+function solveTiltForKLOn(law: TokenRewardLaw, d: number, start?: number): TiltStats {
   const dMax = maxKLPerToken(law);
   if (!(d > 0 && d < dMax))
     throw new CoreFailure('out-of-range', `per-token KL ${d} is outside (0, ${dMax})`);
@@ -157,7 +198,7 @@ export function solveTiltForKL(law: TokenRewardLaw, d: number, start?: number): 
   if (start !== undefined && start > 0 && Number.isFinite(start)) s0 = start;
   else if (coarse !== null && d < maxKLPerToken(coarse)) {
     // The same solve on the compressed law (coarseLaw.ts) starts within ~1e-4 of the root.
-    s0 = solveTiltForKL(coarse, d).s;
+    s0 = solveTiltForKLOn(coarse, d).s;
   } else {
     const v0 = evaluateTiltIterate(law, 0, 2, true).stats.variance;
     // Capped at s = 50/(r_max − r_min): a tiny A''(0) would otherwise start absurdly far out.
@@ -204,7 +245,7 @@ export function solveTiltForKL(law: TokenRewardLaw, d: number, start?: number): 
     let newton = true;
     if (!(next > lo && next < hi) || slow) {
       newton = false;
-      if (bracketNow) next = upper && lo > 0 && hi > 4 * lo ? Math.sqrt(lo * hi) : 0.5 * (lo + hi);
+      if (bracketNow) next = upper && lo > 0 && hi > 4 * lo ? geometricMean(lo, hi) : 0.5 * (lo + hi);
       else next = y + (g < 0 ? openStep : -openStep);
     } else if (Math.abs(dy) > openStep && !bracketNow) {
       newton = false;

@@ -8,6 +8,8 @@
  * every value comes from the non-negative KL series of logPartition.ts, or from its
  * complement near the endpoints, where I_λ(r_max) = −log φ_λ(M) and I_λ(r_min) = −log φ_λ(m).
  */
+
+import { geometricMean } from './klrl.js';
 import {
   copyTiltStats,
   evaluateTilt,
@@ -17,7 +19,11 @@ import {
 } from './logPartition.js';
 import { CoreFailure, guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
+import { rewardUnit, scaledLaw } from './rewardScale.js';
 import { TiltSweep } from './tiltSweep.js';
+
+/** Rewards at more than 2^20 spans from 0: the mean's rounding is too coarse to compare x with. */
+const OFFSET_RATIO = 2 ** 20;
 
 /** A*(x) together with the tilt s solving A'(s) = x (±∞ at and beyond the endpoints). */
 export interface CramerPoint {
@@ -64,6 +70,12 @@ export function cramerPoint(law: TokenRewardLaw, x: number, start?: number): Cra
   // Checked before the message is built (formatting x as text costs more than a solve step).
   if (typeof x !== 'number' || Number.isNaN(x))
     throw new CoreFailure('invalid-argument', `x = ${x} is not a number`);
+  // Extreme reward scales: the same point on the rescaled law (rewardScale.ts); x/u is exact.
+  const unit = rewardUnit(law);
+  if (unit !== 1) {
+    const p = cramerPoint(scaledLaw(law), x / unit, start === undefined ? undefined : start * unit);
+    return { x, rate: p.rate, s: p.s / unit };
+  }
   const K = law.values.length;
   if (x > law.rMax) return { x, rate: Number.POSITIVE_INFINITY, s: Number.POSITIVE_INFINITY };
   if (x < law.rMin) return { x, rate: Number.POSITIVE_INFINITY, s: Number.NEGATIVE_INFINITY };
@@ -71,8 +83,14 @@ export function cramerPoint(law: TokenRewardLaw, x: number, start?: number): Cra
   if (x === law.rMax) return { x, rate: -law.logMassMax, s: Number.POSITIVE_INFINITY };
   if (x === law.rMin) return { x, rate: -law.logMassMin, s: Number.NEGATIVE_INFINITY };
   const base = evaluateTilt(law, 0).stats;
-  if (x === base.mean) return { x, rate: 0, s: 0 };
-  if (x < base.mean) {
+  // Which side of the mean x lies on. When the rewards sit far from 0 relative to their span
+  // (1e15, 1e15 + 1, 1e15 + 2), the mean as a double is rounded by up to ulp(1e15)/2 = 0.06 —
+  // too coarse to compare x with — so the exact differences r_max − x and the directly summed
+  // gap r_max − A'(0) are compared instead.
+  const offset = Math.abs(base.mean) > OFFSET_RATIO * (law.rMax - law.rMin);
+  const gap = law.rMax - x;
+  if (offset ? gap === base.meanGapMax : x === base.mean) return { x, rate: 0, s: 0 };
+  if (offset ? gap > base.meanGapMax : x < base.mean) {
     const up = cramerPoint(reflected(law), -x, start === undefined ? undefined : -start);
     return { x, rate: up.rate, s: -up.s };
   }
@@ -88,19 +106,25 @@ export function cramerPoint(law: TokenRewardLaw, x: number, start?: number): Cra
  * far out G is ≈ linear in s (the gap decays like e^{−s·(r_max − r_next)}), so Newton converges
  * quadratically. A bracket [lo, hi] is kept; steps leaving it, or Newton steps that fail to
  * halve |G|, bisect (or double s while hi = ∞).
- * Stops after a Newton step |Δs| ≤ 1e-9·s (quadratic error ≈ 1e-18).
+ * Stops after a Newton step |Δs| ≤ 1e-9·min(s, 1/(r_max − r_min)) (quadratic error ≈ 1e-18 in
+ * s·(r_max − r_min)), or when a step no longer moves s (≤ 1e-15·s: the last few ulps of s).
  */
 export function solveTiltForMean(law: TokenRewardLaw, x: number, base: TiltStats, start?: number): TiltStats {
   const target = Math.log(law.rMax - x);
   // Start: the Newton step from s = 0, capped at 50/(r_max − r_min) (a law whose variance is
   // tiny, e.g. almost all mass on one value, would otherwise start astronomically far out).
   const cap = 50 / (law.rMax - law.rMin);
+  // G varies on the scale 1/(r_max − r_min) in s (its curvature is ≈ (r_max − r_min)·|G'|), so
+  // after a Newton step |Δs| the error is ≈ (r_max − r_min)·Δs²: the step must be small against
+  // that scale as well as against s. (Relative to s alone, a tilt of 1e10 stopped 0.4 short.)
+  const natural = 1 / (law.rMax - law.rMin);
   let s =
     start !== undefined && start > 0 && Number.isFinite(start)
       ? start
       : Math.min((x - base.mean) / base.variance, cap);
   let lo = 0;
   let hi = Number.POSITIVE_INFINITY;
+  let above: number | undefined;
   let previous = Number.POSITIVE_INFINITY;
   for (let iter = 0; iter < 300; iter++) {
     // A reused record (no allocation per iterate); copied when it is the answer.
@@ -119,20 +143,40 @@ export function solveTiltForMean(law: TokenRewardLaw, x: number, base: TiltStats
     let newton = true;
     if (!(next > lo && next < hi) || !Number.isFinite(next) || (slow && Number.isFinite(hi))) {
       newton = false;
-      // Bisection, geometric while the bracket spans more than a factor 4.
-      next = !Number.isFinite(hi)
-        ? 2 * s + cap
-        : lo > 0 && hi > 4 * lo
-          ? Math.sqrt(lo * hi)
-          : 0.5 * (lo + hi);
+      // Bisection, geometric while the bracket spans more than a factor 4. Without an upper end
+      // yet: double s, or jump at once to a tilt known to lie above the root (`tiltAboveMean`),
+      // which tilted laws with masses like e^{−1e40} need (doubling from 50 would take 130 steps).
+      if (!Number.isFinite(hi)) {
+        above ??= tiltAboveMean(law, x);
+        next = Math.max(above, 2 * s + cap);
+      } else next = lo > 0 && hi > 4 * lo ? geometricMean(lo, hi) : 0.5 * (lo + hi);
     }
     if (Math.abs(next - s) <= 1e-15 * s) return copyTiltStats(st);
-    if ((newton && Math.abs(ds) <= 1e-9 * s) || (Number.isFinite(hi) && hi - lo <= 4e-16 * hi)) {
+    if (
+      (newton && Math.abs(ds) <= 1e-9 * Math.min(s, natural)) ||
+      (Number.isFinite(hi) && hi - lo <= 4e-16 * hi)
+    ) {
       return evaluateTilt(law, next).stats;
     }
     s = next;
   }
   throw new CoreFailure('numerical-failure', `no convergence solving A'(s) = ${x}`);
+}
+
+/**
+ * A tilt s at which A'(s) ≥ x (for E_p r < x < r_max), from the masses alone: with g the gap
+ * from r_max to the next value and ℓ the log masses,
+ *   r_max − A'(s) = Σ_{k∉M} φ_s(k)(r_max − v_k) ≤ (r_max − r_min)·(K − 1)·e^{max_{k∉M} ℓ_k − ℓ_M − s·g},
+ * which is ≤ r_max − x once s ≥ [max_{k∉M} ℓ_k − ℓ_M + log((r_max − r_min)(K − 1)/(r_max − x))]/g.
+ * 0 when that is not a finite positive number (then the solver keeps doubling).
+ */
+function tiltAboveMean(law: TokenRewardLaw, x: number): number {
+  const K = law.values.length;
+  let other = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < K - 1; k++) if (law.logMass[k] > other) other = law.logMass[k];
+  const g = law.rMax - law.values[K - 2];
+  const s = (other - law.logMassMax + Math.log(((law.rMax - law.rMin) * (K - 1)) / (law.rMax - x))) / g;
+  return Number.isFinite(s) && s > 0 ? s : 0;
 }
 
 /** Cramér's rate A*(x) of one token's reward under p. Errors: NaN x. */
@@ -222,13 +266,35 @@ export function rateFunctionCurve(law: TokenRewardLaw, lambda: number, steps: nu
 function sweepSide(law: TokenRewardLaw, direction: 1 | -1, count: number, mean: number): CramerPoint[] {
   if (count === 0) return [];
   const end = direction === 1 ? law.rMax : law.rMin;
-  const far = cramerPoint(law, end - CURVE_END_FRACTION * (end - mean));
+  const farX = end - CURVE_END_FRACTION * (end - mean);
+  const far = cramerPoint(law, farX);
   const sweep = new TiltSweep(law, direction);
   try {
+    // The sweep moves at most maxStep() per multiplication pass. A side it cannot cross in a
+    // modest number of passes — the law re-based at a huge λ (1e300) needs s ≈ −1e300 to reach
+    // back to r_min, and a mean at the end itself (s = ±∞) — is traced by solving each point.
+    const passes = Math.abs(far.s) / (0.99 * sweep.maxStep());
+    if (!(passes <= MAX_SWEEP_PASSES_PER_POINT * count)) return solvedSide(law, count, mean, farX);
     return sweepPoints(sweep, count, far.s);
   } finally {
     sweep.dispose();
   }
+}
+
+/** Beyond this many passes per point, `sweepSide` solves each point instead of sweeping. */
+const MAX_SWEEP_PASSES_PER_POINT = 64;
+
+/** `count` points at x evenly spaced from the mean (excluded) to farX (included), each solved. */
+function solvedSide(law: TokenRewardLaw, count: number, mean: number, farX: number): CramerPoint[] {
+  const out: CramerPoint[] = [];
+  let start: number | undefined;
+  for (let i = 1; i <= count; i++) {
+    const x = i === count ? farX : mean + ((farX - mean) * i) / count;
+    const p = cramerPoint(law, x, start);
+    out.push(p);
+    start = Number.isFinite(p.s) && p.s !== 0 ? p.s : undefined;
+  }
+  return out;
 }
 
 function sweepPoints(sweep: TiltSweep, count: number, farS: number): CramerPoint[] {

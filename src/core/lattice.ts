@@ -9,7 +9,8 @@
  * the test is "up to a few ulps", never exact equality:
  *  1. span = v_max − v_min; each ratio ρ_k = (v_k − v_min)/span ∈ [0, 1].
  *  2. The continued-fraction convergents a/b of ρ_k are walked until |ρ_k − a/b| ≤ tol
- *     (tol = 16 ulp of the largest |v| relative to the span) or b > MAX_DENOMINATOR.
+ *     (tol = 16 ulp of the largest |v| relative to the span, at most 1/(4·MAX_DENOMINATOR)) or
+ *     b > MAX_DENOMINATOR.
  *  3. L = lcm of the denominators (≤ MAX_DENOMINATOR), i_k = round(ρ_k L), h = span / L,
  *     divided further by gcd(i_k) (never needed for reduced fractions, kept as a safeguard).
  *  4. Verification: every |v_k − (v_min + i_k h)| ≤ 16 ulp(max |v|), else "not a lattice".
@@ -57,7 +58,10 @@ export function detectLatticeUnchecked(values: ArrayLike<number>): Lattice | nul
   if (max === min) return { offset: min, step: 1, indices, span: 0 };
   const span = max - min;
   const magnitude = Math.max(Math.abs(min), Math.abs(max), span);
-  const tolAbs = 16 * Number.EPSILON * magnitude;
+  // At most a quarter of the finest admissible step (span/MAX_DENOMINATOR): rewards far from 0
+  // relative to their span (1e15, 1e15 + 1, 1e15 + 2: 16 ulp = 3.6 > the span 2) would otherwise
+  // all round to the same lattice point and the law of R would collapse onto one value.
+  const tolAbs = Math.min(16 * Number.EPSILON * magnitude, span / (4 * MAX_DENOMINATOR));
   const tolRatio = tolAbs / span;
 
   const numerators: number[] = [];

@@ -23,13 +23,29 @@
  *
  * `keepTop` restricts step m to the points [m·D − keepTop, m·D]: exact as well, because point i
  * of step m only needs points ≥ i − D of step m − 1 (best-of-N with huge N needs only the top).
+ *
+ * Range of the scales. A tilted law at huge λ has masses such as e^{−1e40} (log mass −1e40), and
+ * after m steps a point may hold e^{−m·1e40}. Scales are therefore doubles, not 32-bit integers:
+ * they are exact integers up to 2^53 (masses down to e^{−1.2e18}), and beyond that they are still
+ * integers, rounded to a few ulp relative — the log of the mass keeps its relative accuracy,
+ * which is all a log mass of −1e40 carries anyway (its own ulp is ≈ 2e24). A kernel mass whose
+ * log is −∞ (it underflowed even in log space) is exactly 0 and is left out of the kernel.
+ * (Int32 scales used to wrap around at 2^31, and a kernel mantissa computed from a wrapped
+ * scale was e^{±1e24} = ∞/0: the normalisation loop `while (s ≥ 2) s ·= 2^{−E}` then never ended
+ * for s = ∞ — the hang of `rate(m, lambda = 1e40, …)`.)
+ *
+ * Work: every step reports its multiply-adds to the work budget (workBudget.ts).
  */
+
+import { CoreFailure } from './result.js';
+import { chargeWork } from './workBudget.js';
 
 const E = 200;
 const SMALL = 2 ** -E;
 const SCALE_UP = 2 ** E;
 const ALIGN = [1, 2 ** -E, 2 ** (-2 * E)];
-const NO_TERMS = 2 ** 31;
+/** The scale of a point with no terms (larger than every real scale). */
+const NO_TERMS = Number.POSITIVE_INFINITY;
 /** Points per block in the fast-path test. */
 const BLOCK = 32;
 /**
@@ -51,14 +67,18 @@ export class LatticeConvolver {
   private readonly maxSteps: number;
   private readonly offsets: Int32Array;
   private readonly kernelMantissa: Float64Array;
-  private readonly kernelScale: Int32Array;
+  private readonly kernelScale: Float64Array;
   /** True when every kernel mass is ≥ 2^{−E} (the same-scale fast path is then exact). */
   private readonly plainKernel: boolean;
+  /** log p of the largest and of the zero offset (−∞ when 0 is not an offset): see `logMassAt`. */
+  private readonly topLogMass: number;
+  private readonly bottomLogMass: number;
   private v: Float64Array;
-  private e: Int32Array;
+  /** Scales (integers held in doubles: see the module comment). */
+  private e: Float64Array;
   private run: Int32Array;
   private nv: Float64Array;
-  private ne: Int32Array;
+  private ne: Float64Array;
   private nrun: Int32Array;
   /** Scratch: one block's neighbours copied onto a common scale. */
   private readonly aligned: Float64Array;
@@ -75,36 +95,61 @@ export class LatticeConvolver {
     maxSteps: number,
     private readonly keepTop = Number.POSITIVE_INFINITY,
   ) {
-    const K = offsets.length;
-    this.offsets = Int32Array.from(offsets);
+    // Entries with log mass −∞ have mass exactly 0: they are left out (a zero term would still
+    // take part in choosing a point's largest scale).
+    const kept: number[] = [];
+    for (let k = 0; k < offsets.length; k++) {
+      const lm = logMass[k];
+      if (Number.isNaN(lm) || lm > 1e-9) {
+        throw new CoreFailure('numerical-failure', `lattice kernel: log mass ${lm} is not a log-probability`);
+      }
+      if (lm !== Number.NEGATIVE_INFINITY) kept.push(k);
+    }
+    if (kept.length === 0) throw new CoreFailure('numerical-failure', 'lattice kernel: every mass is 0');
+    const K = kept.length;
+    this.offsets = new Int32Array(K);
     this.kernelMantissa = new Float64Array(K);
-    this.kernelScale = new Int32Array(K);
+    this.kernelScale = new Float64Array(K);
     let D = 0;
     let plain = true;
-    for (let k = 0; k < K; k++) {
-      D = Math.max(D, this.offsets[k]);
+    let top = Number.NEGATIVE_INFINITY;
+    let bottom = Number.NEGATIVE_INFINITY;
+    for (let t = 0; t < K; t++) {
+      const k = kept[t];
+      this.offsets[t] = offsets[k];
+      if (this.offsets[t] >= D) {
+        D = this.offsets[t];
+        top = logMass[k];
+      }
+      if (this.offsets[t] === 0) bottom = logMass[k];
       // p_k = mantissa · 2^{−E·scale}, mantissa ∈ (2^{−E}, 1].
       const scale = Math.max(0, Math.floor(-logMass[k] / (E * Math.LN2)));
-      this.kernelScale[k] = scale;
-      this.kernelMantissa[k] = Math.exp(logMass[k] + E * scale * LN2_HI + E * scale * LN2_LO);
+      this.kernelScale[t] = scale;
+      // The exponent is in [−E ln 2, 0] up to rounding; for |log p| beyond ≈ 2^21 the product
+      // E·scale·ln 2 is itself rounded (by up to ulp(log p), the precision of log p itself), and
+      // for |log p| ≈ 1e40 the rounding exceeds the whole interval (e^{±1e24}): clamp into it.
+      const r = logMass[k] + E * scale * LN2_HI + E * scale * LN2_LO;
+      this.kernelMantissa[t] = Math.exp(r > 1 ? 0 : r < -E * Math.LN2 - 1 ? -E * Math.LN2 : r);
       if (scale > 0) plain = false;
     }
     this.plainKernel = plain;
+    this.topLogMass = top;
+    this.bottomLogMass = bottom;
     this.maxOffset = D;
     this.maxSteps = maxSteps;
     // A step's window has at most min(m·D, keepTop) + 1 points; the buffers are circular.
     // They are views of two allocations, not seven: each typed array beyond 64 bytes lives
     // outside the JS heap, and with V8's concurrent GC one costs microseconds to create.
     const size = Math.min(maxSteps * D, keepTop) + 1;
-    const doubles = new Float64Array(2 * size + BLOCK + D);
-    const ints = new Int32Array(4 * size);
+    const doubles = new Float64Array(4 * size + BLOCK + D);
+    const ints = new Int32Array(2 * size);
     this.v = doubles.subarray(0, size);
     this.nv = doubles.subarray(size, 2 * size);
-    this.aligned = doubles.subarray(2 * size);
-    this.e = ints.subarray(0, size);
-    this.run = ints.subarray(size, 2 * size);
-    this.ne = ints.subarray(2 * size, 3 * size);
-    this.nrun = ints.subarray(3 * size);
+    this.e = doubles.subarray(2 * size, 3 * size);
+    this.ne = doubles.subarray(3 * size, 4 * size);
+    this.aligned = doubles.subarray(4 * size);
+    this.run = ints.subarray(0, size);
+    this.nrun = ints.subarray(size);
     this.v[0] = 1;
   }
 
@@ -121,6 +166,7 @@ export class LatticeConvolver {
     const prevHi = this.hi;
     const hi = prevHi + D;
     const lo = Math.max(0, hi - this.keepTop);
+    chargeWork((hi - lo + 1) * offsets.length);
     const plain = this.plainKernel;
     let prevScale = 0;
     let runStart = lo;
@@ -266,11 +312,22 @@ export class LatticeConvolver {
     return best;
   }
 
-  /** log w_i for a point i ∈ [lo, hi] of the current step (−∞ when unreachable). */
+  /**
+   * log w_i for a point i ∈ [lo, hi] of the current step (−∞ when unreachable).
+   * The two end points have a closed form: only the all-top (all-zero-offset) sequence reaches
+   * m·D (0), so w = p_top^m (p_0^m) and log w = m·log p — exact to an ulp of log w. The stored
+   * mantissa of a mass near 1 (a nearly deterministic law: w = (1 − 3e-12)²) only knows log w to
+   * an ulp of 1 (1e-16 absolute, 2e-5 relative to log w = −6e-12), and best-of-N reads exactly
+   * that quantity: KL(BoN‖pⁿ) = −log w_top when N is large and the top dominates.
+   */
   logMassAt(i: number): number {
     const si = i - this.lo;
     const v = this.v[si];
     if (v === 0) return Number.NEGATIVE_INFINITY;
+    if (this.steps > 0) {
+      if (i === this.hi) return this.steps * this.topLogMass;
+      if (i === 0 && this.bottomLogMass !== Number.NEGATIVE_INFINITY) return this.steps * this.bottomLogMass;
+    }
     const k = E * this.e[si];
     return Math.log(v) - k * LN2_HI - k * LN2_LO;
   }

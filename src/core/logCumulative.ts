@@ -8,6 +8,7 @@
  * few ulp whatever the number of terms, and masses far below 1e-308 (log w = −2398) are summed as
  * easily as ordinary ones: the tail is summed directly, never formed as 1 − F.
  */
+import { chargeWork } from './workBudget.js';
 
 /** Rescale the accumulator when a term exceeds the current scale by more than e^{RESCALE}. */
 const RESCALE = 300;
@@ -59,6 +60,7 @@ export function logCumulativeInto<T extends { [j: number]: number }>(
   out: T,
 ): T {
   const L = logMass.length;
+  chargeWork(L);
   const acc = new LogTailAccumulator();
   for (let t = 0; t < L; t++) {
     const j = fromTop ? L - 1 - t : t;

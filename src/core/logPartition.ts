@@ -19,30 +19,11 @@
 import { log1pExp, NeumaierSum } from './logspace.js';
 import { CoreFailure, guard, type Result } from './result.js';
 import { buildTokenRewardLaw, type TokenRewardLaw } from './rewardLaw.js';
+import { rewardUnit, scaledLaw, unscaleStats } from './rewardScale.js';
+import type { TiltStats } from './tiltStats.js';
+import { chargeWork } from './workBudget.js';
 
-/** Everything one evaluation of the tilt at s yields. All fields are finite unless noted. */
-export interface TiltStats {
-  readonly s: number;
-  /** A(s); ±∞ only for s = ±∞ (the limit of s·r_max + log p(M), resp. s·r_min + log p(m)). */
-  readonly logPartition: number;
-  /** A'(s) = E_{φ_s} r. */
-  readonly mean: number;
-  /** A''(s) = Var_{φ_s} r ≥ 0. */
-  readonly variance: number;
-  /** D(s) = KL(φ_s ‖ p) = s A'(s) − A(s) ≥ 0. */
-  readonly kl: number;
-  /**
-   * The limit of D in the direction of s minus D(s), computed without cancellation:
-   * −log p(M) − D(s) for s ≥ 0, −log p(m) − D(s) for s < 0.
-   */
-  readonly klToLimit: number;
-  /** r_max − A'(s) ≥ 0 and A'(s) − r_min ≥ 0, each computed as a direct sum. */
-  readonly meanGapMax: number;
-  readonly meanGapMin: number;
-  /** log φ_s(M) and log φ_s(m) (−∞ only at s = ∓∞ with more than one value). */
-  readonly logMassMax: number;
-  readonly logMassMin: number;
-}
+export type { TiltStats };
 
 /** TiltStats plus the central moments μ_j = E_{φ_s}(r − A'(s))ʲ, j = 0..order (μ₀ = 1, μ₁ = 0). */
 export interface TiltMoments {
@@ -98,12 +79,21 @@ export function baseMean(law: TokenRewardLaw): number {
 /**
  * A(s) and A'(s) for small |s|·(r_max − r_min) ≤ 1/2, to full relative accuracy even when
  * A(s) ≈ s²A''(0)/2 (E_p r = 0) — where s·c + (A − s c) or s·A' − D would lose digits.
- * With d_k = v_k − μ₀ and x_k = expm1(s d_k): A = s μ₀ + log1p(S), S = s δ + Σ p_k (x_k − s d_k),
+ * With d_k = v_k − μ₀ and x_k = expm1(s d_k): A = s μ₀ + B, B = log1p(S), S = s δ + Σ p_k (x_k − s d_k),
  * δ = Σ p_k d_k (≈ 0; compensated), x − sd by its series; A' = μ₀ + (δ + Σ p_k x_k d_k)/(1 + S).
+ * B and μ₀ are returned for `smallTiltKL`.
+ * Why D from here (`smallTiltKL`): the main pass forms u_k = s(v_k − c) − (A − s c) about the
+ * mode, and A − s c ≈ −log p(mode) carries an absolute rounding error δ ≈ 1e-16; D = Σ p f(u) is
+ * insensitive to it to first order but not to second: an error ≈ δ²/2 ≈ 1e-32, which is 1e-8
+ * relative when D = 1e-24 (λ at the KL of best-of-N near N = 1).
  */
-function smallTilt(law: TokenRewardLaw, s: number): { logPartition: number; mean: number } {
+function smallTilt(
+  law: TokenRewardLaw,
+  s: number,
+): { logPartition: number; mean: number; B: number; mu0: number } {
   const mu0 = baseMean(law);
   const p = linearMass(law);
+  chargeWork(p.length);
   const delta = new NeumaierSum();
   const second = new NeumaierSum();
   const slope = new NeumaierSum();
@@ -115,7 +105,23 @@ function smallTilt(law: TokenRewardLaw, s: number): { logPartition: number; mean
     slope.add(p[k] * Math.expm1(u) * d);
   }
   const S = s * delta.value + second.value;
-  return { logPartition: s * mu0 + Math.log1p(S), mean: mu0 + (delta.value + slope.value) / (1 + S) };
+  const B = Math.log1p(S);
+  const m = (delta.value + slope.value) / (1 + S);
+  return { logPartition: s * mu0 + B, mean: mu0 + m, B, mu0 };
+}
+
+/**
+ * D(s) = Σ p_k f(u_k) with u_k = s(v_k − μ₀) − B = log(φ_s(k)/p_k), B = A(s) − sμ₀ from
+ * `smallTilt` (full relative accuracy): every u_k is accurate to a few ulp, so D ≈ s²A''(0)/2
+ * keeps its digits down to D = 1e-300 and below. (As s·m − B the two terms share sδ, δ = Σ p_k d_k
+ * ≈ 1e-17 the rounding of μ₀, which swamps s²A'' once s < 1e-17: Δ = 1e-300 gave the λ of 1e-66.)
+ */
+function smallTiltKL(law: TokenRewardLaw, s: number, B: number, mu0: number): number {
+  const p = linearMass(law);
+  chargeWork(p.length);
+  const sum = new NeumaierSum();
+  for (let k = 0; k < p.length; k++) sum.add(p[k] * klTerm(s * (law.values[k] - mu0) - B));
+  return Math.max(0, sum.value);
 }
 
 /** eᵘ − 1 − u for |u| ≤ 1/2 by its series Σ_{j≥2} uʲ/j! (17 terms: < 1e-17 relative). */
@@ -313,12 +319,22 @@ function evaluateFiniteTilt(
   const { values, logMass } = law;
   const K = values.length;
   const last = K - 1;
+  // Work: the mode search and two passes over the K values (more below for high orders).
+  chargeWork(3 * K);
 
-  // Mode of φ_s: the shift that makes every exponent ≤ 0.
+  // Mode of φ_s: the shift that makes every exponent ≤ 0. Where s·v could overflow (rewards
+  // 1e300, or s = 1e300), the search is relative to the end the tilt favours: same argmax, and
+  // log p_k + s(v_k − ref) ≤ log p_k cannot overflow (with s·v = ∞ for every value, value 0 won).
+  const ref =
+    Math.abs(s) * Math.max(Math.abs(law.rMax), Math.abs(law.rMin)) > 1e300
+      ? s > 0
+        ? law.rMax
+        : law.rMin
+      : 0;
   let mode = 0;
   let best = Number.NEGATIVE_INFINITY;
   for (let k = 0; k < K; k++) {
-    const t = logMass[k] + s * values[k];
+    const t = logMass[k] + s * (values[k] - ref);
     if (t > best) {
       best = t;
       mode = k;
@@ -399,6 +415,7 @@ function evaluateFiniteTilt(
   central[2] = sumOf(MOMENT2);
   if (third) central[3] = sumOf(MOMENT3);
   else if (order > 2) {
+    chargeWork(K * order);
     const moments: NeumaierSum[] = [];
     for (let j = 0; j <= order; j++) moments.push(new NeumaierSum());
     for (let k = 0; k < K; k++) {
@@ -429,7 +446,16 @@ function evaluateFiniteTilt(
     const logRatio = Math.log(offMin) - (logMass[0] - tStar + s * (rMin - c));
     klToLimitValue = -s * gapMin + log1pExp(logRatio);
   }
-  const direct = s === 0 || K === 1 ? 0 : klSum;
+  let direct = s === 0 || K === 1 ? 0 : klSum;
+  // Small tilts: A and A' from the centred pass (`smallTilt`) when asked for, and D from it
+  // whenever the main pass's D may be below its second-order error floor ≈ δ²/2 (δ ≈ ulps of
+  // A − s c, see `smallTilt`): below 1e-13·(1 + |A − s c|)² the floor would exceed 4e-18·D.
+  let small: { logPartition: number; mean: number; B: number; mu0: number } | undefined;
+  if (s !== 0 && Math.abs(s) * (rMax - rMin) <= 0.5) {
+    const floor = 1e-13 * (1 + Math.abs(a0)) * (1 + Math.abs(a0));
+    if (smallTiltExact || direct < floor) small = smallTilt(law, s);
+    if (small !== undefined && direct < floor) direct = smallTiltKL(law, s, small.B, small.mu0);
+  }
   // Use whichever of D and limit − D is the small one as the accurately computed quantity.
   const useDirect = direct <= limit / 2;
   const kl = useDirect ? direct : limit - klToLimitValue;
@@ -437,8 +463,7 @@ function evaluateFiniteTilt(
 
   let logPartitionValue = logPartition;
   let meanValue = c + m1;
-  if (smallTiltExact && s !== 0 && Math.abs(s) * (rMax - rMin) <= 0.5) {
-    const small = smallTilt(law, s);
+  if (smallTiltExact && small !== undefined) {
     logPartitionValue = small.logPartition;
     meanValue = small.mean;
   }
@@ -466,9 +491,32 @@ export function tiltStatsUnchecked(law: TokenRewardLaw, s: number): TiltStats {
   return evaluateTilt(law, s, 2).stats;
 }
 
-/** A(s) = log Σ_k p_k e^{s r_k}. Errors: `invalid-argument` for NaN s. */
+/**
+ * The statistics at s for the public API: on the rescaled law for extreme reward scales
+ * (rewardScale.ts: A''(s) ≈ span² is computed without overflow wherever it is a double), and an
+ * `out-of-range` error instead of ±∞ for a finite s (A(s) ≈ s·r_max = 1e310, A'' ≈ 1e600) — for
+ * A alone when only A is asked for.
+ */
+function publicStats(law: TokenRewardLaw, s: number, onlyA: boolean): TiltStats {
+  requireTilt(s);
+  const unit = rewardUnit(law);
+  const st =
+    unit === 1
+      ? evaluateTilt(law, s, 2).stats
+      : unscaleStats(evaluateTilt(scaledLaw(law), s * unit, 2).stats, unit);
+  const finite =
+    Number.isFinite(st.logPartition) && (onlyA || (Number.isFinite(st.mean) && Number.isFinite(st.variance)));
+  if (Number.isFinite(s) && !finite)
+    throw new CoreFailure(
+      'out-of-range',
+      `at s = ${s} the log-partition function${onlyA ? '' : ' or the variance of the reward'} exceeds the largest double (rewards up to ${Math.max(Math.abs(law.rMin), Math.abs(law.rMax))})`,
+    );
+  return st;
+}
+
+/** A(s) = log Σ_k p_k e^{s r_k}. Errors: `invalid-argument` for NaN s, `out-of-range` beyond the doubles. */
 export function logPartition(law: TokenRewardLaw, s: number): Result<number> {
-  return guard(() => evaluateTilt(law, s, 2).stats.logPartition);
+  return guard(() => publicStats(law, s, true).logPartition);
 }
 
 /**
@@ -477,7 +525,7 @@ export function logPartition(law: TokenRewardLaw, s: number): Result<number> {
  * complement near its limit); A'' to ≈ 1e-15 relative of the second moment.
  */
 export function tiltStats(law: TokenRewardLaw, s: number): Result<TiltStats> {
-  return guard(() => evaluateTilt(law, s, 2).stats);
+  return guard(() => publicStats(law, s, false));
 }
 
 /**
@@ -498,6 +546,12 @@ export function tiltedLogMassUnchecked(law: TokenRewardLaw, s: number): Float64A
     out[keep] = 0;
     return out;
   }
+  // φ_0 = p exactly (the law's own log masses): a policy equal to p is then at KL 0 from φ_0,
+  // not at the 1e-32 that two routes to log p would leave.
+  if (s === 0) {
+    out.set(law.logMass);
+    return out;
+  }
   // log φ = log p − t* + s(v − c) − log Z about the mode: no large offsets, and the dominant
   // value's log φ = −log1p(…) keeps tiny values such as −3.6e-218 (no renormalisation after).
   const { c, tStar, logZ } = evaluateTilt(law, s, 2).shift!;
@@ -508,10 +562,18 @@ export function tiltedLogMassUnchecked(law: TokenRewardLaw, s: number): Float64A
 /**
  * The law of one token's reward under φ_λ (λ = ±∞: the one-value law at r_max, resp. r_min).
  * Masses are log φ_λ per value (normalised to rounding; not renormalised, see above).
+ * Error `out-of-range` when |λ|·(r_max − r_min) exceeds the largest double (λ = 1e10 with
+ * rewards ±1e300): some log φ_λ would be below −1.8e308, and the rates and tails built on the
+ * tilted law (I_λ ≈ λ·(r_max − x)) are not doubles either.
  */
 export function tiltedLaw(law: TokenRewardLaw, lambda: number): TokenRewardLaw {
   requireTilt(lambda, 'λ');
   if (lambda === 0) return law;
+  if (Number.isFinite(lambda) && !Number.isFinite(lambda * (law.rMax - law.rMin)))
+    throw new CoreFailure(
+      'out-of-range',
+      `λ·(r_max − r_min) = ${lambda}·${law.rMax - law.rMin} exceeds the largest double: the tilted law's masses and its rates are beyond the double range`,
+    );
   if (!Number.isFinite(lambda)) {
     const v = lambda > 0 ? law.rMax : law.rMin;
     return {

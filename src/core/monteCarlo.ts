@@ -19,6 +19,7 @@ import { Xoshiro128 } from './prng.js';
 import { guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import { requireLength } from './sequenceLaw.js';
+import { chargeWork } from './workBudget.js';
 
 export type SimulationMethod = 'base' | 'tilt' | 'bon';
 
@@ -106,6 +107,17 @@ export function drawBestOfN(
   return { tokens: best, reward: bestReward };
 }
 
+/**
+ * 1, or a power of two near the largest |reward| when that lies outside [2^−500, 2^500]: dividing
+ * the sampled rewards by it is exact, and keeps their squares within the double range.
+ */
+function statisticsUnit(law: TokenRewardLaw): number {
+  const top = Math.max(Math.abs(law.rMin), Math.abs(law.rMax));
+  if (top === 0) return 1;
+  const e = Math.floor(Math.log2(top));
+  return Math.abs(e) <= 500 ? 1 : 2 ** e;
+}
+
 /** Monte Carlo mean and standard error of R (see the module comment). Errors: invalid options. */
 export function simulate(
   law: TokenRewardLaw,
@@ -144,16 +156,25 @@ export function simulate(
     const rng = new Xoshiro128(seed);
     const sampler = new TokenRewardSampler(law, lambda);
     const tokens = new Int32Array(n);
+    // Rewards of 1e300 (1e-300) would make the squared deviations overflow (underflow): the
+    // statistics are accumulated in units of a power of two u near max |r| (exact), else u = 1.
+    const unit = statisticsUnit(law);
     let mean = 0;
     let m2 = 0;
     for (let i = 1; i <= samples; i++) {
-      const r = method === 'bon' ? drawBestOfN(sampler, rng, n, N).reward : sampler.sequence(rng, n, tokens);
+      chargeWork(n * N);
+      let r = method === 'bon' ? drawBestOfN(sampler, rng, n, N).reward : sampler.sequence(rng, n, tokens);
+      if (unit !== 1) r /= unit;
       // Welford: running mean and sum of squared deviations.
       const delta = r - mean;
       mean += delta / i;
       m2 += delta * (r - mean);
     }
     const variance = m2 / (samples - 1);
-    return { method, mean, stderr: Math.sqrt(variance / samples), samples, seed };
+    const stderr = Math.sqrt(variance / samples);
+    require(Number.isFinite(
+      mean * unit,
+    ), 'out-of-range', `the sampled rewards of n = ${n} tokens exceed the largest double`);
+    return { method, mean: mean * unit, stderr: stderr * unit, samples, seed };
   });
 }

@@ -9,9 +9,10 @@
  * This module works on the per-token arrays directly (not through the merged law or A), so
  * the identities with logPartition.ts are independent checks.
  */
-import { logSumExp } from './logspace.js';
+import { logSumExp, NeumaierSum } from './logspace.js';
 import { CoreFailure, guard, type Result, require } from './result.js';
 import { buildTokenRewardLaw } from './rewardLaw.js';
+import { chargeWork } from './workBudget.js';
 
 export interface RenyiCrossEntropy {
   readonly alpha: number;
@@ -31,13 +32,20 @@ function validate(p: ArrayLike<number>, r: ArrayLike<number>): void {
 }
 
 /**
- * H_α(p, softmax r). Method, with x_y = r_y − log C and μ = E_p x (so H_1 = −μ) and
- * d_y = x_y − μ:  H_α = −μ − (1/β)·log E_p e^{βd}.
- *  - If |β|·max|d| ≤ 1: log E_p e^{βd} = log1p(Σ p·expm1(βd)) — every piece is accurate to a few
- *    ulp relative however small β is, so α = 1 ± 1e-9 keeps full accuracy (no 0/0).
- *  - Otherwise log E_p e^{βd} is a log-sum-exp (no overflow for rewards ±1e3 and large α).
- * p is normalised by Σp; tokens with p = 0 enter only C.
- * Errors: those of `tokenRewardLaw`, a non-finite reward, α not a finite number > 0.
+ * H_α(p, softmax r). Method: everything is computed from the shifted rewards g_y = r_y − m ≤ 0,
+ * m = max_y r_y (exact differences of the inputs, whatever their size), never from r_y or log C:
+ *   log q_y = g_y − L,  L = log Σ_y e^{g_y} ∈ [0, log |V|],  log C = m + L,
+ *   H_1 = L − E_p g,                    (both terms ≥ 0)
+ *   H_α = L − (1/β)·log E_p e^{βg},     β = α − 1 (both terms ≥ 0 for either sign of β).
+ * So no two large numbers are ever subtracted: rewards ±1e15 used to give H_2 = 1.25 instead of
+ * −log 0.3 = 1.2040 (the old route formed E_p r − log C, two numbers of 1e15), ±1e17 gave 0, and
+ * ±1e200 failed. Near α = 1 (|β|·max|g − E_p g| ≤ 1) the log is βE_p g + log1p(Σ p·expm1(β(g − E_p g))),
+ * every piece accurate to a few ulp relative however small β is (α = 1 ± 1e-9, no 0/0);
+ * otherwise it is a log-sum-exp (no overflow for any α). p is normalised by Σp; tokens with
+ * p = 0 enter only C. A value beyond the largest double (H_α for α < 1 when a reward difference
+ * overflows) is an `out-of-range` error, never ∞.
+ * Errors: those of `tokenRewardLaw`, a non-finite reward, α not a finite number > 0,
+ * `out-of-range` as above.
  */
 export function renyiCrossEntropy(
   p: ArrayLike<number>,
@@ -71,24 +79,37 @@ export function renyiCrossEntropyCurve(
   });
 }
 
-/** The α-independent parts of H_α: log C, Σp, E_p r (tokens with p > 0) and max |r − E_p r|. */
+/** The α-independent parts of H_α (see `renyiCrossEntropy`). */
 interface RenyiBase {
+  /** log C = m + L. */
   readonly logC: number;
+  /** m = max_y r_y and L = log Σ_y e^{r_y − m}. */
+  readonly max: number;
+  readonly logSumShifted: number;
+  /** Σp. */
   readonly total: number;
-  readonly mean: number;
+  /** E_p g (≤ 0), g = r − m, compensated. */
+  readonly meanShifted: number;
+  /** max over p > 0 of |g − E_p g|. */
   readonly spread: number;
 }
 
 function renyiBase(p: ArrayLike<number>, r: ArrayLike<number>): RenyiBase {
-  const logC = logSumExp(r);
+  chargeWork(4 * p.length);
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < r.length; i++) if (r[i] > max) max = r[i];
+  const shifted = new Float64Array(r.length);
+  for (let i = 0; i < r.length; i++) shifted[i] = r[i] - max;
+  const L = logSumExp(shifted);
   let total = 0;
   for (let i = 0; i < p.length; i++) total += p[i];
-  // μ = E_p[r] − log C.
-  let mean = 0;
-  for (let i = 0; i < p.length; i++) if (p[i] > 0) mean += (p[i] / total) * r[i];
+  const mean = new NeumaierSum();
+  for (let i = 0; i < p.length; i++) if (p[i] > 0) mean.add((p[i] / total) * shifted[i]);
+  const meanShifted = Math.min(0, mean.value);
   let spread = 0;
-  for (let i = 0; i < p.length; i++) if (p[i] > 0) spread = Math.max(spread, Math.abs(r[i] - mean));
-  return { logC, total, mean, spread };
+  for (let i = 0; i < p.length; i++)
+    if (p[i] > 0) spread = Math.max(spread, Math.abs(shifted[i] - meanShifted));
+  return { logC: max + L, max, logSumShifted: L, total, meanShifted, spread };
 }
 
 /** H_α for validated p and r (see `renyiCrossEntropy` for the method). */
@@ -101,25 +122,29 @@ function renyiAt(
   // Checked before the message is built: a curve evaluates dozens of α.
   if (!(typeof alpha === 'number' && Number.isFinite(alpha) && alpha > 0))
     throw new CoreFailure('out-of-range', `α = ${alpha} is not a finite number > 0`);
-  const { logC, total, mean, spread } = base;
-  const mu = mean - logC;
+  chargeWork(p.length);
+  const { logC, max, logSumShifted: L, total, meanShifted, spread } = base;
   const beta = alpha - 1;
-  if (beta === 0) return { alpha, crossEntropy: Math.max(0, -mu), logC };
-  let logMoment: number;
-  if (Math.abs(beta) * spread <= 1) {
+  // H_1 = L − E_p g: the part every order shares.
+  const h1 = L - meanShifted;
+  let crossEntropy: number;
+  if (beta === 0) crossEntropy = h1;
+  else if (Math.abs(beta) * spread <= 1) {
+    // log E_p e^{βg} = βE_p g + log1p(Σ p·expm1(β(g − E_p g))).
     let sum = 0;
-    for (let i = 0; i < p.length; i++) if (p[i] > 0) sum += (p[i] / total) * Math.expm1(beta * (r[i] - mean));
-    logMoment = Math.log1p(sum);
+    for (let i = 0; i < p.length; i++)
+      if (p[i] > 0) sum += (p[i] / total) * Math.expm1(beta * (r[i] - max - meanShifted));
+    crossEntropy = h1 - Math.log1p(sum) / beta;
   } else {
     const terms: number[] = [];
-    for (let i = 0; i < p.length; i++)
-      if (p[i] > 0) terms.push(Math.log(p[i] / total) + beta * (r[i] - mean));
-    logMoment = logSumExp(terms);
+    for (let i = 0; i < p.length; i++) if (p[i] > 0) terms.push(Math.log(p[i] / total) + beta * (r[i] - max));
+    crossEntropy = L - logSumExp(terms) / beta;
   }
-  const crossEntropy = -mu - logMoment / beta;
-  if (!Number.isFinite(crossEntropy)) {
-    throw new CoreFailure('numerical-failure', `H_${alpha} is not finite`);
-  }
+  if (!(crossEntropy < Number.POSITIVE_INFINITY))
+    throw new CoreFailure(
+      'out-of-range',
+      `H_${alpha} exceeds the largest double: the rewards differ by more than a double can hold`,
+    );
   return { alpha, crossEntropy: Math.max(0, crossEntropy), logC };
 }
 

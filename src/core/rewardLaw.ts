@@ -35,7 +35,8 @@ export interface TokenRewardLaw {
  * scaled by the run's largest p), and normalise relative to the heaviest group with log1p, so
  * that a mass 1 − 1e-300 keeps its 1e-300.
  * Errors: `length-mismatch`, `empty-vocabulary` (no token, or all p = 0), `invalid-probability`
- * (p < 0, NaN, ±∞), `invalid-reward` (NaN, ±∞ for a token with p > 0).
+ * (p < 0, NaN, ±∞), `invalid-reward` (NaN, ±∞ for a token with p > 0), `out-of-range` (r_max − r_min
+ * beyond the largest double, e.g. rewards ±1e308: no reward difference would be representable).
  */
 export function tokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>): Result<TokenRewardLaw> {
   return guard(() => buildTokenRewardLaw(p, r));
@@ -83,6 +84,14 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
   const values: number[] = [];
   for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) values.push(sorted[k]);
   const sortedValues = new Float64Array(values);
+  // Every quantity of the law is a function of reward differences; beyond the largest double
+  // they have no representation (r_max − r_min = 2e300 is fine, 2e308 is not).
+  const span = values[values.length - 1] - values[0];
+  if (!Number.isFinite(span))
+    throw new CoreFailure(
+      'out-of-range',
+      `the rewards of the tokens with p > 0 span from ${values[0]} to ${values[values.length - 1]}: their difference exceeds the largest double (≈ 1.8e308); rescale the rewards`,
+    );
   // Working arrays in plain arrays: a law is built for every model of a document (a thousand in
   // a 10,000-line file), and typed arrays are costly objects to create for a few entries.
   const group = new Array<number>(kept.length);

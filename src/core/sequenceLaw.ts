@@ -23,6 +23,7 @@ import { logSumExp, NeumaierSum } from './logspace.js';
 import { CoreFailure, guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import { lawByTypes, logTypeCount } from './typeEnumeration.js';
+import { chargeWork } from './workBudget.js';
 
 export type SequenceLawMethod = 'lattice' | 'types' | 'fine-lattice';
 
@@ -203,6 +204,7 @@ export function collectPoints(
 ): { values: number[]; logMass: number[] } {
   const values: number[] = [];
   const logMass: number[] = [];
+  chargeWork(conv.hi - conv.lo + 1);
   for (let i = conv.lo; i <= conv.hi; i++) {
     const lw = conv.logMassAt(i);
     if (lw === Number.NEGATIVE_INFINITY) continue;
@@ -226,6 +228,7 @@ export function assemble(
   lattice: Lattice | null,
 ): SequenceRewardLaw {
   const L = values.length;
+  chargeWork(3 * L);
   const columns = new Float64Array(4 * L);
   const x = columns.subarray(0, L);
   const w = columns.subarray(L, 2 * L);

@@ -2,10 +2,18 @@
  * The stability theorem of optimal KL-constrained RL (math.md §3), evaluated for a memoryless
  * policy qⁿ: for any φ, KL(φ‖φ_Δ) = [KL(φ‖pⁿ) − Δ] + λ(E_{φ_Δ} R − E_φ R), hence a policy within
  * the budget whose reward is within ε of the frontier satisfies KL(φ‖φ_Δ) ≤ λε.
+ *
+ * The bound has two hypotheses, and where either fails no bound is reported (+∞, with the reason
+ * in `boundStatus`) rather than a number the theorem does not promise:
+ *  - the budget binds (λ < ∞). At Δ ≥ n·(−log p(M)) every policy on the top-reward tokens within
+ *    the budget is optimal: φ_Δ = p restricted to M is only one of many maximisers, and a policy
+ *    with the top reward (ε = 0) may be far from it — λε would say 0.
+ *  - KL(qⁿ‖pⁿ) ≤ Δ. Beyond the budget the identity gives KL(φ‖φ_Δ) = excess + λε > λε.
  */
 
 import { lambdaForBudgetUnchecked, requireSequenceLength } from './klrl.js';
 import { klTerm, tiltedLogMassUnchecked, valueIndex } from './logPartition.js';
+import { NeumaierSum } from './logspace.js';
 import { CoreFailure, guard, type Result, require } from './result.js';
 import { buildTokenRewardLaw } from './rewardLaw.js';
 
@@ -24,8 +32,13 @@ export interface PolicyComparison {
   readonly lambda: number;
   /** KL(qⁿ‖φ_Δ) = n·KL(q‖φ_λ), computed directly (∞ if q has mass where φ_λ has none). */
   readonly klToOptimal: number;
-  /** λ·ε (∞ when λ = ∞ and ε > 0, 0 when ε = 0). */
+  /**
+   * λ·ε when the stability theorem applies (`boundStatus` 'applies'); +∞ (no bound) when the
+   * budget does not bind or q exceeds it. Then KL(qⁿ‖φ_Δ) ≤ bound in every case.
+   */
   readonly bound: number;
+  /** Why there is a finite bound or not (see the module comment). */
+  readonly boundStatus: 'applies' | 'not-binding' | 'over-budget';
   /** KL(qⁿ‖pⁿ) ≤ Δ: the theorem's hypothesis. */
   readonly withinBudget: boolean;
 }
@@ -50,6 +63,22 @@ function klFromLogs(logA: ArrayLike<number>, logB: ArrayLike<number>): number {
     sum += Math.abs(u) < 0.5 ? Math.exp(lb) * klTerm(u) : Math.exp(lb) + (u - 1) * Math.exp(la);
   }
   return sum;
+}
+
+/**
+ * ε/n = A'(λ) − E_q r = Σ_k (φ_λ(k) − q_k)(r_k − r_max), compensated: the differences r_k − r_max
+ * are those of the inputs (exact for rewards 1e15 + {0, 1, 2}), so no two totals of size
+ * n·1e15 are subtracted — that left ε = 0 (and a bound 0 below KL(q‖φ_Δ) = 0.011) there.
+ * Tokens with p = 0 have φ = 0; tokens with q = 0 contribute φ_k(r_k − r_max).
+ */
+function rewardGap(logPhi: Float64Array, logQ: Float64Array, r: ArrayLike<number>, rMax: number): number {
+  const sum = new NeumaierSum();
+  for (let i = 0; i < logPhi.length; i++) {
+    const phi = logPhi[i] === Number.NEGATIVE_INFINITY ? 0 : Math.exp(logPhi[i]);
+    const q = logQ[i] === Number.NEGATIVE_INFINITY ? 0 : Math.exp(logQ[i]);
+    if (phi !== q) sum.add((phi - q) * (r[i] - rMax));
+  }
+  return sum.value;
 }
 
 /**
@@ -109,13 +138,17 @@ export function comparePolicy(
     for (let i = 0; i < q.length; i++) {
       if (p[i] === 0) continue;
       const j = valueIndex(law.values, r[i]);
-      logPhi[i] = logPhiValue[j] + logP[i] - law.logMass[j];
+      // log p plus the tilt's log-ratio log(φ_λ/p) of the value (exactly log p at λ = 0).
+      logPhi[i] = logP[i] + (logPhiValue[j] - law.logMass[j]);
     }
     const klToOptimal = n * klFromLogs(logQ, logPhi);
     const totalReward = n * reward;
-    const gap = sol.reward - totalReward;
+    const gap = n * rewardGap(logPhi, logQ, r, law.rMax);
+    const withinBudget = kl <= budget;
+    // λε ≥ 0 when the theorem applies (ε ≥ 0 by optimality; a rounded −1e-17 is 0).
+    const boundStatus = !sol.binding ? 'not-binding' : withinBudget ? 'applies' : 'over-budget';
     const bound =
-      lambda === 0 ? 0 : Number.isFinite(lambda) ? lambda * gap : gap > 0 ? Number.POSITIVE_INFINITY : 0;
+      boundStatus === 'applies' ? (lambda === 0 ? 0 : Math.max(0, lambda * gap)) : Number.POSITIVE_INFINITY;
     return {
       kl,
       reward: totalReward,
@@ -125,7 +158,8 @@ export function comparePolicy(
       lambda,
       klToOptimal,
       bound,
-      withinBudget: kl <= budget,
+      boundStatus,
+      withinBudget,
     };
   });
 }

@@ -11,10 +11,12 @@
  * probability 0 and exponent +∞.
  *
  * Comparison of n·x with the lattice values uses a tolerance of 8·n ulp of the largest |value|
- * (the lattice points n·a + i·h and the user's n·x are both rounded doubles).
+ * (the lattice points n·a + i·h and the user's n·x are both rounded doubles), at most a quarter
+ * of the smallest gap between levels (rewards far from 0 relative to their spacing).
  */
 import { CoreFailure, guard, type Result } from './result.js';
 import type { SequenceRewardLaw } from './sequenceLaw.js';
+import { chargeWork } from './workBudget.js';
 
 export interface TailExponent {
   /** The per-token level x. */
@@ -33,7 +35,10 @@ export function tailExponent(law: SequenceRewardLaw, x: number): Result<TailExpo
 
 /** Tail exponents at several levels (one Result for all: the first invalid x fails it). */
 export function tailExponents(law: SequenceRewardLaw, xs: ArrayLike<number>): Result<TailExponent[]> {
-  return guard(() => Array.from(xs, (x) => tailExponentUnchecked(law, x)));
+  return guard(() => {
+    chargeWork(xs.length * Math.ceil(Math.log2(law.values.length + 1)));
+    return Array.from(xs, (x) => tailExponentUnchecked(law, x));
+  });
 }
 
 export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailExponent {
@@ -44,7 +49,9 @@ export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailEx
   const L = values.length;
   const level = n * x;
   const magnitude = Math.max(Math.abs(values[0]), Math.abs(values[L - 1]), Math.abs(level));
-  const tol = 8 * n * Number.EPSILON * magnitude;
+  // At most a quarter of the smallest gap between levels: levels 3e15, 3e15 + 1, … are exact,
+  // but 8n ulp of 3e15 is 16, and x would match the wrong level.
+  const tol = Math.min(8 * n * Number.EPSILON * magnitude, smallestGap(law) / 4);
   const upper = level >= law.mean;
   let logProbability: number;
   if (upper) {
@@ -60,6 +67,20 @@ export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailEx
   const exponent =
     logProbability === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : Math.max(0, -logProbability / n);
   return { x, side: upper ? 'upper' : 'lower', logProbability: Math.min(0, logProbability), exponent };
+}
+
+const GAPS = new WeakMap<SequenceRewardLaw, number>();
+
+/** The smallest difference between consecutive levels (∞ for one level); cached per law. */
+function smallestGap(law: SequenceRewardLaw): number {
+  let gap = GAPS.get(law);
+  if (gap === undefined) {
+    gap = Number.POSITIVE_INFINITY;
+    const v = law.values;
+    for (let j = 1; j < v.length; j++) gap = Math.min(gap, v[j] - v[j - 1]);
+    GAPS.set(law, gap);
+  }
+  return gap;
 }
 
 /** Smallest j with values[j] ≥ t (values ascending); values.length when none. */

@@ -27,6 +27,7 @@
 import { linearMass } from './logPartition.js';
 import { log1pExp } from './logspace.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
+import { chargeWork } from './workBudget.js';
 
 /**
  * The largest |h|·(distance from the mean to the end) a factor may use: e^{300} per factor, so
@@ -169,6 +170,7 @@ export class TiltSweep {
     const g = acquire(d.length);
     this.owned.push(g);
     const rho = h * this.m1;
+    chargeWork(this.hi - this.lo);
     // Only the active range: the sweep never widens it again, so other entries are never read.
     for (let k = this.lo; k < this.hi; k++) g[k] = Math.exp(h * d[k] - rho);
     return { h, g, rho };
@@ -179,6 +181,7 @@ export class TiltSweep {
    * in one fused pass, and returns the new point.
    */
   step(f: StepFactor, second?: StepFactor): SweepPoint {
+    chargeWork(this.hi - this.lo);
     const inv = 1 / this.sum;
     this.tau += f.rho + Math.log(this.sum);
     this.s += f.h;
@@ -261,6 +264,7 @@ export class TiltSweep {
 
   /** Σ w·gap over the active range (when a pass skipped it but the complement needs it). */
   private gapSum(): number {
+    chargeWork(this.hi - this.lo);
     let gap = 0;
     for (let k = this.lo; k < this.hi; k++) gap += this.w[k] * this.gapTo[k];
     return gap;
@@ -342,6 +346,7 @@ export class TiltSweep {
   }
 
   private restSum(end: number): number {
+    chargeWork(this.hi - this.lo);
     let rest = 0;
     for (let k = this.lo; k < this.hi; k++) if (k !== end) rest += this.w[k];
     return rest;

@@ -12,6 +12,7 @@
  */
 import { logSumExp, NeumaierSum } from './logspace.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
+import { chargeWork } from './workBudget.js';
 
 /** log C(n + K − 1, K − 1) = number of types, as a logarithm (no overflow). */
 export function logTypeCount(n: number, K: number): number {
@@ -21,6 +22,7 @@ export function logTypeCount(n: number, K: number): number {
 
 /** log k! for k = 0..max, by compensated summation of log i. */
 export function logFactorialTable(max: number): Float64Array {
+  chargeWork(max);
   const out = new Float64Array(max + 1);
   const acc = new NeumaierSum();
   for (let k = 1; k <= max; k++) {
@@ -40,6 +42,7 @@ export function lawByTypes(law: TokenRewardLaw, n: number): { values: Float64Arr
   // Depth-first over c_1..c_{K−1}; c_K takes what remains.
   const visit = (k: number, left: number): void => {
     if (k === K - 1) {
+      chargeWork(K);
       counts[k] = left;
       const r = new NeumaierSum();
       const lp = new NeumaierSum();

@@ -45,7 +45,11 @@ let active: ActiveBudget | undefined;
 
 /**
  * Runs `compute` under `limits`; nested calls keep the tighter of the two budgets (the inner
- * one cannot extend the outer one). Exceptions pass through unchanged.
+ * one cannot extend the outer one), and the inner one's units count towards the outer one.
+ * An inner budget that runs out because of its own, tighter limits stops only the inner
+ * computation (an optional part with a small budget of its own must not stop the query around
+ * it); if the outer limits are exceeded too, the outer budget's next charge says so (its clock,
+ * cancellation test and unit count are checked again at once). Exceptions pass through unchanged.
  */
 export function withWorkBudget<T>(limits: WorkLimits, compute: () => T): T {
   const outer = active;
@@ -62,8 +66,8 @@ export function withWorkBudget<T>(limits: WorkLimits, compute: () => T): T {
   } finally {
     if (outer) {
       outer.used += budget.used;
-      if (budget.exceeded) outer.exceeded ??= budget.exceeded;
-      if (outer.used >= outer.nextCheck) outer.nextCheck = outer.used;
+      // Re-check the outer limits at its next charge: the inner run may have used them up.
+      if (budget.exceeded !== undefined || outer.used >= outer.nextCheck) outer.nextCheck = outer.used;
     }
     active = outer;
   }

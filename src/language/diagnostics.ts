@@ -74,7 +74,13 @@ export const DIAGNOSTIC_CODES = {
   // Values and parameters
   'not-finite': {
     severity: 'error',
-    summary: 'An expression is not a finite number (overflow, division by 0, log of a negative…).',
+    summary:
+      'An expression is not a finite number (overflow, division by 0, log of a negative…); a number literal beyond the largest double (1e400, a 400-digit integer) is one too.',
+  },
+  'underflow-to-zero': {
+    severity: 'warning',
+    summary:
+      'A nonzero number literal below the smallest positive double (1e-400, 0.000…1 with 400 digits): it is 0.',
   },
   'type-mismatch': {
     severity: 'error',

@@ -104,7 +104,14 @@ export interface CompareValue {
   gap: number;
   lambda: Num;
   kl_to_optimal: Num;
+  /**
+   * λ·gap, the stability theorem's bound on `kl_to_optimal`; null (= ∞, no bound) when the
+   * theorem does not apply: the budget does not bind, or `kl` exceeds Δ (`bound_note` says which).
+   * `kl_to_optimal` ≤ `bound` always.
+   */
   bound: Num;
+  /** Optional: why `bound` is null (absent when the bound applies). */
+  bound_note?: string;
 }
 export interface SimulateValue {
   method: 'base' | 'tilt' | 'bon';

@@ -62,6 +62,22 @@ interface Timer {
   cancel(): void;
 }
 
+/**
+ * Runs `f` once the messages that arrived meanwhile have reached their handlers. The JSON-RPC
+ * connection needs two hops for that: bytes read from the transport are decoded in one
+ * setImmediate (vscode-jsonrpc's read semaphore), and the decoded message is dispatched in
+ * another (its message queue). A bare setImmediate or setTimeout(0) would run the next slice of
+ * a stale evaluation between the two hops, so a newer version — or a request — would wait for
+ * the slice after. Two immediates, then a timer (which also lets the poll phase read new input).
+ */
+function afterPendingMessages(f: () => void): void {
+  if (typeof setImmediate !== 'function') {
+    setTimeout(f, 0); // web worker: messages arrive as events between tasks anyway
+    return;
+  }
+  setImmediate(() => setImmediate(() => setTimeout(f, 0)));
+}
+
 /** Longest stretch of query evaluation before the server looks at its messages again. */
 const SLICE_MS = 12;
 /** Documents whose full evaluation is kept in memory (others are re-evaluated on demand). */
@@ -225,12 +241,12 @@ export class Workspace {
           if (stale()) return resolve(undefined);
           try {
             if (engine.run.step(performance.now() + SLICE_MS)) resolve(finish(engine));
-            else after(0, slice);
+            else afterPendingMessages(slice);
           } catch (e) {
             resolve(fail(e));
           }
         };
-        after(0, slice);
+        afterPendingMessages(slice);
       });
     };
     let result: Evaluated | undefined | Promise<Evaluated | undefined>;

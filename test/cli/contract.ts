@@ -90,6 +90,7 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
     lambda: 'num',
     kl_to_optimal: 'num',
     bound: 'num',
+    'bound_note?': 'string',
   },
   simulate: {
     method: ['enum', 'base', 'tilt', 'bon'],

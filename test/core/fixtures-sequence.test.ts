@@ -5,12 +5,13 @@
 // magnitudes (the `scale` fields), which only matters where the result is near 0.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bestOfN, bestOfNForLength } from '../../src/core/bestOfN.js';
+import { bestOfN, bestOfNForLength, bestOfNSummary } from '../../src/core/bestOfN.js';
 import { equivalenceSeries } from '../../src/core/equivalence.js';
 import { tokenRewardLaw } from '../../src/core/index.js';
+import { lambdaForBudget } from '../../src/core/klrl.js';
 import { sequenceRewardLaw } from '../../src/core/sequenceLaw.js';
 import { tailExponent } from '../../src/core/tails.js';
-import { checkRef, loadFixture, num, value } from './fixtureData.js';
+import { checkRef, loadFixture, num, REL, ULPS, value } from './fixtureData.js';
 
 interface BonEntry {
   N?: number;
@@ -22,6 +23,10 @@ interface BonEntry {
   klToTiltStar: string;
   klToTiltFixed: string;
   logLevelMass?: string[];
+  /** λ of KL-RL at Δ = KL(BoN‖pⁿ) (the near-N = 1 cases only). */
+  sameKlLambda?: string;
+  /** Its relative condition number Δ/(n λ² A''(λ)) (absent for λ = 0 or ∞). */
+  sameKlCondition?: number;
   scale: { reward: number; kl: number; klToTiltStar: number | null; klToTiltFixed: number };
 }
 interface ByN {
@@ -113,6 +118,42 @@ for (const c of fixture.cases) {
             at('KL(BoN || phi_lambda*^n) (bestOfNForLength)', { lambda: lambdaStar }),
             b.scale.klToTiltStar,
           );
+          if (b.sameKlLambda !== undefined) {
+            // Near N = 1 the KL is ≈ (N − 1)² from terms ≈ (N − 1) that cancel (issue #14); it is
+            // summed as Σ w f(ℓ) with f ≥ 0 (bonLevels.ts), so every term keeps the few-ulp
+            // relative accuracy of ℓ_j and the sum is compared at 1e-10 relative, with no floor
+            // from the terms' magnitudes. λ at Δ = KL (same_kl.lambda) has κ times the KL's
+            // relative error, κ = Δ/(n λ² A''(λ)) the condition number (≈ ½ for small Δ); where
+            // κ·64ε ≥ 1 (Δ within an ulp of the maximum KL) λ is not determined by the double Δ:
+            // then only λ ≥ the reference is required (the core may say ∞, not binding).
+            const summary = value(bestOfNSummary(seq, law, size), at('bestOfNSummary'));
+            for (const [path, kl] of [
+              ['bestOfN', star.kl],
+              ['bestOfNForLength', direct.kl],
+              ['bestOfNSummary', summary.kl],
+            ] as const) {
+              checkRef(kl, b.kl, at(`KL(BoN || p^n), relative (${path})`));
+              const same = value(lambdaForBudget(law, e.n, kl), at('lambdaForBudget(KL)', { kl }));
+              const kappa = b.sameKlCondition ?? 0;
+              if (kappa * ULPS < 1) {
+                const rel = Math.max(REL, kappa * ULPS);
+                checkRef(
+                  same.lambda,
+                  b.sameKlLambda,
+                  at(`lambda at the same KL (${path})`, { kl, kappa }),
+                  0,
+                  rel,
+                );
+              } else {
+                assert.ok(
+                  same.lambda >= num(b.sameKlLambda) * (1 - 1e-10),
+                  JSON.stringify(
+                    at(`lambda at the same KL, ill-conditioned (${path})`, { kl, kappa, got: same.lambda }),
+                  ),
+                );
+              }
+            }
+          }
           const fixed = value(bestOfN(seq, law, size, fixture.fixedLambda), at('bestOfN fixed lambda'));
           checkRef(
             fixed.klToTilt ?? Number.NaN,

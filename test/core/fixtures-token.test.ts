@@ -301,8 +301,17 @@ describe('token fixture: stability theorem for memoryless policies', () => {
       checkRef(cmp.klToOptimal, e.klToOptimal, ctx('KL(q^n || phi_Delta)'));
       const lambda = num(e.lambda);
       const gap = num(e.gap);
-      const bound = gap === 0 ? 0 : lambda === Number.POSITIVE_INFINITY && gap > 0 ? Infinity : lambda * gap;
+      // The theorem bounds KL(q‖φ_Δ) by λ·gap when the budget binds (λ < ∞) and KL(q‖p) ≤ Δ;
+      // otherwise there is no bound (+∞): the optimum is not unique, resp. the excess adds to λ·gap.
+      const applies = lambda < Number.POSITIVE_INFINITY && num(e.kl) <= e.delta;
+      const bound = applies ? Math.max(0, lambda * gap) : Number.POSITIVE_INFINITY;
+      assert.equal(
+        cmp.boundStatus,
+        lambda === Number.POSITIVE_INFINITY ? 'not-binding' : applies ? 'applies' : 'over-budget',
+        JSON.stringify(ctx('boundStatus')),
+      );
       checkRef(cmp.bound, String(bound), ctx('bound lambda * gap'), lambda * gapScale);
+      assert.ok(cmp.klToOptimal <= cmp.bound, JSON.stringify({ ...ctx('KL(q‖φ_Δ) ≤ bound'), cmp }));
       assert.equal(cmp.withinBudget, num(e.kl) <= e.delta, JSON.stringify(ctx('withinBudget')));
     });
   }

@@ -2,6 +2,7 @@
 // side computed directly, by brute-force enumeration of sequences, and in the special cases.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { lambdaForBudget } from '../../src/core/klrl.js';
 import { tokenTilt } from '../../src/core/logPartition.js';
 import { tokenRewardLaw } from '../../src/core/rewardLaw.js';
@@ -63,9 +64,10 @@ test('q = φ_λ is optimal (ε = 0, KL to optimal 0); q = p gives λ = 0', () =>
   const same = val(comparePolicy(p, r, p, 4));
   assert.equal(same.kl, 0);
   assert.equal(same.lambda, 0);
-  // log φ₀ per token is log p up to rounding (≈ 1e-16), so KL(p‖φ₀) is O(1e-32), not exactly 0.
-  assertClose(same.klToOptimal, 0, { rel: 0, abs: 1e-28, context: 'KL(p‖φ_0)' });
+  // φ₀ is p exactly (its log masses are the law's), so KL(p‖φ₀) is exactly 0 ≤ the bound 0.
+  assert.equal(same.klToOptimal, 0);
   assert.equal(same.bound, 0);
+  assert.equal(same.boundStatus, 'applies');
 });
 
 test('q with mass where p has none: KL = ∞; needs Δ; KL to optimal = ∞', () => {
@@ -78,11 +80,16 @@ test('q with mass where p has none: KL = ∞; needs Δ; KL to optimal = ∞', ()
   assert.equal(c.kl, Number.POSITIVE_INFINITY);
   assert.equal(c.klToOptimal, Number.POSITIVE_INFINITY);
   assert.equal(c.withinBudget, false);
-  // Δ beyond the maximum: λ = ∞, q supported on M = {token 1} → KL to φ_∞ = KL(q‖δ) finite = 0.
+  // Beyond the budget the theorem gives no bound.
+  assert.equal(c.boundStatus, 'over-budget');
+  assert.equal(c.bound, Number.POSITIVE_INFINITY);
+  // Δ beyond the maximum: λ = ∞, q supported on M = {token 1} → KL to φ_∞ = KL(q‖δ) finite = 0;
+  // the budget does not bind, so there is no bound either (the optimum is not unique).
   const onTop = val(comparePolicy(pz, rz, [0, 1, 0], 2, 100));
   assert.equal(onTop.lambda, Number.POSITIVE_INFINITY);
   assert.equal(onTop.klToOptimal, 0);
-  assert.equal(onTop.bound, 0);
+  assert.equal(onTop.boundStatus, 'not-binding');
+  assert.equal(onTop.bound, Number.POSITIVE_INFINITY);
 });
 
 test('invalid input', () => {
@@ -100,4 +107,87 @@ test('invalid input', () => {
   assert.ok(!comparePolicy(p, r, q, 1, -1).ok);
   assert.ok(!comparePolicy(p, r, q, 1, Number.NaN).ok);
   assert.ok(!comparePolicy([], [], [], 1).ok);
+});
+
+test('property: KL(qⁿ‖φ_Δ) ≤ bound in every case; the bound is λ·ε exactly when the theorem applies', () => {
+  // Random laws (integer, decimal and 1e15-offset rewards, zero masses), policies (with zero and
+  // foreign masses), lengths and budgets (none, below, at, above KL(q‖p), beyond the maximum,
+  // 0). Issue #14: at a budget that does not bind the bound was 0 while KL(q‖φ_Δ) > 0, beyond
+  // the budget it was λε < KL(q‖φ_Δ), and with rewards 1e15 + k the gap rounded to 0.
+  const rewards = fc.oneof(
+    fc.integer({ min: -5, max: 5 }),
+    fc.constantFrom(-1.5, -0.2, 0.1, 0.4, 2.5),
+    fc.integer({ min: 0, max: 3 }).map((k) => 1e15 + k),
+  );
+  const caseArb = fc
+    .integer({ min: 2, max: 5 })
+    .chain((K) =>
+      fc.record({
+        p: fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 1, noNaN: true })), {
+          minLength: K,
+          maxLength: K,
+        }),
+        r: fc.array(rewards, { minLength: K, maxLength: K }),
+        q: fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.01, max: 1, noNaN: true })), {
+          minLength: K,
+          maxLength: K,
+        }),
+        n: fc.integer({ min: 1, max: 40 }),
+        budget: fc.constantFrom('default', 'zero', 'below', 'at', 'above', 'beyond-max'),
+      }),
+    )
+    .filter((c) => c.p.some((x) => x > 0) && c.q.some((x) => x > 0) && new Set(c.r).size === c.r.length);
+  fc.assert(
+    fc.property(caseArb, (c) => {
+      const law = tokenRewardLaw(c.p, c.r);
+      if (!law.ok) return true;
+      const probe = comparePolicy(c.p, c.r, c.q, c.n, Number.POSITIVE_INFINITY);
+      if (!probe.ok) throw new Error(`${JSON.stringify(c)}: ${probe.error.message}`);
+      const kl = probe.value.kl;
+      const maxKL = c.n * (law.value.values.length === 1 ? 0 : -law.value.logMassMax);
+      const delta =
+        c.budget === 'default'
+          ? undefined
+          : c.budget === 'zero'
+            ? 0
+            : c.budget === 'beyond-max'
+              ? 2 * maxKL + 1
+              : !Number.isFinite(kl)
+                ? maxKL / 2
+                : { below: 0.5, at: 1, above: 1.5 }[c.budget as 'below' | 'at' | 'above'] * kl;
+      const res = comparePolicy(c.p, c.r, c.q, c.n, delta);
+      if (delta === undefined && !Number.isFinite(kl)) {
+        assert.equal(res.ok, false, `${JSON.stringify(c)}: Δ is required when KL = ∞`);
+        return true;
+      }
+      if (!res.ok) throw new Error(`${JSON.stringify(c)}: ${res.error.message}`);
+      const v = res.value;
+      const context = JSON.stringify({ ...c, delta, v }, (_k, x) =>
+        typeof x === 'number' && !Number.isFinite(x) ? String(x) : x,
+      );
+      // Which hypothesis holds decides whether there is a bound at all.
+      const expected =
+        v.lambda === Number.POSITIVE_INFINITY ? 'not-binding' : v.kl <= v.budget ? 'applies' : 'over-budget';
+      assert.equal(v.boundStatus, expected, context);
+      if (v.boundStatus !== 'applies') {
+        assert.equal(v.bound, Number.POSITIVE_INFINITY, context);
+        return true;
+      }
+      // The identity KL(q‖φ_Δ) = [KL − Δ] + λε ≤ λε: equality at Δ = KL. Every term has a few ulp
+      // of relative error; the gap's terms (φ_k − q_k)(r_k − r_max) have magnitude ≤ 2 span, so
+      // λε is accurate to ≈ 64ε·λ·n·2·span absolute, besides 1e-10 relative.
+      const span = law.value.rMax - law.value.rMin;
+      const tol =
+        1e-10 * v.bound + 64 * Number.EPSILON * (v.lambda * c.n * 2 * span + v.klToOptimal) + 1e-300;
+      assert.ok(v.klToOptimal <= v.bound + tol, `KL(q‖φ_Δ) > bound: ${context}`);
+      const identity = v.kl - v.budget + v.lambda * v.gap;
+      assertClose(v.klToOptimal, identity, {
+        rel: 1e-9,
+        abs: tol + 64 * Number.EPSILON * (v.kl + v.budget),
+        context: `identity: ${context}`,
+      });
+      return true;
+    }),
+    { numRuns: 400, seed: 20261205 },
+  );
 });

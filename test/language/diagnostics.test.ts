@@ -71,6 +71,10 @@ test('values and parameters', () => {
   check('not-finite', 'let x = ⟦1/0⟧\n');
   check('not-finite', 'let x = ⟦log(-1)⟧\n');
   check('not-finite', `${TOY}tilt(toy, delta = ⟦exp(1000)⟧)\n`);
+  check('not-finite', `${TOY}tilt(toy, delta = ⟦1e400⟧)\n`);
+  check('not-finite', `${TOY}tilt(toy, delta = ⟦1${'0'.repeat(400)}⟧)\n`);
+  check('underflow-to-zero', 'let x = ⟦1e-400⟧\n');
+  check('underflow-to-zero', `model m {\n vocab a b\n p ⟦0.${'0'.repeat(399)}1⟧ 1\n reward 0 1\n}\n`);
   check('type-mismatch', `${TOY}tilt(toy, delta = ⟦0..1⟧)\n`);
   check('type-mismatch', 'let x = ⟦"a"⟧ + 1\n');
   check('missing-model', `${TOY}tilt(⟦delta = 1⟧)\n`);

@@ -98,6 +98,32 @@ test('compare: brute-force KL, reward, frontier gap and the stability identity',
   );
 });
 
+test('compare: no bound (null = ∞, with a note) where the stability theorem does not apply', () => {
+  // toy: p(M) = 0.1, so the maximum KL is 4·log 10 = 9.21. At Δ = 20 the budget does not bind:
+  // q on the top token is as good as φ_Δ (gap 0) but far from it, which the old bound 0 denied.
+  const src = `${TOY}policy top of toy { p 0 0 0 1 }\npolicy q of toy { p 0.1 0.2 0.3 0.4 }\ncompare(toy, policy = top, delta = 20)\ncompare(toy, policy = q, delta = 20)\ncompare(toy, policy = q, delta = 0.5)\ncompare(toy, policy = q, delta = 2)\n`;
+  const [top, loose, over, applies] = values(src, 'compare');
+  for (const [v, what] of [
+    [top, 'top token, Δ = 20'],
+    [loose, 'q, Δ = 20'],
+  ] as const) {
+    assert.equal(v.lambda, null, `${what}: λ = ∞`);
+    assert.equal(v.bound, null, `${what}: no bound`);
+    assert.match(v.bound_note ?? '', /does not bind/, what);
+  }
+  assert.equal(top.gap, 0, 'the top token reaches the maximum reward');
+  // KL(δ_top‖p restricted to M) = 0 here: M is one token; q is far from it.
+  assert.ok(loose.kl_to_optimal === null || loose.kl_to_optimal > 0, JSON.stringify(loose));
+  // KL(qⁿ‖pⁿ) = 4·KL(q‖p) ≈ 1.9 > Δ = 0.5: beyond the budget.
+  assert.ok(over.kl! > 0.5 && over.lambda !== null);
+  assert.equal(over.bound, null);
+  assert.match(over.bound_note ?? '', /exceeds the budget/);
+  // Within a binding budget the bound is λ·gap and there is no note.
+  assert.ok(applies.kl! <= 2 && applies.bound !== null, JSON.stringify(applies));
+  assert.equal(applies.bound_note, undefined);
+  assert.ok(applies.kl_to_optimal! <= applies.bound!, JSON.stringify(applies));
+});
+
 test('simulate: seeded, reproducible, and within 5 standard errors of the exact means', () => {
   const src = `${TOY}simulate(toy, samples = 4000, seed = 11)\nsimulate(toy, method = tilt, delta = 2, samples = 4000, seed = 11)\nsimulate(toy, method = bon, N = 8, samples = 4000, seed = 11)\nsimulate(toy, samples = 4000, seed = 12)\n`;
   const [base, tilt, bon, other] = values(src, 'simulate');

@@ -51,7 +51,7 @@ test('log form: values beyond the double range keep their logarithm', () => {
   assert.equal(logOf('exp(1000) * exp(1000)'), 2000);
   assert.equal(logOf('exp(1000) / exp(998)'), 2);
   assert.equal(logOf('exp(32 * 0.5)'), 16);
-  assert.ok(Math.abs(logOf('1e400') - 400 * Math.LN10) <= 1e-12 * 400 * Math.LN10);
+  assert.ok(Math.abs(logOf('10^400') - 400 * Math.LN10) <= 1e-12 * 400 * Math.LN10);
   assert.ok(Math.abs(logOf('2^5000') - 5000 * Math.LN2) <= 1e-12 * 5000);
   assert.ok(Math.abs(logOf('exp(1000) + exp(1000)') - (1000 + Math.LN2)) <= 1e-12 * 1000);
   assert.ok(Math.abs(logOf('sqrt(exp(1000))') - 500) <= 1e-12 * 500);
@@ -62,7 +62,7 @@ test('log form: values beyond the double range keep their logarithm', () => {
   const tiny = evaluate('exp(-1000)').value;
   assert.equal(tiny?.num, 0);
   assert.equal(tiny?.log, -1000, 'underflow keeps the log');
-  assert.equal(V.describe(V.fromLog(1, 1000)), '≈ 1.970e434');
+  assert.equal(V.describe(V.fromLog(1, 1000)), '≈ 1.9701e434');
 });
 
 test('errors: each bad operation is reported once, never NaN', () => {

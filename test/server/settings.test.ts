@@ -33,7 +33,10 @@ test('settings from workspace/configuration: digits, inlay hints, code lenses', 
     position: { line: 6, character: 1 },
   })) as Hover;
   // E R = 3 · e/(1 + e) = 2.1931… → 2.19 at 3 significant digits.
-  assert.match((hover.contents as { value: string }).value, /\| E\\_φ\\\[R\\\] \| 2\.19 \|/);
+  assert.match(
+    (hover.contents as { value: string }).value,
+    /\| E\\\[R\\\] under φ\\_λ \| 2\.19 \| reward \|/,
+  );
   assert.equal(await c.shutdown(), 0);
 });
 

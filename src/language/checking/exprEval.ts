@@ -27,11 +27,9 @@ export function evalExpr(e: A.Expr, names: NameResolver, sink: DiagnosticSink): 
   // Plain recursion with the context passed along (no closures per call: a 10,000-line file
   // evaluates thousands of parameters, and each closure is an allocation).
   switch (e.kind) {
-    case 'number': {
+    case 'number':
       if (Number.isFinite(e.value) && e.value !== 0) return V.fromNumber(e.value);
-      const v = V.fromLiteral(e.text);
-      return v ?? notFinite(sink, e, `'${e.text}' is not a number`);
-    }
+      return literalValue(e, sink);
     case 'identifier':
       return evalName(e, names, sink);
     case 'paren':
@@ -50,6 +48,64 @@ export function evalExpr(e: A.Expr, names: NameResolver, sink: DiagnosticSink): 
     case 'error':
       return undefined;
   }
+}
+
+/**
+ * A number literal that is not a nonzero double, treated the same whatever its spelling (1e400,
+ * a 401-digit integer, 0.000…1): beyond the largest double it is a value in log form, exactly as
+ * `10^400` or `exp(921)` would be — best-of-N's N takes it, and any other use reports that it
+ * overflows a double (`toDouble`); a nonzero literal below the smallest double is 0, with the
+ * warning `underflow-to-zero`.
+ */
+function literalValue(e: A.NumberLiteral, sink: DiagnosticSink): V.Value | undefined {
+  if (Number.isNaN(e.value)) return notFinite(sink, e, `'${abbreviate(e.text)}' is not a number`);
+  if (!Number.isFinite(e.value)) {
+    const log = literalLog(e.text);
+    return log === undefined
+      ? notFinite(sink, e, `'${abbreviate(e.text)}' is not a number`)
+      : V.fromLog(1, log);
+  }
+  if (nonzeroLiteral(e.text))
+    sink.add(
+      'underflow-to-zero',
+      e.start,
+      e.end,
+      `the number ${abbreviate(e.text)} is below the smallest positive double (≈ 4.9e−324): it is 0 in double precision`,
+    );
+  return V.ZERO;
+}
+
+/**
+ * The natural log of a decimal literal (digits, an optional point and exponent), from its text:
+ * the first 17 significant digits carry all a double can hold, the rest shift the exponent.
+ */
+function literalLog(text: string): number | undefined {
+  const m = /^(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (!m) return undefined;
+  const whole = m[1] ?? '';
+  const fraction = m[2] ?? '';
+  const digits = (whole + fraction).replace(/^0+/, '');
+  if (digits === '') return undefined;
+  // Value = 0.d₁d₂… × 10^(position of the point relative to the first significant digit).
+  const leadingZeros = (whole + fraction).length - (whole + fraction).replace(/^0+/, '').length;
+  const exponent10 = whole.length - leadingZeros + Number(m[3] ?? 0);
+  const mantissa = Number(`0.${digits.slice(0, 17)}`);
+  return Math.log(mantissa) + exponent10 * Math.LN10;
+}
+
+/** Whether a literal's mantissa (the digits before any exponent) has a nonzero digit. */
+function nonzeroLiteral(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 101 || c === 69) return false; // e, E: the exponent starts
+    if (c >= 49 && c <= 57) return true;
+  }
+  return false;
+}
+
+/** A literal for a message: long digit strings shortened to their ends and length. */
+function abbreviate(text: string): string {
+  return text.length <= 24 ? text : `${text.slice(0, 10)}…${text.slice(-6)} (${text.length} characters)`;
 }
 
 /** Reports a value that is not a finite number at `node`; undefined (diagnosed). */

@@ -103,8 +103,9 @@ function numbersOf(field: A.Field, host: ModelHost): readonly (number | undefine
   const out: (number | undefined)[] = new Array(field.items.length);
   for (let i = 0; i < field.items.length; i++) {
     const item = field.items[i] as A.Expr;
-    // Fast path for plain literals (a 50,000-token model is mostly these).
-    if (item.kind === 'number' && Number.isFinite(item.value)) {
+    // Fast path for plain literals (a 50,000-token model is mostly these); 0 goes through
+    // evalExpr, which warns when a nonzero literal underflowed to it.
+    if (item.kind === 'number' && Number.isFinite(item.value) && item.value !== 0) {
       out[i] = item.value;
       continue;
     }

@@ -1,7 +1,8 @@
 /**
  * Numbers of the expression language. A value keeps both its double and its logarithm, so
- * quantities far beyond the double range survive: `exp(1000)`, `e^1000`, `1e400`, `2^5000` and
- * their products and quotients are held as (sign, log|x|). Only a parameter that accepts such
+ * quantities far beyond the double range survive: `exp(1000)`, `e^1000`, `10^400`, `2^5000` and
+ * their products and quotients are held as (sign, log|x|). (A literal is a double: `1e400` is an
+ * error, see exprEval.ts.) Only a parameter that accepts such
  * values (N of best-of-N) reads the log; every other use requires a finite double.
  */
 
@@ -32,19 +33,6 @@ export function fromLog(sign: -1 | 0 | 1, log: number): Value {
 /** True when `num` represents the value exactly as a double (no overflow, no underflow to 0). */
 export function isDouble(v: Value): boolean {
   return Number.isFinite(v.num) && (v.num !== 0 || v.sign === 0);
-}
-
-/** A decimal literal; `1e400` becomes a log-form value instead of Infinity. */
-export function fromLiteral(text: string): Value | undefined {
-  const x = Number(text);
-  if (Number.isNaN(x)) return undefined;
-  if (Number.isFinite(x) && (x !== 0 || !/[1-9]/.test(text.replace(/[eE].*$/, '')))) return fromNumber(x);
-  // Overflowed or underflowed: mantissa · 10^exponent in log form.
-  const m = /^([0-9]*\.?[0-9]*)[eE]([+-]?[0-9]+)$/.exec(text);
-  if (!m) return undefined;
-  const mantissa = Number(m[1]);
-  if (!(mantissa > 0)) return ZERO;
-  return fromLog(1, Math.log(mantissa) + Number(m[2]) * Math.LN10);
 }
 
 export type Outcome = { ok: true; value: Value } | { ok: false; message: string };

@@ -331,8 +331,18 @@ function compare(ctx: EvaluationContext): QueryValues['compare'] {
     lambda: num(c.lambda, 'λ'),
     kl_to_optimal: num(c.klToOptimal, 'KL(qⁿ‖φ_Δ)'),
     bound: num(c.bound, 'λ·gap'),
+    ...optional('bound_note', BOUND_NOTES[c.boundStatus]),
   };
 }
+
+/** Why `compare` reports no stability bound (bound = null = ∞), by the core's boundStatus. */
+const BOUND_NOTES = {
+  applies: undefined,
+  'not-binding':
+    'the budget does not bind (Δ ≥ the maximum KL n·(−log p(M))): every policy on the top-reward tokens within the budget is optimal, φ_Δ is only one of them, and the stability theorem gives no bound on KL(qⁿ‖φ_Δ)',
+  'over-budget':
+    'the policy exceeds the budget (KL(qⁿ‖pⁿ) > Δ): the stability theorem needs KL ≤ Δ; here KL(qⁿ‖φ_Δ) = (KL − Δ) + λ·gap, more than λ·gap',
+} as const;
 
 function simulate(ctx: EvaluationContext): QueryValues['simulate'] {
   const params = ctx.query.params;

@@ -86,6 +86,16 @@ export function numberValue(text: string, start: number, end: number): number {
   return scale < 0 ? mantissa / POW10[-scale] : mantissa * POW10[scale];
 }
 
+/** Whether text[start, end) (a number literal) has a nonzero digit before any exponent. */
+function nonzeroDigits(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 101 || c === 69) return false;
+    if (c >= 49 && c <= 57) return true;
+  }
+  return false;
+}
+
 /** The value read by the last successful `scanPlainNumber` (a global: no allocation per item). */
 let scanned = 0;
 
@@ -235,7 +245,9 @@ function scanItems(text: string, from: number, names: string[] | undefined): Sca
       if (!(isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1))))) return undefined;
       end = scanPlainNumber(text, i);
       const x = end >= 0 ? scanned : numberValue(text, i, (end = scanNumber(text, i)));
-      if (!Number.isFinite(x)) return undefined; // log-form literals take the general path
+      // Literals beyond the double range, and nonzero ones that round to 0, take the general
+      // path, which reports them (exprEval.ts).
+      if (!Number.isFinite(x) || (x === 0 && nonzeroDigits(text, i, end))) return undefined;
       putBounds(count, start, end);
       scratchValues[count++] = sign === 45 ? -x || 0 : x;
     }
