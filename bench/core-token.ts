@@ -1,4 +1,4 @@
-// Benchmarks of the per-token numerical core (math.md §2–§5). Warm medians of several runs.
+// Benchmarks of the per-token numerical core (docs/math.md §2–§5). Warm medians of several runs.
 // Targets (docs/math.md § Performance): frontier 256 points on 50,257 distinct rewards ≤ 40 ms,
 // on 11 distinct rewards ≤ 1 ms; λ for a budget on 50,257 tokens ≤ 5 ms; the rate-function
 // curve on 256 points with K = 1000 ≤ 2 ms; plus the same frontier sweep in numpy for scale.

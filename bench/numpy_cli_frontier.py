@@ -2,7 +2,7 @@
 
 Run with /usr/bin/python3 (Debian's numpy). Reads the same generated .align file as the CLI
 (the model's `vocab`, `p`, `reward` and `length` lines and `frontier(..., steps = S)`) and
-computes the same points with the same method as src/core/frontier.ts (math.md section 3):
+computes the same points with the same method as src/core/frontier.ts (docs/math.md §3):
 
   * tokens with equal reward are merged (only the law of r under p matters);
   * S KL targets evenly spaced over [0, n * (-log p(M))]; the endpoints are lambda = 0 and

@@ -1,5 +1,5 @@
 /**
- * Direct, deliberately naive formulas for a small memoryless model (math.md §2–§6), used to
+ * Direct, deliberately naive formulas for a small memoryless model (docs/math.md §2–§6), used to
  * check the CLI's JSON numbers independently of the language layer: plain sums over the
  * vocabulary and an explicit convolution for the law of R. Only for tiny models with integer
  * rewards.
@@ -55,7 +55,7 @@ export function sequenceLaw(q: readonly number[], r: readonly number[], n: numbe
   return w;
 }
 
-/** Best-of-N over sequences (math.md §6): E R, KL(BoN‖pⁿ), and KL(BoN‖φ_λⁿ) when λ is given. */
+/** Best-of-N over sequences (docs/math.md §6): E R, KL(BoN‖pⁿ), and KL(BoN‖φ_λⁿ) when λ is given. */
 export function bestOfN(
   m: Toy,
   logN: number,

@@ -1,5 +1,5 @@
 // Best-of-N (src/core/bestOfN.ts, bonLevels.ts, bonComparison.ts) against its definition by
-// brute force, explicit enumeration of N = 2, 3 draws (tie rule), math.md §7 identities and the
+// brute force, explicit enumeration of N = 2, 3 draws (tie rule), docs/math.md §7 identities and the
 // 600-digit fixture (N = e^{5}, e^{500}, e^{1000} at n = 1000).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -145,7 +145,7 @@ test('BoN reward never exceeds the frontier at its own KL; log N budget comparis
           `${c.name} n=${n} N=${N}: BoN reward ${v.bon.reward} > frontier ${v.sameKL.reward} at KL ${v.bon.kl}`,
         );
         close(v.sameKL.kl, Math.min(v.bon.kl, v.sameKL.kl), 1e-12, 'same-KL budget', 1);
-        // KL(BoN‖φ_λⁿ) at the log N budget, by the stability identity (math.md §3):
+        // KL(BoN‖φ_λⁿ) at the log N budget, by the stability identity (docs/math.md §3):
         // KL(φ‖φ_Δ) = KL(φ‖pⁿ) − Δ + λ(E_{φ_Δ}R − E_φ R) when λ < ∞.
         if (Number.isFinite(v.logNBudget.lambda)) {
           const identity =

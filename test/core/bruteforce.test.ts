@@ -1,4 +1,4 @@
-// An independent brute force: every quantity of math.md §3–§6 computed from its definition by
+// An independent brute force: every quantity of docs/math.md §3–§6 computed from its definition by
 // enumerating all Kⁿ sequences (K ≤ 4, n ≤ 6) — no formula of the core is reused — and compared
 // with the core. Best-of-N is simulated literally for small cases: all N-tuples of sequences,
 // the maximum's ties broken uniformly. Tolerance 1e-10 relative; a sum of terms of both signs is

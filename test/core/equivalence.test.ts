@@ -1,6 +1,6 @@
 // The equivalence series (src/core/equivalence.ts): BoN with N = e^{nδ} vs KL-RL at budget nδ.
 // Checked against the definition by enumeration for small n, against bestOfNForLength for
-// larger n, and for the convergence the paper proves (math.md §6).
+// larger n, and for the convergence the paper proves (docs/math.md §6).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bestOfNForLength } from '../../src/core/bestOfN.js';

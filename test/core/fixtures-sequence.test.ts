@@ -1,4 +1,4 @@
-// The sequence-level core (math.md §4 finite-n tails, §6 best-of-N and the equivalence) against
+// The sequence-level core (docs/math.md §4 finite-n tails, §6 best-of-N and the equivalence) against
 // the exact references of test/fixtures/sequence.json: the law of R from an exact big-integer
 // convolution, best-of-N for N = 1 … e^1000 at 60 digits. Tolerance model: fixtureData.ts; sums
 // of terms of both signs (E R, KLs) are compared to a few ulp of the sum of the terms'

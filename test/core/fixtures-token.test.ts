@@ -1,4 +1,4 @@
-// The token-level core (math.md §2–§5) against the mpmath references of test/fixtures/token.json.
+// The token-level core (docs/math.md §2–§5) against the mpmath references of test/fixtures/token.json.
 // Tolerance model: fixtureData.ts (rel 1e-10, λ 1e-12, widened only by the reference's own
 // condition number or, where noted, by the size of the terms a formula must cancel).
 import assert from 'node:assert/strict';
@@ -110,7 +110,7 @@ for (const c of fixture.cases) {
         e.cumulants.forEach((k, m) => {
           checkRef(kappa[m], k, ctx(`cumulant ${m + 1}`), e.sens.cumulants[m]);
         });
-        // Cumulants of R under φ_λⁿ are n times the token cumulants (math.md §5).
+        // Cumulants of R under φ_λⁿ are n times the token cumulants (docs/math.md §5).
         if (e.s >= 0) {
           const n = 37;
           const seq = value(sequenceCumulants(law, n, e.s, 8), ctx('sequenceCumulants'));

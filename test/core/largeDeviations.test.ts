@@ -1,4 +1,4 @@
-// Cramér's rate and the rate function I_λ: Bernoulli closed form, D(λ) = A*(A'(λ)) (math.md §7),
+// Cramér's rate and the rate function I_λ: Bernoulli closed form, D(λ) = A*(A'(λ)) (docs/math.md §7),
 // I_λ(x) = A*(x) − λx + A(λ), exact endpoints, grid = pointwise, the parametric curve, invalid input.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 // Rényi cross entropy H_α(p, softmax r): closed forms at α ∈ {1/2, 1, 2}, α = 1 ± 1e-9 against
-// the series, the identity A(s) = s log C − s H_{1+s} and Λ(t) through H (math.md §5).
+// the series, the identity A(s) = s log C − s H_{1+s} and Λ(t) through H (docs/math.md §5).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { scaledCgf } from '../../src/core/cumulants.js';

@@ -1,5 +1,5 @@
 // Exact finite-n tail exponents (src/core/tails.ts) against brute force, the n = 1000 fixture,
-// and math.md §4: the Chernoff bound (exponent ≥ Cramér's rate A*(x) = D(s) at x = A'(s)) with a
+// and docs/math.md §4: the Chernoff bound (exponent ≥ Cramér's rate A*(x) = D(s) at x = A'(s)) with a
 // gap that shrinks like log n / n.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Independent references for the evaluator tests: direct enumeration of all K^n sequences of a
-// small memoryless model (math.md §7: "brute-force enumeration … agrees with the convolution").
+// small memoryless model (docs/math.md §7: "brute-force enumeration … agrees with the convolution").
 
 export interface Small {
   p: number[];
@@ -49,7 +49,7 @@ export function rewardLaw(q: number[], r: number[], n: number): { x: number[]; w
   return { x, w: x.map((v) => byValue.get(v)!) };
 }
 
-/** Best-of-N by the level formulas of math.md §6, straight from the enumerated law. */
+/** Best-of-N by the level formulas of docs/math.md §6, straight from the enumerated law. */
 export function bestOfN(p: number[], r: number[], n: number, N: number): { reward: number; kl: number } {
   const { x, w } = rewardLaw(p, r, n);
   let F = 0;

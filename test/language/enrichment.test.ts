@@ -27,7 +27,7 @@ function results<K extends keyof QueryValues>(source: string, kind: K): Extract<
 const values = <K extends keyof QueryValues>(source: string, kind: K) =>
   results(source, kind).map((r) => r.value as QueryValues[K]);
 
-/** KL-RL reward at budget Δ by bisection on λ with the KL summed directly (math.md §3). */
+/** KL-RL reward at budget Δ by bisection on λ with the KL summed directly (docs/math.md §3). */
 function rlReward(delta: number): number {
   const pM = P[P.length - 1];
   if (delta >= n * -Math.log(pM)) return n * Math.max(...R);

@@ -87,7 +87,7 @@ test('compare: brute-force KL, reward, frontier gap and the stability identity',
   const phi = brute.tilted(P, R, t.lambda!);
   const klOpt = 4 * Q.reduce((a, qk, k) => a + qk * Math.log(qk / phi[k]), 0);
   close(v.kl_to_optimal, klOpt, 'KL(qⁿ‖φ_Δ)');
-  // math.md §3: KL(q‖φ_Δ) = [KL(q‖pⁿ) − Δ] + λ (F − E_q R).
+  // docs/math.md §3: KL(q‖φ_Δ) = [KL(q‖pⁿ) − Δ] + λ (F − E_q R).
   close(v.kl_to_optimal, klq - 2 + t.lambda! * (t.reward - rewardq), 'stability identity', 1e-9);
   close(v.bound, t.lambda! * v.gap, 'bound λ·gap');
   // Default budget: the policy's own KL.
