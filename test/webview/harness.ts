@@ -94,7 +94,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export const DOC_URI = 'file:///work/examples/paper.align';
+export const DOC_URI = 'file:///project/examples/paper.align';
 
 /** Opens the preview page; `state` pre-seeds vscode.getState() (as after a window reload). */
 export async function openPreview(browser: Browser, state?: unknown): Promise<Harness> {
