@@ -50,7 +50,7 @@ export {
   type ResolvedPolicy,
 } from './checking/models.js';
 export type { CheckedQuery, ParamValue } from './checking/params.js';
-export { editDistance, suggest } from './checking/suggest.js';
+export { editDistance, suggest } from './suggest.js';
 export {
   buildSymbolIndex,
   type SymbolDefinition,

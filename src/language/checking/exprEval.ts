@@ -8,7 +8,7 @@ import { CONSTANTS, FUNCTIONS } from '../../presentation/queries.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import type * as A from '../syntax/ast.js';
 import { walkExpr } from '../syntax/walk.js';
-import { didYouMean, suggest } from './suggest.js';
+import { didYouMean, suggest } from '../suggest.js';
 import * as V from './value.js';
 
 export interface NameResolver {

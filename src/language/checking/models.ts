@@ -20,7 +20,7 @@ import {
   parseModelFile,
 } from './modelFile.js';
 import { SmallMap } from './smallMap.js';
-import { didYouMean, suggest } from './suggest.js';
+import { didYouMean, suggest } from '../suggest.js';
 
 /** The largest sequence length accepted (larger n makes every exact computation meaningless). */
 export const MAX_LENGTH = 1e9;
