@@ -242,7 +242,11 @@ describe('language server over stdio', () => {
       textDocument: { uri: paper },
     });
     const names = symbols.map((s) => s.name);
-    assert.deepEqual(names.slice(0, 4), ['chat', 'per_token', 'budget', 'tilt']);
+    assert.deepEqual(names.slice(0, 4), ['chat', 'per_token', 'budget', 'tilt(chat, delta = budget)']);
+    // Queries are told apart by their text; what they compute is the detail.
+    const tilts = symbols.filter((s) => s.name.startsWith('tilt('));
+    assert.equal(new Set(tilts.map((s) => s.name)).size, tilts.length, tilts.map((s) => s.name).join(' / '));
+    assert.equal(tilts[0].detail, 'Optimal KL-constrained RL');
     assert.deepEqual(
       symbols[0].children?.map((f) => f.name),
       ['vocab', 'p', 'reward', 'length'],

@@ -101,6 +101,48 @@ describe('completion contexts', () => {
     assert.deepEqual(labels('model m {\n  vocab a\n  |\n}'), ['p', 'reward', 'length']);
     assert.deepEqual(labels(`${model}policy r of |`), ['m']);
   });
+  it('the templates make a file with no warnings: the model, a policy, then every query', () => {
+    // Expand a snippet with its default placeholders, as accepting each one does.
+    const expand = (snippet: string) =>
+      snippet
+        .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+        .replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')
+        .replace(/\$\d+/g, '')
+        .replace(/\\([$}\\])/g, '$1');
+    const item = (text: string, label: string) => {
+      const offset = text.length;
+      const found = completionsAt(parse(text), offset, true).find((i) => i.label === label);
+      assert.ok(found?.insertText, `${label} offered at the start of a line`);
+      return expand(found.insertText);
+    };
+    let text = '';
+    text += `${item(text, 'model')}\n`;
+    text += `${item(text, 'policy')}\n`;
+    for (const q of [
+      'tilt',
+      'frontier',
+      'bon',
+      'equivalence',
+      'rate',
+      'cumulants',
+      'renyi',
+      'compare',
+      'simulate',
+    ])
+      text += `${item(text, q)}\n`;
+    const a = analyze(text.replace(/samples = \d+/, 'samples = 100'));
+    const problems = a.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
+    assert.deepEqual(problems, [], text);
+    assert.equal(a.results.length, 9);
+    for (const r of a.results) assert.equal(r.error, undefined, `${r.query}: ${r.error}`);
+  });
+
+  it('parameters that would do nothing for the chosen method are not offered', () => {
+    assert.deepEqual(labels(`${model}simulate(m, method = base, |)`), ['samples', 'seed']);
+    assert.deepEqual(labels(`${model}simulate(m, method = bon, |)`), ['N', 'logN', 'samples', 'seed']);
+    assert.ok(labels(`${model}simulate(m, |)`).includes('method'));
+  });
+
   it('offers nothing inside a vocab list or a comment', () => {
     assert.deepEqual(labels('model m {\n  vocab a |\n}'), []);
     assert.deepEqual(labels('# tilt(|'), []);
