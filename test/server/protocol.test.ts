@@ -337,7 +337,8 @@ describe('language server over stdio', () => {
       titles.some((t) => /^Clamp delta to the maximum KL/.test(t)),
       titles.join('; '),
     );
-    assert.ok(newTexts.includes('0.25 0.25 0.5'), newTexts.join(' | '));
+    // Item by item (this model is not in the canonical layout, so nothing else moves).
+    for (const t of ['0.25', '0.5']) assert.ok(newTexts.includes(t), newTexts.join(' | '));
     // The clamp writes n·(−log p(M)) = 2·log 2 = 1.386294… rounded down, so the warning goes away.
     assert.ok(newTexts.includes('1.38629'), newTexts.join(' | '));
     c.close(uri);

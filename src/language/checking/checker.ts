@@ -7,6 +7,7 @@
 import { CONSTANTS, FUNCTIONS } from '../../presentation/queries.js';
 import type { Diagnostic, Position } from '../../presentation/results.js';
 import { DiagnosticSink } from '../diagnostics.js';
+import { suggest as suggestName } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import type { LineIndex } from '../syntax/positions.js';
 import { walkExpr } from '../syntax/walk.js';
@@ -20,7 +21,6 @@ import {
   resolvePolicy,
 } from './models.js';
 import { type CheckedQuery, checkQuery } from './params.js';
-import { suggest as suggestName } from '../suggest.js';
 import { buildSymbolIndex, type SymbolIndex } from './symbols.js';
 import type { Value } from './value.js';
 

@@ -8,11 +8,11 @@ import { formatNumber } from '../../presentation/format.js';
 import { type ParamSpec, paramSpec, QUERIES, type QuerySpec, querySpec } from '../../presentation/queries.js';
 import type { QueryKind } from '../../presentation/results.js';
 import type { DiagnosticSink } from '../diagnostics.js';
+import { didYouMean, suggest } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import { evalExpr, type NameResolver, reportBrokenValue, toDouble } from './exprEval.js';
 import type { ResolvedModel, ResolvedPolicy } from './models.js';
 import { SmallMap } from './smallMap.js';
-import { didYouMean, suggest } from '../suggest.js';
 import { describe as describeValue } from './value.js';
 
 export type ParamValue =

@@ -295,7 +295,8 @@ class Parser {
   private statementLaterOnLine(): number | undefined {
     for (let j = this.pos + 1; ; j++) {
       const t = this.tok(j);
-      if (t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'punctuation' && t.text === ';')) return undefined;
+      if (t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'punctuation' && t.text === ';'))
+        return undefined;
       if (this.startsStatement(j)) return j;
     }
   }

@@ -39,7 +39,7 @@ const md = (value: string) => ({ kind: MarkupKind.Markdown, value });
  * the examples' Δ = 4.
  */
 export const MODEL_TEMPLATE =
-  'model \${1:toy} {\n  vocab   \${2:a b c}\n  p       \${3:0.5 0.3 0.2}\n  reward  \${4:0 1 2}\n  length  \${5:8}\n}$0';
+  'model ${1:toy} {\n  vocab   ${2:a b c}\n  p       ${3:0.5 0.3 0.2}\n  reward  ${4:0 1 2}\n  length  ${5:8}\n}$0';
 
 function names(parse: ParseResult, kind: 'model' | 'policy' | 'let'): string[] {
   return [
@@ -252,7 +252,10 @@ export const completion: Feature = {
         if (!parse) return [];
         const offset = parse.lines.offset(params.position);
         // A space opens the list only where a name is expected next: after `,`, `(` or `=`.
-        if (params.context?.triggerCharacter === ' ' && !/[,(=]\s$/.test(parse.text.slice(Math.max(0, offset - 2), offset)))
+        if (
+          params.context?.triggerCharacter === ' ' &&
+          !/[,(=]\s$/.test(parse.text.slice(Math.max(0, offset - 2), offset))
+        )
           return [];
         return completionsAt(parse, offset, ctx.support().snippets);
       }),

@@ -25,7 +25,12 @@ const MAX_QUERY_NAME = 60;
  * three `tilt`s are told apart by their model and arguments; long ones are shortened.
  */
 export function queryLabel(text: string): string {
-  const one = text.replace(/#[^\n]*/g, ' ').replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim();
+  const one = text
+    .replace(/#[^\n]*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/\( /g, '(')
+    .replace(/ \)/g, ')')
+    .trim();
   return one.length <= MAX_QUERY_NAME ? one : `${one.slice(0, MAX_QUERY_NAME - 1).trimEnd()}…`;
 }
 
