@@ -105,6 +105,23 @@ describe('language server over stdio', () => {
     assert.match(value, /\| KL\(φ\\_λ‖pⁿ\) \| [^|]+ \| nats \|/);
   });
 
+  it('hover tables of curves show their headers as written (frontier, rate, equivalence)', async () => {
+    for (const [prefix, headers] of [
+      ['frontier(chat', ['λ', 'KL (nats)', 'E\\[R\\] (reward)']],
+      ['rate(chat', ['x (reward/token)', 'I\\_λ(x) (nats/token)', 'tail exponent (nats/token)']],
+      ['equivalence(chat', ['n', 'BoN E\\[R\\]/n (reward/token)', 'KL(BoN‖pⁿ)/n (nats/token)']],
+    ] as const) {
+      const hover = await req<Hover>('textDocument/hover', {
+        textDocument: { uri: paper },
+        position: at(lineOf(paperText, prefix), 1),
+      });
+      const value = (hover.contents as { value: string }).value;
+      assert.ok(!/%[0-9A-Fa-f]{2}|%u[0-9A-Fa-f]{4}/.test(value), `no URL escapes in ${prefix}:\n${value}`);
+      for (const h of headers)
+        assert.ok(value.includes(`| ${h} |`) || value.includes(`| ${h}`), `${prefix}: header ${h}\n${value}`);
+    }
+  });
+
   it('hovers a vocabulary token with p, r and φ_λ under the nearest tilt', async () => {
     const line = lineOf(paperText, '  vocab');
     const character = paperText.split('\n')[line].indexOf('helpful');

@@ -39,6 +39,7 @@ const md = (value: string) => ({ kind: MarkupKind.Markdown, value });
  * the examples' Δ = 4.
  */
 export const MODEL_TEMPLATE =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a snippet's placeholders, not a template
   'model ${1:toy} {\n  vocab   ${2:a b c}\n  p       ${3:0.5 0.3 0.2}\n  reward  ${4:0 1 2}\n  length  ${5:8}\n}$0';
 
 function names(parse: ParseResult, kind: 'model' | 'policy' | 'let'): string[] {
