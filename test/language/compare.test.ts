@@ -6,7 +6,8 @@ import { analyze } from '../../src/language/index.js';
 import type { CompareValue, TiltValue } from '../../src/presentation/results.js';
 import { close } from './helpers.js';
 
-const MODEL = 'model toy { vocab a b c d; p 0.4 0.3 0.2 0.1; reward 0 1 2 3; length 4 }\npolicy q of toy { p 0.25 0.25 0.25 0.25 }\n';
+const MODEL =
+  'model toy { vocab a b c d; p 0.4 0.3 0.2 0.1; reward 0 1 2 3; length 4 }\npolicy q of toy { p 0.25 0.25 0.25 0.25 }\n';
 
 test('compare: frontier at Δ and at KL(qⁿ‖pⁿ), each equal to the tilt at that budget', () => {
   for (const delta of [0.2, 1, 4, 100]) {
@@ -23,7 +24,8 @@ test('compare: frontier at Δ and at KL(qⁿ‖pⁿ), each equal to the tilt at 
 });
 
 test('compare: a policy with mass where p has none has KL ∞ and no frontier at its KL', () => {
-  const text = 'model m { vocab a b; p 1 0; reward 0 1; length 2 }\npolicy q of m { p 0.5 0.5 }\ncompare(m, policy = q, delta = 1)\n';
+  const text =
+    'model m { vocab a b; p 1 0; reward 0 1; length 2 }\npolicy q of m { p 0.5 0.5 }\ncompare(m, policy = q, delta = 1)\n';
   const c = analyze(text).results[0].value as CompareValue;
   assert.equal(c.kl, null);
   assert.equal(c.frontier_reward_at_kl, undefined);

@@ -26,7 +26,7 @@ const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.
 const read = (name: string) =>
   readFileSync(join(root, 'examples', name), 'utf8').replace(/samples = \d+/g, 'samples = 200');
 /** Markdown escapes undone: what a reader of the rendered hover sees. */
-const unescape = (md: string) => md.replace(/\\([\\`*_{}[\]()<>#+\-.!|~])/g, '$1');
+const rendered = (md: string) => md.replace(/\\([\\`*_{}[\]()<>#+\-.!|~])/g, '$1');
 
 describe('every front end shows the same labels and headline numbers', () => {
   let c: LspClient;
@@ -73,7 +73,7 @@ describe('every front end shows the same labels and headline numbers', () => {
           textDocument: { uri },
           position: r.range.start,
         });
-        const shown = unescape((hover.contents as { value: string }).value);
+        const shown = rendered((hover.contents as { value: string }).value);
         for (const [label, value, unit] of quantityRows(r, D)) {
           assert.ok(
             shown.includes(`| ${label} | ${value} | ${unit || ' '} |`),
