@@ -77,6 +77,7 @@ export function startAnalysis(text: string, options: AnalyzeOptions = {}): Analy
     const checked = check(parsed.ast, parsed.lines, {
       readFile: options.readFile,
       syntaxDiagnostics: parsed.diagnostics,
+      brokenDefinitions: parsed.brokenDefinitions,
     });
     const evaluation = new Evaluation(checked, parsed.lines, {
       limits: options.limits,

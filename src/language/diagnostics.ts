@@ -246,3 +246,71 @@ export class DiagnosticSink {
     return 'it has an error (not listed: the document has too many problems)';
   }
 }
+
+/**
+ * The `data` of the diagnostics that quick fixes act on, by code (docs/language.md lists every
+ * code's data). Data comes back from the editor with a code-action request, so it is untrusted:
+ * `readDiagnosticData` checks it against this shape before a fix uses it.
+ */
+export interface DiagnosticData {
+  readonly 'unknown-model': Suggestion;
+  readonly 'unknown-policy': Suggestion;
+  readonly 'unknown-name': Suggestion;
+  readonly 'unknown-function': Suggestion;
+  readonly 'unknown-query': Suggestion;
+  readonly 'unknown-field': Suggestion;
+  readonly 'unknown-parameter': Suggestion;
+  readonly 'invalid-value': Suggestion & { readonly allowed?: readonly string[] };
+  readonly 'p-not-normalized': { readonly sum: number; readonly normalized: readonly number[] };
+  readonly 'length-mismatch': { readonly expected: number; readonly actual: number };
+  readonly 'budget-exceeds-max-kl': { readonly maxKL: number };
+}
+
+interface Suggestion {
+  readonly suggestion?: string;
+}
+
+export type FixableCode = keyof DiagnosticData;
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const count = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+
+function suggestionOf(d: unknown): Suggestion | undefined {
+  if (!isObject(d)) return undefined;
+  return typeof d.suggestion === 'string' && d.suggestion !== '' ? { suggestion: d.suggestion } : {};
+}
+
+const READERS: { readonly [C in FixableCode]: (d: unknown) => DiagnosticData[C] | undefined } = {
+  'unknown-model': suggestionOf,
+  'unknown-policy': suggestionOf,
+  'unknown-name': suggestionOf,
+  'unknown-function': suggestionOf,
+  'unknown-query': suggestionOf,
+  'unknown-field': suggestionOf,
+  'unknown-parameter': suggestionOf,
+  'invalid-value': suggestionOf,
+  'p-not-normalized': (d) =>
+    isObject(d) && finite(d.sum) && Array.isArray(d.normalized) && d.normalized.every(finite)
+      ? { sum: d.sum, normalized: d.normalized as number[] }
+      : undefined,
+  'length-mismatch': (d) =>
+    isObject(d) && count(d.expected) && count(d.actual)
+      ? { expected: d.expected, actual: d.actual }
+      : undefined,
+  'budget-exceeds-max-kl': (d) =>
+    isObject(d) && finite(d.maxKL) && d.maxKL >= 0 ? { maxKL: d.maxKL } : undefined,
+};
+
+/** Whether a code (from an editor: any string) is one with quick-fix data. */
+export function isFixableCode(code: unknown): code is FixableCode {
+  return typeof code === 'string' && Object.hasOwn(READERS, code);
+}
+
+/** The diagnostic's data checked against its code's shape, or undefined when it does not fit. */
+export function readDiagnosticData<C extends FixableCode>(
+  code: C,
+  data: unknown,
+): DiagnosticData[C] | undefined {
+  return (READERS[code] as (d: unknown) => DiagnosticData[C] | undefined)(data);
+}

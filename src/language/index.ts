@@ -50,7 +50,6 @@ export {
   type ResolvedPolicy,
 } from './checking/models.js';
 export type { CheckedQuery, ParamValue } from './checking/params.js';
-export { editDistance, suggest } from './checking/suggest.js';
 export {
   buildSymbolIndex,
   type SymbolDefinition,
@@ -74,6 +73,7 @@ export {
   type EvaluationNote,
   type QueryOutcome,
 } from './evaluation/outcome.js';
+export { editDistance, suggest } from './suggest.js';
 export type * as Ast from './syntax/ast.js';
 export { KEYWORDS, lex, type Token, type TokenKind } from './syntax/lexer.js';
 export { type ParseResult, parse } from './syntax/parser.js';

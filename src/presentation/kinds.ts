@@ -8,6 +8,7 @@
  *   doc         — one line (from the query table, queries.ts);
  *   quantities  — the labelled values of a result, with units, in reading order;
  *   headline    — the two or three values shown inline after the query (→ λ = 1.42, E[R] = 33.8);
+ *   notes       — sentences that qualify the values (why a bound is missing), after the table;
  *   curve       — the points of a curve result as table columns (hover, CLI);
  *   series      — the names of the chart series built from this kind (preview, report, CSV);
  *   formula     — the identity the preview typesets, and its symbols with the result's values;
@@ -55,6 +56,8 @@ export interface KindPresentation<K extends QueryKind> {
   quantities(v: QueryValues[K]): Quantity[];
   headline(v: QueryValues[K]): Quantity[];
   curve?(v: QueryValues[K]): Curve<unknown> | undefined;
+  /** Sentences that qualify the values (why a bound is missing…), shown after them. */
+  notes?(v: QueryValues[K]): string[];
   readonly series: Readonly<Record<string, string>>;
   formula(v: QueryValues[K]): Formula;
   readonly sliders: readonly string[];
@@ -73,6 +76,12 @@ export function subscript(n: number): string {
 }
 
 const TILT_SLIDERS = ['delta', 'lambda', 'beta'] as const;
+
+/** Labels shared by `compare` and the editor's readout of a policy. */
+export const POLICY_KL = 'KL(qⁿ‖pⁿ)';
+export const POLICY_REWARD = 'E[R] under q';
+export const POLICY_FRONTIER_AT_KL = 'frontier E[R] at KL(qⁿ‖pⁿ)';
+export const POLICY_GAP_AT_KL = 'below the frontier at KL(qⁿ‖pⁿ)';
 
 export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = {
   tilt: {
@@ -265,14 +274,19 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
   compare: {
     title: 'A policy against the optimum (stability)',
     quantities: (v) => [
-      q('KL(qⁿ‖pⁿ)', v.kl, 'nats'),
-      q('E[R] under q', v.reward, 'reward'),
+      q(POLICY_KL, v.kl, 'nats'),
+      q(POLICY_REWARD, v.reward, 'reward'),
       q('frontier E[R] at Δ', v.frontier_reward, 'reward'),
       q('gap ε', v.gap, 'reward'),
+      ...(v.frontier_reward_at_kl !== undefined
+        ? [q(POLICY_FRONTIER_AT_KL, v.frontier_reward_at_kl, 'reward')]
+        : []),
+      ...(v.gap_at_kl !== undefined ? [q(POLICY_GAP_AT_KL, v.gap_at_kl, 'reward')] : []),
       q('λ', v.lambda),
       q('KL(qⁿ‖φ_Δ)', v.kl_to_optimal, 'nats'),
       q('bound λε', v.bound, 'nats'),
     ],
+    notes: (v) => (v.bound_note ? [`No bound: ${v.bound_note}.`] : []),
     headline: (v) => [q('gap ε', v.gap, 'reward'), q('KL(q‖φ_Δ)', v.kl_to_optimal, 'nats')],
     series: { point: 'compared policy' },
     formula: (v) => ({
@@ -329,6 +343,11 @@ export function quantitiesOf(r: QueryResult): Quantity[] {
 /** The headline quantities of a result with a value (none for an error). */
 export function headlineOf(r: QueryResult): Quantity[] {
   return r.value === undefined ? [] : presentationOf(r.query).headline(r.value);
+}
+
+/** The notes of a result (none for an error or a kind without notes). */
+export function notesOf(r: QueryResult): string[] {
+  return r.value === undefined ? [] : (presentationOf(r.query).notes?.(r.value) ?? []);
 }
 
 /** The curve of a result, if its kind has one and it has points. */

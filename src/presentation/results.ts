@@ -112,6 +112,12 @@ export interface CompareValue {
   bound: Num;
   /** Optional: why `bound` is null (absent when the bound applies). */
   bound_note?: string;
+  /**
+   * Optional: the frontier at the policy's own KL, F(KL(qⁿ‖pⁿ)) — the best E[R] any policy reaches
+   * with that KL — and how far q is below it (absent when the KL is ∞).
+   */
+  frontier_reward_at_kl?: number;
+  gap_at_kl?: number;
 }
 export interface SimulateValue {
   method: 'base' | 'tilt' | 'bon';

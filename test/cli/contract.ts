@@ -91,6 +91,8 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
     kl_to_optimal: 'num',
     bound: 'num',
     'bound_note?': 'string',
+    'frontier_reward_at_kl?': 'number',
+    'gap_at_kl?': 'number',
   },
   simulate: {
     method: ['enum', 'base', 'tilt', 'bon'],

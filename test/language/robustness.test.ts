@@ -193,3 +193,39 @@ describe('deep nesting is a located diagnostic, never a stack overflow', () => {
     assert.equal(a.results[0].value, undefined);
   });
 });
+
+describe('one cause, one report: no follow-on errors', () => {
+  const body = '  vocab a b c\n  p 0.2 0.3 0.5\n  reward 0 1 2\n  length 8\n}\n';
+  const queries =
+    'tilt(chat, delta = 1)\nbon(chat, N = 4)\nfrontier(chat)\npolicy q of chat { p 0.3 0.3 0.4 }\n';
+  const errors = (a: Analysis) => a.diagnostics.filter((d) => d.severity === 'error');
+
+  it('a stray character before a model: one error, the model and its queries are fine', () => {
+    const a = analyze(`x model chat {\n${body}${queries}`);
+    assert.deepEqual(
+      errors(a).map((d) => [d.code, d.range.start.line, d.range.start.character, d.range.end.character]),
+      [['syntax-error', 0, 0, 1]],
+    );
+    assert.match(errors(a)[0].message, /unexpected 'x' before 'model'/);
+    assert.deepEqual(results(a), ['value', 'value', 'value']);
+  });
+
+  it('a misspelt keyword: one error with a suggestion; uses of the name say why, without errors of their own', () => {
+    const a = analyze(`modle chat {\n${body}${queries}`);
+    assert.deepEqual(
+      errors(a).map((d) => d.code),
+      ['syntax-error'],
+    );
+    assert.match(errors(a)[0].message, /found 'modle'; did you mean 'model'\?/);
+    for (const r of a.results)
+      assert.match(
+        String(r.error),
+        /model 'chat' is not defined: line 1, which was meant to define it, has a syntax error/,
+      );
+  });
+
+  it('an unknown model that nothing tried to define is still reported at each use', () => {
+    const a = analyze(queries);
+    assert.equal(errors(a).filter((d) => d.code === 'unknown-model').length, 4);
+  });
+});

@@ -99,6 +99,10 @@ describe('manifest', () => {
     assert.ok(props['alignLab.preview.followActiveEditor']);
   });
 
+  it('contributes no static snippets (completion offers templates where they fit, from the server)', () => {
+    assert.equal(pkg.contributes.snippets, undefined);
+  });
+
   it('points at the bundles and files it ships', () => {
     assert.equal(pkg.main, './dist/extension.js');
     assert.equal(pkg.browser, './dist/extension-browser.js');
@@ -108,7 +112,6 @@ describe('manifest', () => {
       pkg.icon,
       pkg.contributes.languages[0].configuration,
       pkg.contributes.grammars[0].path,
-      pkg.contributes.snippets[0].path,
     ]) {
       assert.ok(existsSync(join(root, f)), `${f} exists`);
     }

@@ -17,6 +17,7 @@ import {
   InitializedNotification,
   InitializeRequest,
   type InitializeResult,
+  type MarkupKind,
   type ProtocolConnection,
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
@@ -210,6 +211,8 @@ export class LspClient {
 
 export interface StartOptions {
   initializationOptions?: Record<string, unknown>;
+  /** Hover formats the client accepts (default: Markdown and plain text). */
+  hoverFormats?: string[];
   /** Advertise workspace/configuration support and answer it with `settings`. */
   settings?: Record<string, unknown>;
   snippets?: boolean;
@@ -249,7 +252,7 @@ export async function startClient(options: StartOptions = {}): Promise<LspClient
         didChangeWatchedFiles: { dynamicRegistration: options.watchFiles === true },
       },
       textDocument: {
-        hover: { contentFormat: ['markdown', 'plaintext'] },
+        hover: { contentFormat: (options.hoverFormats ?? ['markdown', 'plaintext']) as MarkupKind[] },
         completion: { completionItem: { snippetSupport: options.snippets ?? true } },
         publishDiagnostics: { versionSupport: true },
       },

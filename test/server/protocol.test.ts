@@ -105,6 +105,23 @@ describe('language server over stdio', () => {
     assert.match(value, /\| KL\(φ\\_λ‖pⁿ\) \| [^|]+ \| nats \|/);
   });
 
+  it('hover tables of curves show their headers as written (frontier, rate, equivalence)', async () => {
+    for (const [prefix, headers] of [
+      ['frontier(chat', ['λ', 'KL (nats)', 'E\\[R\\] (reward)']],
+      ['rate(chat', ['x (reward/token)', 'I\\_λ(x) (nats/token)', 'tail exponent (nats/token)']],
+      ['equivalence(chat', ['n', 'BoN E\\[R\\]/n (reward/token)', 'KL(BoN‖pⁿ)/n (nats/token)']],
+    ] as const) {
+      const hover = await req<Hover>('textDocument/hover', {
+        textDocument: { uri: paper },
+        position: at(lineOf(paperText, prefix), 1),
+      });
+      const value = (hover.contents as { value: string }).value;
+      assert.ok(!/%[0-9A-Fa-f]{2}|%u[0-9A-Fa-f]{4}/.test(value), `no URL escapes in ${prefix}:\n${value}`);
+      for (const h of headers)
+        assert.ok(value.includes(`| ${h} |`) || value.includes(`| ${h}`), `${prefix}: header ${h}\n${value}`);
+    }
+  });
+
   it('hovers a vocabulary token with p, r and φ_λ under the nearest tilt', async () => {
     const line = lineOf(paperText, '  vocab');
     const character = paperText.split('\n')[line].indexOf('helpful');
@@ -242,7 +259,11 @@ describe('language server over stdio', () => {
       textDocument: { uri: paper },
     });
     const names = symbols.map((s) => s.name);
-    assert.deepEqual(names.slice(0, 4), ['chat', 'per_token', 'budget', 'tilt']);
+    assert.deepEqual(names.slice(0, 4), ['chat', 'per_token', 'budget', 'tilt(chat, delta = budget)']);
+    // Queries are told apart by their text; what they compute is the detail.
+    const tilts = symbols.filter((s) => s.name.startsWith('tilt('));
+    assert.equal(new Set(tilts.map((s) => s.name)).size, tilts.length, tilts.map((s) => s.name).join(' / '));
+    assert.equal(tilts[0].detail, 'Optimal KL-constrained RL');
     assert.deepEqual(
       symbols[0].children?.map((f) => f.name),
       ['vocab', 'p', 'reward', 'length'],
@@ -333,7 +354,8 @@ describe('language server over stdio', () => {
       titles.some((t) => /^Clamp delta to the maximum KL/.test(t)),
       titles.join('; '),
     );
-    assert.ok(newTexts.includes('0.25 0.25 0.5'), newTexts.join(' | '));
+    // Item by item (this model is not in the canonical layout, so nothing else moves).
+    for (const t of ['0.25', '0.5']) assert.ok(newTexts.includes(t), newTexts.join(' | '));
     // The clamp writes n·(−log p(M)) = 2·log 2 = 1.386294… rounded down, so the warning goes away.
     assert.ok(newTexts.includes('1.38629'), newTexts.join(' | '));
     c.close(uri);

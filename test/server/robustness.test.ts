@@ -240,3 +240,74 @@ describe('server: memory stays within budget under the extension heap flags', ()
     await alive();
   });
 });
+
+describe('server: hover text cannot be turned into markup by a file', () => {
+  const hostile = [
+    'model `evil` {',
+    '  vocab "a`b*c" "x](command:workbench.action.terminal.new)" "<img src=https://e/x.png>" plain',
+    '  p 0.25 0.25 0.25 0.25',
+    '  reward 0 1 2 3',
+    '  length 4',
+    '}',
+    'tilt(`evil`, delta = 1)',
+    '',
+  ].join('\n');
+
+  it('token names, model names and errors are code spans or escaped text: no link, image or HTML survives', async () => {
+    const c = await startClient();
+    try {
+      const uri = uriOf('hostile-hover.align');
+      await c.open(uri, hostile);
+      for (const [line, character] of [
+        [1, 9],
+        [1, 20],
+        [1, 60],
+        [6, 1],
+      ] as const) {
+        const hover = (await c.conn.sendRequest(HoverRequest.type, {
+          textDocument: { uri },
+          position: { line, character },
+        })) as {
+          contents: { value: string };
+        } | null;
+        if (!hover) continue;
+        const md = hover.contents.value;
+        // A link or image needs an unescaped `[`…`](`, HTML an unescaped `<` — outside code spans.
+        const outsideCode = md.replace(/(`+)[^`]*?\1/g, '');
+        assert.ok(!/(^|[^\\])\[[^\]]*\]\(/.test(outsideCode), `no link:\n${md}`);
+        assert.ok(!/(^|[^\\])<[a-z]/i.test(outsideCode), `no HTML:\n${md}`);
+      }
+      const token = (await c.conn.sendRequest(HoverRequest.type, {
+        textDocument: { uri },
+        position: { line: 1, character: 10 },
+      })) as {
+        contents: { value: string };
+      };
+      assert.ok(
+        token.contents.value.includes('``a`b*c``'),
+        `the token name is shown exactly, without backslashes:\n${token.contents.value}`,
+      );
+    } finally {
+      await c.shutdown();
+    }
+  });
+
+  it('a client without Markdown gets plain text: no markup characters added', async () => {
+    const c = await startClient({ hoverFormats: ['plaintext'] });
+    try {
+      const uri = uriOf('plain-hover.align');
+      await c.open(uri, 'model m { vocab a_b c; p 0.5 0.5; reward 0 1; length 4 }\ntilt(m, delta = 1)\n');
+      const hover = (await c.conn.sendRequest(HoverRequest.type, {
+        textDocument: { uri },
+        position: { line: 1, character: 1 },
+      })) as {
+        contents: { kind: string; value: string };
+      };
+      assert.equal(hover.contents.kind, 'plaintext');
+      assert.ok(!/\*\*|\\|\| :--|`/.test(hover.contents.value), hover.contents.value);
+      assert.match(hover.contents.value, /^E\[R\] under φ_λ +[0-9.]+ +reward$/m);
+    } finally {
+      await c.shutdown();
+    }
+  });
+});

@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { shortDecimals } from '../../src/language/editor/fixes.js';
 import { formatDocument } from '../../src/language/editor/format.js';
 import { analyze, parse } from '../../src/language/index.js';
-import { floorDigits } from '../../src/server/features/codeActions.js';
+import { codeActionsFor, floorDigits } from '../../src/server/features/codeActions.js';
 import { completionsAt } from '../../src/server/features/completion.js';
 import { normaliseSettings } from '../../src/server/settings.js';
 import { root } from './lsp.js';
@@ -101,8 +102,126 @@ describe('completion contexts', () => {
     assert.deepEqual(labels('model m {\n  vocab a\n  |\n}'), ['p', 'reward', 'length']);
     assert.deepEqual(labels(`${model}policy r of |`), ['m']);
   });
+  it('the templates make a file with no warnings: the model, a policy, then every query', () => {
+    // Expand a snippet with its default placeholders, as accepting each one does.
+    const expand = (snippet: string) =>
+      snippet
+        .replace(/\$\{\d+:([^}]*)\}/g, '$1')
+        .replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1')
+        .replace(/\$\d+/g, '')
+        .replace(/\\([$}\\])/g, '$1');
+    const item = (text: string, label: string) => {
+      const offset = text.length;
+      const found = completionsAt(parse(text), offset, true).find((i) => i.label === label);
+      assert.ok(found?.insertText, `${label} offered at the start of a line`);
+      return expand(found.insertText);
+    };
+    let text = '';
+    text += `${item(text, 'model')}\n`;
+    text += `${item(text, 'policy')}\n`;
+    for (const q of [
+      'tilt',
+      'frontier',
+      'bon',
+      'equivalence',
+      'rate',
+      'cumulants',
+      'renyi',
+      'compare',
+      'simulate',
+    ])
+      text += `${item(text, q)}\n`;
+    const a = analyze(text.replace(/samples = \d+/, 'samples = 100'));
+    const problems = a.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
+    assert.deepEqual(problems, [], text);
+    assert.equal(a.results.length, 9);
+    for (const r of a.results) assert.equal(r.error, undefined, `${r.query}: ${r.error}`);
+  });
+
+  it('parameters that would do nothing for the chosen method are not offered', () => {
+    assert.deepEqual(labels(`${model}simulate(m, method = base, |)`), ['samples', 'seed']);
+    assert.deepEqual(labels(`${model}simulate(m, method = bon, |)`), ['N', 'logN', 'samples', 'seed']);
+    assert.ok(labels(`${model}simulate(m, |)`).includes('method'));
+  });
+
   it('offers nothing inside a vocab list or a comment', () => {
     assert.deepEqual(labels('model m {\n  vocab a |\n}'), []);
     assert.deepEqual(labels('# tilt(|'), []);
+  });
+});
+
+describe('quick fixes', () => {
+  /** Applies one code action's edits to `text` (edits do not overlap; applied from the end). */
+  function apply(
+    text: string,
+    edits: {
+      range: { start: { line: number; character: number }; end: { line: number; character: number } };
+      newText: string;
+    }[],
+  ): string {
+    const lines = parse(text).lines;
+    const sorted = edits
+      .map((e) => ({ start: lines.offset(e.range.start), end: lines.offset(e.range.end), text: e.newText }))
+      .sort((a, b) => b.start - a.start);
+    let out = text;
+    for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+    return out;
+  }
+  const fixesOf = (text: string) => {
+    const a = analyze(text);
+    return codeActionsFor('file:///x.align', parse(text), a.diagnostics as never).map((c) => ({
+      title: c.title,
+      code: (c.diagnostics?.[0]?.code ?? '') as string,
+      result: apply(text, c.edit?.changes?.['file:///x.align'] ?? []),
+    }));
+  };
+  const canonical = format('model m {\n  vocab a b c\n  p 1 1 2\n  reward 0 1 2\n  length 2\n}\n')!;
+
+  it('normalise p keeps a canonically laid out model aligned, and the warning goes away', () => {
+    const fix = fixesOf(canonical).find((f) => f.title.startsWith('Normalise p'));
+    assert.ok(fix, 'offered');
+    assert.equal(fix.result, format(fix.result), `still canonical:\n${fix.result}`);
+    assert.match(fix.result, /p +0\.25 +0\.25 +0\.5\n/);
+    assert.deepEqual(analyze(fix.result).diagnostics, []);
+  });
+
+  it('normalise p writes the shortest decimals that keep the sum (no 17-digit doubles)', () => {
+    assert.deepEqual(shortDecimals([0.25, 0.25, 0.5]), ['0.25', '0.25', '0.5']);
+    const thirds = shortDecimals([1 / 3, 1 / 3, 1 / 3]);
+    assert.ok(
+      thirds.every((t) => t.length < 17),
+      thirds.join(' '),
+    );
+    assert.ok(Math.abs(thirds.reduce((s, t) => s + Number(t), 0) - 1) <= 1e-12);
+    const fix = fixesOf('model m { vocab a b c; p 1 1 1; reward 0 1 2 }\n').find((f) =>
+      f.title.startsWith('Normalise'),
+    );
+    assert.ok(fix);
+    assert.deepEqual(analyze(fix.result).diagnostics, [], fix.result);
+  });
+
+  it('too many values of p: remove them, or remove them and normalise in one step', () => {
+    const text = 'model m {\n  vocab a b\n  p 0.2 0.3 0.5\n  reward 0 1\n}\n';
+    const titles = fixesOf(text).map((f) => f.title);
+    assert.deepEqual(titles, [
+      "Remove the last 1 value of 'p'",
+      "Remove the last 1 value of 'p' and normalise it",
+    ]);
+    const combined = fixesOf(text)[1];
+    assert.match(combined.result, /p 0\.4 0\.6\n/);
+    assert.deepEqual(analyze(combined.result).diagnostics, []);
+  });
+
+  it('data that does not fit its code, or a code that is no diagnostic code, gives no fix (and no crash)', () => {
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+    const hostile = [
+      { code: 'constructor', data: {} },
+      { code: '__proto__', data: {} },
+      { code: 'budget-exceeds-max-kl', data: { maxKL: 'x' } },
+      { code: 'length-mismatch', data: { expected: -1, actual: 2 } },
+      { code: 'p-not-normalized', data: { sum: 2, normalized: [Number.NaN] } },
+      { code: 'unknown-model', data: null },
+    ].map((d) => ({ ...d, range, message: '' }));
+    assert.deepEqual(codeActionsFor('file:///x.align', parse(canonical), hostile as never), []);
   });
 });

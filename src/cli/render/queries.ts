@@ -6,6 +6,7 @@ import {
   curveTable,
   formatNumber,
   headlineText,
+  notesOf,
   type QueryResult,
   quantityRows,
   type TiltValue,
@@ -35,6 +36,7 @@ export function renderValue(result: QueryResult, digits: number): string[] {
       rows,
     ),
   );
+  for (const note of notesOf(result)) out.push(`  note: ${visible(note)}`);
   const curve = curveTable(result, digits);
   if (curve) {
     out.push(

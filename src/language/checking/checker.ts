@@ -7,6 +7,7 @@
 import { CONSTANTS, FUNCTIONS } from '../../presentation/queries.js';
 import type { Diagnostic, Position } from '../../presentation/results.js';
 import { DiagnosticSink } from '../diagnostics.js';
+import { suggest as suggestName } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import type { LineIndex } from '../syntax/positions.js';
 import { walkExpr } from '../syntax/walk.js';
@@ -20,7 +21,6 @@ import {
   resolvePolicy,
 } from './models.js';
 import { type CheckedQuery, checkQuery } from './params.js';
-import { suggest as suggestName } from './suggest.js';
 import { buildSymbolIndex, type SymbolIndex } from './symbols.js';
 import type { Value } from './value.js';
 
@@ -29,6 +29,8 @@ export interface CheckOptions {
   readonly readFile?: ModelFileReader;
   /** The parser's diagnostics: a query with a syntax error inside it is not evaluated. */
   readonly syntaxDiagnostics?: readonly Diagnostic[];
+  /** Names a line that did not parse meant to define (ParseResult.brokenDefinitions). */
+  readonly brokenDefinitions?: ReadonlyMap<string, number>;
 }
 
 export interface CheckResult {
@@ -170,7 +172,7 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
     let model: ResolvedModel | undefined;
     if (s.of) {
       model = models.get(s.of.name);
-      if (!model) {
+      if (!model && !options.brokenDefinitions?.has(s.of.name)) {
         const suggestion = [...models.keys()].length > 0 ? suggestName(s.of.name, models.keys()) : undefined;
         sink.add(
           'unknown-model',
@@ -188,7 +190,7 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
   const queries: CheckedQuery[] = [];
   for (const s of program.statements) {
     if (s.kind !== 'query') continue;
-    const q = checkQuery(s, { sink, names, models, policies });
+    const q = checkQuery(s, { sink, names, models, policies, broken: options.brokenDefinitions });
     const syntax = q.blocked === undefined ? syntaxErrorIn(s, options.syntaxDiagnostics) : undefined;
     // The text does not say what the user meant (`N = 4 4`): evaluating what parsed would guess.
     queries.push(syntax ? { ...q, blocked: `the query has a syntax error: ${syntax.message}` } : q);

@@ -6,9 +6,9 @@
 
 import { CONSTANTS, FUNCTIONS } from '../../presentation/queries.js';
 import type { DiagnosticSink } from '../diagnostics.js';
+import { didYouMean, suggest } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import { walkExpr } from '../syntax/walk.js';
-import { didYouMean, suggest } from './suggest.js';
 import * as V from './value.js';
 
 export interface NameResolver {

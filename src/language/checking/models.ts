@@ -8,6 +8,7 @@ import { maxKL, type TokenRewardLaw, tokenRewardLaw } from '../../core/index.js'
 import { formatNumber } from '../../presentation/format.js';
 import { MODEL_FIELDS } from '../../presentation/queries.js';
 import type { DiagnosticSink } from '../diagnostics.js';
+import { didYouMean, suggest } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import { compactOf } from '../syntax/compactList.js';
 import { evalExpr, type NameResolver, reportBrokenValue, toDouble } from './exprEval.js';
@@ -20,7 +21,6 @@ import {
   parseModelFile,
 } from './modelFile.js';
 import { SmallMap } from './smallMap.js';
-import { didYouMean, suggest } from './suggest.js';
 
 /** The largest sequence length accepted (larger n makes every exact computation meaningless). */
 export const MAX_LENGTH = 1e9;

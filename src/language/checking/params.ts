@@ -8,11 +8,11 @@ import { formatNumber } from '../../presentation/format.js';
 import { type ParamSpec, paramSpec, QUERIES, type QuerySpec, querySpec } from '../../presentation/queries.js';
 import type { QueryKind } from '../../presentation/results.js';
 import type { DiagnosticSink } from '../diagnostics.js';
+import { didYouMean, suggest } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import { evalExpr, type NameResolver, reportBrokenValue, toDouble } from './exprEval.js';
 import type { ResolvedModel, ResolvedPolicy } from './models.js';
 import { SmallMap } from './smallMap.js';
-import { didYouMean, suggest } from './suggest.js';
 import { describe as describeValue } from './value.js';
 
 export type ParamValue =
@@ -39,6 +39,8 @@ export interface QueryContext {
   readonly names: NameResolver;
   readonly models: ReadonlyMap<string, ResolvedModel>;
   readonly policies: ReadonlyMap<string, ResolvedPolicy>;
+  /** Names a line that did not parse meant to define, with that line (0-based). */
+  readonly broken?: ReadonlyMap<string, number>;
 }
 
 const QUERY_NAMES = QUERIES.map((q) => q.name);
@@ -60,6 +62,7 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
 
   // The model: the first positional argument.
   let model: ResolvedModel | undefined;
+  let brokenModel: string | undefined;
   let modelName = '';
   const first = firstPositional(stmt.args);
   const modelGiven = first !== undefined && stmt.args[0] === first;
@@ -76,7 +79,11 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
   } else {
     modelName = first.value.name;
     model = ctx.models.get(modelName);
-    if (!model) {
+    const brokenAt = model ? undefined : ctx.broken?.get(modelName);
+    if (brokenAt !== undefined) {
+      // The definition did not parse: its syntax error is the one problem to report.
+      brokenModel = `model '${modelName}' is not defined: line ${brokenAt + 1}, which was meant to define it, has a syntax error`;
+    } else if (!model) {
       const suggestion = suggest(modelName, ctx.models.keys());
       sink.add(
         'unknown-model',
@@ -144,7 +151,7 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
   if (spec) checkGroups(spec, stmt, given, params, sink);
   if (spec && model?.maxKL !== undefined) checkBudget(spec, given, params, model, sink);
 
-  let blocked = sink.firstErrorSince(start);
+  let blocked = sink.firstErrorSince(start) ?? brokenModel;
   if (!blocked && valueless !== undefined)
     blocked = `'${valueless}' has no value (see the error in its argument)`;
   if (!blocked && model && !model.law) blocked = `model '${model.name}' is invalid: ${model.error}`;

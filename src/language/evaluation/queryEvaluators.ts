@@ -323,6 +323,11 @@ function compare(ctx: EvaluationContext): QueryValues['compare'] {
   const c = unwrapCore(
     comparePolicy(model.p, model.reward, policy.policy.q, model.n, numberParam(ctx, 'delta')),
   );
+  // The frontier at q's own KL (the core's comparison without a budget): how far q is below the
+  // best possible at the KL it spends, whatever Δ the query names.
+  const own = Number.isFinite(c.kl)
+    ? comparePolicy(model.p, model.reward, policy.policy.q, model.n)
+    : undefined;
   return {
     kl: num(c.kl, 'KL(qⁿ‖pⁿ)'),
     reward: finite(c.reward, 'policy reward'),
@@ -332,6 +337,12 @@ function compare(ctx: EvaluationContext): QueryValues['compare'] {
     kl_to_optimal: num(c.klToOptimal, 'KL(qⁿ‖φ_Δ)'),
     bound: num(c.bound, 'λ·gap'),
     ...optional('bound_note', BOUND_NOTES[c.boundStatus]),
+    ...(own?.ok
+      ? {
+          frontier_reward_at_kl: finite(own.value.frontierReward, 'frontier reward at KL(qⁿ‖pⁿ)'),
+          gap_at_kl: finite(own.value.gap, 'gap at KL(qⁿ‖pⁿ)'),
+        }
+      : {}),
   };
 }
 

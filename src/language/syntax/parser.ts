@@ -21,6 +21,7 @@
 import { QUERY_BY_NAME } from '../../presentation/queries.js';
 import type { Diagnostic } from '../../presentation/results.js';
 import { DiagnosticSink } from '../diagnostics.js';
+import { didYouMean, suggest } from '../suggest.js';
 import type * as A from './ast.js';
 import { compactField, compactLists, scanList } from './compactList.js';
 import { lex, Scanner, type Token } from './lexer.js';
@@ -34,6 +35,11 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
   /** Diagnostics found but not kept (over the cap of diagnostics.ts), and the offset of the first. */
   readonly dropped: { readonly count: number; readonly at: number };
+  /**
+   * Names that a line which did not parse meant to define (`modle chat {` → chat, with the line):
+   * the checker does not report their uses as unknown names, the syntax error is the cause.
+   */
+  readonly brokenDefinitions: ReadonlyMap<string, number>;
   readonly lines: LineIndex;
   readonly text: string;
 }
@@ -41,7 +47,8 @@ export interface ParseResult {
 export function parse(text: string): ParseResult {
   const lines = new LineIndex(text);
   const sink = new DiagnosticSink(lines);
-  const ast = new Parser(new Scanner(text, false), lines, sink).program();
+  const parser = new Parser(new Scanner(text, false), lines, sink);
+  const ast = parser.program();
   const diagnostics = sink.items.sort(
     (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
   );
@@ -56,6 +63,7 @@ export function parse(text: string): ParseResult {
     },
     diagnostics,
     dropped: { count: sink.dropped, at: sink.firstDroppedAt },
+    brokenDefinitions: parser.broken,
     lines,
     text,
   };
@@ -194,12 +202,19 @@ class Parser {
     return `'${t.text}'`;
   }
 
-  /** Skips to the end of the line (not past it), over balanced brackets on the same line. */
-  private skipToLineEnd(): void {
+  /**
+   * Skips to the end of the line (not past it), over balanced brackets on the same line; returns
+   * true when the line left a `{` open.
+   */
+  private skipToLineEnd(): boolean {
+    let open = 0;
     while (!this.atLineEnd()) {
-      if (this.is('}') && this.bodyDepth > 0) return;
+      if (this.is('}') && this.bodyDepth > 0) return false;
+      if (this.is('{')) open++;
+      else if (this.is('}')) open = Math.max(0, open - 1);
       this.next();
     }
+    return open > 0;
   }
 
   private bodyDepth = 0;
@@ -234,16 +249,72 @@ class Parser {
     if (t.kind === 'keyword' && t.text === 'let') return this.letDecl();
     if (t.kind === 'identifier' && this.peekAt(1).text === '(' && this.peekAt(1).kind === 'punctuation')
       return this.query();
+    // Stray text before a statement on the same line (`x model chat {`): one error for the stray
+    // part, then the statement is parsed as if it started the line — its body, its name and the
+    // queries using it are fine, so nothing else needs reporting.
+    const at = this.statementLaterOnLine();
+    if (at !== undefined) {
+      const last = this.tok(at - 1);
+      const keyword = this.tok(at);
+      this.sink.add(
+        'syntax-error',
+        t.start,
+        last.end,
+        `unexpected ${this.describe(t)}${last !== t ? '…' : ''} before '${keyword.text}': this text is ignored`,
+      );
+      while (this.pos < at) this.next();
+      return this.statement();
+    }
     if (t.kind === 'identifier') {
+      const keyword = suggest(t.text, STATEMENT_KEYWORDS);
       this.error(
         t,
-        `expected a statement (model, policy, let or a query such as tilt(…)) but found '${t.text}'`,
+        `expected a statement (model, policy, let or a query such as tilt(…)) but found '${t.text}'${didYouMean(keyword)}`,
       );
+      // `modle chat {` names something the author meant to define: remember it, so that the
+      // queries using `chat` are not each reported as unknown (the cause is this line).
+      const name = this.peekAt(1);
+      const after = this.peekAt(2);
+      if (
+        name.kind === 'identifier' &&
+        ((after.kind === 'punctuation' && after.text === '{') ||
+          (after.kind === 'keyword' && (after.text === 'from' || after.text === 'of')))
+      )
+        this.broken.set(name.text, this.lines.position(t.start).line);
     } else {
       this.error(t, `expected a statement but found ${this.describe(t)}`);
     }
-    this.skipToLineEnd();
+    // A line that opens a block (`modle chat {`): the block is skipped as a whole, so its lines
+    // (vocab, p, reward…) are not each reported as one more stray statement.
+    const opened = this.skipToLineEnd();
+    if (opened) this.skipBlock();
     return undefined;
+  }
+
+  /** The token index of a statement start later on the current line (a keyword, `query(`). */
+  private statementLaterOnLine(): number | undefined {
+    for (let j = this.pos + 1; ; j++) {
+      const t = this.tok(j);
+      if (t.kind === 'newline' || t.kind === 'eof' || (t.kind === 'punctuation' && t.text === ';'))
+        return undefined;
+      if (this.startsStatement(j)) return j;
+    }
+  }
+
+  /** Skips the lines of a `{` left open on the skipped line, up to its matching `}`. */
+  private skipBlock(): void {
+    let depth = 1;
+    for (;;) {
+      const t = this.next();
+      if (t.kind === 'eof') return;
+      if (t.kind === 'punctuation' && t.text === '{') depth++;
+      else if (t.kind === 'punctuation' && t.text === '}' && --depth === 0) return;
+      // A statement at the start of a line ends a block that was never closed.
+      if (t.kind === 'newline' && this.startsStatement(this.pos) && !this.is('}')) {
+        const next = this.tok(this.pos);
+        if (next.kind === 'keyword' || this.tok(this.pos + 1).text === '(') return;
+      }
+    }
   }
 
   private name(what: string): A.Identifier | undefined {
@@ -473,6 +544,9 @@ class Parser {
       (t.kind === 'operator' && (t.text === '-' || t.text === '+'))
     );
   }
+
+  /** Names of definitions whose line did not parse (`modle chat {`), with that line (0-based). */
+  readonly broken = new Map<string, number>();
 
   /** Recursion depth of expression parsing (parentheses, calls, signs, powers). */
   private nesting = 0;

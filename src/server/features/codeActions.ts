@@ -1,7 +1,9 @@
 /**
- * Quick fixes, keyed on diagnostic codes (the table below). Each builds its edit from the
- * diagnostic's `data` (docs/language.md lists it per code) and the syntax tree. Nothing is
- * applied here: the editor applies the edit only when the user picks the fix.
+ * Quick fixes, typed by diagnostic code: `FIXES` has one entry per fixable code, and each entry
+ * receives that code's data (DiagnosticData in the language layer), checked against its shape —
+ * the data comes back from the editor, so it is untrusted. Edits that rewrite numbers keep the
+ * model's layout (language/editor/fixes.ts). Nothing is applied here: the editor applies an edit
+ * only when the user picks the fix.
  */
 import {
   type CodeAction,
@@ -10,15 +12,26 @@ import {
   type Diagnostic,
   type TextEdit,
 } from 'vscode-languageserver';
-import type { Field, NamedArg } from '../../language/syntax/ast.js';
+import {
+  type DiagnosticData,
+  type FixableCode,
+  isFixableCode,
+  readDiagnosticData,
+} from '../../language/diagnostics.js';
+import { rewriteFieldEdits, shortDecimals } from '../../language/editor/fixes.js';
+import type { Field, ModelDecl, NamedArg } from '../../language/syntax/ast.js';
 import type { ParseResult } from '../../language/syntax/parser.js';
 import { nodePath } from '../../language/syntax/walk.js';
+import { formatNumber } from '../../presentation/format.js';
 import { type Feature, safe } from '../context.js';
 
-type Fix = (d: Diagnostic, parse: ParseResult) => { title: string; edits: TextEdit[]; preferred?: boolean }[];
+interface Fix {
+  readonly title: string;
+  readonly edits: TextEdit[];
+  readonly preferred?: boolean;
+}
 
-const obj = (x: unknown): Record<string, unknown> =>
-  typeof x === 'object' && x !== null ? (x as Record<string, unknown>) : {};
+type FixFor<C extends FixableCode> = (d: Diagnostic, data: DiagnosticData[C], parse: ParseResult) => Fix[];
 
 /** Writes x rounded *down* to `digits` significant digits (a clamp must not overshoot). */
 export function floorDigits(x: number, digits = 6): string {
@@ -29,73 +42,94 @@ export function floorDigits(x: number, digits = 6): string {
   return String(clean <= x ? clean : y);
 }
 
-/** The field whose first item starts at `offset` (length-mismatch diagnostics span the items). */
-function fieldAt(parse: ParseResult, offset: number): Field | undefined {
-  const field = nodePath(parse.ast, offset).find((n): n is Field => n.kind === 'field');
-  return field && field.items.length > 0 && field.items[0].start === offset ? field : undefined;
+/** The field whose items start at `offset` (p and length diagnostics span the items), and its model. */
+function fieldAt(parse: ParseResult, offset: number): { field: Field; model: ModelDecl } | undefined {
+  const path = nodePath(parse.ast, offset);
+  const field = path.find((n): n is Field => n.kind === 'field');
+  const model = path.find((n): n is ModelDecl => n.kind === 'model');
+  if (!field || !model || field.items.length === 0 || field.items[0].start !== offset) return undefined;
+  return { field, model };
 }
 
-const suggestion: Fix = (d) => {
-  const s = obj(d.data).suggestion;
-  if (typeof s !== 'string' || s === '') return [];
-  return [{ title: `Change to '${s}'`, edits: [{ range: d.range, newText: s }], preferred: true }];
-};
+/** Numbers of a list of plain literals (a list with expressions is not rewritten). */
+function literalValues(field: Field): number[] | undefined {
+  const out: number[] = [];
+  for (const item of field.items) {
+    if (item.kind !== 'number' || !Number.isFinite(item.value)) return undefined;
+    out.push(item.value);
+  }
+  return out;
+}
 
-const fixes: Record<string, Fix> = {
-  'p-not-normalized': (d) => {
-    const data = obj(d.data);
-    const sum = typeof data.sum === 'number' ? data.sum : undefined;
-    const title = `Normalise p (divide by ${sum === undefined ? 'its sum' : Number(sum.toPrecision(6))})`;
-    if (typeof data.replacement === 'string') {
-      return [{ title, edits: [{ range: d.range, newText: data.replacement }], preferred: true }];
-    }
-    if (Array.isArray(data.edits)) {
-      const edits = data.edits
-        .map(obj)
-        .filter((e) => typeof e.text === 'string' && e.range)
-        .map((e) => ({ range: e.range as TextEdit['range'], newText: e.text as string }));
-      if (edits.length > 0) return [{ title, edits, preferred: true }];
-    }
-    return [];
-  },
-  'length-mismatch': (d, parse) => {
-    const data = obj(d.data);
-    const expected = data.expected;
-    const actual = data.actual;
-    if (typeof expected !== 'number' || typeof actual !== 'number' || expected === actual) return [];
-    const field = fieldAt(parse, parse.lines.offset(d.range.start));
-    if (!field || field.items.length !== actual) return [];
-    const items = field.items;
-    if (actual > expected) {
-      const from = expected === 0 ? field.name.end : items[expected - 1].end;
-      const range = parse.lines.range(from, items[actual - 1].end);
-      const extra = actual - expected;
-      return [
+const suggestion = (d: Diagnostic, data: { readonly suggestion?: string }): Fix[] =>
+  data.suggestion
+    ? [
         {
-          title: `Remove the last ${extra} value${extra > 1 ? 's' : ''} of '${field.name.name}'`,
-          edits: [{ range, newText: '' }],
+          title: `Change to '${data.suggestion}'`,
+          edits: [{ range: d.range, newText: data.suggestion }],
+          preferred: true,
+        },
+      ]
+    : [];
+
+const FIXES: { readonly [C in FixableCode]: FixFor<C> } = {
+  'p-not-normalized': (d, data, parse) => {
+    const at = fieldAt(parse, parse.lines.offset(d.range.start));
+    if (!at || at.field.items.length !== data.normalized.length) return [];
+    const edits = rewriteFieldEdits(parse, at.model, at.field, shortDecimals(data.normalized));
+    return [{ title: `Normalise p (divide by ${formatNumber(data.sum, 6)})`, edits, preferred: true }];
+  },
+  'length-mismatch': (d, data, parse) => {
+    const { expected, actual } = data;
+    const at = fieldAt(parse, parse.lines.offset(d.range.start));
+    if (!at || expected === actual || at.field.items.length !== actual) return [];
+    const { field, model } = at;
+    const name = field.name.name;
+    if (actual > expected) {
+      const extra = actual - expected;
+      const values = literalValues(field);
+      const from = expected === 0 ? field.name.end : field.items[expected - 1].end;
+      const fixes: Fix[] = [
+        {
+          title: `Remove the last ${extra} value${extra > 1 ? 's' : ''} of '${name}'`,
+          edits: values
+            ? rewriteFieldEdits(parse, model, field, values.slice(0, expected).map(String))
+            : [{ range: parse.lines.range(from, field.items[actual - 1].end), newText: '' }],
         },
       ];
+      // For p, what is left must be a distribution again: offer the two steps as one fix.
+      const kept = values?.slice(0, expected) ?? [];
+      const sum = kept.reduce((s, x) => s + x, 0);
+      if (name === 'p' && values && sum > 0 && Math.abs(sum - 1) > 1e-9) {
+        fixes.push({
+          title: `Remove the last ${extra} value${extra > 1 ? 's' : ''} of 'p' and normalise it`,
+          edits: rewriteFieldEdits(parse, model, field, shortDecimals(kept.map((x) => x / sum))),
+          preferred: true,
+        });
+      }
+      return fixes;
     }
     // Too few: pad with zeros (a zero probability or reward changes nothing else).
     const missing = expected - actual;
-    const at = parse.lines.position(items[actual - 1].end);
+    const values = literalValues(field);
+    const padded = values ? [...values.map(String), ...Array(missing).fill('0')] : undefined;
+    const at2 = parse.lines.position(field.items[actual - 1].end);
     return [
       {
-        title: `Pad '${field.name.name}' with ${missing} zero${missing > 1 ? 's' : ''}`,
-        edits: [{ range: { start: at, end: at }, newText: ' 0'.repeat(missing) }],
+        title: `Pad '${name}' with ${missing} zero${missing > 1 ? 's' : ''}`,
+        edits: padded
+          ? rewriteFieldEdits(parse, model, field, padded)
+          : [{ range: { start: at2, end: at2 }, newText: ' 0'.repeat(missing) }],
       },
     ];
   },
-  'budget-exceeds-max-kl': (d, parse) => {
-    const maxKL = obj(d.data).maxKL;
-    if (typeof maxKL !== 'number' || !Number.isFinite(maxKL)) return [];
+  'budget-exceeds-max-kl': (d, data, parse) => {
     const start = parse.lines.offset(d.range.start);
     const arg = nodePath(parse.ast, start).find((n): n is NamedArg => n.kind === 'named-arg');
     const value = arg?.value;
     if (!arg || !value || value.start !== start) return [];
     const target = value.kind === 'range' ? value.to : value;
-    const text = floorDigits(maxKL);
+    const text = floorDigits(data.maxKL);
     return [
       {
         title: `Clamp ${arg.name.name} to the maximum KL ${text}`,
@@ -114,12 +148,16 @@ const fixes: Record<string, Fix> = {
   'invalid-value': suggestion,
 };
 
+function fixesFor<C extends FixableCode>(code: C, d: Diagnostic, parse: ParseResult): Fix[] {
+  const data = readDiagnosticData(code, d.data);
+  return data === undefined ? [] : (FIXES[code] as FixFor<C>)(d, data, parse);
+}
+
 export function codeActionsFor(uri: string, parse: ParseResult, diagnostics: Diagnostic[]): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
-    const fix = typeof d.code === 'string' ? fixes[d.code] : undefined;
-    if (!fix) continue;
-    for (const f of fix(d, parse)) {
+    if (!isFixableCode(d.code)) continue;
+    for (const f of fixesFor(d.code, d, parse)) {
       out.push({
         title: f.title,
         kind: CodeActionKind.QuickFix,

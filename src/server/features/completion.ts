@@ -16,6 +16,7 @@ import {
   MarkupKind,
 } from 'vscode-languageserver';
 import { cursorContext, namedArgs, paramBeingSet } from '../../language/editor/cursor.js';
+import type { QueryStmt } from '../../language/syntax/ast.js';
 import type { ParseResult } from '../../language/syntax/parser.js';
 import {
   CONSTANTS,
@@ -31,6 +32,15 @@ import { type Feature, safe } from '../context.js';
 import { symbolsOf } from '../symbols.js';
 
 const md = (value: string) => ({ kind: MarkupKind.Markdown, value });
+
+/**
+ * The template a new file starts from. Its numbers make every query's own template (its example
+ * values, queries.ts) meaningful without a warning: the maximum KL is 8·(−log 0.2) ≈ 12.9, above
+ * the examples' Δ = 4.
+ */
+export const MODEL_TEMPLATE =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a snippet's placeholders, not a template
+  'model ${1:toy} {\n  vocab   ${2:a b c}\n  p       ${3:0.5 0.3 0.2}\n  reward  ${4:0 1 2}\n  length  ${5:8}\n}$0';
 
 function names(parse: ParseResult, kind: 'model' | 'policy' | 'let'): string[] {
   return [
@@ -81,10 +91,22 @@ function queryItem(spec: QuerySpec, models: string[], snippets: boolean): Comple
   };
 }
 
-function paramItems(spec: QuerySpec, given: Set<string>, snippets: boolean): CompletionItem[] {
-  // A parameter in a group of which another member is given would conflict.
+function paramItems(
+  spec: QuerySpec,
+  given: Set<string>,
+  words: ReadonlyMap<string, string>,
+  snippets: boolean,
+): CompletionItem[] {
+  // A parameter in a group of which another member is given would conflict; one in a group that
+  // applies only for another value of a word parameter (N with method = base) would do nothing.
   const blocked = new Set<string>();
-  for (const g of spec.groups) if (g.names.some((n) => given.has(n))) for (const n of g.names) blocked.add(n);
+  for (const g of spec.groups) {
+    if (g.names.some((n) => given.has(n))) for (const n of g.names) blocked.add(n);
+    if (typeof g.required === 'object') {
+      const value = words.get(g.required.param) ?? paramSpec(spec, g.required.param)?.default;
+      if (value !== g.required.value) for (const n of g.names) blocked.add(n);
+    }
+  }
   return spec.params
     .filter((p) => !given.has(p.name) && !blocked.has(p.name))
     .map((p, i) => ({
@@ -96,6 +118,14 @@ function paramItems(spec: QuerySpec, given: Set<string>, snippets: boolean): Com
       insertTextFormat: snippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
       sortText: `0${String(i).padStart(2, '0')}`,
     }));
+}
+
+/** The word-valued arguments written in a query (`method = bon`). */
+function wordArgs(query: QueryStmt): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const a of query.args)
+    if (a.kind === 'named-arg' && a.value?.kind === 'identifier') out.set(a.name.name, a.value.name);
+  return out;
 }
 
 function nameItems(list: string[], kind: CompletionItemKind, detail: string): CompletionItem[] {
@@ -148,7 +178,7 @@ export function completionsAt(parse: ParseResult, offset: number, snippets: bool
       return nameItems(names(parse, 'model'), CompletionItemKind.Class, 'model');
     }
     if (prevText === ',' || prevText === '(') {
-      const items = spec ? paramItems(spec, namedArgs(c.query), snippets) : [];
+      const items = spec ? paramItems(spec, namedArgs(c.query), wordArgs(c.query), snippets) : [];
       const hasModel = c.query.args.some((a) => a.kind === 'positional-arg' && a.start < offset);
       return hasModel
         ? items
@@ -189,14 +219,18 @@ export function completionsAt(parse: ParseResult, offset: number, snippets: bool
       sortText: `0${label}`,
     });
     return [
-      keyword(
-        'model',
-        `model \${1:name} {\n  vocab  \${2:a b c}\n  p      \${3:0.5 0.3 0.2}\n  reward \${4:0 1 2}\n  length \${5:1}\n}$0`,
-        'A memoryless language model with a linear reward.',
-      ),
+      keyword('model', MODEL_TEMPLATE, 'A memoryless language model with a linear reward.'),
+      {
+        ...keyword(
+          'model from',
+          `model \${1:name} from "\${2:model.csv}"$0`,
+          'A model whose token, p and reward columns are read from a CSV or JSON file in the workspace.',
+        ),
+        filterText: 'model from',
+      },
       keyword(
         'policy',
-        `policy \${1:q} of \${2:${models[0] ?? 'model'}} {\n  p \${3}\n}$0`,
+        `policy \${1:q} of \${2:${models[0] ?? 'model'}} {\n  p \${3:0.2 0.3 0.5}\n}$0`,
         'Another distribution over a model’s vocabulary (for `compare`).',
       ),
       keyword('let', `let \${1:name} = \${2:1}$0`, 'A named constant.'),
@@ -209,14 +243,22 @@ export function completionsAt(parse: ParseResult, offset: number, snippets: bool
 export const completion: Feature = {
   name: 'completion',
   capabilities: () => ({
-    completionProvider: { triggerCharacters: ['(', ',', '='], resolveProvider: false },
+    // A space too: after `, ` (and `= `) the list must open, not only right after the comma.
+    completionProvider: { triggerCharacters: ['(', ',', '=', ' '], resolveProvider: false },
   }),
   register(ctx) {
     ctx.connection.onCompletion(
       safe(ctx, 'completion', [], (params: CompletionParams): CompletionItem[] => {
         const parse = ctx.workspace.parse(params.textDocument.uri);
         if (!parse) return [];
-        return completionsAt(parse, parse.lines.offset(params.position), ctx.support().snippets);
+        const offset = parse.lines.offset(params.position);
+        // A space opens the list only where a name is expected next: after `,`, `(` or `=`.
+        if (
+          params.context?.triggerCharacter === ' ' &&
+          !/[,(=]\s$/.test(parse.text.slice(Math.max(0, offset - 2), offset))
+        )
+          return [];
+        return completionsAt(parse, offset, ctx.support().snippets);
       }),
     );
   },

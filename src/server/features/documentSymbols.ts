@@ -1,6 +1,10 @@
-/** Outline: models (with their fields), policies, lets and queries, from the syntax tree. */
+/**
+ * Outline: models (with their fields), policies, lets and queries, from the syntax tree. A query is
+ * named by its text (model and arguments), with what it computes as the detail.
+ */
 import { type DocumentSymbol, type DocumentSymbolParams, SymbolKind } from 'vscode-languageserver';
 import type { Field, Statement } from '../../language/syntax/ast.js';
+import { PRESENTATION, querySpec } from '../../presentation/index.js';
 import { type Feature, safe } from '../context.js';
 
 function fieldSymbol(f: Field): DocumentSymbol {
@@ -13,7 +17,24 @@ function fieldSymbol(f: Field): DocumentSymbol {
   };
 }
 
-export function statementSymbol(s: Statement): DocumentSymbol | undefined {
+/** Longest query text shown as its outline name. */
+const MAX_QUERY_NAME = 60;
+
+/**
+ * A query as the outline shows it: its own text on one line (`tilt(chat, delta = budget)`), so
+ * three `tilt`s are told apart by their model and arguments; long ones are shortened.
+ */
+export function queryLabel(text: string): string {
+  const one = text
+    .replace(/#[^\n]*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .replace(/\( /g, '(')
+    .replace(/ \)/g, ')')
+    .trim();
+  return one.length <= MAX_QUERY_NAME ? one : `${one.slice(0, MAX_QUERY_NAME - 1).trimEnd()}…`;
+}
+
+export function statementSymbol(s: Statement, text: string): DocumentSymbol | undefined {
   switch (s.kind) {
     case 'model':
       if (!s.name) return undefined;
@@ -45,13 +66,10 @@ export function statementSymbol(s: Statement): DocumentSymbol | undefined {
         selectionRange: s.name.range,
       };
     case 'query': {
-      const model =
-        s.args[0]?.kind === 'positional-arg' && s.args[0].value.kind === 'identifier'
-          ? s.args[0].value.name
-          : '';
+      const kind = querySpec(s.name.name)?.name;
       return {
-        name: s.name.name,
-        detail: model,
+        name: queryLabel(text.slice(s.start, s.end)),
+        detail: kind ? PRESENTATION[kind].title : 'unknown query',
         kind: SymbolKind.Function,
         range: s.range,
         selectionRange: s.name.range,
@@ -68,7 +86,9 @@ export const documentSymbols: Feature = {
       safe(ctx, 'documentSymbol', [], (params: DocumentSymbolParams): DocumentSymbol[] => {
         const parse = ctx.workspace.parse(params.textDocument.uri);
         if (!parse) return [];
-        return parse.ast.statements.map(statementSymbol).filter((s): s is DocumentSymbol => s !== undefined);
+        return parse.ast.statements
+          .map((s) => statementSymbol(s, parse.text))
+          .filter((s): s is DocumentSymbol => s !== undefined);
       }),
     );
   },

@@ -26,7 +26,12 @@ import {
   formatInterval,
   formatNumber,
   MODEL_FIELDS,
+  notesOf,
   type ParamSpec,
+  POLICY_FRONTIER_AT_KL,
+  POLICY_GAP_AT_KL,
+  POLICY_KL,
+  POLICY_REWARD,
   PRESENTATION,
   paragraph,
   paramSpec,
@@ -59,6 +64,7 @@ export function queryHover(e: Evaluated, stmt: QueryStmt, d: number): Block[] {
   if (spec) blocks.push(paragraph(docOf(spec.name)));
   if (r?.value !== undefined) {
     blocks.push(table(['quantity', 'value', 'unit'], quantityRows(r, d), ['left', 'right', 'left']));
+    for (const note of notesOf(r)) blocks.push(paragraph(em(note)));
     const c = curveTable(r, d, HOVER_CURVE_ROWS);
     if (c) {
       blocks.push(table(c.header, c.rows));
@@ -156,10 +162,10 @@ function policyHover(policy: ResolvedPolicy | undefined, name: string, d: number
       table(
         ['quantity', 'value', 'unit'],
         [
-          ['KL(qⁿ‖pⁿ)', formatNumber(r.kl, d), 'nats'],
-          ['E[R] under q', formatNumber(r.reward, d), 'reward'],
-          ['frontier E[R] at that KL', formatNumber(r.frontierReward, d), 'reward'],
-          ['below the frontier by', formatNumber(r.gap, d), 'reward'],
+          [POLICY_KL, formatNumber(r.kl, d), 'nats'],
+          [POLICY_REWARD, formatNumber(r.reward, d), 'reward'],
+          [POLICY_FRONTIER_AT_KL, formatNumber(r.frontierReward, d), 'reward'],
+          [POLICY_GAP_AT_KL, formatNumber(r.gap, d), 'reward'],
         ],
         ['left', 'right', 'left'],
       ),
