@@ -39,30 +39,62 @@ export function lawByTypes(law: TokenRewardLaw, n: number): { values: Float64Arr
   const rewards: number[] = [];
   const logProbs: number[] = [];
   const counts = new Int32Array(K);
-  // Depth-first over c_1..c_{K−1}; c_K takes what remains.
-  const visit = (k: number, left: number): void => {
-    if (k === K - 1) {
-      chargeWork(K);
-      counts[k] = left;
-      const r = new NeumaierSum();
-      const lp = new NeumaierSum();
-      lp.add(lf[n]);
-      for (let t = 0; t < K; t++) {
-        const c = counts[t];
-        if (c === 0) continue;
-        r.add(c * law.values[t]);
-        lp.add(c * law.logMass[t] - lf[c]);
-      }
-      rewards.push(r.value);
-      logProbs.push(lp.value);
-      return;
+  const left = new Int32Array(K);
+  // The indices with a nonzero count, ascending (the sums below run in index order, as a scan
+  // over all K would): at most n of them, so a type costs O(n), not O(K).
+  const nonzero = new Int32Array(Math.min(K, n) + 1);
+  let nz = 0;
+  const emit = (): void => {
+    chargeWork(nz + 1);
+    const r = new NeumaierSum();
+    const lp = new NeumaierSum();
+    lp.add(lf[n]);
+    for (let i = 0; i < nz; i++) {
+      const t = nonzero[i];
+      const c = counts[t];
+      r.add(c * law.values[t]);
+      lp.add(c * law.logMass[t] - lf[c]);
     }
-    for (let c = 0; c <= left; c++) {
-      counts[k] = c;
-      visit(k + 1, left - c);
-    }
+    rewards.push(r.value);
+    logProbs.push(lp.value);
   };
-  visit(0, n);
+  // Depth-first over c_1..c_{K−1} (each from 0 up); c_K takes what remains. An explicit stack,
+  // not recursion: K can be 50,000 (n = 1), far beyond the call stack. When nothing is left the
+  // later counts are all 0 and the type is complete at once (no walk through K zero levels).
+  if (K === 1) {
+    counts[0] = n;
+    nonzero[nz++] = 0;
+    emit();
+  } else {
+    let k = 0;
+    left[0] = n;
+    counts[0] = -1;
+    while (k >= 0) {
+      if (++counts[k] === 1) nonzero[nz++] = k;
+      if (counts[k] > left[k]) {
+        if (counts[k] > 1 || left[k] === 0) nz--; // the count was positive: k is the last nonzero
+        counts[k] = 0;
+        k--;
+        continue;
+      }
+      const rest = left[k] - counts[k];
+      if (rest === 0) {
+        emit();
+        continue;
+      }
+      if (k + 1 === K - 1) {
+        counts[K - 1] = rest;
+        nonzero[nz++] = K - 1;
+        emit();
+        nz--;
+        counts[K - 1] = 0;
+        continue;
+      }
+      left[k + 1] = rest;
+      k++;
+      counts[k] = -1;
+    }
+  }
   const order = rewards.map((_, i) => i).sort((a, b) => rewards[a] - rewards[b]);
   let magnitude = 0;
   for (let k = 0; k < K; k++) magnitude = Math.max(magnitude, Math.abs(law.values[k]));

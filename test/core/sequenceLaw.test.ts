@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { detectLattice } from '../../src/core/lattice.js';
-import { buildTokenRewardLaw } from '../../src/core/rewardLaw.js';
+import { buildTokenRewardLaw, tokenRewardLaw } from '../../src/core/rewardLaw.js';
 import { sequenceRewardLaw } from '../../src/core/sequenceLaw.js';
 import { bruteForce, close, expectError, unwrapOk } from './sequenceHelpers.js';
 
@@ -199,4 +199,21 @@ test('edge cases: one-value law, invalid n, size limits', () => {
   const fine = unwrapOk(sequenceRewardLaw(law, 100, { maxSupport: 101 }), 'coarse grid');
   assert.equal(fine.method, 'fine-lattice');
   assert.equal(fine.errorBound, 100);
+});
+
+test('type enumeration over a 50,000-token vocabulary (n = 1): no recursion, O(n) per type', { timeout: 20_000 }, () => {
+  const K = 50_000;
+  const p = Array.from({ length: K }, (_, k) => 1 / (k + 2));
+  const r = Array.from({ length: K }, (_, k) => Math.sin(k) * 3 + k * 1e-6); // distinct, no lattice
+  const law = tokenRewardLaw(p, r);
+  assert.ok(law.ok);
+  const one = sequenceRewardLaw(law.value, 1);
+  assert.ok(one.ok, JSON.stringify(!one.ok && one.error));
+  // n = 1: the law of R is the token law itself, value by value.
+  assert.equal(one.value.values.length, law.value.values.length);
+  for (let i = 0; i < law.value.values.length; i += 997) {
+    assert.equal(one.value.values[i], law.value.values[i], `value ${i}`);
+    const d = Math.abs(one.value.logMass[i] - law.value.logMass[i]);
+    assert.ok(d <= 1e-12 * Math.max(1, Math.abs(law.value.logMass[i])), `log mass ${i}: ${one.value.logMass[i]} vs ${law.value.logMass[i]}`);
+  }
 });
