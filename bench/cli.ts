@@ -86,7 +86,20 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-export async function run(): Promise<void> {
+export interface CliAgainstNumpy {
+  /** Medians of the whole-process wall time. */
+  readonly cliMs: number;
+  readonly numpyMs: number;
+  readonly ratio: number;
+  /** Medians of user + system CPU time (NaN without /usr/bin/time). */
+  readonly cliCpuMs: number;
+  readonly numpyCpuMs: number;
+  /** numpy's D(λ), A′(λ) at the CLI's λs against the CLI's points. */
+  readonly maxRelativeDifference: number;
+}
+
+/** The CLI and the numpy script on the same 50,257-token file, interleaved (see the module comment). */
+export function measureCliAgainstNumpy(): CliAgainstNumpy {
   if (!existsSync(CLI)) {
     const build = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], {
       cwd: root,
@@ -122,26 +135,38 @@ export async function run(): Promise<void> {
       cliRuns.push(timed(process.execPath, cliArgs));
       pyRuns.push(timed(PYTHON, pyArgs));
     }
-    const cli = median(cliRuns.map((r) => r.ms));
-    const py = median(pyRuns.map((r) => r.ms));
-    const cliCpu = median(cliRuns.map((r) => r.cpuMs));
-    const pyCpu = median(pyRuns.map((r) => r.cpuMs));
-    const what = `${STEPS}-point frontier of ${VOCAB} tokens, whole process`;
-    console.log(`cli eval --json, ${what}: median ${cli.toFixed(1)} ms (target ≤ ${(py / 2).toFixed(1)} ms)`);
-    console.log(`numpy baseline, same file and method, ${what}: median ${py.toFixed(1)} ms`);
-    console.log(
-      `ratio cli/numpy (wall): ${(cli / py).toFixed(3)} (target ≤ 0.5)${cli / py <= 0.5 ? '' : '  ← MISSED'}`,
-    );
-    console.log(`(machine: ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} during the runs)`);
-    if (Number.isFinite(cliCpu) && Number.isFinite(pyCpu)) {
-      console.log(
-        `CPU time (user+sys), less sensitive to machine load: cli ${cliCpu.toFixed(0)} ms, numpy ${pyCpu.toFixed(0)} ms, ratio ${(cliCpu / pyCpu).toFixed(3)}`,
-      );
-    }
-    console.log(
-      `numpy D(λ), A′(λ) at the CLI's λs vs the CLI's points: max relative difference ${agreement.max_relative_difference.toExponential(2)}`,
-    );
+    const cliMs = median(cliRuns.map((r) => r.ms));
+    const numpyMs = median(pyRuns.map((r) => r.ms));
+    return {
+      cliMs,
+      numpyMs,
+      ratio: cliMs / numpyMs,
+      cliCpuMs: median(cliRuns.map((r) => r.cpuMs)),
+      numpyCpuMs: median(pyRuns.map((r) => r.cpuMs)),
+      maxRelativeDifference: agreement.max_relative_difference,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export async function run(): Promise<void> {
+  const m = measureCliAgainstNumpy();
+  const what = `${STEPS}-point frontier of ${VOCAB} tokens, whole process`;
+  console.log(
+    `cli eval --json, ${what}: median ${m.cliMs.toFixed(1)} ms (target ≤ ${(m.numpyMs / 2).toFixed(1)} ms)`,
+  );
+  console.log(`numpy baseline, same file and method, ${what}: median ${m.numpyMs.toFixed(1)} ms`);
+  console.log(
+    `ratio cli/numpy (wall): ${m.ratio.toFixed(3)} (target ≤ 0.5)${m.ratio <= 0.5 ? '' : '  ← MISSED'}`,
+  );
+  console.log(`(machine: ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} during the runs)`);
+  if (Number.isFinite(m.cliCpuMs) && Number.isFinite(m.numpyCpuMs)) {
+    console.log(
+      `CPU time (user+sys), less sensitive to machine load: cli ${m.cliCpuMs.toFixed(0)} ms, numpy ${m.numpyCpuMs.toFixed(0)} ms, ratio ${(m.cliCpuMs / m.numpyCpuMs).toFixed(3)}`,
+    );
+  }
+  console.log(
+    `numpy D(λ), A′(λ) at the CLI's λs vs the CLI's points: max relative difference ${m.maxRelativeDifference.toExponential(2)}`,
+  );
 }
