@@ -74,7 +74,9 @@ export function startAnalysis(text: string, options: AnalyzeOptions = {}): Analy
   }
   try {
     const parsed = parse(source);
+    options.cache?.models.begin();
     const checked = check(parsed.ast, parsed.lines, {
+      modelCache: options.cache?.models,
       readFile: options.readFile,
       syntaxDiagnostics: parsed.diagnostics,
       brokenDefinitions: parsed.brokenDefinitions,

@@ -228,6 +228,11 @@ export class DiagnosticSink {
     this.items.push(diagnostic);
   }
 
+  /** The LSP range of source offsets (as a diagnostic at them would have). */
+  rangeOf(start: number, end: number): Diagnostic['range'] {
+    return this.lines.range(start, Math.max(start, end));
+  }
+
   /** The sink's state now, to ask later what was reported since. */
   mark(): SinkMark {
     return { stored: this.items.length, errors: this.errors };

@@ -38,11 +38,23 @@ export interface TiltValue {
   reward: number;
   kl_per_token: number;
   reward_per_token: number;
-  /** token → φ_λ(token) */
+  /** token → φ_λ(token): every token (CLI, the full result), or the `tokens_shown` of a summary. */
   phi: Record<string, number>;
-  /** Optional: token → p(token) (base model) and token → r(token); only for ≤ 1000 tokens. */
+  /**
+   * Optional: token → p(token) (base model) and token → r(token); for ≤ 1000 tokens, or for the
+   * tokens of a summary.
+   */
   p?: Record<string, number>;
   r?: Record<string, number>;
+  /**
+   * Optional, only in a summary (the language server's results notification for a large
+   * vocabulary): `phi`, `p` and `r` list the tokens where φ_λ and p differ most (|φ − p|), and
+   * these say how many tokens there are and the mass of the others. The full result is one
+   * `alignLab/getResults` request away (`full: true`).
+   */
+  tokens_total?: number;
+  phi_rest?: number;
+  p_rest?: number;
 }
 export interface FrontierValue {
   points: { lambda: Num; kl: number; reward: number }[];

@@ -81,6 +81,11 @@ export const ReadFileRequest = new ProtocolRequestType<ReadFileParams, ReadFileR
 /** Asks for the latest results of a document (the preview calls it when it opens). */
 export interface GetResultsParams {
   readonly uri: string;
+  /**
+   * The complete results (every token of a large vocabulary) instead of the summary the results
+   * notification carries (see TiltValue.tokens_total).
+   */
+  readonly full?: boolean;
 }
 export const GetResultsRequest = new ProtocolRequestType<
   GetResultsParams,

@@ -154,9 +154,9 @@ export function startServer(connection: Connection, host: Host, options: StartOp
 
   connection.onRequest(
     GetResultsRequest,
-    safe(ctx, 'getResults', null, async ({ uri }) => {
+    safe(ctx, 'getResults', null, async ({ uri, full }) => {
       const e = (await workspace.current(uri)) ?? workspace.latest(uri);
-      return e ? { uri: e.uri, version: e.version, analysis: e.analysis, elapsedMs: e.elapsedMs } : null;
+      return e ? await workspace.resultsOf(e, full === true) : null;
     }),
   );
 

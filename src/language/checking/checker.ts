@@ -14,6 +14,7 @@ import { walkExpr } from '../syntax/walk.js';
 import { evalExpr, type NameResolver } from './exprEval.js';
 import type { ModelFileReader } from './modelFile.js';
 import {
+  type ModelCache,
   type ModelHost,
   type ResolvedModel,
   type ResolvedPolicy,
@@ -31,6 +32,8 @@ export interface CheckOptions {
   readonly syntaxDiagnostics?: readonly Diagnostic[];
   /** Names a line that did not parse meant to define (ParseResult.brokenDefinitions). */
   readonly brokenDefinitions?: ReadonlyMap<string, number>;
+  /** Models read from files, kept across analyses of the same document. */
+  readonly modelCache?: ModelCache;
 }
 
 export interface CheckResult {
@@ -159,7 +162,7 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
     }
   }
 
-  const host: ModelHost = { sink, names, readFile: options.readFile };
+  const host: ModelHost = { sink, names, readFile: options.readFile, modelCache: options.modelCache };
   const models = new Map<string, ResolvedModel>();
   for (const s of program.statements) {
     if (s.kind !== 'model') continue;

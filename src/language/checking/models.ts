@@ -7,7 +7,8 @@
 import { maxKL, type TokenRewardLaw, tokenRewardLaw } from '../../core/index.js';
 import { formatNumber } from '../../presentation/format.js';
 import { MODEL_FIELDS } from '../../presentation/queries.js';
-import type { DiagnosticSink } from '../diagnostics.js';
+import type { Severity } from '../../presentation/results.js';
+import type { DiagnosticCode, DiagnosticSink } from '../diagnostics.js';
 import { didYouMean, suggest } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import { compactOf } from '../syntax/compactList.js';
@@ -59,6 +60,59 @@ export interface ModelHost {
   readonly sink: DiagnosticSink;
   readonly names: NameResolver;
   readonly readFile?: ModelFileReader;
+  /** Models read from files, kept across analyses of one document (see ModelCache). */
+  readonly modelCache?: ModelCache;
+}
+
+/**
+ * Models read from a file, kept across the analyses of one document: a keystroke anywhere else
+ * must not parse a 2 MB CSV again, normalise 50,000 probabilities, sort them into a reward law
+ * and hash them. An entry is keyed by the file's text — the host hands back the same string while
+ * the file is unchanged, so a look-up is a pointer comparison — and by the model body, which may
+ * only set the length (anything else is resolved afresh). The diagnostics the file produced (all
+ * on the file name) are kept with it and reported again at the name's current place. Entries not
+ * used by the last two analyses are dropped.
+ */
+export class ModelCache {
+  private readonly byFile = new Map<string, Map<string, CachedModel>>();
+  private generation = 0;
+
+  /** Starts an analysis: entries unused in this one and the previous one will be dropped. */
+  begin(): void {
+    this.generation++;
+    for (const [text, byBody] of this.byFile) {
+      for (const [body, e] of byBody) if (e.generation < this.generation - 1) byBody.delete(body);
+      if (byBody.size === 0) this.byFile.delete(text);
+    }
+  }
+
+  get(text: string, body: string): CachedModel | undefined {
+    const e = this.byFile.get(text)?.get(body);
+    if (e) e.generation = this.generation;
+    return e;
+  }
+
+  set(text: string, body: string, entry: Omit<CachedModel, 'generation'>): void {
+    let byBody = this.byFile.get(text);
+    if (!byBody) this.byFile.set(text, (byBody = new Map()));
+    byBody.set(body, { ...entry, generation: this.generation });
+  }
+
+  clear(): void {
+    this.byFile.clear();
+  }
+}
+
+interface CachedModel {
+  readonly model: Omit<ResolvedModel, 'name' | 'decl'>;
+  /** Diagnostics on the file name, to report again where the name now is. */
+  readonly diagnostics: readonly {
+    code: DiagnosticCode;
+    message: string;
+    data?: unknown;
+    severity: Severity;
+  }[];
+  generation: number;
 }
 
 const FIELD_NAMES = MODEL_FIELDS.map((f) => f.name);
@@ -357,7 +411,63 @@ function checkCount(
   errors.push(`'${label}' and vocab differ in length`);
 }
 
+/**
+ * The cache key of a model body that only sets the length (`{ length 64 }`, or no body), else
+ * undefined: such a model is the file plus one number.
+ */
+function lengthOnlyBody(decl: A.ModelDecl): string | undefined {
+  if (decl.fields.length === 0) return '';
+  if (decl.fields.length !== 1) return undefined;
+  const f = decl.fields[0];
+  if (f.name.name !== 'length') return undefined;
+  const values =
+    compactOf(f)?.values ??
+    (f.items.length === 1 && f.items[0].kind === 'number' ? [f.items[0].value] : undefined);
+  return values?.length === 1 && values[0] !== undefined ? `length ${values[0]}` : undefined;
+}
+
 export function resolveModel(decl: A.ModelDecl, host: ModelHost): ResolvedModel {
+  const cache = host.modelCache;
+  const source = decl.source;
+  const body = cache && source ? lengthOnlyBody(decl) : undefined;
+  if (!cache || !source || body === undefined || !host.readFile) return resolveModelUncached(decl, host);
+  const confined = confinePath(source.value);
+  let text: unknown;
+  try {
+    text = confined.ok ? host.readFile(confined.path) : undefined;
+  } catch {
+    text = undefined;
+  }
+  if (typeof text !== 'string') return resolveModelUncached(decl, host);
+  const name = decl.name?.name ?? '';
+  const hit = cache.get(text, body);
+  if (hit) {
+    for (const d of hit.diagnostics)
+      host.sink.add(d.code, source.start, source.end, d.message, d.data, d.severity);
+    return { ...hit.model, name, decl };
+  }
+  const { sink } = host;
+  const before = sink.items.length;
+  const resolved = resolveModelUncached(decl, host);
+  // Keep it only when every diagnostic it produced is on the file name (and none was dropped).
+  const at = JSON.stringify(sink.rangeOf(source.start, source.end));
+  const produced = sink.items.slice(before);
+  if (sink.dropped === 0 && produced.every((d) => JSON.stringify(d.range) === at)) {
+    const { name: _name, decl: _decl, ...model } = resolved;
+    cache.set(text, body, {
+      model,
+      diagnostics: produced.map((d) => ({
+        code: d.code as DiagnosticCode,
+        message: d.message,
+        severity: d.severity,
+        ...(d.data === undefined ? {} : { data: d.data }),
+      })),
+    });
+  }
+  return resolved;
+}
+
+function resolveModelUncached(decl: A.ModelDecl, host: ModelHost): ResolvedModel {
   const { sink } = host;
   const name = decl.name?.name ?? '';
   const fields = fieldsOf(decl.fields, FIELD_NAMES, host, 'model');

@@ -14,7 +14,6 @@ import {
   type TokenRewardLaw,
 } from '../../core/index.js';
 import type { BonCurvePoint, QueryParam } from '../../presentation/results.js';
-import { emptyTokenTable, setTokenValue } from '../../presentation/tokens.js';
 import type { CheckedQuery } from '../checking/params.js';
 
 /** Largest vocabulary for which `tilt.p` / `tilt.r` are included. */
@@ -55,20 +54,6 @@ export function queryParams(q: CheckedQuery): QueryParam[] {
     const value = v?.kind === 'number' ? v.value : v?.kind === 'count' ? v.value : null;
     if (value === null || value === undefined || !ok(value)) continue;
     out.push({ name, value: clean(value), range: arg.value.range });
-  }
-  return out;
-}
-
-/** token → value, for vocabularies of at most MAX_TOKEN_TABLE tokens (else undefined). */
-export function tokenTable(
-  vocab: readonly string[],
-  values: readonly number[],
-): Record<string, number> | undefined {
-  if (vocab.length > MAX_TOKEN_TABLE || vocab.length !== values.length) return undefined;
-  const out = emptyTokenTable();
-  for (let i = 0; i < vocab.length; i++) {
-    if (!ok(values[i])) return undefined;
-    setTokenValue(out, vocab[i], clean(values[i]));
   }
   return out;
 }

@@ -126,7 +126,7 @@ export class Evaluation {
     private readonly options: EvaluateOptions = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.limitsKey = `${this.limits.maxExactSupport}/${this.limits.maxSimulationWork}/${this.limits.maxQueryWork}`;
+    this.limitsKey = `${this.limits.maxExactSupport}/${this.limits.maxSimulationWork}/${this.limits.maxQueryWork}/${this.limits.maxTokenTable}`;
     this.sink = new DiagnosticSink(lines);
     options.cache?.beginAnalysis();
   }

@@ -29,12 +29,12 @@ import {
 import { formatCount, formatNumber } from '../../presentation/format.js';
 import { paramSpec } from '../../presentation/queries.js';
 import type { QueryKind, QueryValues } from '../../presentation/results.js';
-import { emptyTokenTable, setTokenValue } from '../../presentation/tokens.js';
 import type { ResolvedModel } from '../checking/models.js';
 import type { CheckedQuery, ParamValue } from '../checking/params.js';
-import { bonCurve, cgfCurve, renyiCurve, tokenTable } from './enrichment.js';
+import { bonCurve, cgfCurve, MAX_TOKEN_TABLE, renyiCurve } from './enrichment.js';
 import { finite, num } from './jsonValues.js';
 import { type EvaluationLimits, type EvaluationNote, unwrapCore } from './outcome.js';
+import { tiltTokenTables } from './tokenTables.js';
 
 export interface EvaluationContext {
   readonly query: CheckedQuery;
@@ -73,10 +73,17 @@ export function tiltSolution(ctx: EvaluationContext): TiltSolution {
 function tilt(ctx: EvaluationContext): QueryValues['tilt'] {
   const s = tiltSolution(ctx);
   const { model } = ctx;
-  const phiValues = unwrapCore(tokenTilt(model.p, model.reward, s.lambda));
-  const phi = emptyTokenTable();
-  for (let i = 0; i < model.vocab.length; i++)
-    setTokenValue(phi, model.vocab[i], finite(phiValues[i], `φ(${model.vocab[i]})`));
+  // The model's own law: building it again from p and r would sort 50,000 rewards per keystroke.
+  const phiValues = unwrapCore(tokenTilt(model.p, model.reward, s.lambda, ctx.law));
+  const tables = tiltTokenTables(
+    model.vocab,
+    phiValues,
+    model.p,
+    model.reward,
+    ctx.limits.maxTokenTable,
+    MAX_TOKEN_TABLE,
+    finite,
+  );
   return {
     lambda: num(s.lambda, 'λ'),
     beta: num(s.beta, 'β'),
@@ -84,9 +91,7 @@ function tilt(ctx: EvaluationContext): QueryValues['tilt'] {
     reward: finite(s.reward, 'reward'),
     kl_per_token: finite(s.klPerToken, 'KL per token'),
     reward_per_token: finite(s.rewardPerToken, 'reward per token'),
-    phi,
-    ...optional('p', tokenTable(model.vocab, model.p)),
-    ...optional('r', tokenTable(model.vocab, model.reward)),
+    ...tables,
   };
 }
 
