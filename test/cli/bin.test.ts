@@ -222,7 +222,7 @@ test('bin: model files — links, pipes, devices, huge files, bad UTF-8 and too 
   assert.deepEqual(byLine(10), ['invalid-encoding'], 'not UTF-8, not a duplicate token');
   const messages = out.diagnostics.map((d) => d.message).join('\n');
   assert.match(messages, /'pipe\.csv': it is a named pipe \(FIFO\), not a regular file/);
-  assert.match(messages, /'huge\.csv': it is larger than 8 MiB, the limit for model files/);
+  assert.match(messages, /'huge\.csv': it is larger than 256 MiB, the limit for model files/);
   assert.match(messages, /'latin1\.csv': it is not valid UTF-8: byte 0xE9 at offset 15 \(line 2\)/);
   assert.equal(out.results[0].value?.kl, 0.1, 'the readable model is evaluated');
   assert.doesNotMatch(run.stdout + run.stderr, /TOPSECRET|root:x:0:0/);

@@ -39,9 +39,10 @@ export function evaluateQuery(
     const model = q.model;
     const law = model.law!;
     const value = withWorkBudget(budget, () => evaluate({ query: q, model, law, limits, notes }));
-    // The contract forbids NaN/Infinity anywhere: verify once, cheaply, on the serialised form.
-    assertJsonSafe(value);
-    return { value, notes };
+    // The contract forbids NaN/Infinity anywhere: verify once, in the walk that also measures the
+    // value (a 1,000,000-token φ table is walked once, not twice).
+    const numbers = checkJsonSafe(value);
+    return { value, notes, numbers };
   } catch (e) {
     if (e instanceof ResultFailure) return { error: e.message, notes, stopped: e.stopped };
     if (e instanceof CoreFailure)
@@ -53,27 +54,30 @@ export function evaluateQuery(
   }
 }
 
-/** Throws when any number in the value is NaN or infinite. */
-function assertJsonSafe(value: unknown): void {
-  const bad = lastNonFinite(value, undefined);
-  if (bad !== undefined) throw new ResultFailure(`a non-finite number (${bad}) reached the result`);
+/**
+ * Throws when any number in the value is NaN or infinite (naming the last such number in
+ * document order); else returns how many numbers the value holds (its size for the document's
+ * budget). Plain recursion with `for…in` and index loops: no array per object (Object.values).
+ */
+function checkJsonSafe(value: unknown): number {
+  const walk = { count: 0, bad: undefined as number | undefined };
+  walkNumbers(value, walk);
+  if (walk.bad !== undefined) throw new ResultFailure(`a non-finite number (${walk.bad}) reached the result`);
+  return walk.count;
 }
 
-/**
- * The last non-finite number of the value in document order (else `found`): the message names
- * the number the former last-child-first stack walk met first. Plain recursion with `for…in` and
- * index loops: no array per object (Object.values) and no stack growing by every number.
- */
-function lastNonFinite(v: unknown, found: number | undefined): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? found : v;
-  if (v === null || typeof v !== 'object') return found;
-  let last = found;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) last = lastNonFinite(v[i], last);
-  } else {
-    for (const key in v) last = lastNonFinite((v as Record<string, unknown>)[key], last);
+function walkNumbers(v: unknown, walk: { count: number; bad: number | undefined }): void {
+  if (typeof v === 'number') {
+    walk.count++;
+    if (!Number.isFinite(v)) walk.bad = v;
+    return;
   }
-  return last;
+  if (v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) walkNumbers(v[i], walk);
+  } else {
+    for (const key in v) walkNumbers((v as Record<string, unknown>)[key], walk);
+  }
 }
 
 export interface EvaluateOptions {
@@ -188,7 +192,7 @@ export class Evaluation {
       );
     }
     if (outcome.error === undefined) {
-      this.numbers += resultNumbers(outcome.value);
+      this.numbers += outcome.numbers ?? checkJsonSafe(outcome.value);
       if (this.numbers > limits.maxResultNumbers) {
         // This result is computed already; keeping it would pass the budget, so it goes too.
         this.spend(
@@ -238,14 +242,4 @@ export class Evaluation {
       },
     );
   }
-}
-
-/** The numbers in a result value (every curve point and table entry counts): its size. */
-function resultNumbers(v: unknown): number {
-  if (typeof v === 'number') return 1;
-  if (v === null || typeof v !== 'object') return 0;
-  let n = 0;
-  if (Array.isArray(v)) for (const x of v) n += resultNumbers(x);
-  else for (const key in v) n += resultNumbers((v as Record<string, unknown>)[key]);
-  return n;
 }

@@ -49,7 +49,13 @@ export interface EvaluationNote {
 }
 
 export type QueryOutcome =
-  | { readonly value: QueryValues[QueryKind]; readonly error?: undefined; readonly notes: EvaluationNote[] }
+  | {
+      readonly value: QueryValues[QueryKind];
+      readonly error?: undefined;
+      readonly notes: EvaluationNote[];
+      /** How many numbers the value holds (its size for the document's budget). */
+      readonly numbers?: number;
+    }
   | {
       readonly error: string;
       readonly value?: undefined;
