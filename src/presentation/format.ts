@@ -83,6 +83,9 @@ export function formatInterval(
 }
 
 /** The text of a value that is either a number (null = ∞) or already words ("exact"). */
-export function formatValue(value: number | null | string | undefined, digits = DEFAULT_SIGNIFICANT_DIGITS): string {
+export function formatValue(
+  value: number | null | string | undefined,
+  digits = DEFAULT_SIGNIFICANT_DIGITS,
+): string {
   return typeof value === 'string' ? value : formatNumber(value, digits);
 }

@@ -334,7 +334,11 @@ export function curveOf(r: QueryResult): Curve<unknown> | undefined {
 }
 
 /** A quantity's value as text. */
-export function formatQuantity(x: Quantity | CurveColumn<unknown>, value: Num | string, digits: number): string {
+export function formatQuantity(
+  x: Quantity | CurveColumn<unknown>,
+  value: Num | string,
+  digits: number,
+): string {
   return x.count && typeof value === 'number' ? formatCount(value, digits) : formatValue(value, digits);
 }
 

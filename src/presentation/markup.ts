@@ -7,7 +7,11 @@
  */
 
 /** A run of text: plain words, a code span (names, paths, values), or emphasis. */
-export type Inline = string | { readonly code: string } | { readonly strong: string } | { readonly em: string };
+export type Inline =
+  | string
+  | { readonly code: string }
+  | { readonly strong: string }
+  | { readonly em: string };
 
 export type Block =
   | { readonly kind: 'paragraph'; readonly parts: readonly Inline[] }
@@ -95,7 +99,14 @@ export function toPlainText(blocks: readonly Block[]): string {
         const gap = ' '.repeat(widths[i] - [...s].length);
         return align[i] === 'left' ? s + gap : gap + s;
       };
-      return cells.map((r) => r.map((c, i) => pad(c ?? '', i)).join('  ').trimEnd()).join('\n');
+      return cells
+        .map((r) =>
+          r
+            .map((c, i) => pad(c ?? '', i))
+            .join('  ')
+            .trimEnd(),
+        )
+        .join('\n');
     })
     .join('\n\n');
 }
