@@ -1,9 +1,28 @@
 /**
- * The diagnostics banner. With errors the charts keep the last good results and the banner says so;
- * warnings and failed queries are listed without hiding anything. Clicking an entry reveals it.
+ * The diagnostics banner. With errors it says what the charts show instead (see app.ts); warnings
+ * and failed queries are listed without hiding anything. Clicking an entry reveals it.
+ *
+ * Numbers in the messages are shown through the presentation layer's formatter: a long double in
+ * a message ("maximum KL 2.0794415416798357") reads at the user's significant digits (2.0794).
  */
+import { formatNumber } from '../src/presentation/format.js';
 import type { Analysis, Range } from '../src/protocol/preview.js';
 import { sameValue } from './dom.js';
+
+/**
+ * A decimal number written with more digits than anyone reads: at least 7 significant digits, not
+ * part of a word or a name (`x2`, `0x1f`, a quoted token), optionally signed or with an exponent.
+ */
+const LONG_NUMBER =
+  /(?<![\w.'"`])-?\d+\.\d{6,}(?:e[-+]?\d+)?(?![\w.'"`])|(?<![\w.'"`])-?\d\.?\d*e[-+]?\d+(?![\w.'"`])/gi;
+
+/** `message` with its long numbers at `digits` significant digits (integers and short numbers stay). */
+export function readableNumbers(message: string, digits: number): string {
+  return message.replace(LONG_NUMBER, (m) => {
+    const x = Number(m);
+    return Number.isFinite(x) ? formatNumber(x, digits) : m;
+  });
+}
 
 export interface BannerEntry {
   severity: 'error' | 'warning' | 'information' | 'hint';
@@ -11,13 +30,17 @@ export interface BannerEntry {
   range: Range;
 }
 
-export function bannerEntries(analysis: Analysis): BannerEntry[] {
+export function bannerEntries(analysis: Analysis, digits: number): BannerEntry[] {
   const out: BannerEntry[] = analysis.diagnostics
     .filter((d) => d.severity === 'error' || d.severity === 'warning')
-    .map((d) => ({ severity: d.severity, message: d.message, range: d.range }));
+    .map((d) => ({ severity: d.severity, message: readableNumbers(d.message, digits), range: d.range }));
   for (const r of analysis.results) {
     if (r.error !== undefined)
-      out.push({ severity: 'warning', message: `${r.query} ${r.model}: ${r.error}`, range: r.range });
+      out.push({
+        severity: 'warning',
+        message: `${r.query} ${r.model}: ${readableNumbers(r.error, digits)}`,
+        range: r.range,
+      });
   }
   return out;
 }
@@ -27,17 +50,18 @@ export const hasErrors = (analysis: Analysis): boolean =>
 
 export class Banner {
   /** What the banner shows now (rebuilt only when that changes: most updates have no news). */
-  private shown: { entries: BannerEntry[]; stale: boolean } | undefined;
+  private shown: { entries: BannerEntry[]; note: string | undefined } | undefined;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly reveal: ((range: Range) => void) | undefined,
   ) {}
 
-  update(analysis: Analysis | undefined, showingStale: boolean): void {
-    const entries = analysis ? bannerEntries(analysis) : [];
-    if (this.shown && this.shown.stale === showingStale && sameValue(this.shown.entries, entries)) return;
-    this.shown = { entries, stale: showingStale };
+  /** Lists the diagnostics of `analysis`; `note` says what the charts show when it has errors. */
+  update(analysis: Analysis | undefined, note: string | undefined, digits: number): void {
+    const entries = analysis ? bannerEntries(analysis, digits) : [];
+    if (this.shown && this.shown.note === note && sameValue(this.shown.entries, entries)) return;
+    this.shown = { entries, note };
     this.root.replaceChildren();
     this.root.hidden = entries.length === 0;
     this.root.classList.toggle(
@@ -45,10 +69,10 @@ export class Banner {
       entries.some((e) => e.severity === 'error'),
     );
     if (entries.length === 0) return;
-    if (showingStale) {
+    if (note) {
       const p = document.createElement('p');
       p.className = 'stale';
-      p.textContent = 'The document has errors: the charts show the last results without errors.';
+      p.textContent = note;
       this.root.append(p);
     }
     const list = document.createElement('ul');
