@@ -408,6 +408,7 @@ export class App {
     // Restart the highlight animation (a class toggled within one frame would not restart it).
     void target.offsetWidth;
     target.classList.add('is-shown');
+    target.addEventListener('animationend', () => target.classList.remove('is-shown'), { once: true });
   }
 
   // ---- sliders ----

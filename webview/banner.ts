@@ -30,27 +30,27 @@ export interface BannerEntry {
   range: Range;
 }
 
-export function bannerEntries(analysis: Analysis, digits: number): BannerEntry[] {
+/** The entries of an analysis, messages as the language wrote them (formatted when shown). */
+export function bannerEntries(analysis: Analysis): BannerEntry[] {
   const out: BannerEntry[] = analysis.diagnostics
     .filter((d) => d.severity === 'error' || d.severity === 'warning')
-    .map((d) => ({ severity: d.severity, message: readableNumbers(d.message, digits), range: d.range }));
+    .map((d) => ({ severity: d.severity, message: d.message, range: d.range }));
   for (const r of analysis.results) {
     if (r.error !== undefined)
-      out.push({
-        severity: 'warning',
-        message: `${r.query} ${r.model}: ${readableNumbers(r.error, digits)}`,
-        range: r.range,
-      });
+      out.push({ severity: 'warning', message: `${r.query} ${r.model}: ${r.error}`, range: r.range });
   }
   return out;
 }
+
+/** Entries shown at most; the rest are counted. */
+const SHOWN = 20;
 
 export const hasErrors = (analysis: Analysis): boolean =>
   analysis.diagnostics.some((d) => d.severity === 'error');
 
 export class Banner {
   /** What the banner shows now (rebuilt only when that changes: most updates have no news). */
-  private shown: { entries: BannerEntry[]; note: string | undefined } | undefined;
+  private shown: { entries: BannerEntry[]; note: string | undefined; digits: number } | undefined;
 
   constructor(
     private readonly root: HTMLElement,
@@ -59,9 +59,10 @@ export class Banner {
 
   /** Lists the diagnostics of `analysis`; `note` says what the charts show when it has errors. */
   update(analysis: Analysis | undefined, note: string | undefined, digits: number): void {
-    const entries = analysis ? bannerEntries(analysis, digits) : [];
-    if (this.shown && this.shown.note === note && sameValue(this.shown.entries, entries)) return;
-    this.shown = { entries, note };
+    const entries = analysis ? bannerEntries(analysis) : [];
+    const s = this.shown;
+    if (s && s.note === note && s.digits === digits && sameValue(s.entries, entries)) return;
+    this.shown = { entries, note, digits };
     this.root.replaceChildren();
     this.root.hidden = entries.length === 0;
     this.root.classList.toggle(
@@ -76,7 +77,7 @@ export class Banner {
       this.root.append(p);
     }
     const list = document.createElement('ul');
-    for (const e of entries.slice(0, 20)) {
+    for (const e of entries.slice(0, SHOWN)) {
       const li = document.createElement('li');
       li.className = e.severity;
       const where = `${e.range.start.line + 1}:${e.range.start.character + 1}`;
@@ -89,13 +90,13 @@ export class Banner {
         link.addEventListener('click', () => this.reveal?.(e.range));
       }
       const text = document.createElement('span');
-      text.textContent = ` ${e.severity}: ${e.message}`;
+      text.textContent = ` ${e.severity}: ${readableNumbers(e.message, digits)}`;
       li.append(link, text);
       list.append(li);
     }
-    if (entries.length > 20) {
+    if (entries.length > SHOWN) {
       const li = document.createElement('li');
-      li.textContent = `… and ${entries.length - 20} more`;
+      li.textContent = `… and ${entries.length - SHOWN} more`;
       list.append(li);
     }
     this.root.append(list);
