@@ -89,6 +89,10 @@ export class App {
   /** A "Show in preview" waiting for its query to be drawn. */
   private pendingShow: Range | undefined;
   private target: SliderTarget | undefined;
+  /** The target of the slider being moved: fixed from its first move to its write. */
+  private dragTarget: SliderTarget | undefined;
+  /** The slider target of the preview request in flight (its answer is drawn there). */
+  private previewFor: SliderTarget | undefined;
   /** The dragged slider's value, evaluated by the server, drawn in place of the query's value. */
   private override:
     | { index: number; kind: QueryKind; value: NonNullable<QueryResult['value']>; version: number }
@@ -140,6 +144,7 @@ export class App {
       commit: (spec, value) => this.commitSlider(spec, value),
       cancel: () => {
         this.queued = undefined;
+        this.dragTarget = undefined;
         if (this.committed === undefined && this.override) {
           this.override = undefined;
           this.render();
@@ -209,6 +214,7 @@ export class App {
         if (message.uri !== this.uri) return;
         this.committed = undefined;
         this.override = undefined;
+        this.dragTarget = undefined;
         this.render();
         this.sliders.showRefusal(message.message);
         break;
@@ -374,6 +380,7 @@ export class App {
         t ? `${t.index}:${t.analysis.results[t.index].query}` : '',
         specs,
         formatWith(this.digits),
+        t?.version ?? -1,
       );
     }
     this.banner.update(this.latest, this.staleNote, this.digits);
@@ -415,7 +422,8 @@ export class App {
 
   /** A slider moved: evaluate the query with this value (newest value only, one request at a time). */
   private previewSlider(spec: SliderSpec, value: number): void {
-    const target = this.target;
+    this.dragTarget ??= this.target;
+    const target = this.dragTarget;
     if (!target) return;
     this.queued = { target, spec, value };
     this.pump();
@@ -442,9 +450,6 @@ export class App {
       seq,
     });
   }
-
-  /** The slider target of the request in flight (its answer is drawn there). */
-  private previewFor: SliderTarget | undefined;
 
   private previewAnswered(
     seq: number,
@@ -476,7 +481,9 @@ export class App {
 
   /** A slider was released (or its keys rested): write the value into the source, once. */
   private commitSlider(spec: SliderSpec, value: number): void {
-    const t = this.target;
+    // The query the slider belonged to when it started moving (the cursor may have moved since).
+    const t = this.dragTarget ?? this.target;
+    this.dragTarget = undefined;
     if (!t) return;
     // The charts show the released value until the document's new results arrive.
     this.queued = { target: t, spec, value };

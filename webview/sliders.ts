@@ -233,6 +233,7 @@ interface Row {
 
 export class SliderPanel {
   private key = '';
+  private version = -1;
   private rows: Row[] = [];
   private active: Row | undefined;
   /** The slider moved last (a refusal of its value is said under it). */
@@ -251,10 +252,13 @@ export class SliderPanel {
   }
 
   /** Shows the sliders of one query (`key` identifies it); keeps the DOM when only values changed. */
-  update(key: string, specs: SliderSpec[], format: Format): void {
+  update(key: string, specs: SliderSpec[], format: Format, version: number): void {
     this.format = format;
     // Never rebuild under the user's pointer or keys; the next update after the write catches up.
     if (this.active) return;
+    // New results: a value written before is now in them (or was not written at all).
+    if (version !== this.version) for (const r of this.rows) r.written = undefined;
+    this.version = version;
     const sameShape =
       key === this.key &&
       specs.length === this.rows.length &&
@@ -275,6 +279,12 @@ export class SliderPanel {
   showRefusal(message: string): void {
     const row = this.active ?? this.moved ?? this.rows[0];
     if (!row || !this.rows.includes(row)) return;
+    if (!this.active) {
+      // Back to the document's value.
+      row.written = undefined;
+      row.input.value = String(row.spec.position);
+      this.show(row, valueAt(row.spec, row.spec.position));
+    }
     row.note.hidden = false;
     row.note.className = 'note refused';
     row.note.setAttribute('role', 'alert');
@@ -282,15 +292,15 @@ export class SliderPanel {
   }
 
   private refresh(r: Row, s: SliderSpec): void {
-    if (s.position !== r.spec.position) r.written = undefined;
     r.spec = s;
     const set = (attr: 'min' | 'max', v: number) => {
       if (r.input[attr] !== String(v)) r.input[attr] = String(v);
     };
     set('min', s.min);
     set('max', s.max);
-    if (Number(r.input.value) !== s.position) r.input.value = String(s.position);
-    this.show(r, valueAt(s, s.position));
+    // A value just written stays where the user left it until the results that carry it arrive.
+    if (r.written === undefined && Number(r.input.value) !== s.position) r.input.value = String(s.position);
+    this.show(r, r.written ?? valueAt(s, s.position));
     this.showNote(r);
   }
 

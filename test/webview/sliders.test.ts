@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { analyze, paramSpec, querySpec } from '../../src/language/index.js';
+import { formatNumber } from '../../src/presentation/format.js';
 import type { Analysis } from '../../src/presentation/results.js';
 import { DOC_URI, type Harness, launch, openPreview } from './harness.js';
 
@@ -286,9 +287,10 @@ test('dragging previews the query live (one request in flight, the newest value)
   assert.equal(writes.length, 1, JSON.stringify(writes));
   assert.equal(writes[0].value, last);
   assert.equal(writes[0].version, 1);
-  // Until the new results arrive, the charts keep the released value (no jump back to Δ = 4).
+  // Until the new results arrive, the charts and the slider keep the released value (no jump back to Δ = 4).
   await answerPreviews(DOC, answered);
   assert.ok(!(await tiltX()).includes(4));
+  assert.equal(await h.page.textContent('.slider[data-param="delta"] output'), formatNumber(last));
   await h.sendAnalysis(evaluate(withValue(DOC, LINE.delta, 'delta', last)), 2);
   assert.ok((await tiltX()).includes(last));
 });
@@ -315,15 +317,30 @@ test('keys move a focused slider (preview at once) and write once they rest; a r
   );
   const write = (await posted('setParameter'))[0];
   assert.ok((write.value as number) > 0.5, `three steps right raise β: ${JSON.stringify(write)}`);
-  // Home: the smallest β the slider offers, still > 0.
-  await h.page.keyboard.press('Home');
+  // Keys, then the cursor moves to another query before they rest: the value goes to the query
+  // the slider belonged to.
+  await h.page.keyboard.press('ArrowLeft');
+  await cursorOn(LINE.alpha);
   await h.page.waitForFunction(
     () =>
       (window as unknown as { __posted: { type: string }[] }).__posted.filter(
         (m) => m.type === 'setParameter',
       ).length === 2,
   );
-  const home = (await posted('setParameter'))[1].value as number;
+  const moved = (await posted('setParameter'))[1];
+  assert.equal(moved.name, 'beta');
+  assert.deepEqual((moved.query as { start: unknown }).start, { line: LINE.beta, character: 0 });
+  await cursorOn(LINE.beta);
+  await input.focus();
+  // Home: the smallest β the slider offers, still > 0.
+  await h.page.keyboard.press('Home');
+  await h.page.waitForFunction(
+    () =>
+      (window as unknown as { __posted: { type: string }[] }).__posted.filter(
+        (m) => m.type === 'setParameter',
+      ).length === 3,
+  );
+  const home = (await posted('setParameter'))[2].value as number;
   assert.ok(home > 0 && home <= 0.01, `Home writes the smallest β, above 0: ${home}`);
   // The extension answers a write with the server's refusal: said under the slider.
   await h.send({
