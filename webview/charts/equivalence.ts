@@ -1,4 +1,5 @@
 /** Chart 2b: asymptotic equivalence — per-token BoN reward → KL-RL reward and KL(BoN‖φ)/n → 0 as n grows. */
+import { formatCount } from '../../src/presentation/format.js';
 import { PRESENTATION } from '../../src/presentation/kinds.js';
 import type { Analysis } from '../../src/protocol/preview.js';
 import { type ChartModel, type Format, finishSeries, modelIndex, type SeriesDraft } from './model.js';
@@ -24,7 +25,7 @@ export function equivalenceChart(analysis: Analysis, f: Format): ChartModel {
         x: p.n,
         y: p.bon_reward_per_token,
         q: e.index,
-        tip: `n = ${p.n}: E R/n ${f(p.bon_reward_per_token)}, KL(BoN‖pⁿ)/n ${f(p.kl_per_token)}`,
+        tip: `n = ${formatCount(p.n)}: E R/n ${f(p.bon_reward_per_token)}, KL(BoN‖pⁿ)/n ${f(p.kl_per_token)}`,
       })),
     });
     if (pts.length > 0) {
@@ -59,7 +60,7 @@ export function equivalenceChart(analysis: Analysis, f: Format): ChartModel {
                 x: p.n,
                 y: p.kl_to_rl_per_token,
                 q: e.index,
-                tip: `n = ${p.n}: KL(BoN‖φⁿ)/n ${f(p.kl_to_rl_per_token)}`,
+                tip: `n = ${formatCount(p.n)}: KL(BoN‖φⁿ)/n ${f(p.kl_to_rl_per_token)}`,
               },
             ],
       ),

@@ -1,4 +1,5 @@
 /** Chart 1: reward vs KL — the KL-RL frontier per model with tilts, best-of-N, compared policies, MC. */
+import { formatCount } from '../../src/presentation/format.js';
 import { PRESENTATION } from '../../src/presentation/kinds.js';
 import type { Analysis } from '../../src/protocol/preview.js';
 import { bonCurve, simulatePlacement } from '../extras.js';
@@ -192,6 +193,6 @@ export function mcPoint(
     yMin: v.reward_mean - half,
     yMax: v.reward_mean + half,
     q,
-    tip: `${v.method}, ${v.samples} samples (seed ${v.seed}): ${f(v.reward_mean)} ± ${f(v.reward_stderr)}${vs}`,
+    tip: `${v.method}, ${formatCount(v.samples)} samples (seed ${formatCount(v.seed)}): ${f(v.reward_mean)} ± ${f(v.reward_stderr)}${vs}`,
   };
 }
