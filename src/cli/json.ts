@@ -61,7 +61,7 @@ export function escapeInvisible(json: string): string {
 /** Whether `value` holds a NaN, and a typed array, anywhere (one walk that builds no strings). */
 function scan(value: unknown, found = { nan: false, typed: false }): { nan: boolean; typed: boolean } {
   if (typeof value === 'number') {
-    if (value !== value) found.nan = true;
+    if (Number.isNaN(value)) found.nan = true;
     return found;
   }
   if (value === null || typeof value !== 'object') return found;

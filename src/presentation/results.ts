@@ -161,6 +161,24 @@ export interface QueryParam {
   readonly name: string;
   readonly value: number;
   readonly range: Range;
+  /** How the value is written, when it is not a number literal (what setting it would rewrite). */
+  readonly source?: QueryParamSource;
+}
+
+/**
+ * How a numeric argument that is not a number literal is written (src/language/checking/paramSource.ts):
+ *   let        — a plain reference to a `let` whose value is a number and that nothing else uses:
+ *                setting the parameter moves the let's value (`definition`), the link stays;
+ *   reference  — a reference to a `let` that is used elsewhere too (`uses` > 1) or whose value is
+ *                an expression: setting the parameter replaces the reference with a number;
+ *   expression — any other expression: setting the parameter replaces it with a number.
+ */
+export interface QueryParamSource {
+  readonly kind: 'let' | 'reference' | 'expression';
+  /** let, reference: the let's name, the range of its value, and its references in the document. */
+  readonly let?: string;
+  readonly definition?: Range;
+  readonly uses?: number;
 }
 
 /** One query's outcome: a value, or an error message in its place (never both). */

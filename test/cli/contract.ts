@@ -106,7 +106,17 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
   },
 };
 
-const param: Schema = { name: 'string', value: 'number', range };
+const param: Schema = {
+  name: 'string',
+  value: 'number',
+  range,
+  'source?': {
+    kind: ['enum', 'let', 'reference', 'expression'],
+    'let?': 'string',
+    'definition?': range,
+    'uses?': 'integer',
+  },
+};
 
 function check(value: unknown, schema: Schema, path: string, problems: string[]): void {
   const fail = (what: string) => problems.push(`${path}: expected ${what}, got ${JSON.stringify(value)}`);

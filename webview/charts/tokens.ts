@@ -1,8 +1,10 @@
 /** Chart 5: base p vs aligned φ_λ per token for one tilt query (the top-k tokens of big vocabularies). */
+
+import { PRESENTATION } from '../../src/presentation/kinds.js';
 import { emptyTokenTable, finiteTokenTable, tokenValue } from '../../src/presentation/tokens.js';
 import type { Analysis } from '../../src/protocol/preview.js';
 import { tokenTable } from '../extras.js';
-import { type ChartModel, fmt } from './model.js';
+import { type ChartModel, type Format, finishSeries, type SeriesDraft } from './model.js';
 import { itemsOf } from './select.js';
 
 /** Vocabularies larger than this show only the tokens with the largest max(p, φ). */
@@ -19,7 +21,7 @@ export function focusedTilt(analysis: Analysis, focus: number | null) {
   );
 }
 
-export function tokensChart(analysis: Analysis, focus: number | null): ChartModel {
+export function tokensChart(analysis: Analysis, focus: number | null, f: Format): ChartModel {
   const t = focusedTilt(analysis, focus);
   const base: ChartModel = {
     id: 'tokens',
@@ -42,12 +44,14 @@ export function tokensChart(analysis: Analysis, focus: number | null): ChartMode
   const shown =
     tokens.length > TOP_K ? [...tokens].sort((a, b) => weight(b) - weight(a)).slice(0, TOP_K) : tokens;
   const tip = (k: string) =>
-    `${k}: p ${fmt(pOf(k))}, φ_λ ${fmt(phi(k))}${rOf(k) === undefined ? '' : `, r ${fmt(rOf(k))}`}`;
-  const series: ChartModel['series'] = [];
+    `${k}: p ${f(pOf(k))}, φ_λ ${f(phi(k))}${rOf(k) === undefined ? '' : `, r ${f(rOf(k))}`}`;
+  const names = PRESENTATION.tilt.series;
+  const series: SeriesDraft[] = [];
   if (p) {
     series.push({
       key: 'tokens:p',
-      label: `p (${t.model})`,
+      name: names.p,
+      model: t.model,
       style: 'bar',
       color: 0,
       points: shown.map((k, i) => ({ x: i, y: pOf(k) ?? 0, q: t.index, tip: tip(k) })),
@@ -56,7 +60,8 @@ export function tokensChart(analysis: Analysis, focus: number | null): ChartMode
   }
   series.push({
     key: 'tokens:phi',
-    label: `φ_λ (${t.model})`,
+    name: names.phi,
+    model: t.model,
     style: 'bar',
     color: 1,
     points: shown.map((k, i) => ({ x: i, y: phi(k), q: t.index, tip: tip(k) })),
@@ -66,7 +71,7 @@ export function tokensChart(analysis: Analysis, focus: number | null): ChartMode
   return {
     ...base,
     categories: shown,
-    series,
-    note: `${topNote}tilt of ${t.model} at line ${t.range.start.line + 1}, λ = ${fmt(t.value.lambda)}${p ? '' : ' (base p not in the results)'}`,
+    series: finishSeries(series, analysis),
+    note: `${topNote}tilt of ${t.model} at line ${t.range.start.line + 1}, λ = ${f(t.value.lambda)}${p ? '' : ' (base p not in the results)'}`,
   };
 }

@@ -207,7 +207,7 @@ export class Evaluation {
     this.results.push(
       (outcome.error !== undefined
         ? { ...base, error: outcome.error }
-        : { ...base, value: outcome.value, params: queryParams(q) }) as QueryResult,
+        : { ...base, value: outcome.value, params: queryParams(q, this.checked.symbols) }) as QueryResult,
     );
   }
 
