@@ -30,17 +30,29 @@ export interface BannerEntry {
   range: Range;
 }
 
-/** The entries of an analysis, messages as the language wrote them (formatted when shown). */
+/**
+ * The entries of an analysis, messages as the language wrote them (formatted when shown): its
+ * errors and warnings, and each query that has no value for a reason no diagnostic shows — a
+ * query's error usually repeats the diagnostic on it (`unknown model 'chat'`), and one cause is
+ * listed once.
+ */
 export function bannerEntries(analysis: Analysis): BannerEntry[] {
-  const out: BannerEntry[] = analysis.diagnostics
-    .filter((d) => d.severity === 'error' || d.severity === 'warning')
-    .map((d) => ({ severity: d.severity, message: d.message, range: d.range }));
+  const shown = analysis.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
+  const out: BannerEntry[] = shown.map((d) => ({ severity: d.severity, message: d.message, range: d.range }));
+  const messages = new Set(shown.map((d) => d.message));
   for (const r of analysis.results) {
-    if (r.error !== undefined)
-      out.push({ severity: 'warning', message: `${r.query} ${r.model}: ${r.error}`, range: r.range });
+    if (r.error === undefined || messages.has(r.error)) continue;
+    if (shown.some((d) => within(d.range, r.range))) continue;
+    out.push({ severity: 'warning', message: `${r.query} ${r.model}: ${r.error}`, range: r.range });
   }
   return out;
 }
+
+const before = (a: Range['start'], b: Range['start']) =>
+  a.line < b.line || (a.line === b.line && a.character < b.character);
+/** Whether `inner` starts inside `outer`. */
+const within = (inner: Range, outer: Range) =>
+  !before(inner.start, outer.start) && !before(outer.end, inner.start);
 
 /** Entries shown at most; the rest are counted. */
 const SHOWN = 20;
