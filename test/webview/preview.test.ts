@@ -3,8 +3,14 @@
 // switches, export, sliders, click-to-reveal, cursor highlight, restored state. Any CSP violation,
 // console error or unexpected request fails the test.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { gpt2Csv } from '../../bench/scale/gpt2.js';
+import { analyze } from '../../src/language/index.js';
+import type { TiltValue } from '../../src/presentation/results.js';
 import { DOC_URI, type Harness, launch, openPreview, payload } from './harness.js';
 
 let browser: Browser;
@@ -403,12 +409,60 @@ test('point sets given out of x order still fit the axes, and tooltips name the 
   );
 });
 
-test('a big vocabulary shows the top-k tokens of the focused tilt', async () => {
+test('a big vocabulary shows the tokens where φ and p differ most, and the rest as one bar', async () => {
   h = await openPreview(browser);
   await h.sendAnalysis(payload('rich'), 1);
   await h.send({ type: 'cursor', uri: DOC_URI, position: { line: 16, character: 2 } });
-  await h.page.waitForFunction(() => window.alignLab!.view('tokens')!.chart.data.labels!.length === 24);
-  assert.match((await h.page.textContent('#chart-tokens .note')) ?? '', /top 24 of 40 tokens; tilt of wide/);
+  await h.page.waitForFunction(() => window.alignLab!.view('tokens')!.chart.data.labels!.length === 25);
+  assert.match(
+    (await h.page.textContent('#chart-tokens .note')) ?? '',
+    /the 24 of 40 tokens where φ_λ and p differ most, the rest as one bar; tilt of wide/,
+  );
+  const bars = await h.page.evaluate(() => {
+    const c = window.alignLab!.view('tokens')!.chart;
+    const sum = (i: number) =>
+      (c.data.datasets[i].data as (number | { y: number })[]).reduce(
+        (s: number, p) => s + (typeof p === 'number' ? p : p.y),
+        0,
+      );
+    return { last: c.data.labels!.at(-1), p: sum(0), phi: sum(1) };
+  });
+  assert.equal(bars.last, '16 other tokens');
+  assert.ok(
+    Math.abs(bars.p - 1) < 1e-9 && Math.abs(bars.phi - 1) < 1e-9,
+    `the bars add up to 1: ${JSON.stringify(bars)}`,
+  );
+});
+
+test('a 50,257-token model arrives summarised and draws in the same budget: top tokens and the rest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'align-lab-gpt2-'));
+  writeFileSync(join(dir, 'gpt2.csv'), gpt2Csv());
+  const analysis = analyze('model gpt from "gpt2.csv" { length 64 }\ntilt(gpt, delta = 8)\n', {
+    file: 'gpt.align',
+    readFile: (p) => readFileSync(join(dir, p), 'utf8'),
+    limits: { maxTokenTable: 100 },
+  });
+  const tilt = analysis.results[0].value as TiltValue;
+  assert.equal(tilt.tokens_total, 50_257);
+  assert.equal(Object.keys(tilt.phi).length, 100);
+  assert.ok(Buffer.byteLength(JSON.stringify(analysis)) < 150 * 1024, 'a small payload');
+  h = await openPreview(browser);
+  await h.sendAnalysis(analysis, 1, 'file:///project/gpt.align');
+  const bars = await h.page.evaluate(() => {
+    const c = window.alignLab!.view('tokens')!.chart;
+    const sum = (i: number) =>
+      (c.data.datasets[i].data as (number | { y: number })[]).reduce(
+        (s: number, p) => s + (typeof p === 'number' ? p : p.y),
+        0,
+      );
+    return { labels: c.data.labels!.length, last: c.data.labels!.at(-1), p: sum(0), phi: sum(1) };
+  });
+  assert.equal(bars.labels, 25);
+  assert.equal(bars.last, '50233 other tokens');
+  assert.ok(
+    Math.abs(bars.p - 1) < 1e-9 && Math.abs(bars.phi - 1) < 1e-9,
+    `the bars add up to 1: ${JSON.stringify(bars)}`,
+  );
 });
 
 test('an empty analysis shows explanations instead of charts', async () => {
