@@ -42,7 +42,8 @@ export function bannerEntries(analysis: Analysis): BannerEntry[] {
   const messages = new Set(shown.map((d) => d.message));
   for (const r of analysis.results) {
     if (r.error === undefined || messages.has(r.error)) continue;
-    if (shown.some((d) => within(d.range, r.range))) continue;
+    // An error on the query is its cause; a warning there (an approximation note) is not.
+    if (shown.some((d) => d.severity === 'error' && within(d.range, r.range))) continue;
     out.push({ severity: 'warning', message: `${r.query} ${r.model}: ${r.error}`, range: r.range });
   }
   return out;

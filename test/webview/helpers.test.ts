@@ -97,4 +97,18 @@ test('banner: one cause, one entry — a query blocked by a diagnostic on it is 
     listed.some((m) => m.startsWith('tilt m:')),
     listed.join(' | '),
   );
+  // A warning on a query (an approximation note) is not its cause: the query's error is listed too.
+  const warned = bannerEntries({
+    ...broken,
+    diagnostics: [
+      {
+        severity: 'warning',
+        code: 'bon-approximation',
+        message: 'uses the fine-lattice approximation',
+        range: broken.results[0].range,
+      },
+    ],
+    results: [{ ...broken.results[0], error: 'N must be at least 1' }],
+  } as typeof broken).map((e) => e.message);
+  assert.deepEqual(warned, ['uses the fine-lattice approximation', 'tilt m: N must be at least 1'], warned.join(' | '));
 });
