@@ -138,8 +138,18 @@ function tiltAtBudget(seq: SequenceRewardLaw, law: TokenRewardLaw, delta: number
 }
 
 function bonPoint(seq: SequenceRewardLaw, law: TokenRewardLaw, size: ParsedSize): BonPoint {
+  // best-of-N's own sums (exact 0 at N = 1), and its KL to the tilt with the same KL.
   const b = bestOfNFromLaw(seq, law, size);
-  return { ...levelPoint(seq, law, b.logRatio, size.logN + Math.log(seq.n)), logN: size.logN };
+  const lambda = lambdaForBudgetUnchecked(law, seq.n, b.kl).lambda;
+  return {
+    reward: b.reward,
+    kl: b.kl,
+    klToTilt: levelPolicyKLToTilt(seq, law, b.logRatio, lambda),
+    winRate: b.winRate,
+    lossRate: b.lossRate,
+    logTokens: size.logN + Math.log(seq.n),
+    logN: size.logN,
+  };
 }
 
 /**
@@ -196,7 +206,11 @@ export function softPoint(
 ): SoftBonPoint {
   requireSoftLambda(lambda);
   const levels = softBestOfNLevels(seq, size.logN, size.logNm1, lambda);
-  const s = summariseLevelPolicy(seq, levels.logRatio);
+  // pⁿ itself (N = 1, λ = 0, one level): g ≡ 1 exactly, no renormalisation noise.
+  const s =
+    levels.route === 'base'
+      ? { ...summariseNormalised(seq, levels.logRatio), logRatio: levels.logRatio }
+      : summariseLevelPolicy(seq, levels.logRatio);
   let klToTilt: number;
   if (levels.logRatioToTilt !== null && levels.logTiltMass !== null) {
     // KL(π‖φ) = Σ φ_j f(ρ_j): tiny when N is large, and summed without cancellation.
@@ -393,6 +407,7 @@ export interface WinRateComparison extends LawInfo {
     readonly mu: number;
     readonly kl: number;
     readonly winRate: number;
+    readonly lossRate: number;
     readonly reward: number;
   };
   readonly tilt: TiltPoint;
@@ -481,7 +496,7 @@ export function winRateComparison(
     return {
       ...info(seq),
       delta,
-      frontier: { mu: w.mu, kl: w.kl, winRate: w.winRate, reward: ws.reward },
+      frontier: { mu: w.mu, kl: w.kl, winRate: w.winRate, lossRate: w.lossRate, reward: ws.reward },
       tilt,
       bon,
       soft,
@@ -507,6 +522,7 @@ export interface CurvePoint {
   readonly kl: number;
   readonly reward: number;
   readonly winRate: number;
+  readonly lossRate: number;
   readonly logTokens: number;
 }
 
@@ -577,12 +593,18 @@ export function methodCurves(
     for (const t of logNs) {
       const size = sizeOfLogN(t);
       const b = bestOfNFromLaw(seq, law, size);
-      const bs = summariseLevelPolicy(seq, b.logRatio);
-      bon.push({ parameter: t, kl: bs.kl, reward: bs.reward, winRate: bs.winRate, logTokens: t + logn });
+      bon.push({
+        parameter: t,
+        kl: b.kl,
+        reward: b.reward,
+        winRate: b.winRate,
+        lossRate: b.lossRate,
+        logTokens: t + logn,
+      });
       const s = softPoint(seq, law, size, softLambda);
-      soft.push({ parameter: t, kl: s.kl, reward: s.reward, winRate: s.winRate, logTokens: t + logn });
+      soft.push({ parameter: t, ...rates(s), logTokens: t + logn });
       const k = blockPoint(law, n, size, block, { ...options, sequenceLaw: seq }, false).point;
-      blockwise.push({ parameter: t, kl: k.kl, reward: k.reward, winRate: k.winRate, logTokens: t + logn });
+      blockwise.push({ parameter: t, ...rates(k), logTokens: t + logn });
     }
     // Rejection: levels with acceptance ≥ 1/N_max, `steps` targets evenly spread in KL.
     const rejection: CurvePoint[] = [];
@@ -593,13 +615,7 @@ export function methodCurves(
       if (level <= last) continue;
       last = level;
       const r = rejectionPoint(seq, law, { delta: -seq.logUpper[level] });
-      rejection.push({
-        parameter: r.threshold,
-        kl: r.point.kl,
-        reward: r.point.reward,
-        winRate: r.point.winRate,
-        logTokens: r.point.logTokens,
-      });
+      rejection.push({ parameter: r.threshold, ...rates(r.point), logTokens: r.point.logTokens });
     }
     let klMax = 0;
     for (const c of [bon, soft, blockwise, rejection]) for (const p of c) klMax = Math.max(klMax, p.kl);
@@ -609,7 +625,7 @@ export function methodCurves(
     if (klMax > 0) {
       for (const p of frontierUnchecked(law, n, { steps, deltaTo: klMax }).points) {
         const s = summariseLevelPolicy(seq, tiltLogRatios(seq, law, p.lambda));
-        tilt.push({ parameter: p.lambda, kl: p.kl, reward: p.reward, winRate: s.winRate, logTokens: logn });
+        tilt.push({ parameter: p.lambda, kl: p.kl, reward: p.reward, ...winOf(s), logTokens: logn });
       }
       for (const p of winRateFrontierCurve(seq, steps, klMax)) {
         const w = winRateFrontierAt(seq, p.kl);
@@ -618,23 +634,31 @@ export function methodCurves(
           parameter: p.mu,
           kl: p.kl,
           reward: ws.reward,
-          winRate: p.winRate,
+          ...winOf(p),
           logTokens: logn,
         });
       }
     } else {
       const base = summariseLevelPolicy(seq, new Float64Array(seq.values.length));
-      tilt.push({ parameter: 0, kl: 0, reward: base.reward, winRate: base.winRate, logTokens: logn });
+      tilt.push({ parameter: 0, kl: 0, reward: base.reward, ...winOf(base), logTokens: logn });
       winRateFrontier.push({
         parameter: 0,
         kl: 0,
         reward: base.reward,
-        winRate: base.winRate,
+        ...winOf(base),
         logTokens: logn,
       });
     }
     return { ...info(seq), softLambda, block, bon, soft, blockwise, rejection, tilt, winRateFrontier };
   });
+}
+
+function winOf(m: { winRate: number; lossRate: number }): { winRate: number; lossRate: number } {
+  return { winRate: m.winRate, lossRate: m.lossRate };
+}
+
+function rates(m: MethodPoint): { kl: number; reward: number; winRate: number; lossRate: number } {
+  return { kl: m.kl, reward: m.reward, winRate: m.winRate, lossRate: m.lossRate };
 }
 
 function normalised(seq: SequenceRewardLaw, logRatio: Float64Array): Float64Array {
