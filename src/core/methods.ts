@@ -50,8 +50,8 @@ export interface MethodPoint {
   /** The win rate W against pⁿ and 1 − W, each summed directly. */
   readonly winRate: number;
   readonly lossRate: number;
-  /** log of the expected number of tokens sampled per output. */
-  readonly logTokens: number;
+  /** The expected number of tokens sampled per output (+∞ beyond the largest double). */
+  readonly tokens: number;
 }
 
 export interface TiltPoint extends MethodPoint {
@@ -93,10 +93,10 @@ function levelPoint(
   seq: SequenceRewardLaw,
   law: TokenRewardLaw,
   logRatio: ArrayLike<number>,
-  logTokens: number,
+  tokens: number,
 ): MethodPoint {
   const s = summariseLevelPolicy(seq, logRatio);
-  return pointWithSameKL(seq, law, s, s.logRatio, logTokens);
+  return pointWithSameKL(seq, law, s, s.logRatio, tokens);
 }
 
 function pointWithSameKL(
@@ -104,7 +104,7 @@ function pointWithSameKL(
   law: TokenRewardLaw,
   s: LevelPolicySummary,
   ell: ArrayLike<number>,
-  logTokens: number,
+  tokens: number,
 ): MethodPoint {
   const lambda = lambdaForBudgetUnchecked(law, seq.n, s.kl).lambda;
   return {
@@ -113,7 +113,7 @@ function pointWithSameKL(
     klToTilt: levelPolicyKLToTilt(seq, law, ell, lambda),
     winRate: s.winRate,
     lossRate: s.lossRate,
-    logTokens,
+    tokens,
   };
 }
 
@@ -128,7 +128,7 @@ function tiltPoint(seq: SequenceRewardLaw, law: TokenRewardLaw, lambda: number):
     klToTilt: 0,
     winRate: s.winRate,
     lossRate: s.lossRate,
-    logTokens: Math.log(seq.n),
+    tokens: seq.n,
   };
 }
 
@@ -147,7 +147,7 @@ function bonPoint(seq: SequenceRewardLaw, law: TokenRewardLaw, size: ParsedSize)
     klToTilt: levelPolicyKLToTilt(seq, law, b.logRatio, lambda),
     winRate: b.winRate,
     lossRate: b.lossRate,
-    logTokens: size.logN + Math.log(seq.n),
+    tokens: bonTokens(size, seq.n),
     logN: size.logN,
   };
 }
@@ -230,7 +230,7 @@ export function softPoint(
     klToTilt,
     winRate: s.winRate,
     lossRate: s.lossRate,
-    logTokens: size.logN + Math.log(seq.n),
+    tokens: bonTokens(size, seq.n),
     logN: size.logN,
     lambda,
     massError: levels.massError,
@@ -306,7 +306,7 @@ function blockPoint(
       klToTilt,
       winRate: r.winRate,
       lossRate: r.lossRate,
-      logTokens: size.logN + Math.log(n),
+      tokens: bonTokens(size, n),
     },
     laws,
     blocks: r.blocks,
@@ -367,7 +367,7 @@ function rejectionPoint(
   // KL = −log P(R ≥ τ) exactly (the f-form sum agrees to rounding).
   const exact = { ...s, kl: Math.max(0, -level.logAccept) };
   return {
-    point: pointWithSameKL(seq, law, exact, s.logRatio, Math.log(seq.n) - level.logAccept),
+    point: pointWithSameKL(seq, law, exact, s.logRatio, tokensFromLog(Math.log(seq.n) - level.logAccept)),
     threshold: level.threshold,
     logAccept: level.logAccept,
   };
@@ -523,7 +523,8 @@ export interface CurvePoint {
   readonly reward: number;
   readonly winRate: number;
   readonly lossRate: number;
-  readonly logTokens: number;
+  /** Expected tokens sampled per output (+∞ beyond the largest double). */
+  readonly tokens: number;
 }
 
 export interface MethodCurves extends LawInfo {
@@ -586,7 +587,6 @@ export function methodCurves(
     const logNs: number[] = [];
     for (let i = 0; i < steps; i++)
       logNs.push(i === steps - 1 ? logNTo : logNFrom + ((logNTo - logNFrom) * i) / (steps - 1));
-    const logn = Math.log(n);
     const bon: CurvePoint[] = [];
     const soft: CurvePoint[] = [];
     const blockwise: CurvePoint[] = [];
@@ -599,12 +599,12 @@ export function methodCurves(
         reward: b.reward,
         winRate: b.winRate,
         lossRate: b.lossRate,
-        logTokens: t + logn,
+        tokens: bonTokens(size, n),
       });
       const s = softPoint(seq, law, size, softLambda);
-      soft.push({ parameter: t, ...rates(s), logTokens: t + logn });
+      soft.push({ parameter: t, ...rates(s), tokens: bonTokens(size, n) });
       const k = blockPoint(law, n, size, block, { ...options, sequenceLaw: seq }, false).point;
-      blockwise.push({ parameter: t, ...rates(k), logTokens: t + logn });
+      blockwise.push({ parameter: t, ...rates(k), tokens: bonTokens(size, n) });
     }
     // Rejection: levels with acceptance ≥ 1/N_max, `steps` targets evenly spread in KL.
     const rejection: CurvePoint[] = [];
@@ -615,7 +615,7 @@ export function methodCurves(
       if (level <= last) continue;
       last = level;
       const r = rejectionPoint(seq, law, { delta: -seq.logUpper[level] });
-      rejection.push({ parameter: r.threshold, ...rates(r.point), logTokens: r.point.logTokens });
+      rejection.push({ parameter: r.threshold, ...rates(r.point), tokens: r.point.tokens });
     }
     let klMax = 0;
     for (const c of [bon, soft, blockwise, rejection]) for (const p of c) klMax = Math.max(klMax, p.kl);
@@ -625,7 +625,7 @@ export function methodCurves(
     if (klMax > 0) {
       for (const p of frontierUnchecked(law, n, { steps, deltaTo: klMax }).points) {
         const s = summariseLevelPolicy(seq, tiltLogRatios(seq, law, p.lambda));
-        tilt.push({ parameter: p.lambda, kl: p.kl, reward: p.reward, ...winOf(s), logTokens: logn });
+        tilt.push({ parameter: p.lambda, kl: p.kl, reward: p.reward, ...winOf(s), tokens: n });
       }
       for (const p of winRateFrontierCurve(seq, steps, klMax)) {
         const w = winRateFrontierAt(seq, p.kl);
@@ -635,18 +635,18 @@ export function methodCurves(
           kl: p.kl,
           reward: ws.reward,
           ...winOf(p),
-          logTokens: logn,
+          tokens: n,
         });
       }
     } else {
       const base = summariseLevelPolicy(seq, new Float64Array(seq.values.length));
-      tilt.push({ parameter: 0, kl: 0, reward: base.reward, ...winOf(base), logTokens: logn });
+      tilt.push({ parameter: 0, kl: 0, reward: base.reward, ...winOf(base), tokens: n });
       winRateFrontier.push({
         parameter: 0,
         kl: 0,
         reward: base.reward,
         ...winOf(base),
-        logTokens: logn,
+        tokens: n,
       });
     }
     return { ...info(seq), softLambda, block, bon, soft, blockwise, rejection, tilt, winRateFrontier };
@@ -671,6 +671,11 @@ function rejectionLevelForKL(seq: SequenceRewardLaw, delta: number): number {
   const L = seq.values.length;
   while (j + 1 < L && -seq.logUpper[j + 1] <= delta * (1 + 1e-13)) j++;
   return j;
+}
+
+/** N·n tokens for a best-of-N kind: exact for an N given as a number, +∞ beyond the double range. */
+function bonTokens(size: ParsedSize, n: number): number {
+  return size.N * n;
 }
 
 /** Tokens sampled from their logarithm: +∞ beyond the largest double (N = e^{1000}). */

@@ -13,7 +13,6 @@ import {
   type SequenceRewardLaw,
   softBestOfN,
   type TiltPoint,
-  tokensFromLog,
   winRateComparison,
 } from '../../core/index.js';
 import { paramSpec } from '../../presentation/queries.js';
@@ -61,7 +60,7 @@ function method(m: MethodPoint, what: string): MethodValue {
     kl_to_tilt: num(m.klToTilt, `KL to the tilt of ${what}`),
     win_rate: finite(m.winRate, `win rate of ${what}`),
     loss_rate: finite(m.lossRate, `1 − win rate of ${what}`),
-    tokens_sampled: num(tokensFromLog(m.logTokens), `tokens sampled by ${what}`),
+    tokens_sampled: num(m.tokens, `tokens sampled by ${what}`),
   };
 }
 
@@ -159,7 +158,7 @@ function winrate(ctx: EvaluationContext): QueryValues['winrate'] {
 }
 
 function curvePoint(
-  p: { kl: number; reward: number; winRate: number; lossRate: number; logTokens: number },
+  p: { kl: number; reward: number; winRate: number; lossRate: number; tokens: number },
   what: string,
 ): MethodCurvePoint {
   return {
@@ -167,7 +166,7 @@ function curvePoint(
     reward: finite(p.reward, `E R on the ${what} curve`),
     win_rate: finite(p.winRate, `win rate on the ${what} curve`),
     loss_rate: finite(p.lossRate, `1 − win rate on the ${what} curve`),
-    tokens_sampled: num(tokensFromLog(p.logTokens), `tokens on the ${what} curve`),
+    tokens_sampled: num(p.tokens, `tokens on the ${what} curve`),
   };
 }
 
