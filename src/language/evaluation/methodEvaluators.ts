@@ -171,18 +171,23 @@ function curvePoint(
 }
 
 function methods(ctx: EvaluationContext): QueryValues['methods'] {
+  // The range of N, or of log N for N beyond the double range (default N = 1..1024).
   const range = ctx.query.params.get('N');
-  const [from, to] =
-    range?.kind === 'range'
-      ? [range.from, range.to]
-      : String(paramSpec(ctx.query.spec!, 'N')?.default).split('..').map(Number);
+  const logRange = ctx.query.params.get('logN');
+  const [logFrom, logTo] =
+    logRange?.kind === 'range'
+      ? [logRange.from, logRange.to]
+      : (range?.kind === 'range'
+          ? [range.from, range.to]
+          : String(paramSpec(ctx.query.spec!, 'N')?.default).split('..').map(Number)
+        ).map(Math.log);
   const r = unwrapCore(
     methodCurves(
       ctx.law,
       ctx.model.n,
       {
-        logNFrom: Math.log(from),
-        logNTo: Math.log(to),
+        logNFrom: logFrom,
+        logNTo: logTo,
         steps: numberOrDefault(ctx, 'steps'),
         softLambda: inverseTemperature(ctx),
         block: numberParam(ctx, 'block'),
@@ -194,8 +199,8 @@ function methods(ctx: EvaluationContext): QueryValues['methods'] {
   const withLogN = (c: typeof r.bon, what: string) =>
     c.map((p) => ({ ...curvePoint(p, what), log_n: finite(p.parameter, 'log N') }));
   return {
-    log_n_from: finite(Math.log(from), 'log N_min'),
-    log_n_to: finite(Math.log(to), 'log N_max'),
+    log_n_from: finite(logFrom, 'log N_min'),
+    log_n_to: finite(logTo, 'log N_max'),
     lambda: num(r.softLambda, 'λ of soft best-of-N'),
     block: r.block,
     exact: r.exact,
