@@ -101,6 +101,7 @@ export {
 export { type TokenRewardLaw, tokenRewardLaw } from './rewardLaw.js';
 export {
   DEFAULT_MAX_SUPPORT,
+  exactLawFits,
   type SequenceLawMethod,
   type SequenceLawOptions,
   type SequenceRewardLaw,

@@ -10,6 +10,7 @@ import {
   frontier as coreFrontier,
   simulate as coreSimulate,
   equivalenceSeries,
+  exactLawFits,
   guard,
   lambdaForBudget,
   type Result,
@@ -110,11 +111,12 @@ export const TILT_WIN_RATE_WORK = 4e6;
  * (tilt queries stay cheap on every keystroke); undefined otherwise — never approximated.
  */
 function tiltWinRateIfExact(ctx: EvaluationContext, lambda: number): number | undefined {
-  const r = withWorkBudget({ maxUnits: TILT_WIN_RATE_WORK }, () =>
-    tiltWinRate(ctx.law, ctx.model.n, lambda, {
-      maxSupport: ctx.limits.maxExactSupport,
-      maxWork: TILT_WIN_RATE_WORK,
-    }),
+  const limits = { maxSupport: ctx.limits.maxExactSupport, maxWork: TILT_WIN_RATE_WORK };
+  // Decided from the sizes first: a law that does not fit is never built (tilt stays cheap).
+  const fits = exactLawFits(ctx.law, ctx.model.n, limits);
+  if (!(fits.ok && fits.value)) return undefined;
+  const r = withWorkBudget({ maxUnits: 2 * TILT_WIN_RATE_WORK }, () =>
+    tiltWinRate(ctx.law, ctx.model.n, lambda, limits),
   );
   return r.ok && r.value.exact && Number.isFinite(r.value.winRate) ? r.value.winRate : undefined;
 }
