@@ -42,15 +42,15 @@ function values(source: string): QueryResult[] {
   return a.results;
 }
 
-function valueOf<K extends keyof QueryValues>(r: QueryResult, kind: K): QueryValues[K] {
+function resultValue<K extends keyof QueryValues>(r: QueryResult, kind: K): QueryValues[K] {
   assert.equal(r.query, kind);
   return r.value as QueryValues[K];
 }
 
 test('softbon: lambda and beta name the same temperature; the values are the core comparison', () => {
   const [a, b] = values(`${CHAT}softbon(chat, N = 64, lambda = 2)\nsoftbon(chat, N = 64, beta = 0.5)\n`);
-  const va = valueOf(a, 'softbon');
-  assert.deepEqual(valueOf(b, 'softbon'), va);
+  const va = resultValue(a, 'softbon');
+  assert.deepEqual(resultValue(b, 'softbon'), va);
   const c = core(softBestOfN(law, 32, { N: 64 }, 2));
   close(va.reward, c.soft.reward, 'E R', 1e-14);
   close(va.kl_to_tilt ?? Number.NaN, c.soft.klToTilt, 'KL(soft‖φ)', 1e-14);
@@ -70,7 +70,7 @@ test('N in log form for every method: exp(1000) candidates, a log N range, N bey
       'winrate(chat, delta = 95)\n' +
       'reject(chat, threshold = 64)\n',
   );
-  const soft = valueOf(s, 'softbon');
+  const soft = resultValue(s, 'softbon');
   assert.equal(soft.N, null, 'N = e^1000 overflows a double: null');
   assert.equal(soft.log_n, 1000);
   assert.equal(soft.tokens_sampled, null);
@@ -78,7 +78,7 @@ test('N in log form for every method: exp(1000) candidates, a log N range, N bey
   close(soft.reward, c.soft.reward, 'E R at N = e^1000', 1e-14);
   // N = e^1000 ≫ anything φ_0.5 needs: soft best-of-N is φ_λⁿ.
   close(soft.reward, soft.tilt.reward, 'soft → tilt', 1e-12);
-  const block = valueOf(k, 'blockbon');
+  const block = resultValue(k, 'blockbon');
   assert.equal(block.N, null);
   close(
     block.reward,
@@ -86,16 +86,16 @@ test('N in log form for every method: exp(1000) candidates, a log N range, N bey
     'blockwise E R',
     1e-14,
   );
-  const methods = valueOf(m, 'methods');
+  const methods = resultValue(m, 'methods');
   assert.equal(methods.log_n_to, 2000);
   assert.deepEqual(
     methods.bon.map((p) => p.log_n),
     [0, 1000, 2000],
   );
   assert.equal(methods.bon[2].tokens_sampled, null);
-  const win = valueOf(w, 'winrate');
+  const win = resultValue(w, 'winrate');
   assert.ok(win.bon.log_n !== null && win.bon.log_n > 90, JSON.stringify(win.bon));
-  const top = valueOf(r, 'reject');
+  const top = resultValue(r, 'reject');
   close(top.kl, 32 * -Math.log(0.05), 'rejection at n·r_max', 1e-13);
   close(top.bon.log_n ?? Number.NaN, top.kl, 'best-of-N with as many draws', 1e-13);
 });
@@ -104,18 +104,18 @@ test('winrate, reject and methods equal the core; defaults from the query table'
   const [w, r, m] = values(
     `${CHAT}winrate(chat, delta = 4)\nreject(chat, accept = 0.01)\nmethods(chat, steps = 8)\n`,
   );
-  const win = valueOf(w, 'winrate');
+  const win = resultValue(w, 'winrate');
   const wc = core(winRateComparison(law, 32, 4, undefined));
   close(win.win_rate, wc.frontier.winRate, 'frontier W', 1e-14);
   close(win.loss_rate, wc.frontier.lossRate, 'frontier 1 − W', 1e-14);
   assert.ok(win.softbon, 'the default temperature reaches Δ');
   close(win.softbon.kl, 4, 'soft best-of-N tuned to Δ', 1e-10);
   close(win.softbon.lambda ?? Number.NaN, wc.softLambda, 'default λ: the KL-RL λ at 2Δ', 1e-14);
-  const rej = valueOf(r, 'reject');
+  const rej = resultValue(r, 'reject');
   const rc = core(rejectionSampling(law, 32, { accept: 0.01 }));
   close(rej.threshold, rc.threshold, 'threshold', 1e-15);
   assert.ok(rej.accept >= 0.01, `accept ${rej.accept} ≥ 0.01`);
-  const methods = valueOf(m, 'methods');
+  const methods = resultValue(m, 'methods');
   const mc = core(methodCurves(law, 32, { logNFrom: 0, logNTo: Math.log(1024), steps: 8 }));
   assert.equal(methods.block, 8, 'default block: the largest divisor of 32 that is ≤ 8');
   close(methods.lambda ?? Number.NaN, mc.softLambda, 'default λ: the KL-RL λ at Δ = log 1024', 1e-14);
@@ -123,7 +123,7 @@ test('winrate, reject and methods equal the core; defaults from the query table'
   for (let i = 0; i < 8; i++) close(methods.softbon[i].reward, mc.soft[i].reward, `soft point ${i}`, 1e-14);
   // A winrate whose soft best-of-N cannot reach Δ: absent, with a note.
   const [far] = values(`${CHAT}winrate(chat, delta = 4, lambda = 0.1)\n`);
-  assert.equal(valueOf(far, 'winrate').softbon, undefined);
+  assert.equal(resultValue(far, 'winrate').softbon, undefined);
 });
 
 test('conflicting or missing parameters are reported by the checker', () => {
@@ -141,15 +141,15 @@ test('conflicting or missing parameters are reported by the checker', () => {
 
 test('tilt.win_rate: present when the exact law of R is cheap, left out (not approximated) otherwise', () => {
   const [small, bon] = values(`${CHAT}tilt(chat, delta = 16)\nbon(chat, N = 16)\n`);
-  const t = valueOf(small, 'tilt');
+  const t = resultValue(small, 'tilt');
   assert.ok(t.win_rate !== undefined && t.win_rate > 0.99 && t.win_rate < 1, JSON.stringify(t));
   close(t.win_rate, core(winRateComparison(law, 32, 16, undefined)).tilt.winRate, 'tilt W', 1e-14);
-  assert.ok(valueOf(bon, 'bon').win_rate !== undefined);
+  assert.ok(resultValue(bon, 'bon').win_rate !== undefined);
   const big = CHAT.replace('length  32', 'length  1000000');
   const t0 = performance.now();
   const [huge] = values(`${big}tilt(chat, delta = 16)\n`);
   const ms = performance.now() - t0;
-  assert.equal(valueOf(huge, 'tilt').win_rate, undefined, 'n = 10⁶: no win rate');
+  assert.equal(resultValue(huge, 'tilt').win_rate, undefined, 'n = 10⁶: no win rate');
   assert.ok(ms < 2000, `the skipped win rate still cost ${ms} ms`);
 });
 
