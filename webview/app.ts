@@ -51,6 +51,11 @@ const CHART_OF: Record<QueryKind, ChartId> = {
   renyi: 'renyi',
   compare: 'frontier',
   simulate: 'frontier',
+  softbon: 'frontier',
+  blockbon: 'frontier',
+  reject: 'frontier',
+  winrate: 'frontier',
+  methods: 'frontier',
 };
 
 /** A live preview request without an answer after this long is given up (the server may restart). */

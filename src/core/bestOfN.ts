@@ -25,6 +25,7 @@ import {
   bonLogRatiosFromParts,
   bonSums,
   type TiltTerms,
+  WinRateSums,
 } from './bonLevels.js';
 import { solveTiltForKL } from './klrl.js';
 import { LatticeConvolver } from './latticeConvolution.js';
@@ -59,6 +60,9 @@ export interface BestOfNSummary {
   readonly rewardPerToken: number;
   /** KL(BoN ‖ pⁿ) ≥ 0. */
   readonly kl: number;
+  /** The win rate against pⁿ (math.md (8.5)) and 1 − W, each summed directly. */
+  readonly winRate: number;
+  readonly lossRate: number;
   /** log N − (N − 1)/N. */
   readonly klBound: number;
   /** λ of the comparison tilt and KL(BoN ‖ φ_λⁿ) (null when no λ was given). */
@@ -214,7 +218,8 @@ export function bestOfNSummary(
     const parsed = parseBonSize(size);
     const { parts } = levelsOfLaw(seqLaw, parsed);
     const single = seqLaw.values.length === 1;
-    return summariseSums(seqLaw.n, seqLaw.values, seqLaw.logMass, parsed, law, lambda, seqLaw, single, parts);
+    const { levels } = levelsOfLaw(seqLaw, parsed);
+    return summariseSums(seqLaw.n, seqLaw.values, levels, parsed, law, lambda, seqLaw, single, parts);
   });
 }
 
@@ -278,7 +283,7 @@ export function bestOfNSummaryFromConvolver(
   if (top === null) return null;
   const parts =
     size.logNm1 === Number.NEGATIVE_INFINITY ? null : bonLevelPartsForSums(top.levels, size.logNm1);
-  return summariseSums(n, top.values, top.levels.logMass, size, law, lambda, top.meta, false, parts);
+  return summariseSums(n, top.values, top.levels, size, law, lambda, top.meta, false, parts);
 }
 
 /**
@@ -373,6 +378,7 @@ function summarise(
   const levelMass = new Array<number>(L); // working data: a plain array (see `topLevels`)
   const reward = new NeumaierSum();
   const kl = new NeumaierSum();
+  const win = new WinRateSums(levels);
   // Below N = 2 the KL is summed in the form Σ w f(ℓ) (see `bonKLTerm`).
   const nearOne = size.logN < Math.LN2;
   for (let j = 0; j < L; j++) {
@@ -383,6 +389,7 @@ function summarise(
     if (b === 0) continue; // also avoids 0·(−∞)
     reward.add(b * values[j]);
     kl.add(bonKLTerm(nearOne, logMass[j], logRatio[j], b));
+    win.add(j, lb);
   }
   let klToTilt: number | null = null;
   if (lambda !== undefined) {
@@ -409,6 +416,7 @@ function summarise(
     reward: rewardValue,
     rewardPerToken: rewardValue / n,
     kl: Math.max(0, kl.value),
+    ...win.rates(),
     klBound: bonKLBound(size.logN),
     lambda: lambda ?? null,
     klToTilt,
@@ -428,7 +436,7 @@ function tiltTerms(law: TokenRewardLaw, n: number, lambda: number): TiltTerms {
 function summariseSums(
   n: number,
   values: ArrayLike<number>,
-  logMass: ArrayLike<number>,
+  levels: BonLevelInput,
   size: ParsedSize,
   law: TokenRewardLaw,
   lambda: number | undefined,
@@ -438,7 +446,7 @@ function summariseSums(
 ): BestOfNSummary {
   const finiteTilt = lambda !== undefined && lambda !== Number.POSITIVE_INFINITY;
   const tilt = finiteTilt ? tiltTerms(law, n, lambda) : null;
-  const sums = bonSums(parts, values, logMass, size.logN, size.logNm1, tilt);
+  const sums = bonSums(parts, values, levels, size.logN, size.logNm1, tilt);
   let klToTilt: number | null = null;
   if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || law.values.length === 1 ? 0 : lambda;
   else if (finiteTilt) klToTilt = Math.max(0, sums.klToTilt);
@@ -449,6 +457,8 @@ function summariseSums(
     reward: sums.reward,
     rewardPerToken: sums.reward / n,
     kl: Math.max(0, sums.kl),
+    winRate: sums.winRate,
+    lossRate: sums.lossRate,
     klBound: bonKLBound(size.logN),
     lambda: lambda ?? null,
     klToTilt,

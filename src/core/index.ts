@@ -50,12 +50,36 @@ export {
 } from './logPartition.js';
 export { log1mExp, log1pExp, logAddExp, logSubExp, logSumExp, NeumaierSum, neumaierSum } from './logspace.js';
 export {
+  type BlockBonComparison,
+  type BonPoint,
+  blockBestOfN,
+  type CurveOptions,
+  type CurvePoint,
+  defaultBlock,
+  type LawInfo,
+  type MethodCurves,
+  type MethodOptions,
+  type MethodPoint,
+  methodCurves,
+  type RejectionComparison,
+  rejectionSampling,
+  type SoftBonComparison,
+  type SoftBonPoint,
+  softBestOfN,
+  type TiltPoint,
+  tiltWinRate,
+  tokensFromLog,
+  type WinRateComparison,
+  winRateComparison,
+} from './methods.js';
+export {
   type SimulationMethod,
   type SimulationOptions,
   type SimulationResult,
   simulate,
 } from './monteCarlo.js';
 export { Xoshiro128 } from './prng.js';
+export type { RejectionTarget } from './rejection.js';
 export {
   logPartitionViaRenyi,
   type RenyiCrossEntropy,
@@ -77,6 +101,7 @@ export {
 export { type TokenRewardLaw, tokenRewardLaw } from './rewardLaw.js';
 export {
   DEFAULT_MAX_SUPPORT,
+  exactLawFits,
   type SequenceLawMethod,
   type SequenceLawOptions,
   type SequenceRewardLaw,

@@ -81,6 +81,24 @@ export function sequenceRewardLaw(
   return guard(() => buildSequenceRewardLaw(law, n, options));
 }
 
+/**
+ * Whether the law of R for length n is exact within the limits (a lattice convolution or an
+ * enumeration of types, no fine grid) — decided from the sizes alone, without computing it.
+ * Errors: invalid n or options.
+ */
+export function exactLawFits(
+  law: TokenRewardLaw,
+  n: number,
+  options: SequenceLawOptions = {},
+): Result<boolean> {
+  return guard(() => {
+    requireLength(n);
+    if (law.values.length === 1) return true;
+    const kernel = latticeKernel(law, n, options, true);
+    return kernel === null || kernel.exact;
+  });
+}
+
 export function requireLength(n: number): void {
   // Checked before the message is built (here and in `limits`): they run for every law of R.
   if (!(Number.isSafeInteger(n) && n >= 1))

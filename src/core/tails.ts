@@ -72,7 +72,7 @@ export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailEx
 const GAPS = new WeakMap<SequenceRewardLaw, number>();
 
 /** The smallest difference between consecutive levels (∞ for one level); cached per law. */
-function smallestGap(law: SequenceRewardLaw): number {
+export function smallestGap(law: SequenceRewardLaw): number {
   let gap = GAPS.get(law);
   if (gap === undefined) {
     gap = Number.POSITIVE_INFINITY;

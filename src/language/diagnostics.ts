@@ -120,6 +120,16 @@ export const DIAGNOSTIC_CODES = {
       'An argument whose value has an error reported elsewhere (a broken, cyclic or unknown `let`); the query is not evaluated (data: { let }).',
   },
   'n-below-one': { severity: 'error', summary: 'Best-of-N with N < 1 (or log N < 0).' },
+  'block-not-divisor': {
+    severity: 'error',
+    summary:
+      'A block length b that does not divide the model’s length n (blockwise best-of-N) (data: { length, nearest } — the quick fix writes the nearest divisor).',
+  },
+  'threshold-above-max': {
+    severity: 'error',
+    summary:
+      'A rejection threshold τ above the largest sequence reward n·r_max: no sequence is ever accepted (data: { maxReward } — the quick fix writes n·r_max).',
+  },
   approximation: {
     severity: 'information',
     summary:
@@ -269,6 +279,8 @@ export interface DiagnosticData {
   readonly 'p-not-normalized': { readonly sum: number; readonly normalized: readonly number[] };
   readonly 'length-mismatch': { readonly expected: number; readonly actual: number };
   readonly 'budget-exceeds-max-kl': { readonly maxKL: number };
+  readonly 'block-not-divisor': { readonly length: number; readonly nearest: number };
+  readonly 'threshold-above-max': { readonly maxReward: number };
 }
 
 interface Suggestion {
@@ -305,6 +317,15 @@ const READERS: { readonly [C in FixableCode]: (d: unknown) => DiagnosticData[C] 
       : undefined,
   'budget-exceeds-max-kl': (d) =>
     isObject(d) && finite(d.maxKL) && d.maxKL >= 0 ? { maxKL: d.maxKL } : undefined,
+  'block-not-divisor': (d) =>
+    isObject(d) &&
+    count(d.length) &&
+    count(d.nearest) &&
+    d.nearest >= 1 &&
+    (d.length as number) % (d.nearest as number) === 0
+      ? { length: d.length, nearest: d.nearest }
+      : undefined,
+  'threshold-above-max': (d) => (isObject(d) && finite(d.maxReward) ? { maxReward: d.maxReward } : undefined),
 };
 
 /** Whether a code (from an editor: any string) is one with quick-fix data. */

@@ -17,9 +17,9 @@
  */
 import { formatCount, formatNumber, formatValue } from './format.js';
 import { type ParamSpec, paramSpec, querySpec } from './queries.js';
-import type { Num, QueryKind, QueryResult, QueryValues } from './results.js';
+import type { MethodCurvePoint, MethodValue, Num, QueryKind, QueryResult, QueryValues } from './results.js';
 
-export type Unit = '' | 'nats' | 'nats/token' | 'reward' | 'reward/token';
+export type Unit = '' | 'nats' | 'nats/token' | 'reward' | 'reward/token' | 'tokens';
 
 /** One labelled value: a number (null = ∞), or words ("exact"). */
 export interface Quantity {
@@ -83,6 +83,47 @@ export const POLICY_REWARD = 'E[R] under q';
 export const POLICY_FRONTIER_AT_KL = 'frontier E[R] at KL(qⁿ‖pⁿ)';
 export const POLICY_GAP_AT_KL = 'below the frontier at KL(qⁿ‖pⁿ)';
 
+/** Labels shared by the methods' kinds (math.md §8). */
+export const WIN_RATE = 'win rate against pⁿ';
+/** 1 − W, summed directly: where W rounds to 1 its digits are in here. */
+export const LOSS_RATE = '1 − win rate';
+export const TOKENS_SAMPLED = 'tokens sampled per output';
+
+/** A method's rows: E[R], KL, the KL to the tilt (labelled by `tiltLabel`), W, tokens. */
+function methodRows(prefix: string, v: MethodValue, tiltLabel: string): Quantity[] {
+  return [
+    q(`${prefix}E[R]`, v.reward, 'reward'),
+    q(`${prefix}KL(·‖pⁿ)`, v.kl, 'nats'),
+    q(`${prefix}${tiltLabel}`, v.kl_to_tilt, 'nats'),
+    q(`${prefix}${WIN_RATE}`, v.win_rate),
+    q(`${prefix}${LOSS_RATE}`, v.loss_rate),
+    q(`${prefix}${TOKENS_SAMPLED}`, v.tokens_sampled, 'tokens'),
+  ];
+}
+
+/** The KL to the tilt with the same KL: the label every method but soft best-of-N uses. */
+const SAME_KL_TILT = 'KL(·‖φ_λ), λ of the tilt with this KL';
+
+/** The rows of a comparison's best-of-N and KL-RL objects. */
+function comparisonRows(label: string, v: MethodValue): Quantity[] {
+  return [
+    q(`${label}: E[R]`, v.reward, 'reward'),
+    q(`${label}: KL`, v.kl, 'nats'),
+    q(`${label}: ${WIN_RATE}`, v.win_rate),
+    q(`${label}: ${LOSS_RATE}`, v.loss_rate),
+    q(`${label}: ${TOKENS_SAMPLED}`, v.tokens_sampled, 'tokens'),
+  ];
+}
+
+const methodHeadline = (v: MethodValue): Quantity[] => [
+  q('E[R]', v.reward, 'reward'),
+  q('KL', v.kl, 'nats'),
+  q('W', v.win_rate),
+];
+
+/** A `methods` curve point labelled by its method, for the curve table. */
+type LabelledPoint = MethodCurvePoint & { method: string; parameter: Num; parameterName: string };
+
 export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = {
   tilt: {
     title: 'Optimal KL-constrained RL',
@@ -93,6 +134,7 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('E[R] under φ_λ', v.reward, 'reward'),
       q('KL per token', v.kl_per_token, 'nats/token'),
       q('E[r] per token', v.reward_per_token, 'reward/token'),
+      ...(v.win_rate !== undefined ? [q(WIN_RATE, v.win_rate)] : []),
     ],
     headline: (v) => [q('λ', v.lambda), q('E[R]', v.reward, 'reward')],
     series: { point: 'KL-RL (tilt)', p: 'p', phi: 'φ_λ' },
@@ -145,6 +187,7 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('KL-RL at Δ = log N: λ', v.log_n_budget.lambda),
       q('KL-RL at Δ = log N: E[R]', v.log_n_budget.reward, 'reward'),
       q('KL(BoN‖φ_λ) at Δ = log N', v.log_n_budget.kl_bon_to_tilt, 'nats'),
+      ...(v.win_rate !== undefined ? [q(WIN_RATE, v.win_rate)] : []),
     ],
     headline: (v) => [q('E[R]', v.reward, 'reward'), q('KL', v.kl, 'nats')],
     series: {
@@ -322,6 +365,260 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       ],
     }),
     sliders: [],
+  },
+  softbon: {
+    title: 'Soft best-of-N against best-of-N and KL-RL',
+    quantities: (v) => [
+      q('N', v.N),
+      q('log N', v.log_n, 'nats'),
+      q('λ (inverse temperature)', v.lambda),
+      q('β = 1/λ', v.beta),
+      ...methodRows('', v, 'KL(soft‖φ_λ) at this λ'),
+      q('law of R', v.exact ? 'exact' : 'approximate'),
+      ...comparisonRows('best-of-N, same N', v.bon),
+      ...comparisonRows('φ_λ, the limit N → ∞', v.tilt),
+    ],
+    headline: methodHeadline,
+    series: {
+      point: 'soft best-of-N',
+      bon: 'best-of-N, same N',
+      tilt: 'KL-RL φ_λ',
+    },
+    formula: (v) => ({
+      tex: 'g(x) = N e^{\\lambda x}\\,\\mathbb{E}\\left[\\frac{1}{e^{\\lambda x} + \\sum_{k=2}^{N} e^{\\lambda R_k}}\\right]',
+      values: [
+        ['N', v.N],
+        ['\\lambda', v.lambda],
+        ['\\mathbb{E} R', v.reward],
+        ['\\mathrm{KL}(\\cdot \\,\\|\\, p^n)', v.kl],
+        ['\\mathrm{KL}(\\cdot \\,\\|\\, \\phi_\\lambda^n)', v.kl_to_tilt],
+        ['W', v.win_rate],
+      ],
+    }),
+    sliders: ['N', 'logN', 'lambda', 'beta'],
+  },
+  blockbon: {
+    title: 'Blockwise best-of-N against best-of-N and KL-RL',
+    quantities: (v) => [
+      q('N', v.N),
+      q('log N', v.log_n, 'nats'),
+      count('block length b', v.block),
+      count('blocks n/b', v.blocks),
+      ...methodRows('', v, SAME_KL_TILT),
+      q('law of R', v.exact ? 'exact' : 'approximate'),
+      ...comparisonRows('best-of-N, same N', v.bon),
+      ...comparisonRows('KL-RL at the same KL', v.tilt),
+    ],
+    headline: methodHeadline,
+    series: {
+      point: 'blockwise best-of-N',
+      bon: 'best-of-N, same N',
+      tilt: 'KL-RL at the same KL',
+    },
+    formula: (v) => ({
+      tex: '\\pi = \\prod_{\\text{blocks}} \\mathrm{BoN}_N(p^b),\\quad \\mathrm{KL}(\\pi \\,\\|\\, p^n) = \\tfrac{n}{b}\\,\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, p^b)',
+      values: [
+        ['N', v.N],
+        ['b', v.block],
+        ['\\mathbb{E} R', v.reward],
+        ['\\mathrm{KL}(\\pi \\,\\|\\, p^n)', v.kl],
+        ['W', v.win_rate],
+      ],
+    }),
+    sliders: ['N', 'logN', 'block'],
+  },
+  reject: {
+    title: 'Rejection sampling at a threshold',
+    quantities: (v) => [
+      q('threshold τ (smallest accepted R)', v.threshold, 'reward'),
+      q('acceptance P(R ≥ τ)', v.accept),
+      ...methodRows('', v, SAME_KL_TILT),
+      q('law of R', v.exact ? 'exact' : 'approximate'),
+      ...comparisonRows('best-of-N, as many draws', v.bon),
+      ...comparisonRows('KL-RL at the same KL', v.tilt),
+    ],
+    headline: (v) => [q('τ', v.threshold, 'reward'), ...methodHeadline(v)],
+    series: {
+      point: 'rejection sampling',
+      bon: 'best-of-N, as many draws',
+      tilt: 'KL-RL at the same KL',
+    },
+    formula: (v) => ({
+      tex: 'g(x) = \\frac{\\mathbf{1}\\{x \\ge \\tau\\}}{P(R \\ge \\tau)},\\quad \\mathrm{KL} = -\\log P(R \\ge \\tau)',
+      values: [
+        ['\\tau', v.threshold],
+        ['P(R \\ge \\tau)', v.accept],
+        ['\\mathbb{E} R', v.reward],
+        ['W', v.win_rate],
+      ],
+    }),
+    sliders: ['threshold', 'accept', 'delta'],
+  },
+  winrate: {
+    title: 'Win rates against pⁿ at one KL',
+    quantities: (v) => [
+      q('Δ', v.delta, 'nats'),
+      q('win-rate frontier: μ', v.mu),
+      q('win-rate frontier: W', v.win_rate),
+      q('win-rate frontier: 1 − W', v.loss_rate),
+      q('win-rate frontier: E[R]', v.reward, 'reward'),
+      q('KL-RL: W', v.kl_rl.win_rate),
+      q('KL-RL: 1 − W', v.kl_rl.loss_rate),
+      q('KL-RL: E[R]', v.kl_rl.reward, 'reward'),
+      q('best-of-N: N', v.bon.N),
+      q('best-of-N: W', v.bon.win_rate),
+      q('best-of-N: 1 − W', v.bon.loss_rate),
+      q('best-of-N: E[R]', v.bon.reward, 'reward'),
+      ...(v.softbon
+        ? [
+            q('soft best-of-N: λ', v.softbon.lambda),
+            q('soft best-of-N: N', v.softbon.N),
+            q('soft best-of-N: W', v.softbon.win_rate),
+            q('soft best-of-N: 1 − W', v.softbon.loss_rate),
+            q('soft best-of-N: E[R]', v.softbon.reward, 'reward'),
+          ]
+        : []),
+      q('rejection: τ', v.reject.threshold, 'reward'),
+      q('rejection: KL', v.reject.kl, 'nats'),
+      q('rejection: W', v.reject.win_rate),
+      q('rejection: 1 − W', v.reject.loss_rate),
+      q('rejection: E[R]', v.reject.reward, 'reward'),
+      q('law of R', v.exact ? 'exact' : 'approximate'),
+    ],
+    notes: (v) =>
+      v.softbon
+        ? []
+        : [
+            'No soft best-of-N: at this temperature even N → ∞ (the tilt φ_λ) spends less than Δ; give a larger lambda.',
+          ],
+    headline: (v) => [
+      q('1 − W: frontier', v.loss_rate),
+      q('BoN', v.bon.loss_rate),
+      q('KL-RL', v.kl_rl.loss_rate),
+    ],
+    series: {
+      frontier: 'win-rate frontier',
+      klRl: 'KL-RL',
+      bon: 'best-of-N',
+      softbon: 'soft best-of-N',
+      reject: 'rejection sampling',
+    },
+    formula: (v) => ({
+      tex: 'W = \\sum_j \\pi_j\\,\\bigl(F_{j-1} + \\tfrac{w_j}{2}\\bigr),\\quad \\text{frontier: } \\pi_j \\propto w_j\\,e^{\\mu u_j}',
+      values: [
+        ['\\Delta', v.delta],
+        ['\\mu', v.mu],
+        ['W_{\\max}', v.win_rate],
+        ['W_{\\mathrm{BoN}}', v.bon.win_rate],
+        ['W_{\\text{KL-RL}}', v.kl_rl.win_rate],
+      ],
+    }),
+    sliders: ['delta', 'lambda', 'beta'],
+  },
+  methods: {
+    title: 'Alignment methods side by side',
+    quantities: (v) => {
+      const last = <P>(c: P[]) => c[c.length - 1];
+      const out = [
+        q('N from', Math.exp(v.log_n_from)),
+        q('N to', Math.exp(v.log_n_to)),
+        q('soft best-of-N: λ', v.lambda),
+        count('blockwise best-of-N: block b', v.block),
+      ];
+      for (const [label, c] of [
+        ['best-of-N', v.bon],
+        ['soft best-of-N', v.softbon],
+        ['blockwise best-of-N', v.blockbon],
+        ['rejection', v.reject],
+      ] as const) {
+        const p = last(c as MethodCurvePoint[]);
+        if (p)
+          out.push(q(`${label} at its largest parameter: KL`, p.kl, 'nats'), q(`${label}: W`, p.win_rate));
+      }
+      out.push(q('law of R', v.exact ? 'exact' : 'approximate'));
+      return out;
+    },
+    headline: (v) => {
+      const b = v.bon[v.bon.length - 1];
+      const s = v.softbon[v.softbon.length - 1];
+      return [
+        ...(b ? [q('BoN W at N max', b.win_rate)] : []),
+        ...(s ? [q('soft W', s.win_rate)] : []),
+        count(
+          'points',
+          v.bon.length +
+            v.softbon.length +
+            v.blockbon.length +
+            v.reject.length +
+            v.kl_rl.length +
+            v.win_rate_frontier.length,
+        ),
+      ];
+    },
+    curve: (v) => {
+      const rows: LabelledPoint[] = [];
+      const add = (method: string, parameterName: string, points: (MethodCurvePoint & { p: Num })[]) => {
+        for (const p of points) rows.push({ ...p, method, parameter: p.p, parameterName });
+      };
+      add(
+        'best-of-N',
+        'log N',
+        v.bon.map((p) => ({ ...p, p: p.log_n })),
+      );
+      add(
+        'soft best-of-N',
+        'log N',
+        v.softbon.map((p) => ({ ...p, p: p.log_n })),
+      );
+      add(
+        'blockwise best-of-N',
+        'log N',
+        v.blockbon.map((p) => ({ ...p, p: p.log_n })),
+      );
+      add(
+        'rejection',
+        'τ',
+        v.reject.map((p) => ({ ...p, p: p.threshold })),
+      );
+      add(
+        'KL-RL',
+        'λ',
+        v.kl_rl.map((p) => ({ ...p, p: p.lambda })),
+      );
+      add(
+        'win-rate frontier',
+        'μ',
+        v.win_rate_frontier.map((p) => ({ ...p, p: p.mu })),
+      );
+      return curve(rows, [
+        { header: 'method', unit: '', cell: (p) => p.method },
+        { header: 'parameter', unit: '', cell: (p) => `${p.parameterName} = ${formatNumber(p.parameter)}` },
+        { header: 'KL', unit: 'nats', cell: (p) => p.kl },
+        { header: 'E[R]', unit: 'reward', cell: (p) => p.reward },
+        { header: 'W', unit: '', cell: (p) => p.win_rate },
+        { header: '1 − W', unit: '', cell: (p) => p.loss_rate },
+        { header: 'tokens', unit: 'tokens', cell: (p) => p.tokens_sampled },
+      ]);
+    },
+    series: {
+      bon: 'best-of-N',
+      softbon: 'soft best-of-N',
+      blockbon: 'blockwise best-of-N',
+      reject: 'rejection sampling',
+      klRl: 'KL-RL (reward frontier)',
+      winRateFrontier: 'win-rate frontier',
+      planeReward: 'E[R] against KL',
+      planeWinRate: 'win rate against KL',
+      planeTokens: 'E[R] against tokens sampled',
+    },
+    formula: (v) => ({
+      tex: "W = P(R_\\pi > R') + \\tfrac12\\,P(R_\\pi = R'),\\quad R' \\sim p^n",
+      values: [
+        ['\\lambda_{\\text{soft}}', v.lambda],
+        ['b', v.block],
+      ],
+    }),
+    sliders: ['lambda', 'beta', 'block'],
   },
 };
 

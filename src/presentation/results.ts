@@ -55,6 +55,11 @@ export interface TiltValue {
   tokens_total?: number;
   phi_rest?: number;
   p_rest?: number;
+  /**
+   * Optional: the win rate of φ_λⁿ against pⁿ (a fresh draw from pⁿ, ties count ½); present when
+   * the exact law of R is affordable (it is left out rather than approximated).
+   */
+  win_rate?: number;
 }
 export interface FrontierValue {
   points: { lambda: Num; kl: number; reward: number }[];
@@ -71,6 +76,8 @@ export interface BonValue {
   exact: boolean;
   same_kl: { lambda: Num; reward: number };
   log_n_budget: { lambda: Num; reward: number; kl_bon_to_tilt: Num };
+  /** The win rate of best-of-N against pⁿ (ties count ½); always written by this version. */
+  win_rate?: number;
   /** Optional: best-of-N for N = 1 … this N (16 to 64 points, uniform in log N or every integer N). */
   curve?: BonCurvePoint[];
 }
@@ -143,6 +150,108 @@ export interface SimulateValue {
   log_n?: number;
 }
 
+/**
+ * One alignment method's numbers (softbon, blockbon, reject, winrate): E R, KL(·‖pⁿ), the KL to a
+ * KL-RL tilt, the win rate against pⁿ and the expected tokens sampled per output (null beyond the
+ * double range, N = e^{1000}).
+ */
+export interface MethodValue {
+  reward: number;
+  kl: number;
+  /**
+   * KL(·‖φ_λⁿ): for softbon the method's own λ; for every other method the λ of the KL-RL tilt
+   * with the method's KL (how far it is from the optimum at its own KL); null = ∞.
+   */
+  kl_to_tilt: Num;
+  win_rate: number;
+  /** 1 − win_rate, summed directly: its digits survive where W rounds to 1. */
+  loss_rate: number;
+  tokens_sampled: Num;
+}
+/** Best-of-N in a comparison: the method's numbers and its N. */
+export interface BonMethodValue extends MethodValue {
+  N: Num;
+  log_n: Num;
+}
+/** KL-RL in a comparison: the method's numbers and its λ (kl_to_tilt is 0). */
+export interface TiltMethodValue extends MethodValue {
+  lambda: Num;
+}
+export interface SoftBonValue extends MethodValue {
+  N: Num;
+  log_n: number;
+  lambda: Num;
+  beta: Num;
+  exact: boolean;
+  /** Best-of-N with the same N. */
+  bon: BonMethodValue;
+  /** φ_λⁿ at the same λ (the limit N → ∞). */
+  tilt: TiltMethodValue;
+}
+export interface BlockBonValue extends MethodValue {
+  N: Num;
+  log_n: number;
+  block: number;
+  blocks: number;
+  exact: boolean;
+  /** Best-of-N over whole sequences with the same N. */
+  bon: BonMethodValue;
+  /** KL-RL at the same KL. */
+  tilt: TiltMethodValue;
+}
+export interface RejectValue extends MethodValue {
+  /** The smallest accepted value of R (a level of R). */
+  threshold: number;
+  /** P(R ≥ threshold). */
+  accept: number;
+  exact: boolean;
+  /** Best-of-N with N = 1/accept (as many expected draws). */
+  bon: BonMethodValue;
+  /** KL-RL at the same KL. */
+  tilt: TiltMethodValue;
+}
+export interface WinRateValue {
+  delta: number;
+  /** The win-rate frontier at Δ: μ (null = ∞), the largest win rate (and 1 − it), its policy's E R. */
+  mu: Num;
+  win_rate: number;
+  loss_rate: number;
+  reward: number;
+  exact: boolean;
+  kl_rl: TiltMethodValue;
+  /** Best-of-N with KL = Δ (N null = ∞ beyond the maximum KL). */
+  bon: BonMethodValue;
+  /** Soft best-of-N at temperature λ with KL = Δ; absent when nD(λ) ≤ Δ. */
+  softbon?: BonMethodValue & { lambda: Num };
+  /** Rejection at the highest threshold with KL ≤ Δ. */
+  reject: MethodValue & { threshold: number; accept: number };
+}
+/** One point of a `methods` curve. */
+export interface MethodCurvePoint {
+  kl: number;
+  reward: number;
+  win_rate: number;
+  loss_rate: number;
+  tokens_sampled: Num;
+}
+export interface MethodsValue {
+  /** The range of N of the best-of-N kinds (log N: N may be huge). */
+  log_n_from: number;
+  log_n_to: number;
+  /** Soft best-of-N's λ and blockwise best-of-N's block. */
+  lambda: Num;
+  block: number;
+  exact: boolean;
+  bon: (MethodCurvePoint & { log_n: number })[];
+  softbon: (MethodCurvePoint & { log_n: number })[];
+  blockbon: (MethodCurvePoint & { log_n: number })[];
+  reject: (MethodCurvePoint & { threshold: number })[];
+  /** The KL–reward frontier (KL-RL), with its policies' win rates. */
+  kl_rl: (MethodCurvePoint & { lambda: Num })[];
+  /** The win-rate frontier, with its policies' E R. */
+  win_rate_frontier: (MethodCurvePoint & { mu: Num })[];
+}
+
 export interface QueryValues {
   tilt: TiltValue;
   frontier: FrontierValue;
@@ -153,6 +262,11 @@ export interface QueryValues {
   renyi: RenyiValue;
   compare: CompareValue;
   simulate: SimulateValue;
+  softbon: SoftBonValue;
+  blockbon: BlockBonValue;
+  reject: RejectValue;
+  winrate: WinRateValue;
+  methods: MethodsValue;
 }
 export type QueryKind = keyof QueryValues;
 

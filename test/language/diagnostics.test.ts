@@ -100,6 +100,27 @@ test('values and parameters', () => {
   check('budget-exceeds-max-kl', `${TOY}equivalence(toy, rate = ⟦3⟧)\n`);
   check('n-below-one', `${TOY}bon(toy, N = ⟦0.5⟧)\n`);
   check('n-below-one', `${TOY}bon(toy, logN = ⟦-1⟧)\n`);
+  check('n-below-one', `${TOY}softbon(toy, N = ⟦0.5⟧, lambda = 1)\n`);
+  check('out-of-range', `${TOY}softbon(toy, N = 4, lambda = ⟦-1⟧)\n`);
+  check('out-of-range', `${TOY}reject(toy, accept = ⟦0⟧)\n`);
+  check('out-of-range', `${TOY}reject(toy, accept = ⟦1.5⟧)\n`);
+  // toy has n = 4: blocks of 3 do not divide it; the nearest divisor (2 and 4 tie at 1) is 2.
+  const block = check('block-not-divisor', `${TOY}blockbon(toy, N = 4, block = ⟦3⟧)\n`);
+  assert.deepEqual(block.diagnostic.data, { length: 4, nearest: 2 });
+  assert.match(block.diagnostic.message, /nearest divisor is 2/);
+  assert.deepEqual(check('block-not-divisor', `${TOY}methods(toy, block = ⟦5⟧)\n`).diagnostic.data, {
+    length: 4,
+    nearest: 4,
+  });
+  const above = check('threshold-above-max', `${TOY}reject(toy, threshold = ⟦12.5⟧)\n`);
+  assert.deepEqual(above.diagnostic.data, { maxReward: 12 });
+  // n·r_max itself is allowed (it accepts the top sequences only).
+  const ok = analyze(`${TOY}reject(toy, threshold = 12)\nblockbon(toy, N = 4, block = 2)\n`);
+  assert.deepEqual(
+    ok.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+    JSON.stringify(ok.diagnostics),
+  );
 });
 
 test('model files', () => {

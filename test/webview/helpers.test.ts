@@ -110,5 +110,9 @@ test('banner: one cause, one entry — a query blocked by a diagnostic on it is 
     ],
     results: [{ ...broken.results[0], error: 'N must be at least 1' }],
   } as typeof broken).map((e) => e.message);
-  assert.deepEqual(warned, ['uses the fine-lattice approximation', 'tilt m: N must be at least 1'], warned.join(' | '));
+  assert.deepEqual(
+    warned,
+    ['uses the fine-lattice approximation', 'tilt m: N must be at least 1'],
+    warned.join(' | '),
+  );
 });

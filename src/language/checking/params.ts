@@ -150,6 +150,7 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
 
   if (spec) checkGroups(spec, stmt, given, params, sink);
   if (spec && model?.maxKL !== undefined) checkBudget(spec, given, params, model, sink);
+  if (spec && model?.law !== undefined) checkMethodParams(given, params, model, sink);
 
   let blocked = sink.firstErrorSince(start) ?? brokenModel;
   if (!blocked && valueless !== undefined)
@@ -416,4 +417,58 @@ function checkBudget(
       );
     }
   }
+}
+
+/**
+ * Parameters of the methods' queries that depend on the model: a block length must divide n
+ * (quick fix: the nearest divisor), a rejection threshold must not exceed n·r_max.
+ */
+function checkMethodParams(
+  given: ReadonlyMap<string, A.NamedArg>,
+  params: ReadonlyMap<string, ParamValue>,
+  model: ResolvedModel,
+  sink: DiagnosticSink,
+): void {
+  const block = params.get('block');
+  const blockArg = given.get('block');
+  if (block?.kind === 'number' && blockArg?.value && model.n % block.value !== 0) {
+    const nearest = nearestDivisor(model.n, block.value);
+    sink.add(
+      'block-not-divisor',
+      blockArg.value.start,
+      blockArg.value.end,
+      `the block length ${formatNumber(block.value, 10)} does not divide the length n = ${model.n} of '${model.name}'; the nearest divisor is ${nearest}`,
+      { length: model.n, nearest },
+    );
+  }
+  const threshold = params.get('threshold');
+  const thresholdArg = given.get('threshold');
+  const law = model.law;
+  if (threshold?.kind === 'number' && thresholdArg?.value && law) {
+    const maxReward = model.n * law.rMax;
+    const slack = 8 * model.n * Number.EPSILON * Math.max(Math.abs(maxReward), Math.abs(threshold.value));
+    if (threshold.value > maxReward + slack) {
+      sink.add(
+        'threshold-above-max',
+        thresholdArg.value.start,
+        thresholdArg.value.end,
+        `the threshold ${formatNumber(threshold.value, 10)} is above the largest sequence reward n·r_max = ${formatNumber(maxReward, 10)} of '${model.name}': no sequence is ever accepted`,
+        { maxReward },
+      );
+    }
+  }
+}
+
+/** The divisor of n nearest to b (the smaller one on a tie). */
+export function nearestDivisor(n: number, b: number): number {
+  let best = 1;
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    for (const c of [d, n / d]) {
+      const better =
+        Math.abs(c - b) < Math.abs(best - b) || (Math.abs(c - b) === Math.abs(best - b) && c < best);
+      if (better) best = c;
+    }
+  }
+  return best;
 }

@@ -13,8 +13,12 @@ import type { LineIndex } from '../syntax/positions.js';
 import { type AnalysisCache, queryKey } from './cache.js';
 import { queryParams } from './enrichment.js';
 import { ResultFailure } from './jsonValues.js';
+import { METHOD_EVALUATORS } from './methodEvaluators.js';
 import { DEFAULT_LIMITS, type EvaluationLimits, type EvaluationNote, type QueryOutcome } from './outcome.js';
-import { type EvaluationContext, QUERY_EVALUATORS } from './queryEvaluators.js';
+import { type EvaluationContext, type Evaluators, QUERY_EVALUATORS } from './queryEvaluators.js';
+
+/** Every kind's evaluator: the queries of queryEvaluators.ts and the methods' (math.md §8). */
+const EVALUATORS: Evaluators = { ...QUERY_EVALUATORS, ...METHOD_EVALUATORS };
 
 /**
  * Evaluates one query that passed the checker (`blocked` undefined), within the work budget of
@@ -35,7 +39,7 @@ export function evaluateQuery(
     ...(cancelled ? { cancelled } : {}),
   };
   try {
-    const evaluate = QUERY_EVALUATORS[q.kind] as (ctx: EvaluationContext) => QueryValues[QueryKind];
+    const evaluate = EVALUATORS[q.kind] as (ctx: EvaluationContext) => QueryValues[QueryKind];
     const model = q.model;
     const law = model.law!;
     const value = withWorkBudget(budget, () => evaluate({ query: q, model, law, limits, notes }));

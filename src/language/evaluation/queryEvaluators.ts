@@ -10,6 +10,7 @@ import {
   frontier as coreFrontier,
   simulate as coreSimulate,
   equivalenceSeries,
+  exactLawFits,
   guard,
   lambdaForBudget,
   type Result,
@@ -24,7 +25,9 @@ import {
   tiltAtBeta,
   tiltAtLambda,
   tiltedLaw,
+  tiltWinRate,
   tokenTilt,
+  withWorkBudget,
 } from '../../core/index.js';
 import { formatCount, formatNumber } from '../../presentation/format.js';
 import { paramSpec } from '../../presentation/queries.js';
@@ -44,15 +47,21 @@ export interface EvaluationContext {
   readonly notes: EvaluationNote[];
 }
 
-type Evaluators = { [K in QueryKind]: (ctx: EvaluationContext) => QueryValues[K] };
+/** The kinds evaluated in methodEvaluators.ts (math.md §8). */
+export type MethodKind = 'softbon' | 'blockbon' | 'reject' | 'winrate' | 'methods';
 
-function numberParam(ctx: EvaluationContext, name: string): number | undefined {
+/** One evaluator per query kind (these here and the methods' in methodEvaluators.ts). */
+export type Evaluators<Kinds extends QueryKind = QueryKind> = {
+  [K in Kinds]: (ctx: EvaluationContext) => QueryValues[K];
+};
+
+export function numberParam(ctx: EvaluationContext, name: string): number | undefined {
   const v: ParamValue | undefined = ctx.query.params.get(name);
   return v?.kind === 'number' ? v.value : undefined;
 }
 
 /** A parameter's value, or its default from the query table. */
-function numberOrDefault(ctx: EvaluationContext, name: string): number {
+export function numberOrDefault(ctx: EvaluationContext, name: string): number {
   const v = numberParam(ctx, name);
   if (v !== undefined) return v;
   const d = ctx.query.spec ? paramSpec(ctx.query.spec, name)?.default : undefined;
@@ -92,16 +101,38 @@ function tilt(ctx: EvaluationContext): QueryValues['tilt'] {
     kl_per_token: finite(s.klPerToken, 'KL per token'),
     reward_per_token: finite(s.rewardPerToken, 'reward per token'),
     ...tables,
+    ...optional(
+      'win_rate',
+      tryOptional(() => tiltWinRateIfExact(ctx, s.lambda)),
+    ),
   };
 }
 
+/** Most work for `tilt.win_rate` (the law of R): beyond it the optional key is left out. */
+export const TILT_WIN_RATE_WORK = 4e6;
+
+/**
+ * The win rate of φ_λⁿ (math.md (8.5)) when the exact law of R costs at most TILT_WIN_RATE_WORK
+ * (tilt queries stay cheap on every keystroke); undefined otherwise — never approximated.
+ */
+function tiltWinRateIfExact(ctx: EvaluationContext, lambda: number): number | undefined {
+  const limits = { maxSupport: ctx.limits.maxExactSupport, maxWork: TILT_WIN_RATE_WORK };
+  // Decided from the sizes first: a law that does not fit is never built (tilt stays cheap).
+  const fits = exactLawFits(ctx.law, ctx.model.n, limits);
+  if (!(fits.ok && fits.value)) return undefined;
+  const r = withWorkBudget({ maxUnits: 2 * TILT_WIN_RATE_WORK }, () =>
+    tiltWinRate(ctx.law, ctx.model.n, lambda, limits),
+  );
+  return r.ok && r.value.exact && Number.isFinite(r.value.winRate) ? r.value.winRate : undefined;
+}
+
 /** `{ [key]: value }`, or nothing when value is undefined (optional result fields). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** An optional field's value, or undefined when computing it throws (never fails the query). */
-function tryOptional<V>(f: () => V | undefined): V | undefined {
+export function tryOptional<V>(f: () => V | undefined): V | undefined {
   try {
     return f();
   } catch {
@@ -143,7 +174,7 @@ function frontier(ctx: EvaluationContext): QueryValues['frontier'] {
 }
 
 /** N from the `N` (log form) or `logN` parameter. */
-function bonSize(ctx: EvaluationContext): BonSize {
+export function bonSize(ctx: EvaluationContext): BonSize {
   const N = ctx.query.params.get('N');
   if (N?.kind === 'count') return N.value !== null ? { N: N.value } : { logN: N.log };
   const logN = numberParam(ctx, 'logN');
@@ -152,7 +183,7 @@ function bonSize(ctx: EvaluationContext): BonSize {
 }
 
 /** Records that the law of R was approximated, with the core's error bound. */
-function noteApproximation(
+export function noteApproximation(
   ctx: EvaluationContext,
   r: { exact: boolean; method: string; errorBound: number },
 ): void {
@@ -206,6 +237,7 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
       reward: finite(atLogN.reward, 'KL-RL reward at Δ = log N'),
       kl_bon_to_tilt: num(b.klToTilt ?? Number.NaN, 'KL(BoN‖φ_Δ)'),
     },
+    win_rate: finite(b.winRate, 'BoN win rate'),
     ...optional('curve', curve),
   };
 }
@@ -217,7 +249,11 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
  */
 const SEQUENCE_LAWS = new WeakMap<TokenRewardLaw, Map<string, Result<SequenceRewardLaw>>>();
 
-function sharedSequenceLaw(law: TokenRewardLaw, n: number, maxSupport: number): Result<SequenceRewardLaw> {
+export function sharedSequenceLaw(
+  law: TokenRewardLaw,
+  n: number,
+  maxSupport: number,
+): Result<SequenceRewardLaw> {
   let byKey = SEQUENCE_LAWS.get(law);
   if (byKey === undefined) {
     byKey = new Map();
@@ -431,4 +467,4 @@ export const QUERY_EVALUATORS = {
   tilt,
   frontier,
   cumulants,
-} satisfies Evaluators;
+} satisfies Evaluators<Exclude<QueryKind, MethodKind>>;

@@ -138,6 +138,26 @@ const FIXES: { readonly [C in FixableCode]: FixFor<C> } = {
       },
     ];
   },
+  'block-not-divisor': (d, data) => {
+    const text = String(data.nearest);
+    return [
+      {
+        title: `Change the block length to ${text}, the nearest divisor of n = ${data.length}`,
+        edits: [{ range: d.range, newText: text }],
+        preferred: true,
+      },
+    ];
+  },
+  'threshold-above-max': (d, data) => {
+    const text = String(data.maxReward); // the shortest decimal that reads back as n·r_max
+    return [
+      {
+        title: `Set the threshold to the largest reward n·r_max = ${text}`,
+        edits: [{ range: d.range, newText: text }],
+        preferred: true,
+      },
+    ];
+  },
   'unknown-parameter': suggestion,
   'unknown-model': suggestion,
   'unknown-policy': suggestion,
