@@ -71,6 +71,7 @@ export {
 export {
   type MarkovEquivalencePoint,
   markovBestOfN,
+  markovBestOfNSummary,
   markovEquivalencePoints,
   markovRewardLaw,
   tiltedRewardLaw,

@@ -21,6 +21,7 @@
  */
 import {
   type BestOfN,
+  type BestOfNSummary,
   type BonSize,
   bestOfNFromTopLevels,
   bestOfNSummaryWithTilt,
@@ -623,4 +624,17 @@ export function markovEquivalencePoints(
     }
     return points;
   });
+}
+
+/**
+ * Best-of-N's numbers from a computed law of R of a chain (no per-level arrays), compared with
+ * the chain's φ_λ — for curves of many N over one law (the `bon` query's curve).
+ */
+export function markovBestOfNSummary(
+  chain: MarkovChain,
+  seqLaw: SequenceRewardLaw,
+  size: BonSize,
+  lambda?: number,
+): Result<BestOfNSummary> {
+  return guard(() => bestOfNSummaryWithTilt(seqLaw, chainTilt(chain, seqLaw.n), parseBonSize(size), lambda));
 }

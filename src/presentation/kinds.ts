@@ -17,7 +17,7 @@
  */
 import { formatCount, formatNumber, formatValue } from './format.js';
 import { type ParamSpec, paramSpec, querySpec } from './queries.js';
-import type { Num, QueryKind, QueryResult, QueryValues } from './results.js';
+import type { MarkovTiltValue, Num, QueryKind, QueryResult, QueryValues } from './results.js';
 
 export type Unit = '' | 'nats' | 'nats/token' | 'reward' | 'reward/token';
 
@@ -70,6 +70,11 @@ function curve<P>(points: readonly P[], columns: CurveColumn<P>[]): Curve<unknow
   return { points, columns } as unknown as Curve<unknown>;
 }
 
+/** Superscript digits (Λ⁽⁴⁾). */
+export function superscript(n: number): string {
+  return String(n).replace(/\d/g, (c) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(c)]);
+}
+
 /** Subscript digits (κ₁₂). */
 export function subscript(n: number): string {
   return String(n).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[Number(c)]);
@@ -83,6 +88,29 @@ export const POLICY_REWARD = 'E[R] under q';
 export const POLICY_FRONTIER_AT_KL = 'frontier E[R] at KL(qⁿ‖pⁿ)';
 export const POLICY_GAP_AT_KL = 'below the frontier at KL(qⁿ‖pⁿ)';
 
+/** Labels of a markov model's readouts (tilt.markov, cumulants.kappa_limit). */
+export const MARKOV_LABELS = {
+  logRho: 'Λ(λ) = log ρ(λ)',
+  rho: 'Perron root ρ(λ)',
+  rewardRate: 'Λ′(λ), E[r] per token as n → ∞',
+  klRate: 'λΛ′ − Λ, KL per token as n → ∞',
+  mixing: 'mixing |λ₂| of P',
+  mixingTilted: 'mixing |λ₂| of P_λ',
+} as const;
+
+/** The readouts of `tilt` on a markov model (after the common quantities). */
+function markovTiltQuantities(m: MarkovTiltValue | undefined): Quantity[] {
+  if (!m) return [];
+  const out: Quantity[] = [];
+  if (m.log_rho !== undefined) out.push(q(MARKOV_LABELS.logRho, m.log_rho, 'nats/token'));
+  if (m.rho !== undefined) out.push(q(MARKOV_LABELS.rho, m.rho));
+  if (m.reward_rate !== undefined) out.push(q(MARKOV_LABELS.rewardRate, m.reward_rate, 'reward/token'));
+  if (m.kl_rate !== undefined) out.push(q(MARKOV_LABELS.klRate, m.kl_rate, 'nats/token'));
+  if (m.mixing !== undefined) out.push(q(MARKOV_LABELS.mixing, m.mixing));
+  if (m.mixing_tilted !== undefined) out.push(q(MARKOV_LABELS.mixingTilted, m.mixing_tilted));
+  return out;
+}
+
 export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = {
   tilt: {
     title: 'Optimal KL-constrained RL',
@@ -93,18 +121,50 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('E[R] under φ_λ', v.reward, 'reward'),
       q('KL per token', v.kl_per_token, 'nats/token'),
       q('E[r] per token', v.reward_per_token, 'reward/token'),
+      ...markovTiltQuantities(v.markov),
     ],
     headline: (v) => [q('λ', v.lambda), q('E[R]', v.reward, 'reward')],
-    series: { point: 'KL-RL (tilt)', p: 'p', phi: 'φ_λ' },
-    formula: (v) => ({
-      tex: '\\phi_\\Delta(y) = \\frac{p(y)\\,e^{\\lambda r(y)}}{Z}',
-      values: [
-        ['\\lambda', v.lambda],
-        ['\\beta = 1/\\lambda', v.beta],
-        ['\\mathrm{KL}(\\phi_\\lambda \\,\\|\\, p^n)', v.kl],
-        ['\\mathbb{E}_{\\phi_\\lambda} R', v.reward],
-      ],
-    }),
+    notes: (v) =>
+      v.markov
+        ? [
+            'Markov model: φ_λ is a time-inhomogeneous chain; the token table shows its marginals averaged over the n positions, and the rates are those of the stationary tilted chain P_λ (n → ∞).',
+          ]
+        : [],
+    series: {
+      point: 'KL-RL (tilt)',
+      p: 'p',
+      phi: 'φ_λ',
+      transition: 'P',
+      tiltedTransition: 'P_λ (stationary tilted chain)',
+      marginals: 'φ_λ(y_t) by position t',
+      stationary: 'stationary π of P',
+      stationaryTilted: 'stationary π_λ of P_λ',
+    },
+    formula: (v) =>
+      v.markov
+        ? {
+            tex: '\\phi_\\lambda(y) = \\frac{p(y)\\,e^{\\lambda R(y)}}{Z_n(\\lambda)},\\quad \\tfrac{1}{n}\\log Z_n(\\lambda) \\to \\Lambda(\\lambda) = \\log \\rho(\\lambda)',
+            values: [
+              ['\\lambda', v.lambda],
+              ['\\mathrm{KL}(\\phi_\\lambda \\,\\|\\, p)', v.kl],
+              ['\\mathbb{E}_{\\phi_\\lambda} R', v.reward],
+              ...(v.markov.log_rho !== undefined
+                ? [['\\Lambda(\\lambda)', v.markov.log_rho] as [string, Num]]
+                : []),
+              ...(v.markov.reward_rate !== undefined
+                ? [["\\Lambda'(\\lambda)", v.markov.reward_rate] as [string, Num]]
+                : []),
+            ],
+          }
+        : {
+            tex: '\\phi_\\Delta(y) = \\frac{p(y)\\,e^{\\lambda r(y)}}{Z}',
+            values: [
+              ['\\lambda', v.lambda],
+              ['\\beta = 1/\\lambda', v.beta],
+              ['\\mathrm{KL}(\\phi_\\lambda \\,\\|\\, p^n)', v.kl],
+              ['\\mathbb{E}_{\\phi_\\lambda} R', v.reward],
+            ],
+          },
     sliders: TILT_SLIDERS,
   },
   frontier: {
@@ -184,12 +244,22 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       curve(v.points, [
         { header: 'n', unit: '', cell: (p) => p.n, count: true },
         { header: 'BoN E[R]/n', unit: 'reward/token', cell: (p) => p.bon_reward_per_token },
+        ...(v.points.some((p) => p.rl_reward_per_token !== undefined)
+          ? [
+              {
+                header: 'KL-RL E[R]/n at Δ = nδ',
+                unit: 'reward/token' as const,
+                cell: (p: (typeof v.points)[number]) => p.rl_reward_per_token ?? null,
+              },
+            ]
+          : []),
         { header: 'KL(BoN‖pⁿ)/n', unit: 'nats/token', cell: (p) => p.kl_per_token },
         { header: 'KL(BoN‖φⁿ)/n', unit: 'nats/token', cell: (p) => p.kl_to_rl_per_token },
       ]),
     series: {
       bon: 'best-of-N E[R]/n',
       rl: 'KL-RL E[r] per token',
+      rlFinite: 'KL-RL E[R]/n at Δ = nδ',
       kl: 'KL(BoN‖φⁿ)/n',
     },
     formula: (v) => ({
@@ -240,9 +310,18 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
   },
   cumulants: {
     title: 'Cumulants of R under φ_λ',
-    quantities: (v) => [q('λ', v.lambda), ...v.kappa.map((k, i) => q(`κ${subscript(i + 1)} of R`, k))],
+    quantities: (v) => [
+      q('λ', v.lambda),
+      ...v.kappa.map((k, i) => q(`κ${subscript(i + 1)} of R`, k)),
+      ...(v.kappa_limit ?? []).map((k, i) =>
+        q(
+          `${i < 3 ? `Λ${'′'.repeat(i + 1)}` : `Λ⁽${superscript(i + 1)}⁾`}(λ) = lim κ${subscript(i + 1)}/n`,
+          k,
+        ),
+      ),
+    ],
     headline: (v) => v.kappa.slice(0, 2).map((k, i) => q(`κ${subscript(i + 1)}`, k)),
-    series: { cgf: 'Λ(t)', kappa: 'κₘ' },
+    series: { cgf: 'Λ(t)', kappa: 'κₘ', cgfLimit: 'Λ(λ+t) − Λ(λ) as n → ∞', kappaLimit: 'κₘ/n as n → ∞' },
     formula: (v) => ({
       tex: '\\kappa_m = n\\,A^{(m)}(\\lambda)',
       values: [

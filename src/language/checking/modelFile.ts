@@ -164,21 +164,21 @@ export function parseCsvModel(text: string): ModelFileResult {
   return { ok: true, model: { vocab, p, reward } };
 }
 
-function parseCsvNumber(cell: string): number | undefined {
+export function parseCsvNumber(cell: string): number | undefined {
   const s = cell.trim();
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined;
   const x = Number(s);
   return Number.isFinite(x) ? x : undefined;
 }
 
-interface CsvRow {
+export interface CsvRow {
   /** Unquoted cells are trimmed; quoted cells are kept verbatim (tokens may start with a space). */
   cells: string[];
   line: number;
   skip: boolean;
 }
 
-function splitCsv(text: string): CsvRow[] {
+export function splitCsv(text: string): CsvRow[] {
   // The separator is detected on the header: the first line that is not blank or a comment.
   const firstLine =
     text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
