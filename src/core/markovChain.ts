@@ -454,6 +454,7 @@ export interface ActiveChain {
   readonly activeOf: Int32Array;
   readonly rowStart: Int32Array;
   readonly col: Int32Array;
+  /** P(j | i) per transition, each row re-normalised as doubles (the recursion's weights). */
   readonly prob: Float64Array;
   readonly logProb: Float64Array;
   /** The chain's index of each active transition (its uncentred reward is chain.edgeReward[edge[e]]). */
@@ -514,9 +515,13 @@ function buildActive(chain: MarkovChain, reflected: boolean): ActiveChain {
   let k = 0;
   for (let a = 0; a < K; a++) {
     const i = token[a];
+    // The row's probabilities re-divided by their sum as doubles, so that the recursion's weights
+    // sum to 1 up to one rounding: at λ = 0 every message is then exactly 1 and KL exactly 0.
+    let total = 0;
+    for (let e = chain.rowStart[i]; e < chain.rowStart[i + 1]; e++) total += chain.prob[e];
     for (let e = chain.rowStart[i]; e < chain.rowStart[i + 1]; e++) {
       col[k] = activeOf[chain.col[e]];
-      prob[k] = chain.prob[e];
+      prob[k] = chain.prob[e] / total;
       logProb[k] = chain.logProb[e];
       w[k] = chain.edgeReward[e];
       edge[k] = e;
@@ -559,7 +564,7 @@ function buildActive(chain: MarkovChain, reflected: boolean): ActiveChain {
     edge,
     w,
     startCol: Int32Array.from(starts, (j) => activeOf[j]),
-    startProb: Float64Array.from(starts, (j) => chain.start[j]),
+    startProb: normalised(Float64Array.from(starts, (j) => chain.start[j])),
     startLogProb: Float64Array.from(starts, (j) => chain.logStart[j]),
     startW,
     offset: sign * centre,
@@ -567,6 +572,14 @@ function buildActive(chain: MarkovChain, reflected: boolean): ActiveChain {
     period,
     reflected,
   };
+}
+
+/** The values divided by their sum (as doubles). */
+function normalised(xs: Float64Array): Float64Array {
+  let total = 0;
+  for (const x of xs) total += x;
+  for (let k = 0; k < xs.length; k++) xs[k] /= total;
+  return xs;
 }
 
 /** Token names of a set of states, for messages ("{a, b}"). */

@@ -213,6 +213,15 @@ class Recursion {
   private readonly x: Float64Array;
   private readonly ex: Float64Array;
   private readonly res: Float64Array;
+  /**
+   * The fast path (tilts not tiny, so log-sums need no expm1): per transition the factor
+   * e^{−s·ρ} (valid while the max-sum deviations V feeding it repeat), per token e^{log h̃}.
+   */
+  private readonly factor: Float64Array;
+  private factorValid = false;
+  private readonly lastV: Float64Array;
+  private readonly expL: Float64Array;
+  private readonly fast: boolean;
   private readonly row: RowOut;
   private readonly series: Float64Array;
   private readonly mix: Float64Array;
@@ -222,11 +231,17 @@ class Recursion {
   private readonly ring: Float64Array[];
   private readonly ringIncr: Float64Array[];
   private readonly lags: number[];
-  private readonly matches: Int32Array;
+  /** Consecutive matches per lag: periodic (state repeats) and affine (second differences vanish). */
+  private readonly periodicMatches: Int32Array;
+  private readonly affineMatches: Int32Array;
+  /** Perron mode accepts only the periodic regime. */
+  private periodicOnly = false;
   /** Positions computed so far (the state is that of position n − done, or 'done' steps in). */
   private done = 0;
   private settledLag = 0;
   private settledAfter = 0;
+  /** The regime found: the state repeats (periodic), or grows by a fixed drift per lag (affine). */
+  private settledMode: 'periodic' | 'affine' | undefined;
   private readonly recorded: Map<number, Float64Array> | undefined;
   private jumpedFrom = 0;
   private jumpedTo = 0;
@@ -250,6 +265,11 @@ class Recursion {
     this.x = new Float64Array(nnz);
     this.ex = new Float64Array(nnz);
     this.res = new Float64Array(nnz);
+    this.factor = new Float64Array(ac.col.length);
+    this.lastV = new Float64Array(this.K).fill(Number.NaN);
+    this.expL = new Float64Array(this.K);
+    // Below s·scale = 1e-3 the careful path keeps the KL's relative accuracy (expm1 near 0).
+    this.fast = s * ac.scale >= 1e-3;
     this.row = new RowOut(order);
     this.series = new Float64Array(order + 1);
     this.mix = new Float64Array(order + 1);
@@ -263,10 +283,11 @@ class Recursion {
       if (b * period <= memoryCap) lags.add(b * period);
     }
     this.lags = [...lags].sort((a, b) => a - b);
-    this.ringSize = this.lags[this.lags.length - 1] + 1;
+    this.ringSize = 2 * this.lags[this.lags.length - 1] + 1;
     this.ring = [];
     this.ringIncr = [];
-    this.matches = new Int32Array(this.lags.length);
+    this.periodicMatches = new Int32Array(this.lags.length);
+    this.affineMatches = new Int32Array(this.lags.length);
     this.recorded = record ? new Map() : undefined;
   }
 
@@ -286,9 +307,10 @@ class Recursion {
 
   /**
    * Runs backward steps until position 1 (finite n) or until periodic (n = ∞). Returns whether
-   * the periodic regime was found (for finite n the remaining positions were then jumped over).
+   * a regime was found (for finite n the remaining positions were then jumped over).
    */
   runTo(n: number): boolean {
+    this.periodicOnly = !Number.isFinite(n);
     this.record(n);
     const incr = new Float64Array(this.channels);
     const limit = Number.isFinite(n) ? n - 1 : MAX_PERRON_STEPS;
@@ -320,16 +342,24 @@ class Recursion {
     this.recorded.set(position, this.cur.slice(0, 2 * this.K));
   }
 
-  /** Skips whole periods: commons grow by the period's increment, the state repeats. */
+  /**
+   * Skips whole periods: the commons grow by the period's increment, and the state repeats
+   * (periodic) or moves by its drift per period (affine: the drift of each phase, from the last
+   * two periods).
+   */
   private jump(n: number, lag: number): void {
     const position = n - this.done;
     const periods = Math.floor((position - 1) / lag);
     if (periods <= 0) return;
-    chargeWork(this.channels);
+    chargeWork(this.channels * (lag + this.cur.length));
     for (let c = 0; c < this.channels; c++) {
       const inc = new NeumaierSum();
       for (let k = 0; k < lag; k++) inc.add(this.ringIncrAt(k)[c]);
       this.commons[c].add(periods * inc.value);
+    }
+    if (this.settledMode === 'affine') {
+      const before = this.ring[(this.done - 1 - lag) % this.ringSize];
+      for (let k = 0; k < this.cur.length; k++) this.cur[k] += periods * (this.cur[k] - before[k]);
     }
     this.jumpedFrom = position;
     this.jumpedTo = position - periods * lag;
@@ -341,14 +371,25 @@ class Recursion {
     return this.ringIncr[(this.done - 1 - k) % this.ringSize];
   }
 
-  /** The state at a position (record mode), including positions inside a jump. */
+  /**
+   * The state at a position (record mode), including positions inside a jump: the recorded state
+   * of the same phase, moved by its drift per period in the affine regime.
+   */
   stateAt(t: number): MessageState {
     const recorded = this.recorded as Map<number, Float64Array>;
     let buf = recorded.get(t);
     if (buf === undefined && t < this.jumpedFrom && t >= this.jumpedTo) {
       const lag = this.settledLag;
       const base = this.jumpedFrom;
-      buf = recorded.get(base + ((((t - base) % lag) + lag) % lag));
+      const phase = base + ((((t - base) % lag) + lag) % lag);
+      buf = recorded.get(phase);
+      if (buf !== undefined && this.settledMode === 'affine') {
+        const older = recorded.get(phase + lag) as Float64Array;
+        const periods = (phase - t) / lag;
+        const moved = new Float64Array(buf.length);
+        for (let k = 0; k < buf.length; k++) moved[k] = buf[k] + periods * (buf[k] - older[k]);
+        return { v: moved.subarray(0, this.K), l: moved.subarray(this.K) };
+      }
     }
     if (buf === undefined) throw new CoreFailure('internal-error', `no recorded state for position ${t}`);
     return { v: buf.subarray(0, this.K), l: buf.subarray(this.K, 2 * this.K), key: buf };
@@ -364,8 +405,19 @@ class Recursion {
     let gmax = Number.NEGATIVE_INFINITY;
     let ref = 0;
     let refLam = Number.NEGATIVE_INFINITY;
+    // The residuals (hence e^{−s·ρ}) repeat when the max-sum deviations V do.
+    let sameV = true;
     for (let i = 0; i < K; i++) {
-      this.rowPass(ac.rowStart[i], ac.rowStart[i + 1], ac.col, ac.logProb, ac.prob, ac.w, tol);
+      if (cur[i] !== this.lastV[i]) sameV = false;
+      this.lastV[i] = cur[i];
+      this.expL[i] = Math.exp(cur[K + i]);
+    }
+    this.factorValid = this.fast && sameV && this.factorValid;
+    const fillFactor = this.fast && !this.factorValid;
+    for (let i = 0; i < K; i++) {
+      if (this.fast && this.fastRow(ac.rowStart[i], ac.rowStart[i + 1], tol, fillFactor)) {
+        // done by the fast path
+      } else this.rowPass(ac.rowStart[i], ac.rowStart[i + 1], ac.col, ac.prob, ac.w, tol);
       nxt[i] = row.best;
       nxt[this.offL + i] = row.lam;
       for (let k = 1; k <= this.order; k++) nxt[this.offC(k) + i] = row.jets[k];
@@ -387,8 +439,89 @@ class Recursion {
       for (let i = 0; i < K; i++) nxt[off + i] -= r;
     }
     for (let c = 0; c < this.channels; c++) this.commons[c].add(incr[c]);
+    if (fillFactor) this.factorValid = true;
     this.cur = nxt;
     this.nxt = cur;
+  }
+
+  /**
+   * `rowPass` in linear space for a row of the recursion: the weights P·e^{−s·ρ}·h̃(j) are
+   * products of a cached per-transition factor and a per-token e^{log h̃} (no exp per transition),
+   * the log-sum is log of a plain sum (no expm1: s·scale ≥ 1e-3, where the KL's terms are not
+   * tiny). False (nothing done) when the row's terms could underflow: the careful path then runs.
+   */
+  private fastRow(e0: number, e1: number, tol: number, fill: boolean): boolean {
+    const { cur, ex, res, row, s, K, factor, expL } = this;
+    const { col, prob: P, w } = this.ac;
+    let best = Number.NEGATIVE_INFINITY;
+    for (let e = e0; e < e1; e++) {
+      const a = w[e] + cur[col[e]];
+      if (a > best) best = a;
+    }
+    if (fill)
+      for (let e = e0; e < e1; e++) {
+        let r = best - (w[e] + cur[col[e]]);
+        if (r <= tol) r = 0;
+        res[e] = r;
+        factor[e] = r === 0 ? 1 : Math.exp(-s * r);
+      }
+    // The largest term's log (the residual-0 transitions carry the factor 1).
+    let dmax = Number.NEGATIVE_INFINITY;
+    for (let e = e0; e < e1; e++) {
+      const d = cur[K + col[e]] - (res[e] === 0 ? 0 : s * res[e]);
+      if (d > dmax) dmax = d;
+    }
+    if (!(dmax > -700)) return false;
+    let sum = 0;
+    for (let e = e0; e < e1; e++) {
+      const y = P[e] * factor[e] * expL[col[e]];
+      ex[e] = y;
+      sum += y;
+    }
+    if (!(sum > 0)) return false;
+    const logSum = Math.log(sum);
+    const inv = 1 / sum;
+    const offC1 = this.offC(1);
+    const offKL = this.offKL;
+    const offGap = this.offGap;
+    let mean = 0;
+    let klRow = 0;
+    let klNext = 0;
+    let gap = 0;
+    for (let e = e0; e < e1; e++) {
+      const pe = P[e];
+      const q = ex[e] * inv;
+      ex[e] = q;
+      const j = col[e];
+      mean += q * (w[e] + cur[offC1 + j]);
+      klNext += q * cur[offKL + j];
+      gap += q * (res[e] + cur[offGap + j]);
+      const u = cur[K + j] - (res[e] === 0 ? 0 : s * res[e]) - logSum;
+      if (u === Number.NEGATIVE_INFINITY) klRow += pe;
+      else if (u > -0.5 && u < 0.5) klRow += pe * klTerm(u);
+      else klRow += pe + (u - 1) * q;
+    }
+    row.best = best;
+    row.lam = logSum;
+    row.kl = klRow + klNext;
+    row.gap = gap;
+    const jets = row.jets;
+    if (this.order === 1) jets[1] = mean;
+    else if (this.order === 2) {
+      let a1 = 0;
+      let var2 = 0;
+      const offC2 = this.offC(2);
+      for (let e = e0; e < e1; e++) {
+        const q = ex[e];
+        const j = col[e];
+        const d = w[e] + cur[offC1 + j] - mean;
+        a1 += q * d;
+        var2 += q * (cur[offC2 + j] + d * d);
+      }
+      jets[1] = mean + a1;
+      jets[2] = var2 - a1 * a1;
+    } else this.mixJets(e0, e1, col, w, mean);
+    return true;
   }
 
   /** Residuals below this are ties (sums that are equal but rounded differently). */
@@ -407,7 +540,6 @@ class Recursion {
     e0: number,
     e1: number,
     col: Int32Array,
-    logP: Float64Array,
     P: Float64Array,
     w: Float64Array,
     tol: number,
@@ -419,25 +551,40 @@ class Recursion {
       const a = w[e] + cur[col[e]];
       if (a > best) best = a;
     }
-    let xmax = Number.NEGATIVE_INFINITY;
+    // δ_e = log h̃_{t+1}(j) − s·ρ(i, j) ≤ 0; the row's log-sum is lam = log Σ_e P_e·e^{δ_e}.
+    let dmax = Number.NEGATIVE_INFINITY;
     const offL = K;
     for (let e = e0; e < e1; e++) {
       const j = col[e];
       let r = best - (w[e] + cur[j]);
       if (r <= tol) r = 0;
       res[e] = r;
-      const sr = r === 0 ? 0 : s * r;
-      const v = logP[e] - sr + cur[offL + j];
-      x[e] = v;
-      if (v > xmax) xmax = v;
+      const d = cur[offL + j] - (r === 0 ? 0 : s * r);
+      x[e] = d;
+      if (d > dmax) dmax = d;
     }
+    // Σ P e^{δ − δmax} with e^{t} − 1 kept too (expm1 for t near 0): where the sum is near 1 (small
+    // tilts, messages near equal), its log is log1p of the small part, with full relative accuracy.
     let sum = 0;
+    let sumM1 = 0;
     for (let e = e0; e < e1; e++) {
-      const y = Math.exp(x[e] - xmax);
+      const t = x[e] - dmax;
+      x[e] = t;
+      let y: number;
+      let ym1: number;
+      if (t > -0.5) {
+        ym1 = Math.expm1(t);
+        y = ym1 + 1;
+      } else {
+        y = Math.exp(t);
+        ym1 = y - 1;
+      }
       ex[e] = y;
-      sum += y;
+      sum += P[e] * y;
+      sumM1 += P[e] * ym1;
     }
-    const lam = xmax + Math.log(sum);
+    const logSum = sum > 0.5 && sum < 2 ? Math.log1p(sumM1) : Math.log(sum);
+    const lam = dmax + logSum;
     const inv = 1 / sum;
     // Mean of the future reward, future KL, future gap.
     const offC1 = this.offC(1);
@@ -448,17 +595,18 @@ class Recursion {
     let klNext = 0;
     let gap = 0;
     for (let e = e0; e < e1; e++) {
-      const q = ex[e] * inv;
+      const pe = P[e];
+      const q = pe * ex[e] * inv;
+      ex[e] = q;
       const j = col[e];
       mean += q * (w[e] + cur[offC1 + j]);
       klNext += q * cur[offKL + j];
       gap += q * (res[e] + cur[offGap + j]);
-      // u = log(q/P) = −s·ρ + log h̃_{t+1}(j) − lam (formed without log P: no rounding of it).
-      const sr = res[e] === 0 ? 0 : s * res[e];
-      const u = cur[offL + j] - sr - lam;
-      if (u === Number.NEGATIVE_INFINITY) klRow += P[e];
-      else if (u > -0.5 && u < 0.5) klRow += P[e] * klTerm(u);
-      else klRow += P[e] + (u - 1) * q;
+      // u = log(q/P) = (δ − δmax) − log Σ: small when the tilt is small, never formed from log P.
+      const u = x[e] - logSum;
+      if (u === Number.NEGATIVE_INFINITY) klRow += pe;
+      else if (u > -0.5 && u < 0.5) klRow += pe * klTerm(u);
+      else klRow += pe + (u - 1) * q;
     }
     row.best = best;
     row.lam = lam;
@@ -472,7 +620,7 @@ class Recursion {
       let var2 = 0;
       const offC2 = this.offC(2);
       for (let e = e0; e < e1; e++) {
-        const q = ex[e] * inv;
+        const q = ex[e];
         const j = col[e];
         const d = w[e] + cur[offC1 + j] - mean;
         a1 += q * d;
@@ -481,7 +629,7 @@ class Recursion {
       jets[1] = mean + a1;
       jets[2] = var2 - a1 * a1;
     } else {
-      this.mixJets(e0, e1, col, w, inv, mean);
+      this.mixJets(e0, e1, col, w, mean);
     }
   }
 
@@ -489,13 +637,13 @@ class Recursion {
    * Cumulants of the mixture Σ_j q_j·exp(τ·a_j + Σ_{k≥2} c_k(j) τᵏ/k!) (a_j centred at the
    * mean): exp of each component's series, mixed, then log (power series, coefficients in τᵏ).
    */
-  private mixJets(e0: number, e1: number, col: Int32Array, w: Float64Array, inv: number, mean: number): void {
+  private mixJets(e0: number, e1: number, col: Int32Array, w: Float64Array, mean: number): void {
     const { cur, ex, order, series, mix, logSeries, row } = this;
     mix.fill(0);
     const g = logSeries; // reused as the component's log series g_1..g_order
     const offC1 = this.offC(1);
     for (let e = e0; e < e1; e++) {
-      const q = ex[e] * inv;
+      const q = ex[e];
       if (q === 0) continue;
       const j = col[e];
       g[1] = w[e] + cur[offC1 + j] - mean;
@@ -519,7 +667,12 @@ class Recursion {
     for (let k = 2; k <= order; k++) row.jets[k] = FACTORIAL[k] * l[k];
   }
 
-  /** Stores the state in the ring and returns a lag at which it repeats (twice in a row), or 0. */
+  /**
+   * Stores the state in the ring and returns a lag at which the recursion has settled, twice in a
+   * row: the state repeats (periodic), or — finite n only — its second differences vanish
+   * (affine: classes that do not communicate drift apart at constant rates, and the commons grow
+   * by a constant increment per period). 0 while neither holds.
+   */
   private detect(incr: Float64Array): number {
     const slot = (this.done - 1) % this.ringSize;
     if (this.ring[slot] === undefined) {
@@ -528,44 +681,81 @@ class Recursion {
     }
     this.ring[slot].set(this.cur);
     this.ringIncr[slot].set(incr);
-    let found = 0;
     for (let k = 0; k < this.lags.length; k++) {
       const lag = this.lags[k];
-      if (this.done <= lag) {
-        this.matches[k] = 0;
-        continue;
-      }
-      const other = this.ring[(this.done - 1 - lag) % this.ringSize];
-      if (this.same(this.cur, other)) {
-        this.matches[k]++;
-        if (this.matches[k] >= 2 && found === 0) found = lag;
-      } else this.matches[k] = 0;
+      if (this.done <= lag) continue;
+      const b = this.ring[(this.done - 1 - lag) % this.ringSize];
+      if (this.agree(this.cur, b, null)) {
+        if (++this.periodicMatches[k] >= 2) {
+          this.settledMode = 'periodic';
+          return lag;
+        }
+      } else this.periodicMatches[k] = 0;
+      if (this.periodicOnly || this.done <= 2 * lag) continue;
+      const c = this.ring[(this.done - 1 - 2 * lag) % this.ringSize];
+      if (this.agree(this.cur, b, c) && this.incrementsRepeat(lag)) {
+        if (++this.affineMatches[k] >= 2) {
+          this.settledMode = 'affine';
+          return lag;
+        }
+      } else this.affineMatches[k] = 0;
     }
-    return found;
+    return 0;
   }
 
-  /** Whether two states agree to ~1e-13 relative, channel by channel (see the module comment). */
-  private same(a: Float64Array, b: Float64Array): boolean {
+  /** The sums of the commons' increments over the last two periods of `lag` agree. */
+  private incrementsRepeat(lag: number): boolean {
+    for (let ch = 0; ch < this.channels; ch++) {
+      let a = 0;
+      let b = 0;
+      let m = 0;
+      for (let k = 0; k < lag; k++) {
+        const x = this.ringIncrAt(k)[ch];
+        const y = this.ringIncrAt(k + lag)[ch];
+        a += x;
+        b += y;
+        m += Math.abs(x) + Math.abs(y);
+      }
+      if (Math.abs(a - b) > 1e-13 * m) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether states agree to ~1e-13 relative, channel by channel: a ≈ b (c null), or
+   * a − b ≈ b − c (the second difference vanishes). The tolerance of each entry scales with the
+   * magnitudes involved and a floor per channel (the reward scale for V, 1 for log h̃, scaleᵏ for
+   * the k-th cumulant, the largest entry and the last increment for KL and gap).
+   */
+  private agree(a: Float64Array, b: Float64Array, c: Float64Array | null): boolean {
     const { K, s } = this;
     const scale = this.ac.scale;
     const TOL = 1e-13;
+    const diff = (x: number, y: number, z: number) => (c === null ? x - y : x - 2 * y + z);
+    const mag = (x: number, y: number, z: number) =>
+      Math.abs(x) + Math.abs(y) + (c === null ? 0 : Math.abs(z));
     let vmax = 0;
     for (let i = 0; i < K; i++) vmax = Math.max(vmax, Math.abs(a[i]));
     // Log messages: compare s·V + log h̃ (what the transitions depend on) when s·V is moderate,
     // else V and log h̃ separately (huge tilts: the tie structure must repeat exactly).
     const joint = s * vmax <= 1e3;
+    const sv = (v: number) => (v === 0 ? 0 : s * v);
     for (let i = 0; i < K; i++) {
       const va = a[i];
       const vb = b[i];
+      const vc = c === null ? 0 : c[i];
       const la = a[K + i];
       const lb = b[K + i];
+      const lc = c === null ? 0 : c[K + i];
       if (joint) {
-        const ja = (va === 0 ? 0 : s * va) + la;
-        const jb = (vb === 0 ? 0 : s * vb) + lb;
-        if (Math.abs(ja - jb) > TOL * (1 + Math.abs(ja) + (va === 0 ? 0 : s * Math.abs(va)))) return false;
+        const ja = sv(va) + la;
+        const jb = sv(vb) + lb;
+        const jc = sv(vc) + lc;
+        const m = mag(ja, jb, jc) + Math.abs(sv(va)) + Math.abs(la);
+        if (Math.abs(diff(ja, jb, jc)) > TOL * (1 + m)) return false;
       } else {
-        if (Math.abs(va - vb) > TOL * (scale + Math.abs(va))) return false;
-        if (Math.abs(la - lb) > TOL * (1 + Math.abs(la))) return false;
+        if (Math.abs(diff(va, vb, vc)) > TOL * (scale + mag(va, vb, vc))) return false;
+        if (Math.abs(diff(la, lb, lc)) > TOL * (1 + mag(la, lb, lc))) return false;
       }
     }
     for (let k = 1; k <= this.order; k++) {
@@ -573,14 +763,21 @@ class Recursion {
       const floor = scale ** k;
       for (let i = 0; i < K; i++) {
         const x = a[off + i];
-        if (Math.abs(x - b[off + i]) > TOL * (floor + Math.abs(x))) return false;
+        const y = b[off + i];
+        const z = c === null ? 0 : c[off + i];
+        if (Math.abs(diff(x, y, z)) > TOL * (floor + mag(x, y, z))) return false;
       }
     }
     for (const off of [this.offKL, this.offGap]) {
       let m = 0;
       for (let i = 0; i < K; i++) m = Math.max(m, Math.abs(a[off + i]));
       const last = Math.abs(this.ringIncr[(this.done - 1) % this.ringSize][off / K]);
-      for (let i = 0; i < K; i++) if (Math.abs(a[off + i] - b[off + i]) > TOL * (m + last)) return false;
+      for (let i = 0; i < K; i++) {
+        const x = a[off + i];
+        const y = b[off + i];
+        const z = c === null ? 0 : c[off + i];
+        if (Math.abs(diff(x, y, z)) > TOL * (m + last + mag(x, y, z))) return false;
+      }
     }
     return true;
   }
@@ -588,15 +785,7 @@ class Recursion {
   /** The start row and the totals (finite n). */
   finish(n: number, settled: boolean): PassResult {
     const { ac, row, s } = this;
-    this.rowPass(
-      0,
-      ac.startCol.length,
-      ac.startCol,
-      ac.startLogProb,
-      ac.startProb,
-      ac.startW,
-      this.residualTolerance(),
-    );
+    this.rowPass(0, ac.startCol.length, ac.startCol, ac.startProb, ac.startW, this.residualTolerance());
     const c = this.commons;
     const rMaxC = c[0].value + row.best;
     const logResidual = c[1].value + row.lam;
@@ -616,7 +805,7 @@ class Recursion {
       settledAt: settled ? n - this.settledAfter : 0,
       lag: this.settledLag,
       ...(this.recorded ? { stateAt: (t: number) => this.stateAt(t) } : {}),
-      ...(this.recorded && settled && this.jumpedFrom > 0
+      ...(this.recorded && settled && this.jumpedFrom > 0 && this.settledMode === 'periodic'
         ? { periodicFrom: 1, periodicTo: this.jumpedFrom + this.settledLag }
         : {}),
     };

@@ -259,12 +259,18 @@ export function solveIncreasingKL(
   throw new CoreFailure('numerical-failure', `no convergence solving KL(φ_λ‖p) = ${delta}`);
 }
 
+/** Chains with at most this many transitions × positions to settle solve every frontier target exactly. */
+const EXACT_FRONTIER_WORK = 20_000;
+
 /**
- * The frontier F(Δ) = E_{φ_λ(Δ)} R on `steps` points with KL evenly spread over [deltaFrom,
- * deltaTo] (default 0 … max KL): Δ = 0 → λ = 0, Δ = max KL → λ = ∞, interior points solved
- * exactly, each warm-started from a first-order prediction off the previous point
- * (dλ/dΔ = 1/(λ·Var R)), so a point costs one to three passes. A model whose R takes one value
- * gives one point. Errors: as `frontier` (frontier.ts).
+ * The frontier F(Δ) = E_{φ_λ} R on `steps` points with KL spread over [deltaFrom, deltaTo]
+ * (default 0 … max KL): Δ = 0 → λ = 0, Δ = max KL → λ = ∞. Every point is one pass at the λ it
+ * reports, so it lies exactly on the frontier. Small chains (transitions × min(n, 64) ≤ 20,000)
+ * solve each evenly spaced KL target exactly, warm-started from the previous point; larger ones
+ * take each λ from a second-order prediction off the previous two points
+ * (dλ/dΔ = 1/(λ·Var R), curvature fitted), one pass per point, so the KL spacing is even to
+ * within the prediction's error (a fraction of a spacing). A model whose R takes one value gives
+ * one point. Errors: as `frontier` (frontier.ts).
  */
 export function markovFrontier(chain: MarkovChain, n: number, options: FrontierOptions): Result<Frontier> {
   return guard(() => {
@@ -288,28 +294,55 @@ export function markovFrontier(chain: MarkovChain, n: number, options: FrontierO
     const to = Math.min(toRequested, kmax);
     require(to >= from, 'out-of-range', `deltaTo = ${toRequested} is below deltaFrom = ${from}`);
     const ac = activeChain(chain);
+    const exact = ac.col.length * Math.min(n, 64) <= EXACT_FRONTIER_WORK;
     const points: FrontierPoint[] = [];
-    let prev: MarkovTiltSolution | undefined;
+    const sols: MarkovTiltSolution[] = [];
     for (let i = 0; i < steps; i++) {
       const target = i === steps - 1 ? to : from + ((to - from) * i) / (steps - 1);
-      let start: number | undefined;
-      if (prev !== undefined && prev.lambda > 0 && Number.isFinite(prev.lambda) && prev.variance > 0) {
-        const predicted = prev.lambda + (target - prev.kl) / (prev.lambda * prev.variance);
-        if (predicted > prev.lambda && predicted < 4 * prev.lambda) start = predicted;
-        else start = prev.lambda;
-      }
+      const prev = sols[sols.length - 1];
       let sol: MarkovTiltSolution;
       if (target >= kmax) sol = solutionOf(chain, n, Number.POSITIVE_INFINITY, top);
       else if (target <= 0) sol = solutionOf(chain, n, 0, backwardPass(ac, n, 0, { order: 2 }), 0);
       else {
-        const pass = solveMarkovKL(ac, n, target, kmax, start);
+        const predicted = predictTilt(sols, target);
+        if (exact || predicted === undefined || prev === undefined || i === 0) {
+          const pass = solveMarkovKL(ac, n, target, kmax, predicted ?? prev?.lambda);
+          sol = solutionOf(chain, n, pass.s, pass);
+        } else {
+          const pass = backwardPass(ac, n, predicted, { order: 2 });
+          sol = solutionOf(chain, n, predicted, pass);
+        }
+      }
+      // Points must increase: a prediction that fell short of the previous point is solved.
+      if (prev && !(sol.kl > prev.kl && sol.lambda > prev.lambda) && target > prev.kl && target < kmax) {
+        const pass = solveMarkovKL(ac, n, target, kmax, prev.lambda > 0 ? prev.lambda : undefined);
         sol = solutionOf(chain, n, pass.s, pass);
       }
       points.push({ lambda: sol.lambda, kl: sol.kl, reward: sol.reward });
-      prev = sol;
+      sols.push(sol);
     }
     return { points, maxKL: kmax, maxReward };
   });
+}
+
+/**
+ * λ for the KL `target` predicted from the last two solutions: first order from the last
+ * (dλ/dΔ = 1/(λ·Var)), plus the curvature fitted through the one before; kept in (λ, 4λ).
+ */
+function predictTilt(sols: readonly MarkovTiltSolution[], target: number): number | undefined {
+  const last = sols[sols.length - 1];
+  if (!last || !(last.lambda > 0 && Number.isFinite(last.lambda) && last.variance > 0)) return undefined;
+  const q1 = 1 / (last.lambda * last.variance);
+  const step = target - last.kl;
+  let predicted = last.lambda + step * q1;
+  const before = sols[sols.length - 2];
+  if (before && before.lambda > 0 && Number.isFinite(before.lambda)) {
+    const back = before.kl - last.kl;
+    const q2 = (before.lambda - last.lambda - back * q1) / (back * back);
+    const quadratic = predicted + step * step * q2;
+    if (Number.isFinite(quadratic)) predicted = quadratic;
+  }
+  return predicted > last.lambda && predicted < 4 * last.lambda ? predicted : undefined;
 }
 
 /**

@@ -171,8 +171,8 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     title: 'KL–reward frontier',
     quantities: (v) => [
       count('points', v.points.length),
-      q('max KL n·(−log p(M))', v.max_kl, 'nats'),
-      q('max E[R] = n·r_max', v.max_reward, 'reward'),
+      q(v.markov ? 'max KL −log p(S*)' : 'max KL n·(−log p(M))', v.max_kl, 'nats'),
+      q(v.markov ? 'max E[R] = max R' : 'max E[R] = n·r_max', v.max_reward, 'reward'),
     ],
     headline: (v) => [q('max KL', v.max_kl, 'nats'), q('max E[R]', v.max_reward, 'reward')],
     curve: (v) =>
@@ -185,8 +185,10 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     formula: (v) => ({
       tex: "F(\\Delta) = n\\,A'(\\lambda(\\Delta)),\\quad F'(\\Delta) = \\frac{1}{\\lambda}",
       values: [
-        ['\\max \\mathrm{KL} = -n\\log p(M)', v.max_kl],
-        ['\\max F = n\\,r_{\\max}', v.max_reward],
+        v.markov
+          ? ['\\max \\mathrm{KL} = -\\log p(S^*)', v.max_kl]
+          : ['\\max \\mathrm{KL} = -n\\log p(M)', v.max_kl],
+        v.markov ? ['\\max F = R^*', v.max_reward] : ['\\max F = n\\,r_{\\max}', v.max_reward],
       ],
     }),
     sliders: [],
@@ -230,8 +232,12 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     title: 'Best-of-N and KL-RL as n grows (N = eⁿᵟ)',
     quantities: (v) => [
       q('δ (N = eⁿᵟ, Δ = nδ)', v.rate, 'nats/token'),
-      q('λ* with D(λ*) = δ', v.lambda),
-      q('KL-RL E[r] per token', v.rl_reward_per_token, 'reward/token'),
+      q(v.markov ? 'λ* with λΛ′(λ) − Λ(λ) = δ' : 'λ* with D(λ*) = δ', v.lambda),
+      q(
+        v.markov ? 'KL-RL E[r] per token as n → ∞, Λ′(λ*)' : 'KL-RL E[r] per token',
+        v.rl_reward_per_token,
+        'reward/token',
+      ),
     ],
     headline: (v) => {
       const last = v.points[v.points.length - 1];
@@ -263,11 +269,13 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       kl: 'KL(BoN‖φⁿ)/n',
     },
     formula: (v) => ({
-      tex: "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to A'(\\lambda^*),\\quad D(\\lambda^*) = \\delta",
+      tex: v.markov
+        ? "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to \\Lambda'(\\lambda^*),\\quad \\lambda^*\\Lambda'(\\lambda^*) - \\Lambda(\\lambda^*) = \\delta"
+        : "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to A'(\\lambda^*),\\quad D(\\lambda^*) = \\delta",
       values: [
         ['\\delta', v.rate],
         ['\\lambda^*', v.lambda],
-        ["A'(\\lambda^*)", v.rl_reward_per_token],
+        [v.markov ? "\\Lambda'(\\lambda^*)" : "A'(\\lambda^*)", v.rl_reward_per_token],
       ],
     }),
     sliders: ['rate'],
@@ -275,7 +283,7 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
   rate: {
     title: 'Large deviations of R/n under φ_λ',
     quantities: (v) => {
-      const out = [q('λ', v.lambda), q('mean A′(λ)', v.mean, 'reward/token')];
+      const out = [q('λ', v.lambda), q(v.markov ? 'mean Λ′(λ)' : 'mean A′(λ)', v.mean, 'reward/token')];
       if (v.points.length === 1) {
         const p = v.points[0];
         out.push(
@@ -300,7 +308,9 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
         : undefined,
     series: { rate: 'I_λ(x)', tail: 'tail exponent −(1/n) log P', mean: 'mean A′(λ)' },
     formula: (v) => ({
-      tex: "I_\\lambda(x) = A^*(x) - \\lambda x + A(\\lambda),\\quad I_\\lambda(x) = 0 \\iff x = A'(\\lambda)",
+      tex: v.markov
+        ? "I_\\lambda(x) = \\sup_t\\,[t x - \\Lambda(\\lambda + t) + \\Lambda(\\lambda)],\\quad \\Lambda = \\log\\rho,\\quad I_\\lambda(x) = 0 \\iff x = \\Lambda'(\\lambda)"
+        : "I_\\lambda(x) = A^*(x) - \\lambda x + A(\\lambda),\\quad I_\\lambda(x) = 0 \\iff x = A'(\\lambda)",
       values: [
         ['\\lambda', v.lambda],
         ["A'(\\lambda)", v.mean],
@@ -323,7 +333,9 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     headline: (v) => v.kappa.slice(0, 2).map((k, i) => q(`κ${subscript(i + 1)}`, k)),
     series: { cgf: 'Λ(t)', kappa: 'κₘ', cgfLimit: 'Λ(λ+t) − Λ(λ) as n → ∞', kappaLimit: 'κₘ/n as n → ∞' },
     formula: (v) => ({
-      tex: '\\kappa_m = n\\,A^{(m)}(\\lambda)',
+      tex: v.markov
+        ? '\\kappa_m = \\tfrac{d^m}{d\\lambda^m}\\log Z_n(\\lambda),\\quad \\kappa_m/n \\to \\Lambda^{(m)}(\\lambda)'
+        : '\\kappa_m = n\\,A^{(m)}(\\lambda)',
       values: [
         ['\\lambda', v.lambda],
         ...v.kappa.slice(0, 4).map((x, i): [string, Num] => [`\\kappa_{${i + 1}}`, x]),

@@ -83,6 +83,11 @@ export interface FrontierValue {
   points: { lambda: Num; kl: number; reward: number }[];
   max_kl: number;
   max_reward: number;
+  /**
+   * Optional: true for a markov model (`max_kl` is then −log p(S*) and `max_reward` R* = max R,
+   * S* the sequences that reach it; for a memoryless model n·(−log p(M)) and n·r_max).
+   */
+  markov?: boolean;
 }
 export interface BonValue {
   N: Num;
@@ -113,6 +118,11 @@ export interface EquivalenceValue {
   lambda: Num;
   rl_reward_per_token: number;
   points: EquivalencePointValue[];
+  /**
+   * Optional: true for a markov model: `lambda` is then λ* with λΛ′(λ) − Λ(λ) = δ (Λ = log of the
+   * Perron root) and `rl_reward_per_token` is Λ′(λ*), the limits of the finite-n KL-RL solutions.
+   */
+  markov?: boolean;
 }
 /** One length of the equivalence series. */
 export interface EquivalencePointValue {
@@ -131,10 +141,19 @@ export interface RateValue {
   lambda: Num;
   mean: number;
   points: { x: number; rate: Num; tail_rate: Num }[];
+  /**
+   * Optional: true for a markov model: `rate` is then the Gärtner–Ellis rate from Λ = log ρ,
+   * `mean` is Λ′(λ), and the default x range is [x_min, x_max], the least and largest mean reward
+   * per token over the chain's cycles.
+   */
+  markov?: boolean;
 }
 export interface CumulantsValue {
   lambda: Num;
+  /** κ₁ … κₘ of R under φ_λ (memoryless: n·A⁽ʲ⁾(λ); markov: exact, by the backward recursion). */
   kappa: number[];
+  /** Optional: true for a markov model (see `kappa_limit`, `cgf_limit`). */
+  markov?: boolean;
   /** Optional: Λ(t) = A(λ + t) − A(λ) at 65 points of t ∈ [−T, T] (omitted when λ = ∞). */
   cgf?: { t: number; value: number }[];
   /**

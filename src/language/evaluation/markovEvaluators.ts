@@ -199,6 +199,7 @@ function frontier(ctx: MarkovContext): QueryValues['frontier'] {
     })),
     max_kl: finite(f.maxKL, 'maximum KL'),
     max_reward: finite(f.maxReward, 'maximum reward'),
+    markov: true,
   };
 }
 
@@ -341,6 +342,7 @@ function equivalence(ctx: MarkovContext): QueryValues['equivalence'] {
       rl_lambda: num(pt.rlLambda, `λ at n = ${pt.n}`),
       rl_reward_per_token: finite(pt.rlRewardPerToken, `KL-RL reward per token at n = ${pt.n}`),
     })),
+    markov: true,
   };
 }
 
@@ -382,6 +384,7 @@ function rate(ctx: MarkovContext): QueryValues['rate'] {
       rate: num(rates[i], `I_λ(${xi})`),
       tail_rate: num(tails[i].exponent, `tail exponent at ${xi}`),
     })),
+    markov: true,
   };
 }
 
@@ -428,6 +431,7 @@ function cumulants(ctx: MarkovContext): QueryValues['cumulants'] {
   return {
     lambda: num(s.lambda, 'λ'),
     kappa: Array.from(kappa, (k, j) => finite(k, `κ${j + 1}`)),
+    markov: true,
     ...optional('cgf', cgf),
     ...optional('kappa_limit', kappaLimit),
     ...optional('cgf_limit', cgfLimit),
