@@ -68,7 +68,7 @@ export function randomChain(K: number, seed: number, withBonus: boolean): SmallC
   const rnd = mulberry32(seed);
   const row = () => {
     const w = Array.from({ length: K }, () => (rnd() < 0.2 ? 0 : rnd() + 0.05));
-    if (w.every((x) => x === 0)) w[0] = 1;
+    if (!w.some((x) => x > 0)) w[0] = 1;
     const t = w.reduce((a, b) => a + b, 0);
     return w.map((x) => x / t);
   };
