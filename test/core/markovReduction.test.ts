@@ -100,9 +100,9 @@ for (const m of MODELS) {
       const xs = [law.rMin, 0.3 * law.rMin + 0.7 * law.rMax, law.rMax];
       const ta = unwrap(tailExponents(tiltedRewardLaw(a, lambda), xs));
       const tb = unwrap(tailExponents(unwrap(sequenceRewardLaw(tiltedLaw(law, lambda), n)), xs));
-      ta.forEach((t, i) =>
-        assertClose(t.exponent, tb[i].exponent, { rel: 1e-11, context: { ...m, x: xs[i] } }),
-      );
+      ta.forEach((t, i) => {
+        assertClose(t.exponent, tb[i].exponent, { rel: 1e-11, context: { ...m, x: xs[i] } });
+      });
     });
 
     test('best-of-N, the equivalence series', () => {
@@ -138,13 +138,13 @@ for (const m of MODELS) {
         const a = unwrap(markovCumulants(chain, n, lambda, 6));
         const b = unwrap(sequenceCumulants(law, n, lambda, 6));
         const sigma = Math.sqrt(b[1] / n);
-        a.forEach((k, j) =>
+        a.forEach((k, j) => {
           assertClose(k, b[j], {
             rel: REL,
             abs: REL * n * sigma ** (j + 1),
             context: { ...m, lambda, order: j + 1 },
-          }),
-        );
+          });
+        });
         const ts = [-1.5, -1e-6, 0.3, 2];
         const ca = unwrap(markovScaledCgf(chain, n, lambda, ts));
         const cl = unwrap(markovCgfLimit(chain, lambda, ts));
@@ -155,19 +155,19 @@ for (const m of MODELS) {
         });
         const pp = unwrap(perronPoint(chain, lambda, 4));
         const kappa = unwrap(tokenCumulants(law, lambda, 4));
-        pp.derivatives.forEach((d, j) =>
+        pp.derivatives.forEach((d, j) => {
           assertClose(d, kappa[j], {
             rel: 1e-11,
             abs: 1e-11 * sigma ** (j + 1),
             context: { ...m, lambda, order: j + 1 },
-          }),
-        );
+          });
+        });
         const xs = [law.rMin, (law.rMin + law.rMax) / 2, kappa[0], law.rMax - 1e-3, law.rMax];
         const ra = unwrap(markovRateFunction(chain, lambda, xs));
         const rb = unwrap(rateFunctionGrid(law, lambda, xs));
-        xs.forEach((x, i) =>
-          assertClose(ra[i], rb[i], { rel: 1e-11, abs: 1e-15, context: { ...m, lambda, x } }),
-        );
+        xs.forEach((x, i) => {
+          assertClose(ra[i], rb[i], { rel: 1e-11, abs: 1e-15, context: { ...m, lambda, x } });
+        });
       }
     });
 
@@ -176,7 +176,9 @@ for (const m of MODELS) {
       const phi = unwrap(tokenTilt(m.p, m.r, lambda));
       const marg = unwrap(tiltMarginals(chain, n, lambda, [1, Math.ceil(n / 2), n]));
       for (const v of [...marg.marginals, marg.average])
-        v.forEach((x, j) => assertClose(x, phi[j], { rel: REL, abs: 1e-300, context: { ...m, j } }));
+        v.forEach((x, j) => {
+          assertClose(x, phi[j], { rel: REL, abs: 1e-300, context: { ...m, j } });
+        });
       // A policy on p's support (elsewhere KL(q‖p) = ∞ for both).
       const raw = m.p.map((x, j) => (x > 0 ? x + 0.1 * (j + 1) : 0));
       const q = raw.map((x) => x / raw.reduce((a, y) => a + y, 0));
