@@ -223,6 +223,106 @@ export function bestOfNSummary(
   });
 }
 
+/**
+ * Best-of-N from a computed law of R, compared with a given tilt (a Markov chain's φ_λ): the
+ * numbers of `bestOfN`. Internal (throws).
+ */
+export function bestOfNWithTilt(
+  seqLaw: SequenceRewardLaw,
+  tilt: ComparisonTilt,
+  size: ParsedSize,
+  lambda?: number,
+): BestOfN {
+  requireLambda(lambda);
+  const { levels, parts } = levelsOfLaw(seqLaw, size);
+  return summarise(
+    seqLaw.n,
+    seqLaw.values,
+    levels,
+    size,
+    tilt,
+    lambda,
+    seqLaw,
+    seqLaw.values.length === 1,
+    parts,
+  );
+}
+
+/** `bestOfNSummary` with a given comparison tilt. Internal (throws). */
+export function bestOfNSummaryWithTilt(
+  seqLaw: SequenceRewardLaw,
+  tilt: ComparisonTilt,
+  size: ParsedSize,
+  lambda?: number,
+): BestOfNSummary {
+  requireLambda(lambda);
+  const { levels, parts } = levelsOfLaw(seqLaw, size);
+  return summariseSums(
+    seqLaw.n,
+    seqLaw.values,
+    levels,
+    size,
+    tilt,
+    lambda,
+    seqLaw,
+    seqLaw.values.length === 1,
+    parts,
+  );
+}
+
+/**
+ * Best-of-N from the top levels of a law of R, gathered from the top (`values`, `logMass`
+ * ascending, ending at the largest value), with the cut of (6.13) verified on the way: null when
+ * the levels end before N·P(R ≥ x) reaches 800 and `complete` is false (the caller widens its
+ * window). `complete`: the levels are the whole law (the lower tail is then summed directly).
+ * Internal (throws).
+ */
+export function bestOfNFromTopLevels(
+  n: number,
+  values: readonly number[],
+  logMass: readonly number[],
+  complete: boolean,
+  size: ParsedSize,
+  tilt: ComparisonTilt,
+  lambda: number | undefined,
+  meta: LawMeta,
+): BestOfN | null {
+  requireLambda(lambda);
+  const useCut = size.logN >= LOG_CUT;
+  const acc = new LogTailAccumulator();
+  const L = values.length;
+  chargeWork(L);
+  let first = 0;
+  const logUpper = new Array<number>(L);
+  let cut = false;
+  for (let j = L - 1; j >= 0; j--) {
+    logUpper[j] = acc.add(logMass[j]);
+    if (useCut && size.logN + logUpper[j] >= LOG_CUT) {
+      first = j;
+      cut = true;
+      break;
+    }
+  }
+  if (!cut && !complete) return null;
+  const vs = values.slice(first);
+  const lm = logMass.slice(first);
+  const lu = logUpper.slice(first);
+  const M = vs.length;
+  const logAbove = new Array<number>(M);
+  for (let j = 0; j < M; j++) logAbove[j] = j + 1 < M ? lu[j + 1] : Number.NEGATIVE_INFINITY;
+  const logCdf = cut ? null : logCumulativeInto(lm, false, new Array<number>(M));
+  return summarise(
+    n,
+    Float64Array.from(vs),
+    { logMass: lm, logAbove, logCdf },
+    size,
+    tilt,
+    lambda,
+    meta,
+    M === 1 && !cut,
+  );
+}
+
 /** BoN needs the levels with N·P(R ≥ x) below this (F^N ≤ e^{−800} below it). */
 const LOG_CUT = Math.log(800);
 
@@ -350,10 +450,37 @@ export function initialWindow(
   return Math.min(span, Math.ceil((n * (law.rMax - mean)) / step) + margin);
 }
 
-interface LawMeta {
+export interface LawMeta {
   readonly method: SequenceLawMethod;
   readonly exact: boolean;
   readonly errorBound: number;
+}
+
+/**
+ * The model best-of-N is compared with: the terms of KL(BoN ‖ φ_λ) at a finite λ (the tilt's
+ * mean n·A′(λ) and KL n·D(λ) for a memoryless law; E_φ R and KL(φ_λ‖p) for a Markov chain), and
+ * whether R takes a single value (then KL to φ_∞ is 0).
+ */
+export interface ComparisonTilt {
+  terms(lambda: number): TiltTerms;
+  readonly single: boolean;
+}
+
+const lawTilts = new WeakMap<TokenRewardLaw, Map<number, ComparisonTilt>>();
+
+/** The comparison tilt of a memoryless law at length n (cached per law and n). */
+function lawTilt(law: TokenRewardLaw, n: number): ComparisonTilt {
+  let byN = lawTilts.get(law);
+  if (byN === undefined) {
+    byN = new Map();
+    lawTilts.set(law, byN);
+  }
+  let t = byN.get(n);
+  if (t === undefined) {
+    t = { terms: (lambda) => tiltTerms(law, n, lambda), single: law.values.length === 1 };
+    byN.set(n, t);
+  }
+  return t;
 }
 
 function summarise(
@@ -361,12 +488,13 @@ function summarise(
   values: Float64Array,
   levels: BonLevelInput,
   size: ParsedSize,
-  law: TokenRewardLaw,
+  law: TokenRewardLaw | ComparisonTilt,
   lambda: number | undefined,
   meta: LawMeta,
   singleValue: boolean,
   parts: BonLevelParts | null = null,
 ): BestOfN {
+  const tilt = 'terms' in law ? law : lawTilt(law, n);
   const logMass = levels.logMass;
   const logRatio =
     parts === null
@@ -393,9 +521,9 @@ function summarise(
   }
   let klToTilt: number | null = null;
   if (lambda !== undefined) {
-    if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || law.values.length === 1 ? 0 : lambda;
+    if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || tilt.single ? 0 : lambda;
     else {
-      const { centre, nD } = tiltTerms(law, n, lambda);
+      const { centre, nD } = tilt.terms(lambda);
       const acc = new NeumaierSum();
       for (let j = 0; j < L; j++) {
         const b = levelMass[j];
@@ -438,17 +566,18 @@ function summariseSums(
   values: ArrayLike<number>,
   levels: BonLevelInput,
   size: ParsedSize,
-  law: TokenRewardLaw,
+  law: TokenRewardLaw | ComparisonTilt,
   lambda: number | undefined,
   meta: LawMeta,
   singleValue: boolean,
   parts: BonLevelParts | null,
 ): BestOfNSummary {
+  const source = 'terms' in law ? law : lawTilt(law, n);
   const finiteTilt = lambda !== undefined && lambda !== Number.POSITIVE_INFINITY;
-  const tilt = finiteTilt ? tiltTerms(law, n, lambda) : null;
+  const tilt = finiteTilt ? source.terms(lambda) : null;
   const sums = bonSums(parts, values, levels, size.logN, size.logNm1, tilt);
   let klToTilt: number | null = null;
-  if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || law.values.length === 1 ? 0 : lambda;
+  if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || source.single ? 0 : lambda;
   else if (finiteTilt) klToTilt = Math.max(0, sums.klToTilt);
   return {
     n,

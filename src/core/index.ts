@@ -50,6 +50,59 @@ export {
 } from './logPartition.js';
 export { log1mExp, log1pExp, logAddExp, logSubExp, logSumExp, NeumaierSum, neumaierSum } from './logspace.js';
 export {
+  activeChain,
+  type ChainClass,
+  type ChainStructure,
+  chainStructure,
+  describeStates,
+  type MarkovChain,
+  type MarkovSpec,
+  markovChain,
+  memorylessChain,
+  stationaryDistribution,
+} from './markovChain.js';
+export {
+  type ChainComparison,
+  compareChains,
+  marginalPositions,
+  type TiltMarginals,
+  tiltMarginals,
+} from './markovForward.js';
+export {
+  type MarkovEquivalencePoint,
+  markovBestOfN,
+  markovBestOfNSummary,
+  markovEquivalencePoints,
+  markovRewardLaw,
+  tiltedRewardLaw,
+} from './markovLaw.js';
+export { markovSimulate } from './markovMonteCarlo.js';
+export {
+  type AsymptoticTilt,
+  asymptoticProblem,
+  type Mixing,
+  markovAsymptoticTilt,
+  markovCgfLimit,
+  markovRateFunction,
+  mixing,
+  type PerronLimits,
+  type PerronPoint,
+  perronLimits,
+  perronPoint,
+  type TiltedChain,
+  tiltedChain,
+} from './markovPerron.js';
+export {
+  type MarkovTiltSolution,
+  markovCumulants,
+  markovFrontier,
+  markovLambdaForBudget,
+  markovMaxKL,
+  markovScaledCgf,
+  markovTiltAtBeta,
+  markovTiltAtLambda,
+} from './markovTilt.js';
+export {
   type BlockBonComparison,
   type BonPoint,
   blockBestOfN,

@@ -17,7 +17,15 @@
  */
 import { formatCount, formatNumber, formatValue } from './format.js';
 import { type ParamSpec, paramSpec, querySpec } from './queries.js';
-import type { MethodCurvePoint, MethodValue, Num, QueryKind, QueryResult, QueryValues } from './results.js';
+import type {
+  MarkovTiltValue,
+  MethodCurvePoint,
+  MethodValue,
+  Num,
+  QueryKind,
+  QueryResult,
+  QueryValues,
+} from './results.js';
 
 export type Unit = '' | 'nats' | 'nats/token' | 'reward' | 'reward/token' | 'tokens';
 
@@ -68,6 +76,11 @@ const count = (label: string, value: number): Quantity => ({ label, value, unit:
 
 function curve<P>(points: readonly P[], columns: CurveColumn<P>[]): Curve<unknown> {
   return { points, columns } as unknown as Curve<unknown>;
+}
+
+/** Superscript digits (Λ⁽⁴⁾). */
+export function superscript(n: number): string {
+  return String(n).replace(/\d/g, (c) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(c)]);
 }
 
 /** Subscript digits (κ₁₂). */
@@ -124,6 +137,29 @@ const methodHeadline = (v: MethodValue): Quantity[] => [
 /** A `methods` curve point labelled by its method, for the curve table. */
 type LabelledPoint = MethodCurvePoint & { method: string; parameter: Num; parameterName: string };
 
+/** Labels of a markov model's readouts (tilt.markov, cumulants.kappa_limit). */
+export const MARKOV_LABELS = {
+  logRho: 'Λ(λ) = log ρ(λ)',
+  rho: 'Perron root ρ(λ)',
+  rewardRate: 'Λ′(λ), E[r] per token as n → ∞',
+  klRate: 'λΛ′ − Λ, KL per token as n → ∞',
+  mixing: 'mixing |λ₂| of P',
+  mixingTilted: 'mixing |λ₂| of P_λ',
+} as const;
+
+/** The readouts of `tilt` on a markov model (after the common quantities). */
+function markovTiltQuantities(m: MarkovTiltValue | undefined): Quantity[] {
+  if (!m) return [];
+  const out: Quantity[] = [];
+  if (m.log_rho !== undefined) out.push(q(MARKOV_LABELS.logRho, m.log_rho, 'nats/token'));
+  if (m.rho !== undefined) out.push(q(MARKOV_LABELS.rho, m.rho));
+  if (m.reward_rate !== undefined) out.push(q(MARKOV_LABELS.rewardRate, m.reward_rate, 'reward/token'));
+  if (m.kl_rate !== undefined) out.push(q(MARKOV_LABELS.klRate, m.kl_rate, 'nats/token'));
+  if (m.mixing !== undefined) out.push(q(MARKOV_LABELS.mixing, m.mixing));
+  if (m.mixing_tilted !== undefined) out.push(q(MARKOV_LABELS.mixingTilted, m.mixing_tilted));
+  return out;
+}
+
 export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = {
   tilt: {
     title: 'Optimal KL-constrained RL',
@@ -135,26 +171,58 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('KL per token', v.kl_per_token, 'nats/token'),
       q('E[r] per token', v.reward_per_token, 'reward/token'),
       ...(v.win_rate !== undefined ? [q(WIN_RATE, v.win_rate)] : []),
+      ...markovTiltQuantities(v.markov),
     ],
     headline: (v) => [q('λ', v.lambda), q('E[R]', v.reward, 'reward')],
-    series: { point: 'KL-RL (tilt)', p: 'p', phi: 'φ_λ' },
-    formula: (v) => ({
-      tex: '\\phi_\\Delta(y) = \\frac{p(y)\\,e^{\\lambda r(y)}}{Z}',
-      values: [
-        ['\\lambda', v.lambda],
-        ['\\beta = 1/\\lambda', v.beta],
-        ['\\mathrm{KL}(\\phi_\\lambda \\,\\|\\, p^n)', v.kl],
-        ['\\mathbb{E}_{\\phi_\\lambda} R', v.reward],
-      ],
-    }),
+    notes: (v) =>
+      v.markov
+        ? [
+            'Markov model: φ_λ is a time-inhomogeneous chain; the token table shows its marginals averaged over the n positions, and the rates are those of the stationary tilted chain P_λ (n → ∞).',
+          ]
+        : [],
+    series: {
+      point: 'KL-RL (tilt)',
+      p: 'p',
+      phi: 'φ_λ',
+      transition: 'P',
+      tiltedTransition: 'P_λ (stationary tilted chain)',
+      marginals: 'φ_λ(y_t) by position t',
+      stationary: 'stationary π of P',
+      stationaryTilted: 'stationary π_λ of P_λ',
+    },
+    formula: (v) =>
+      v.markov
+        ? {
+            tex: '\\phi_\\lambda(y) = \\frac{p(y)\\,e^{\\lambda R(y)}}{Z_n(\\lambda)},\\quad \\tfrac{1}{n}\\log Z_n(\\lambda) \\to \\Lambda(\\lambda) = \\log \\rho(\\lambda)',
+            values: [
+              ['\\lambda', v.lambda],
+              ['\\mathrm{KL}(\\phi_\\lambda \\,\\|\\, p)', v.kl],
+              ['\\mathbb{E}_{\\phi_\\lambda} R', v.reward],
+              ...(v.markov.log_rho !== undefined
+                ? [['\\Lambda(\\lambda)', v.markov.log_rho] as [string, Num]]
+                : []),
+              ...(v.markov.reward_rate !== undefined
+                ? [["\\Lambda'(\\lambda)", v.markov.reward_rate] as [string, Num]]
+                : []),
+            ],
+          }
+        : {
+            tex: '\\phi_\\Delta(y) = \\frac{p(y)\\,e^{\\lambda r(y)}}{Z}',
+            values: [
+              ['\\lambda', v.lambda],
+              ['\\beta = 1/\\lambda', v.beta],
+              ['\\mathrm{KL}(\\phi_\\lambda \\,\\|\\, p^n)', v.kl],
+              ['\\mathbb{E}_{\\phi_\\lambda} R', v.reward],
+            ],
+          },
     sliders: TILT_SLIDERS,
   },
   frontier: {
     title: 'KL–reward frontier',
     quantities: (v) => [
       count('points', v.points.length),
-      q('max KL n·(−log p(M))', v.max_kl, 'nats'),
-      q('max E[R] = n·r_max', v.max_reward, 'reward'),
+      q(v.markov ? 'max KL −log p(S*)' : 'max KL n·(−log p(M))', v.max_kl, 'nats'),
+      q(v.markov ? 'max E[R] = max R' : 'max E[R] = n·r_max', v.max_reward, 'reward'),
     ],
     headline: (v) => [q('max KL', v.max_kl, 'nats'), q('max E[R]', v.max_reward, 'reward')],
     curve: (v) =>
@@ -167,8 +235,10 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     formula: (v) => ({
       tex: "F(\\Delta) = n\\,A'(\\lambda(\\Delta)),\\quad F'(\\Delta) = \\frac{1}{\\lambda}",
       values: [
-        ['\\max \\mathrm{KL} = -n\\log p(M)', v.max_kl],
-        ['\\max F = n\\,r_{\\max}', v.max_reward],
+        v.markov
+          ? ['\\max \\mathrm{KL} = -\\log p(S^*)', v.max_kl]
+          : ['\\max \\mathrm{KL} = -n\\log p(M)', v.max_kl],
+        v.markov ? ['\\max F = R^*', v.max_reward] : ['\\max F = n\\,r_{\\max}', v.max_reward],
       ],
     }),
     sliders: [],
@@ -213,8 +283,12 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     title: 'Best-of-N and KL-RL as n grows (N = eⁿᵟ)',
     quantities: (v) => [
       q('δ (N = eⁿᵟ, Δ = nδ)', v.rate, 'nats/token'),
-      q('λ* with D(λ*) = δ', v.lambda),
-      q('KL-RL E[r] per token', v.rl_reward_per_token, 'reward/token'),
+      q(v.markov ? 'λ* with λΛ′(λ) − Λ(λ) = δ' : 'λ* with D(λ*) = δ', v.lambda),
+      q(
+        v.markov ? 'KL-RL E[r] per token as n → ∞, Λ′(λ*)' : 'KL-RL E[r] per token',
+        v.rl_reward_per_token,
+        'reward/token',
+      ),
     ],
     headline: (v) => {
       const last = v.points[v.points.length - 1];
@@ -227,20 +301,32 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       curve(v.points, [
         { header: 'n', unit: '', cell: (p) => p.n, count: true },
         { header: 'BoN E[R]/n', unit: 'reward/token', cell: (p) => p.bon_reward_per_token },
+        ...(v.points.some((p) => p.rl_reward_per_token !== undefined)
+          ? [
+              {
+                header: 'KL-RL E[R]/n at Δ = nδ',
+                unit: 'reward/token' as const,
+                cell: (p: (typeof v.points)[number]) => p.rl_reward_per_token ?? null,
+              },
+            ]
+          : []),
         { header: 'KL(BoN‖pⁿ)/n', unit: 'nats/token', cell: (p) => p.kl_per_token },
         { header: 'KL(BoN‖φⁿ)/n', unit: 'nats/token', cell: (p) => p.kl_to_rl_per_token },
       ]),
     series: {
       bon: 'best-of-N E[R]/n',
       rl: 'KL-RL E[r] per token',
+      rlFinite: 'KL-RL E[R]/n at Δ = nδ',
       kl: 'KL(BoN‖φⁿ)/n',
     },
     formula: (v) => ({
-      tex: "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to A'(\\lambda^*),\\quad D(\\lambda^*) = \\delta",
+      tex: v.markov
+        ? "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to \\Lambda'(\\lambda^*),\\quad \\lambda^*\\Lambda'(\\lambda^*) - \\Lambda(\\lambda^*) = \\delta"
+        : "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to A'(\\lambda^*),\\quad D(\\lambda^*) = \\delta",
       values: [
         ['\\delta', v.rate],
         ['\\lambda^*', v.lambda],
-        ["A'(\\lambda^*)", v.rl_reward_per_token],
+        [v.markov ? "\\Lambda'(\\lambda^*)" : "A'(\\lambda^*)", v.rl_reward_per_token],
       ],
     }),
     sliders: ['rate'],
@@ -248,7 +334,7 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
   rate: {
     title: 'Large deviations of R/n under φ_λ',
     quantities: (v) => {
-      const out = [q('λ', v.lambda), q('mean A′(λ)', v.mean, 'reward/token')];
+      const out = [q('λ', v.lambda), q(v.markov ? 'mean Λ′(λ)' : 'mean A′(λ)', v.mean, 'reward/token')];
       if (v.points.length === 1) {
         const p = v.points[0];
         out.push(
@@ -273,7 +359,9 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
         : undefined,
     series: { rate: 'I_λ(x)', tail: 'tail exponent −(1/n) log P', mean: 'mean A′(λ)' },
     formula: (v) => ({
-      tex: "I_\\lambda(x) = A^*(x) - \\lambda x + A(\\lambda),\\quad I_\\lambda(x) = 0 \\iff x = A'(\\lambda)",
+      tex: v.markov
+        ? "I_\\lambda(x) = \\sup_t\\,[t x - \\Lambda(\\lambda + t) + \\Lambda(\\lambda)],\\quad \\Lambda = \\log\\rho,\\quad I_\\lambda(x) = 0 \\iff x = \\Lambda'(\\lambda)"
+        : "I_\\lambda(x) = A^*(x) - \\lambda x + A(\\lambda),\\quad I_\\lambda(x) = 0 \\iff x = A'(\\lambda)",
       values: [
         ['\\lambda', v.lambda],
         ["A'(\\lambda)", v.mean],
@@ -283,11 +371,22 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
   },
   cumulants: {
     title: 'Cumulants of R under φ_λ',
-    quantities: (v) => [q('λ', v.lambda), ...v.kappa.map((k, i) => q(`κ${subscript(i + 1)} of R`, k))],
+    quantities: (v) => [
+      q('λ', v.lambda),
+      ...v.kappa.map((k, i) => q(`κ${subscript(i + 1)} of R`, k)),
+      ...(v.kappa_limit ?? []).map((k, i) =>
+        q(
+          `${i < 3 ? `Λ${'′'.repeat(i + 1)}` : `Λ⁽${superscript(i + 1)}⁾`}(λ) = lim κ${subscript(i + 1)}/n`,
+          k,
+        ),
+      ),
+    ],
     headline: (v) => v.kappa.slice(0, 2).map((k, i) => q(`κ${subscript(i + 1)}`, k)),
-    series: { cgf: 'Λ(t)', kappa: 'κₘ' },
+    series: { cgf: 'Λ(t)', kappa: 'κₘ', cgfLimit: 'Λ(λ+t) − Λ(λ) as n → ∞', kappaLimit: 'κₘ/n as n → ∞' },
     formula: (v) => ({
-      tex: '\\kappa_m = n\\,A^{(m)}(\\lambda)',
+      tex: v.markov
+        ? '\\kappa_m = \\tfrac{d^m}{d\\lambda^m}\\log Z_n(\\lambda),\\quad \\kappa_m/n \\to \\Lambda^{(m)}(\\lambda)'
+        : '\\kappa_m = n\\,A^{(m)}(\\lambda)',
       values: [
         ['\\lambda', v.lambda],
         ...v.kappa.slice(0, 4).map((x, i): [string, Num] => [`\\kappa_{${i + 1}}`, x]),

@@ -363,21 +363,66 @@ export function paramSpec(query: QuerySpec, name: string): ParamSpec | undefined
   return undefined;
 }
 
-/** Fields of a `model` body and of a `policy` body, with docs for hover and completion. */
-export const MODEL_FIELDS: readonly { name: string; doc: string; inPolicy: boolean }[] = [
-  { name: 'vocab', doc: 'The tokens: identifiers, numbers or quoted strings.', inPolicy: false },
+/**
+ * Fields of a `model`, `markov` and `policy` body, with docs for hover and completion.
+ * `inMarkov`: a field of a `markov` body; `markovOnly`: of nothing else (a policy of a markov
+ * model takes `p` for a memoryless policy, or `start` and `next` rows for a chain).
+ */
+export const MODEL_FIELDS: readonly {
+  name: string;
+  doc: string;
+  inPolicy: boolean;
+  inMarkov: boolean;
+  markovOnly?: boolean;
+}[] = [
+  {
+    name: 'vocab',
+    doc: 'The tokens: identifiers, numbers or quoted strings.',
+    inPolicy: false,
+    inMarkov: true,
+  },
   {
     name: 'p',
     doc: 'Next-token probabilities (numbers or expressions); they should sum to 1.',
     inPolicy: true,
+    inMarkov: false,
+  },
+  {
+    name: 'start',
+    doc: 'markov: the distribution of the first token (numbers, `stationary`, or `from "s.csv"`).',
+    inPolicy: true,
+    inMarkov: true,
+    markovOnly: true,
+  },
+  {
+    name: 'next',
+    doc: 'markov: one transition row per token, `next a -> P(·|a)` in vocab order (or `next from "P.csv"`: dense rows or from,to,count triples).',
+    inPolicy: true,
+    inMarkov: true,
+    markovOnly: true,
   },
   {
     name: 'reward',
-    doc: 'Per-token reward weights r(y); the sequence reward is R = Σ r(yᵢ).',
+    doc: 'Per-token reward weights r(y); the sequence reward is R = Σ r(yᵢ). In a markov model `reward a -> …` adds transition rewards c(a, ·).',
     inPolicy: false,
+    inMarkov: true,
   },
-  { name: 'length', doc: 'Sequence length n (a positive integer, default 1).', inPolicy: false },
+  {
+    name: 'length',
+    doc: 'Sequence length n (a positive integer, default 1).',
+    inPolicy: false,
+    inMarkov: true,
+  },
 ];
+
+/** Queries defined for memoryless models only, and why (the checker reports `memoryless-only`). */
+export const MEMORYLESS_ONLY: Readonly<Record<string, string>> = {
+  renyi:
+    'the Rényi cross entropy H_α(p, softmax r) and its identity with A(s) (math.md §5) are statements about one token’s distribution p; a markov model has no single next-token distribution, and the tilted chain’s growth rate Λ(s) = log ρ(s) is not a Rényi cross entropy of any fixed pair of distributions (use cumulants for Λ and its derivatives)',
+};
+
+/** Queries whose value rests on the asymptotics of a markov model (one recurrent class needed). */
+export const ASYMPTOTIC_QUERIES: ReadonlySet<string> = new Set(['equivalence', 'rate']);
 
 /** Built-in functions and constants of expressions. */
 export const FUNCTIONS: readonly { name: string; doc: string }[] = [

@@ -60,11 +60,51 @@ export interface TiltValue {
    * the exact law of R is affordable (it is left out rather than approximated).
    */
   win_rate?: number;
+  /** Optional, markov models only: the chain's readouts at this λ (see MarkovTiltValue). */
+  markov?: MarkovTiltValue;
+}
+/**
+ * The readouts of `tilt` on a markov model. For a chain, `phi` is the average of φ_λ's
+ * per-position marginals, (1/n)·Σ_t φ_λ(y_t = token) (the expected token frequencies; for a
+ * memoryless model every position's marginal is φ_λ). Every key is optional: the asymptotic ones
+ * need finite λ and a chain with one recurrent class; the matrices and marginals at most 64 tokens;
+ * the token tables at most 1000.
+ */
+export interface MarkovTiltValue {
+  /** Λ(λ) = log ρ(λ), ρ the Perron root of the tilted matrix P(j | i)·e^{λ w(i, j)}; ρ itself. */
+  log_rho?: number;
+  rho?: number;
+  /** Λ′(λ): the reward per token of the stationary tilted chain (the limit of E R/n). */
+  reward_rate?: number;
+  /** λΛ′(λ) − Λ(λ): its KL per token (the limit of KL/n). */
+  kl_rate?: number;
+  /** Stationary distribution of P and of the stationary tilted chain P_λ (token → probability). */
+  stationary?: Record<string, number>;
+  stationary_tilted?: Record<string, number>;
+  /** Second eigenvalue modulus |λ₂| of P and of P_λ (on their recurrent class): the mixing. */
+  mixing?: number;
+  mixing_tilted?: number;
+  /** The order of the rows and columns below (the vocabulary, at most 64 tokens). */
+  tokens?: string[];
+  /** P and P_λ as rows (transition[i][j] = P(tokens[j] | tokens[i])). */
+  transition?: number[][];
+  tilted_transition?: number[][];
+  /**
+   * φ_λ's marginals per position: `marginals[k][j]` = φ_λ(y_t = tokens[j]) at t = positions[k]
+   * (all positions for n ≤ 200; else the first and last 66 and 68 evenly spaced between).
+   */
+  positions?: number[];
+  marginals?: number[][];
 }
 export interface FrontierValue {
   points: { lambda: Num; kl: number; reward: number }[];
   max_kl: number;
   max_reward: number;
+  /**
+   * Optional: true for a markov model (`max_kl` is then −log p(S*) and `max_reward` R* = max R,
+   * S* the sequences that reach it; for a memoryless model n·(−log p(M)) and n·r_max).
+   */
+  markov?: boolean;
 }
 export interface BonValue {
   N: Num;
@@ -96,18 +136,52 @@ export interface EquivalenceValue {
   rate: number;
   lambda: Num;
   rl_reward_per_token: number;
-  points: { n: number; bon_reward_per_token: number; kl_per_token: number; kl_to_rl_per_token: Num }[];
+  points: EquivalencePointValue[];
+  /**
+   * Optional: true for a markov model: `lambda` is then λ* with λΛ′(λ) − Λ(λ) = δ (Λ = log of the
+   * Perron root) and `rl_reward_per_token` is Λ′(λ*), the limits of the finite-n KL-RL solutions.
+   */
+  markov?: boolean;
+}
+/** One length of the equivalence series. */
+export interface EquivalencePointValue {
+  n: number;
+  bon_reward_per_token: number;
+  kl_per_token: number;
+  kl_to_rl_per_token: Num;
+  /**
+   * Optional, markov models only: the exact KL-RL solution at Δ = nδ for this n (its λ and
+   * E R/n; `kl_to_rl_per_token` is measured against it). For a memoryless model it is λ* at every n.
+   */
+  rl_lambda?: Num;
+  rl_reward_per_token?: number;
 }
 export interface RateValue {
   lambda: Num;
   mean: number;
   points: { x: number; rate: Num; tail_rate: Num }[];
+  /**
+   * Optional: true for a markov model: `rate` is then the Gärtner–Ellis rate from Λ = log ρ,
+   * `mean` is Λ′(λ), and the default x range is [x_min, x_max], the least and largest mean reward
+   * per token over the chain's cycles.
+   */
+  markov?: boolean;
 }
 export interface CumulantsValue {
   lambda: Num;
+  /** κ₁ … κₘ of R under φ_λ (memoryless: n·A⁽ʲ⁾(λ); markov: exact, by the backward recursion). */
   kappa: number[];
+  /** Optional: true for a markov model (see `kappa_limit`, `cgf_limit`). */
+  markov?: boolean;
   /** Optional: Λ(t) = A(λ + t) − A(λ) at 65 points of t ∈ [−T, T] (omitted when λ = ∞). */
   cgf?: { t: number; value: number }[];
+  /**
+   * Optional, markov models only: the per-token limits Λ′(λ) … Λ⁽ᵐ⁾(λ) of κ_m/n, and the limit
+   * Λ(λ + t) − Λ(λ) of the scaled CGF on the same t grid (`cgf` is then the exact finite-n
+   * (1/n)·log E_{φ_λ} e^{tR}). Need one recurrent class and finite λ.
+   */
+  kappa_limit?: number[];
+  cgf_limit?: { t: number; value: number }[];
 }
 export interface RenyiValue {
   alpha: number;
@@ -325,6 +399,27 @@ export interface ModelSummary {
   readonly r_max: number | null;
   /** Why the model cannot be evaluated. */
   readonly error?: string;
+  /** Optional: a `markov` model's structure (absent for memoryless models). */
+  readonly markov?: MarkovModelSummary;
+}
+
+/** What the checker found about a `markov` model (hover, outline, preview). */
+export interface MarkovModelSummary {
+  /** Every token communicates with every other. */
+  readonly irreducible: boolean;
+  /** `start stationary`. */
+  readonly stationary_start: boolean;
+  /** Tokens outside every closed class, and the closed classes (token names). */
+  readonly transient: readonly string[];
+  readonly closed: readonly (readonly string[])[];
+  /** Period of the recurrent class (1: aperiodic); absent without a single one. */
+  readonly period?: number;
+  /** The stationary distribution of P (unique closed class; ≤ 1000 tokens). */
+  readonly stationary?: Record<string, number>;
+  /** Why `equivalence` and `rate` (the asymptotics) do not apply; absent when they do. */
+  readonly asymptotic_problem?: string;
+  /** Transition rewards were given (`reward a -> …`). */
+  readonly transition_rewards: boolean;
 }
 
 export interface Analysis {

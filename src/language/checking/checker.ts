@@ -12,6 +12,7 @@ import type * as A from '../syntax/ast.js';
 import type { LineIndex } from '../syntax/positions.js';
 import { walkExpr } from '../syntax/walk.js';
 import { evalExpr, type NameResolver } from './exprEval.js';
+import { resolveMarkov, resolveMarkovPolicy } from './markov.js';
 import type { ModelFileReader } from './modelFile.js';
 import {
   type ModelCache,
@@ -166,7 +167,7 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
   const models = new Map<string, ResolvedModel>();
   for (const s of program.statements) {
     if (s.kind !== 'model') continue;
-    const resolved = resolveModel(s, host);
+    const resolved = s.markov ? resolveMarkov(s, host) : resolveModel(s, host);
     if (s.name && !models.has(s.name.name)) models.set(s.name.name, resolved);
   }
   const policies = new Map<string, ResolvedPolicy>();
@@ -186,7 +187,7 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
         );
       }
     }
-    const resolved = resolvePolicy(s, model, host);
+    const resolved = model?.decl.markov ? resolveMarkovPolicy(s, model, host) : resolvePolicy(s, model, host);
     if (s.name && !policies.has(s.name.name)) policies.set(s.name.name, resolved);
   }
 

@@ -248,7 +248,7 @@ function parseUnquotedCsv(text: string): ModelFileResult {
  * A decimal number cell (`0.25`, `-1e-3`, `.5`, `+2.`), trimmed; anything else (hex, `Infinity`,
  * empty) is undefined. A hand-written scan: this runs twice per row of files with a million rows.
  */
-function parseCsvNumber(cell: string): number | undefined {
+export function parseCsvNumber(cell: string): number | undefined {
   let a = 0;
   let b = cell.length;
   while (a < b && isSpace(cell.charCodeAt(a))) a++;
@@ -302,14 +302,14 @@ const isSpace = (c: number) =>
   c === 0x2028 ||
   c === 0x2029;
 
-interface CsvRow {
+export interface CsvRow {
   /** Unquoted cells are trimmed; quoted cells are kept verbatim (tokens may start with a space). */
   cells: string[];
   line: number;
   skip: boolean;
 }
 
-function splitCsv(text: string): CsvRow[] {
+export function splitCsv(text: string): CsvRow[] {
   // The separator is detected on the header: the first line that is not blank or a comment.
   const firstLine =
     text.split(/\r\n|\n|\r/).find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';

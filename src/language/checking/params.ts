@@ -5,13 +5,22 @@
  */
 
 import { formatNumber } from '../../presentation/format.js';
-import { type ParamSpec, paramSpec, QUERIES, type QuerySpec, querySpec } from '../../presentation/queries.js';
+import {
+  ASYMPTOTIC_QUERIES,
+  MEMORYLESS_ONLY,
+  type ParamSpec,
+  paramSpec,
+  QUERIES,
+  type QuerySpec,
+  querySpec,
+} from '../../presentation/queries.js';
 import type { QueryKind } from '../../presentation/results.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import { didYouMean, suggest } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import { evalExpr, type NameResolver, reportBrokenValue, toDouble } from './exprEval.js';
-import type { ResolvedModel, ResolvedPolicy } from './models.js';
+import { asymptoticMaxRate } from './markov.js';
+import { isEvaluable, type ResolvedModel, type ResolvedPolicy } from './models.js';
 import { SmallMap } from './smallMap.js';
 import { describe as describeValue } from './value.js';
 
@@ -151,11 +160,12 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
   if (spec) checkGroups(spec, stmt, given, params, sink);
   if (spec && model?.maxKL !== undefined) checkBudget(spec, given, params, model, sink);
   if (spec && model?.law !== undefined) checkMethodParams(given, params, model, sink);
+  if (spec && model?.decl.markov) checkMarkovQuery(spec, stmt, model, sink);
 
   let blocked = sink.firstErrorSince(start) ?? brokenModel;
   if (!blocked && valueless !== undefined)
     blocked = `'${valueless}' has no value (see the error in its argument)`;
-  if (!blocked && model && !model.law) blocked = `model '${model.name}' is invalid: ${model.error}`;
+  if (!blocked && model && !isEvaluable(model)) blocked = `model '${model.name}' is invalid: ${model.error}`;
   const policy = params.get('policy');
   if (!blocked && policy?.kind === 'policy' && policy.policy.error) {
     blocked = `policy '${policy.policy.name}' is invalid: ${policy.policy.error}`;
@@ -379,6 +389,38 @@ function paramDefault(spec: QuerySpec, name: string): string | number | undefine
   return paramSpec(spec, name)?.default;
 }
 
+/**
+ * A query on a markov model: `renyi` is defined for memoryless models only; the asymptotic
+ * queries need one recurrent class among the states the chain reaches (docs/math-markov.md §5).
+ */
+function checkMarkovQuery(
+  spec: QuerySpec,
+  stmt: A.QueryStmt,
+  model: ResolvedModel,
+  sink: DiagnosticSink,
+): void {
+  const why = MEMORYLESS_ONLY[spec.name];
+  if (why !== undefined) {
+    sink.add(
+      'memoryless-only',
+      stmt.name.start,
+      stmt.name.end,
+      `${spec.name} applies to memoryless models only, and '${model.name}' is a markov model: ${why}`,
+    );
+    return;
+  }
+  const problem = model.markov?.asymptotic;
+  if (problem !== undefined && ASYMPTOTIC_QUERIES.has(spec.name)) {
+    sink.add(
+      'needs-irreducible',
+      stmt.name.start,
+      stmt.name.end,
+      `${spec.name} rests on the asymptotics of '${model.name}' (its Perron root), which do not apply: ${problem}`,
+      { classes: model.markov?.cyclicClasses ?? [] },
+    );
+  }
+}
+
 /** Δ (or the equivalence rate δ) beyond the model's maximum KL does not bind: warn. */
 function checkBudget(
   spec: QuerySpec,
@@ -398,7 +440,9 @@ function checkBudget(
         'budget-exceeds-max-kl',
         arg.value.start,
         arg.value.end,
-        `Δ = ${formatNumber(largest, 10)} exceeds the maximum KL ${formatNumber(maxKL)} of '${model.name}' (n·(−log p(M))); the budget does not bind and the optimum puts all mass on the highest-reward tokens`,
+        model.decl.markov
+          ? `Δ = ${formatNumber(largest, 10)} exceeds the maximum KL ${formatNumber(maxKL)} of '${model.name}' (−log p(S*), S* the sequences of largest reward); the budget does not bind and the optimum puts all mass on those sequences`
+          : `Δ = ${formatNumber(largest, 10)} exceeds the maximum KL ${formatNumber(maxKL)} of '${model.name}' (n·(−log p(M))); the budget does not bind and the optimum puts all mass on the highest-reward tokens`,
         { maxKL },
       );
     }
@@ -406,13 +450,15 @@ function checkBudget(
   const rate = params.get('rate');
   const rateArg = given.get('rate');
   if (spec.name === 'equivalence' && rate?.kind === 'number' && rateArg?.value) {
-    const perToken = maxKL / model.n;
+    // A chain's limit is the largest KL rate −log ρ_crit (asymptotic), not the finite-n maximum.
+    const perToken = model.decl.markov ? asymptoticMaxRate(model) : maxKL / model.n;
+    if (perToken === undefined) return;
     if (rate.value > perToken * slack) {
       sink.add(
         'budget-exceeds-max-kl',
         rateArg.value.start,
         rateArg.value.end,
-        `δ = ${formatNumber(rate.value, 10)} exceeds the maximum per-token KL ${formatNumber(perToken)} (−log p(M)); best-of-N and KL-RL both reach the top reward`,
+        `δ = ${formatNumber(rate.value, 10)} exceeds the maximum per-token KL ${formatNumber(perToken)} (${model.decl.markov ? 'the largest KL rate of the chain, −log ρ_crit' : '−log p(M)'}); best-of-N and KL-RL both reach the top reward`,
         { maxKL: perToken },
       );
     }

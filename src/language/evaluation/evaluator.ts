@@ -7,12 +7,14 @@ import { CoreFailure, withWorkBudget } from '../../core/index.js';
 import { formatCount } from '../../presentation/format.js';
 import type { Diagnostic, QueryKind, QueryResult, QueryValues } from '../../presentation/results.js';
 import type { CheckResult } from '../checking/checker.js';
+import { isEvaluable } from '../checking/models.js';
 import type { CheckedQuery } from '../checking/params.js';
 import { DiagnosticSink } from '../diagnostics.js';
 import type { LineIndex } from '../syntax/positions.js';
 import { type AnalysisCache, queryKey } from './cache.js';
 import { queryParams } from './enrichment.js';
 import { ResultFailure } from './jsonValues.js';
+import { MARKOV_EVALUATORS, type MarkovContext } from './markovEvaluators.js';
 import { METHOD_EVALUATORS } from './methodEvaluators.js';
 import { DEFAULT_LIMITS, type EvaluationLimits, type EvaluationNote, type QueryOutcome } from './outcome.js';
 import { type EvaluationContext, type Evaluators, QUERY_EVALUATORS } from './queryEvaluators.js';
@@ -30,7 +32,7 @@ export function evaluateQuery(
   cancelled?: () => boolean,
 ): QueryOutcome {
   const notes: EvaluationNote[] = [];
-  if (q.blocked !== undefined || !q.kind || !q.model?.law) {
+  if (q.blocked !== undefined || !q.kind || !isEvaluable(q.model)) {
     return { error: q.blocked ?? 'the query cannot be evaluated', notes };
   }
   const budget = {
@@ -39,10 +41,21 @@ export function evaluateQuery(
     ...(cancelled ? { cancelled } : {}),
   };
   try {
-    const evaluate = EVALUATORS[q.kind] as (ctx: EvaluationContext) => QueryValues[QueryKind];
-    const model = q.model;
-    const law = model.law!;
-    const value = withWorkBudget(budget, () => evaluate({ query: q, model, law, limits, notes }));
+    const model = q.model!;
+    let value: QueryValues[QueryKind];
+    if (model.chain) {
+      // A markov model: its own evaluators (a query kind without one is not available for chains).
+      const evaluate = MARKOV_EVALUATORS[q.kind] as
+        | ((ctx: MarkovContext) => QueryValues[QueryKind])
+        | undefined;
+      if (!evaluate) return { error: `${q.kind} is not available for markov models`, notes };
+      const chain = model.chain;
+      value = withWorkBudget(budget, () => evaluate({ query: q, model, chain, limits, notes }));
+    } else {
+      const evaluate = EVALUATORS[q.kind] as (ctx: EvaluationContext) => QueryValues[QueryKind];
+      const law = model.law!;
+      value = withWorkBudget(budget, () => evaluate({ query: q, model, law, limits, notes }));
+    }
     // The contract forbids NaN/Infinity anywhere: verify once, in the walk that also measures the
     // value (a 1,000,000-token φ table is walked once, not twice).
     const numbers = checkJsonSafe(value);
@@ -167,7 +180,7 @@ export class Evaluation {
     const { limits, sink } = this;
     const stmt = q.stmt;
     const base = { query: q.kind, model: q.modelName, range: stmt.range };
-    const runnable = q.blocked === undefined && q.model?.law !== undefined;
+    const runnable = q.blocked === undefined && isEvaluable(q.model);
     if (runnable) this.checkDocumentBudget(q);
     if (runnable && this.spent !== undefined) {
       this.results.push({ ...base, error: `not evaluated: ${this.spent}` } as QueryResult);

@@ -6,6 +6,7 @@
  * and no 50,000-key objects built per keystroke. The CLI and on-request results list every token.
  */
 import { emptyTokenTable, setTokenValue, type TokenTable } from '../../presentation/tokens.js';
+import { MAX_TOKEN_TABLE } from './enrichment.js';
 
 export interface TokenTables {
   readonly phi: TokenTable;
@@ -96,4 +97,22 @@ export function kthLargest(xs: Float64Array, k: number): number {
     else return a[target];
   }
   return a[target];
+}
+
+/**
+ * token → value for a vocabulary of at most MAX_TOKEN_TABLE tokens; undefined for larger ones or
+ * when a value is not finite (the key is then left out of the result, never approximated).
+ */
+export function tokenTable(
+  vocab: readonly string[],
+  values: ArrayLike<number>,
+): Record<string, number> | undefined {
+  if (vocab.length > MAX_TOKEN_TABLE || vocab.length !== values.length) return undefined;
+  const out = emptyTokenTable();
+  for (let i = 0; i < vocab.length; i++) {
+    const x = values[i];
+    if (!Number.isFinite(x)) return undefined;
+    setTokenValue(out, vocab[i], x === 0 ? 0 : x);
+  }
+  return out;
 }
