@@ -64,18 +64,18 @@ test('sameValue: any difference, at any depth, is seen', () => {
   }
 });
 
-test('tickLabel: round numbers without floating noise, short exponents at the extremes', () => {
+test('tickLabel: round numbers without floating noise, short exponents at the extremes, true minus signs', () => {
   const cases: [number, string][] = [
     [0, '0'],
     [0.30000000000000004, '0.3'],
-    [0.1 + 0.2 - 0.3, '5.55112e-17'],
+    [0.1 + 0.2 - 0.3, '5.55112e−17'],
     [2.5, '2.5'],
-    [-12, '-12'],
+    [-12, '−12'],
     [123456.7, '123457'],
-    [1e6, '1e+6'],
-    [1.5e8, '1.5e+8'],
-    [2e-5, '2e-5'],
-    [-1.25e-7, '-1.25e-7'],
+    [1e6, '1e6'],
+    [1.5e8, '1.5e8'],
+    [2e-5, '2e−5'],
+    [-1.25e-7, '−1.25e−7'],
     [1e-4, '0.0001'],
     [Number.POSITIVE_INFINITY, '∞'],
   ];

@@ -121,16 +121,17 @@ function samePoints(a: Point[], b: Point[]): boolean {
   return true;
 }
 
+/** Significant digits of an axis tick: enough for any round tick, few enough to drop floating noise. */
+const TICK_DIGITS = 6;
+
 /**
- * Axis tick label: ticks are round numbers, so 6 significant digits remove floating noise
- * (0.30000000000000004 → 0.3) and very large or small values use a short exponent (2e-5, 1.5e+8).
- * Cheaper than chart.js's default formatter, which builds an Intl.NumberFormat key per tick.
+ * Axis tick label, by the presentation layer's formatter (its exponent rule and true minus sign):
+ * ticks are round numbers, so 6 significant digits remove floating noise (0.30000000000000004 →
+ * 0.3); very large or small values get a short exponent (2e−5, 1.5e8). Cheaper than chart.js's
+ * default formatter, which builds an Intl.NumberFormat key per tick.
  */
 export function tickLabel(x: number): string {
-  if (x === 0 || !Number.isFinite(x)) return x === 0 ? '0' : formatNumber(x);
-  const a = Math.abs(x);
-  if (a >= 1e6 || a < 1e-4) return x.toExponential(5).replace(/\.?0+e/, 'e');
-  return String(Number(x.toPrecision(6)));
+  return formatNumber(x, TICK_DIGITS);
 }
 
 export const hasData = (m: ChartModel): boolean => m.series.some((s) => s.points.length > 0);
