@@ -391,7 +391,9 @@ export class ChartView implements ZoomTarget {
     };
     // Token labels under a heatmap turn upright when they do not fit side by side.
     (scales.x as unknown as { ticks: { maxRotation: number } }).ticks.maxRotation = model.x.ticks ? 90 : 0;
-    // A heatmap: fixed ranges (its cells), rows downwards.
+    // A heatmap: no grid lines (the cells are the grid), fixed ranges (its cells), rows downwards.
+    for (const a of ['x', 'y'] as const)
+      (scales[a] as unknown as { grid: { display: boolean } }).grid.display = !model[a].ticks;
     const fixed = scales as unknown as Record<string, { min?: number; max?: number; reverse?: boolean }>;
     for (const a of ['x', 'y'] as const) {
       const range = model[a].range;
