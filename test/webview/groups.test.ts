@@ -161,6 +161,36 @@ test('the methods group draws every method’s curve, both frontiers and the que
   for (const id of ['methodsReward', 'methodsWinRate', 'methodsTokens'])
     assert.ok((await canvasColours(id)) > 20, `${id}: the canvas is drawn`);
 
+  // The log axis zooms in powers of ten around the pointer: the window stays above 0.
+  await h.page.locator('#chart-methodsTokens').scrollIntoViewIfNeeded();
+  const window0 = await h.page.evaluate(() => {
+    const c = window.alignLab!.view('methodsTokens')!.chart;
+    return [c.scales.x.min, c.scales.x.max];
+  });
+  const box = (await h.page.locator('#chart-methodsTokens canvas').boundingBox())!;
+  await h.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await h.page.mouse.wheel(0, -200);
+  await h.page.waitForFunction(
+    (before) => window.alignLab!.view('methodsTokens')!.chart.scales.x.max < before,
+    window0[1],
+  );
+  const window1 = await h.page.evaluate(() => {
+    const c = window.alignLab!.view('methodsTokens')!.chart;
+    return { x: [c.scales.x.min, c.scales.x.max], ticks: c.scales.x.ticks.map((t) => t.value) };
+  });
+  const decades = (w: number[]) => Math.log10(w[1]) - Math.log10(w[0]);
+  assert.ok(
+    window1.x[0] > 0 && decades(window1.x) < decades(window0) * 0.8,
+    `zoomed in on the log axis: ${window0} → ${window1.x}`,
+  );
+  assert.ok(window1.ticks.length >= 2 && window1.ticks.every((t) => t > 0), `ticks ${window1.ticks}`);
+  await h.page.click('#chart-methodsTokens button[data-action="reset"]');
+  const window2 = await h.page.evaluate(() => {
+    const c = window.alignLab!.view('methodsTokens')!.chart;
+    return [c.scales.x.min, c.scales.x.max];
+  });
+  assert.deepEqual(window2, window0, 'Reset zoom restores the whole range');
+
   // A click on a queried point reveals its query.
   await h.page.locator('#chart-methodsReward').scrollIntoViewIfNeeded();
   const at = await h.page.evaluate(() => {
