@@ -208,6 +208,20 @@ test('the methods group draws every method’s curve, both frontiers and the que
   const blockbon = METHODS.results.find((r) => r.query === 'blockbon')!;
   assert.deepEqual(reveal, [{ type: 'reveal', uri: methodsUri, range: blockbon.range }]);
 
+  // "Show in preview" on a winrate query scrolls the win-rate plane into view and marks it.
+  const winrate = METHODS.results.find((r) => r.query === 'winrate')!;
+  await h.page.evaluate(() => window.scrollTo(0, 0));
+  await h.send({ type: 'showQuery', uri: methodsUri, range: winrate.range });
+  await h.page.waitForFunction(
+    () => {
+      const card = document.querySelector('#chart-methodsWinRate')!;
+      const r = card.getBoundingClientRect();
+      return card.classList.contains('is-shown') && r.top >= 0 && r.bottom <= window.innerHeight;
+    },
+    undefined,
+    { timeout: 5000 },
+  );
+
   // The paper example has none of the five kinds: the group's cards are hidden.
   await h.sendAnalysis(payload('paper'), 2, methodsUri);
   const after = await visibleCards();
