@@ -347,7 +347,8 @@ export class ChartView implements ZoomTarget {
     }
     const empty = !hasData(model);
     // A chart of an optional group shows its card only when it has something to draw.
-    this.card.hidden = Boolean(model.optional) && empty;
+    const hide = Boolean(model.optional) && empty;
+    if (this.card.hidden !== hide) this.card.hidden = hide;
     if (!this.visible && !now) {
       this.pending = model;
       this.idleHandle ??= requestIdleCallback(
