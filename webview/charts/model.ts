@@ -16,9 +16,13 @@ export interface Point {
   /** Error bar (Monte Carlo: mean ± 2 standard errors). */
   yMin?: number;
   yMax?: number;
+  /** A heatmap cell's value (style `cell`: the cell is x ± ½, y ± ½) and its text inside the cell. */
+  value?: number;
+  label?: string;
 }
 
-export type SeriesStyle = 'line' | 'linePoints' | 'points' | 'dashed' | 'dotted' | 'bar';
+/** `cell`: the points are the cells of a matrix (heatmap), shaded by `Point.value`. */
+export type SeriesStyle = 'line' | 'linePoints' | 'points' | 'dashed' | 'dotted' | 'bar' | 'cell';
 export type Marker = 'circle' | 'triangle' | 'crossRot' | 'rectRot' | 'star' | 'rect';
 
 export interface Series {
@@ -48,6 +52,14 @@ export type SeriesDraft = Omit<Series, 'label'>;
 
 export interface Axis {
   title: string;
+  /** A logarithmic axis (values > 0 only). */
+  log?: boolean;
+  /** Labelled ticks at these values instead of round numbers (a heatmap's tokens). */
+  ticks?: { value: number; label: string }[];
+  /** A fixed range (a heatmap's cells); zoom and pan are off on such charts. */
+  range?: [number, number];
+  /** Values grow downwards (a matrix's rows). */
+  reverse?: boolean;
 }
 
 export interface ChartModel {
@@ -63,6 +75,8 @@ export interface ChartModel {
   emptyText: string;
   /** One line under the title (e.g. which query the tokens chart shows). */
   note?: string;
+  /** A chart of an optional group (methods, Markov): its card is hidden while it has nothing to draw. */
+  optional?: boolean;
 }
 
 /** Marker styles (query points): they are drawn above curves and win hit-testing over them. */
