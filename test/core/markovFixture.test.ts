@@ -127,11 +127,10 @@ describe('Markov models against mpmath (markov.json)', () => {
 
     test(`${f.name}: the stationary laws of P and of P_λ, and |λ₂|`, () => {
       const pi = unwrap(stationaryDistribution(chain));
-      f.stationary.forEach((e, i) => check(f.name, `π(${i})`, pi[i], e));
+      for (const [i, e] of f.stationary.entries()) check(f.name, `π(${i})`, pi[i], e);
       const t = unwrap(tiltedChain(chain, f.stationaryTilted.lambda));
-      f.stationaryTilted.pi.forEach((e, i) =>
-        check(f.name, `π_λ(${i}) at λ = ${f.stationaryTilted.lambda}`, t.stationary[i], e),
-      );
+      for (const [i, e] of f.stationaryTilted.pi.entries())
+        check(f.name, `π_λ(${i}) at λ = ${f.stationaryTilted.lambda}`, t.stationary[i], e);
       check(f.name, '|λ₂| of P', unwrap(mixing(chain)).secondModulus, f.secondModulus);
     });
   }
