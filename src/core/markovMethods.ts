@@ -240,6 +240,50 @@ function advance(cur: Float64Array, K: number, W: number, steps: number, inc: In
   return f;
 }
 
+/** The block laws f (K × W log masses) from the start and from each boundary token. */
+interface ChainBlockLaws {
+  readonly first: Float64Array;
+  readonly from: readonly Float64Array[];
+}
+
+/** Block laws by chain and (n, b, limits): they do not depend on N (a curve reuses them). */
+const BLOCK_LAWS = new WeakMap<MarkovChain, Map<string, ChainBlockLaws>>();
+
+function blockLaws(
+  chain: MarkovChain,
+  ac: ActiveChain,
+  kernel: ChainKernel,
+  n: number,
+  b: number,
+  options: SequenceLawOptions,
+): ChainBlockLaws {
+  const key = `${n}/${b}/${options.maxSupport ?? ''}/${options.maxWork ?? ''}`;
+  let byKey = BLOCK_LAWS.get(chain);
+  const cached = byKey?.get(key);
+  if (cached !== undefined) return cached;
+  const K = ac.K;
+  const W = b * kernel.span + 1;
+  const inc = incoming(ac, kernel);
+  const init = new Float64Array(K * W).fill(Number.NEGATIVE_INFINITY);
+  for (let k = 0; k < ac.startCol.length; k++)
+    init[ac.startCol[k] * W + kernel.startIndex[k]] = ac.startLogProb[k];
+  const first = advance(init, K, W, b - 1, inc);
+  const from: Float64Array[] = [];
+  if (b < n)
+    for (let i = 0; i < K; i++) {
+      const point = new Float64Array(K * W).fill(Number.NEGATIVE_INFINITY);
+      point[i * W] = 0;
+      from.push(advance(point, K, W, b, inc));
+    }
+  const laws = { first, from };
+  if (byKey === undefined) {
+    byKey = new Map();
+    BLOCK_LAWS.set(chain, byKey);
+  }
+  byKey.set(key, laws);
+  return laws;
+}
+
 /** The chosen block's joint law log q(d, j) from one boundary, and its best-of-N KL. */
 interface ChosenBlock {
   readonly logQ: Float64Array;
@@ -323,21 +367,11 @@ export function chainBlockPoint(
       'too-large',
       `blockwise best-of-N on this chain needs about ${work.toPrecision(2)} operations (more than maxWork = ${maxWork}): the blocks depend on the token before them, so every boundary token has its own block law (use a shorter block or sequence)`,
     );
-  const inc = incoming(ac, kernel);
+  const laws = blockLaws(chain, ac, kernel, n, b, options);
   const tilt = base.tilt as ComparisonTilt;
-  // The first block, from the start.
-  const init = new Float64Array(K * W).fill(Number.NEGATIVE_INFINITY);
-  for (let k = 0; k < ac.startCol.length; k++)
-    init[ac.startCol[k] * W + kernel.startIndex[k]] = ac.startLogProb[k];
-  const first = chooseBlock(advance(init, K, W, b - 1, inc), K, W, b, kernel, tilt, size);
-  // The later blocks, from each boundary token i.
-  const from: ChosenBlock[] = [];
-  if (m > 1)
-    for (let i = 0; i < K; i++) {
-      const point = new Float64Array(K * W).fill(Number.NEGATIVE_INFINITY);
-      point[i * W] = 0;
-      from.push(chooseBlock(advance(point, K, W, b, inc), K, W, b, kernel, tilt, size));
-    }
+  // The first block from the start; the later ones from each boundary token i.
+  const first = chooseBlock(laws.first, K, W, b, kernel, tilt, size);
+  const from = laws.from.map((f) => chooseBlock(f, K, W, b, kernel, tilt, size));
   // The boundaries: G over (token, reward index so far).
   let G = first.logQ;
   let L = W;

@@ -5,6 +5,7 @@
 // restricted to R ≥ τ, the win-rate tilt from its μ, blockwise best-of-N block by block from
 // each boundary token's own candidate law — and E R, KL(·‖p), KL(·‖φ_λ) and the win rate against
 // p are summed over the sequences. Tolerance 1e-9 relative (the KL to the tilt: 1e-9 of KL + 1e-12).
+import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   markovBlockBestOfN,
@@ -330,5 +331,18 @@ describe('alignment methods on a Markov model against enumeration', () => {
         close(p.winRate, phi.win, `KL-RL curve W at λ = ${p.parameter}`);
       }
     });
+  }
+});
+
+test('blockwise best-of-N on a chain: b must divide n; beyond maxWork a clear too-large error', () => {
+  const chain = coreChain(STICKY);
+  const bad = markovBlockBestOfN(chain, 6, { N: 2 }, 4);
+  assert.equal(bad.ok, false);
+  if (!bad.ok) assert.equal(bad.error.code, 'invalid-argument');
+  const big = markovBlockBestOfN(chain, 400, { N: 2 }, 100, { maxWork: 1e6 });
+  assert.equal(big.ok, false);
+  if (!big.ok) {
+    assert.equal(big.error.code, 'too-large');
+    assert.match(big.error.message, /boundary token has its own block law/);
   }
 });
