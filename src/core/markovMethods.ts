@@ -64,7 +64,6 @@ export interface MarkovMethodOptions extends SequenceLawOptions {
 export function chainMethodBase(chain: MarkovChain, n: number): MethodBase {
   return {
     n,
-    law: null,
     tilt: chainTilt(chain, n),
     maxKL: () => markovMaxKLUnchecked(chain, n),
     lambdaForBudget: (delta) => markovLambdaForBudgetUnchecked(chain, n, delta).lambda,

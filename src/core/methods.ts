@@ -79,8 +79,6 @@ export interface BonPoint extends MethodPoint {
  */
 export interface MethodBase {
   readonly n: number;
-  /** The token law of a memoryless model (blockwise best-of-N needs it); null for a chain. */
-  readonly law: TokenRewardLaw | null;
   /** The comparison tilt: the token law itself, or a chain's E_{φ_λ} R and KL(φ_λ‖p). */
   readonly tilt: TokenRewardLaw | ComparisonTilt;
   /** −log p(S*), the largest useful KL. */
@@ -97,7 +95,6 @@ export interface MethodBase {
 export function memorylessBase(law: TokenRewardLaw, n: number): MethodBase {
   return {
     n,
-    law,
     tilt: law,
     maxKL: () => n * maxKLPerToken(law),
     lambdaForBudget: (delta) => lambdaForBudgetUnchecked(law, n, delta).lambda,
