@@ -147,8 +147,9 @@ export function markovMethodCurves(
  *   KL(·‖p) = KL_s + Σ_{k<m} Σ_i μ_k(i)·KL_i,  μ_k(i) = Σ_v G_k(i, v)   (the chain rule over
  *   blocks, KL_i = Σ_d b_i(d)·log(b_i(d)/w_i(d)) the block's best-of-N KL from boundary i);
  *   KL(·‖φ_λ) = [KL(·‖p) − KL(φ_λ‖p)] + λ·(E_{φ_λ} R − E R), since log(φ_λ/p) = λR − A_n(λ),
- * with λ the KL-RL tilt of the same KL (as methods.ts). Every sum is done in log space with its
- * largest term factored out (all terms ≥ 0). The work, ≈ (K + 1)·b·(nnz + K)·W for the block laws
+ * with λ the KL-RL tilt of the same KL (as methods.ts). The block laws are kept in log space
+ * (each cell's terms summed with the largest factored out); the boundary steps convolve rows
+ * stored as a scale times values in [0, 1] (`boundaryStep`). All terms are ≥ 0. The work, ≈ (K + 1)·b·(nnz + K)·W for the block laws
  * (W = b·D + 1 lattice points of a block) plus Σ_k K²·(k·b·D + 1)·W for the boundaries, is checked
  * against `maxWork` before starting (`too-large`) and charged as it goes.
  */
@@ -383,32 +384,7 @@ export function chainBlockPoint(
       if (mu > Number.NEGATIVE_INFINITY && from[i].kl > 0) kl.add(Math.exp(mu) * from[i].kl);
     }
     const L2 = L + b * D;
-    chargeWork(K * K * L * W);
-    const next = new Float64Array(K * L2).fill(Number.NEGATIVE_INFINITY);
-    const terms: number[] = [];
-    for (let j = 0; j < K; j++)
-      for (let v = 0; v < L2; v++) {
-        terms.length = 0;
-        let max = Number.NEGATIVE_INFINITY;
-        for (let i = 0; i < K; i++) {
-          const q = from[i].logQ;
-          const dLo = Math.max(0, v - (L - 1));
-          const dHi = Math.min(W - 1, v);
-          for (let d = dLo; d <= dHi; d++) {
-            const g = G[i * L + v - d];
-            if (g === Number.NEGATIVE_INFINITY) continue;
-            const x = g + q[j * W + d];
-            if (x === Number.NEGATIVE_INFINITY) continue;
-            terms.push(x);
-            if (x > max) max = x;
-          }
-        }
-        if (max === Number.NEGATIVE_INFINITY) continue;
-        let sum = 0;
-        for (const x of terms) sum += Math.exp(x - max);
-        next[j * L2 + v] = max + Math.log(sum);
-      }
-    G = next;
+    G = boundaryStep(G, L, L2, from, K, W);
     L = L2;
   }
   // The law of R on the levels of the chain's law: log π_v − log w_v.
@@ -442,6 +418,59 @@ export function chainBlockPoint(
     lossRate: s.lossRate,
     tokens: size.N * n,
   };
+}
+
+/** A row of log masses as a scale (its largest value) and its values divided by e^{scale}. */
+function scaled(logRow: Float64Array, o: number, len: number): { scale: number; lin: Float64Array } {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let v = 0; v < len; v++) if (logRow[o + v] > max) max = logRow[o + v];
+  const lin = new Float64Array(len);
+  if (max > Number.NEGATIVE_INFINITY) for (let v = 0; v < len; v++) lin[v] = Math.exp(logRow[o + v] - max);
+  return { scale: max, lin };
+}
+
+/**
+ * One block boundary: G'(j, v) = Σ_i Σ_d G(i, v − d)·q_i(d, j), G (K × L) and the result
+ * (K × L2) as log masses. Each row of G and of q_i(·, j) is a scale times values in [0, 1], so the
+ * convolutions are plain multiply-adds of non-negative numbers; the K sums over i are combined
+ * with the largest product of scales factored out. Values below e^{−745} of their row's largest
+ * underflow to 0: their share of every sum is below the double's resolution.
+ */
+function boundaryStep(
+  G: Float64Array,
+  L: number,
+  L2: number,
+  from: readonly ChosenBlock[],
+  K: number,
+  W: number,
+): Float64Array {
+  chargeWork(K * K * L * W + K * (L + L2));
+  const rows = Array.from({ length: K }, (_, i) => scaled(G, i * L, L));
+  const next = new Float64Array(K * L2).fill(Number.NEGATIVE_INFINITY);
+  const acc = new Float64Array(L2);
+  const conv = new Float64Array(L2);
+  for (let j = 0; j < K; j++) {
+    const qs = from.map((c) => scaled(c.logQ, j * W, W));
+    let top = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < K; i++) top = Math.max(top, rows[i].scale + qs[i].scale);
+    if (top === Number.NEGATIVE_INFINITY) continue;
+    acc.fill(0);
+    for (let i = 0; i < K; i++) {
+      const factor = Math.exp(rows[i].scale + qs[i].scale - top);
+      if (!(factor > 0)) continue;
+      const g = rows[i].lin;
+      const q = qs[i].lin;
+      conv.fill(0);
+      for (let u = 0; u < L; u++) {
+        const gu = g[u];
+        if (gu === 0) continue;
+        for (let d = 0; d < W; d++) conv[u + d] += gu * q[d];
+      }
+      for (let v = 0; v < L2; v++) acc[v] += factor * conv[v];
+    }
+    for (let v = 0; v < L2; v++) if (acc[v] > 0) next[j * L2 + v] = top + Math.log(acc[v]);
+  }
+  return next;
 }
 
 /** log Σ_v exp(G[o + v]) over a row of length L. */
