@@ -54,6 +54,11 @@ interface DocState {
   lastUsed: number;
   /** In-flight evaluation (while awaiting model files or between two slices). */
   pending: { version: number; promise: Promise<Evaluated | undefined> } | undefined;
+  /**
+   * Evaluations started; one that is not the newest is stale even at the same version (the
+   * settings or the model-file roots changed under it) and never publishes.
+   */
+  runs: number;
   /** Query results by content, so an edit re-evaluates only the queries it changed. */
   readonly cache: AnalysisCache;
 }
@@ -132,6 +137,7 @@ export class Workspace {
         evaluated: undefined,
         parsed: undefined,
         pending: undefined,
+        runs: 0,
         cache: new AnalysisCache(),
       };
       this.states.set(uri, s);
@@ -205,9 +211,10 @@ export class Workspace {
     }
     if (s.pending?.version === doc.version) return s.pending.promise;
     const version = doc.version;
+    const runId = ++s.runs;
     const started = performance.now();
     const text = doc.getText();
-    const stale = () => this.documents.get(uri)?.version !== version;
+    const stale = () => s.runs !== runId || this.documents.get(uri)?.version !== version;
     const fail = (e: unknown): undefined => {
       this.ctx.log(`evaluation of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       s.lastRun = performance.now();
@@ -354,23 +361,31 @@ export class Workspace {
   runAll(): void {
     for (const uri of this.uris()) {
       const s = this.states.get(uri);
-      if (s) {
-        s.evaluated = undefined;
-        s.cache.clear(); // limits may have changed
-      }
-      void this.run(uri);
+      if (s) s.cache.clear(); // limits may have changed
+      this.restart(uri);
     }
   }
 
-  /** Model files changed on disk: forget them and re-evaluate the documents that read them. */
+  /**
+   * Model files changed on disk (or the roots they are read under): forget them and re-evaluate
+   * the documents that read them — and those still evaluating, whose files are not known yet
+   * (the evaluation in flight may have read the old ones).
+   */
   filesChanged(uris: readonly string[]): void {
     const changed = new Set(this.files.changed(uris, this.ctx.host));
     for (const [doc, s] of this.states) {
-      if (s.files.some((f) => changed.has(f))) {
-        s.evaluated = undefined;
-        void this.run(doc);
-      }
+      if (s.pending !== undefined || s.files.some((f) => changed.has(f))) this.restart(doc);
     }
+  }
+
+  /** Evaluates `uri` afresh: an evaluation in flight is abandoned (it no longer publishes). */
+  private restart(uri: string): void {
+    const s = this.states.get(uri);
+    if (s) {
+      s.evaluated = undefined;
+      s.pending = undefined;
+    }
+    void this.run(uri);
   }
 
   private close(uri: string): void {

@@ -166,6 +166,27 @@ describe('server: model files are confined like the CLI', () => {
     await settles(c, uri, (x) => codesOn(x, 0)[0] === 'file-refused');
   });
 
+  it('a folder added while the document is still evaluating takes effect (the evaluation in flight is redone)', async () => {
+    const c = await start({ initializationOptions: { debounceMs: 0 } });
+    const uri = url(join(proj, 'doc-slow.align'));
+    // The early diagnostics (after the file read) arrive while the slow query still computes.
+    const slow =
+      'model m { vocab a b c d e f g h i j k; p 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.1 0.05 0.05; reward 0 1 2 3 4 5 6 7 8 9 10; length 1000 }\n' +
+      'simulate(m, method = bon, N = 1000, samples = 20, seed = 9)\n';
+    const d = (await c.open(uri, `model shared from "shared/m.csv"\n${slow}tilt(shared, delta = 0.1)\n`))
+      .diagnostics;
+    assert.deepEqual(codesOn(d, 0), ['file-refused']);
+    void c.conn.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [{ uri: url(ws), name: 'ws' }], removed: [] },
+    });
+    await settles(c, uri, (x) => codesOn(x, 0).length === 0, 30_000);
+    const r = await c.waitForResults(uri, 1, 30_000);
+    assert.equal(r.analysis.results.at(-1)?.error, undefined, JSON.stringify(r.analysis.results.at(-1)));
+    void c.conn.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [], removed: [{ uri: url(ws), name: 'ws' }] },
+    });
+  });
+
   it('a document in the file system root reads nothing (no workspace)', async () => {
     const c = await start();
     // The document need not exist on disk: the server resolves `from` against its URI.
