@@ -201,7 +201,9 @@ test('edge cases: one-value law, invalid n, size limits', () => {
   assert.equal(fine.errorBound, 100);
 });
 
-test('type enumeration over a 50,000-token vocabulary (n = 1): no recursion, O(n) per type', { timeout: 20_000 }, () => {
+test('type enumeration over a 50,000-token vocabulary (n = 1): no recursion, O(n) per type', {
+  timeout: 20_000,
+}, () => {
   const K = 50_000;
   const p = Array.from({ length: K }, (_, k) => 1 / (k + 2));
   const r = Array.from({ length: K }, (_, k) => Math.sin(k) * 3 + k * 1e-6); // distinct, no lattice
@@ -214,6 +216,9 @@ test('type enumeration over a 50,000-token vocabulary (n = 1): no recursion, O(n
   for (let i = 0; i < law.value.values.length; i += 997) {
     assert.equal(one.value.values[i], law.value.values[i], `value ${i}`);
     const d = Math.abs(one.value.logMass[i] - law.value.logMass[i]);
-    assert.ok(d <= 1e-12 * Math.max(1, Math.abs(law.value.logMass[i])), `log mass ${i}: ${one.value.logMass[i]} vs ${law.value.logMass[i]}`);
+    assert.ok(
+      d <= 1e-12 * Math.max(1, Math.abs(law.value.logMass[i])),
+      `log mass ${i}: ${one.value.logMass[i]} vs ${law.value.logMass[i]}`,
+    );
   }
 });
