@@ -1,9 +1,28 @@
 /**
- * The diagnostics banner. With errors the charts keep the last good results and the banner says so;
- * warnings and failed queries are listed without hiding anything. Clicking an entry reveals it.
+ * The diagnostics banner. With errors it says what the charts show instead (see app.ts); warnings
+ * and failed queries are listed without hiding anything. Clicking an entry reveals it.
+ *
+ * Numbers in the messages are shown through the presentation layer's formatter: a long double in
+ * a message ("maximum KL 2.0794415416798357") reads at the user's significant digits (2.0794).
  */
+import { formatNumber } from '../src/presentation/format.js';
 import type { Analysis, Range } from '../src/protocol/preview.js';
 import { sameValue } from './dom.js';
+
+/**
+ * A decimal number written with more digits than anyone reads: at least 7 significant digits, not
+ * part of a word or a name (`x2`, `0x1f`, a quoted token), optionally signed or with an exponent.
+ */
+const LONG_NUMBER =
+  /(?<![\w.'"`])-?\d+\.\d{6,}(?:e[-+]?\d+)?(?![\w.'"`])|(?<![\w.'"`])-?\d\.?\d*e[-+]?\d+(?![\w.'"`])/gi;
+
+/** `message` with its long numbers at `digits` significant digits (integers and short numbers stay). */
+export function readableNumbers(message: string, digits: number): string {
+  return message.replace(LONG_NUMBER, (m) => {
+    const x = Number(m);
+    return Number.isFinite(x) ? formatNumber(x, digits) : m;
+  });
+}
 
 export interface BannerEntry {
   severity: 'error' | 'warning' | 'information' | 'hint';
@@ -11,33 +30,52 @@ export interface BannerEntry {
   range: Range;
 }
 
+/**
+ * The entries of an analysis, messages as the language wrote them (formatted when shown): its
+ * errors and warnings, and each query that has no value for a reason no diagnostic shows — a
+ * query's error usually repeats the diagnostic on it (`unknown model 'chat'`), and one cause is
+ * listed once.
+ */
 export function bannerEntries(analysis: Analysis): BannerEntry[] {
-  const out: BannerEntry[] = analysis.diagnostics
-    .filter((d) => d.severity === 'error' || d.severity === 'warning')
-    .map((d) => ({ severity: d.severity, message: d.message, range: d.range }));
+  const shown = analysis.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
+  const out: BannerEntry[] = shown.map((d) => ({ severity: d.severity, message: d.message, range: d.range }));
+  const messages = new Set(shown.map((d) => d.message));
   for (const r of analysis.results) {
-    if (r.error !== undefined)
-      out.push({ severity: 'warning', message: `${r.query} ${r.model}: ${r.error}`, range: r.range });
+    if (r.error === undefined || messages.has(r.error)) continue;
+    // An error on the query is its cause; a warning there (an approximation note) is not.
+    if (shown.some((d) => d.severity === 'error' && within(d.range, r.range))) continue;
+    out.push({ severity: 'warning', message: `${r.query} ${r.model}: ${r.error}`, range: r.range });
   }
   return out;
 }
+
+const before = (a: Range['start'], b: Range['start']) =>
+  a.line < b.line || (a.line === b.line && a.character < b.character);
+/** Whether `inner` starts inside `outer`. */
+const within = (inner: Range, outer: Range) =>
+  !before(inner.start, outer.start) && !before(outer.end, inner.start);
+
+/** Entries shown at most; the rest are counted. */
+const SHOWN = 20;
 
 export const hasErrors = (analysis: Analysis): boolean =>
   analysis.diagnostics.some((d) => d.severity === 'error');
 
 export class Banner {
   /** What the banner shows now (rebuilt only when that changes: most updates have no news). */
-  private shown: { entries: BannerEntry[]; stale: boolean } | undefined;
+  private shown: { entries: BannerEntry[]; note: string | undefined; digits: number } | undefined;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly reveal: ((range: Range) => void) | undefined,
   ) {}
 
-  update(analysis: Analysis | undefined, showingStale: boolean): void {
+  /** Lists the diagnostics of `analysis`; `note` says what the charts show when it has errors. */
+  update(analysis: Analysis | undefined, note: string | undefined, digits: number): void {
     const entries = analysis ? bannerEntries(analysis) : [];
-    if (this.shown && this.shown.stale === showingStale && sameValue(this.shown.entries, entries)) return;
-    this.shown = { entries, stale: showingStale };
+    const s = this.shown;
+    if (s && s.note === note && s.digits === digits && sameValue(s.entries, entries)) return;
+    this.shown = { entries, note, digits };
     this.root.replaceChildren();
     this.root.hidden = entries.length === 0;
     this.root.classList.toggle(
@@ -45,14 +83,14 @@ export class Banner {
       entries.some((e) => e.severity === 'error'),
     );
     if (entries.length === 0) return;
-    if (showingStale) {
+    if (note) {
       const p = document.createElement('p');
       p.className = 'stale';
-      p.textContent = 'The document has errors: the charts show the last results without errors.';
+      p.textContent = note;
       this.root.append(p);
     }
     const list = document.createElement('ul');
-    for (const e of entries.slice(0, 20)) {
+    for (const e of entries.slice(0, SHOWN)) {
       const li = document.createElement('li');
       li.className = e.severity;
       const where = `${e.range.start.line + 1}:${e.range.start.character + 1}`;
@@ -65,13 +103,13 @@ export class Banner {
         link.addEventListener('click', () => this.reveal?.(e.range));
       }
       const text = document.createElement('span');
-      text.textContent = ` ${e.severity}: ${e.message}`;
+      text.textContent = ` ${e.severity}: ${readableNumbers(e.message, digits)}`;
       li.append(link, text);
       list.append(li);
     }
-    if (entries.length > 20) {
+    if (entries.length > SHOWN) {
       const li = document.createElement('li');
-      li.textContent = `… and ${entries.length - 20} more`;
+      li.textContent = `… and ${entries.length - SHOWN} more`;
       list.append(li);
     }
     this.root.append(list);

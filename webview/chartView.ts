@@ -10,6 +10,9 @@ import {
   Chart,
   type ChartDataset,
   type ChartOptions,
+  Interaction,
+  type InteractionItem,
+  type InteractionModeFunction,
   LinearScale,
   LineController,
   LineElement,
@@ -17,11 +20,18 @@ import {
   Tooltip,
 } from 'chart.js';
 import type { AxisWindow, ChartId } from '../src/protocol/preview.js';
-import { type ChartModel, hasData, type Point, type Series, tickLabel } from './charts/model.js';
+import {
+  type ChartModel,
+  hasData,
+  isMarkerStyle,
+  type Point,
+  type Series,
+  tickLabel,
+} from './charts/model.js';
 import { sameValue, setText } from './dom.js';
 import { Legend } from './legend.js';
 import { backgroundPlugin, errorBarsPlugin } from './plugins.js';
-import { colorAt, type Theme, withAlpha } from './theme.js';
+import { colorAt, readableOn, type Theme, withAlpha } from './theme.js';
 import { attachZoomPan, type ZoomTarget } from './zoomPan.js';
 
 // Tree-shaking: register only what the charts use (keeps chart.js at a fraction of its full size).
@@ -35,6 +45,67 @@ Chart.register(
   CategoryScale,
   Tooltip,
 );
+
+declare module 'chart.js' {
+  interface InteractionModeMap {
+    alignLabMarkers: InteractionModeFunction;
+  }
+}
+
+/**
+ * Hover and click targets: of the elements under the pointer, a query's marker (tilt, best-of-N,
+ * a compared policy, …) wins over the invisible hit points of a curve passing under it, then the
+ * nearest wins. Chart.js's own `nearest` mode let the frontier's hover dot cover the tilt marker
+ * and a click on the marker reveal the frontier query.
+ */
+Interaction.modes.alignLabMarkers = (chart, e, _options, useFinalPosition) => {
+  if (e.x === null || e.y === null) return [];
+  const at = { x: e.x, y: e.y };
+  let best: { item: InteractionItem; marker: boolean; distance: number } | undefined;
+  Interaction.evaluateInteractionItems(
+    chart,
+    'xy',
+    at,
+    (element, datasetIndex, index) => {
+      const series = (chart.data.datasets[datasetIndex] as AnyDataset).seriesRef;
+      if (!series) return; // the highlight rings
+      const marker = isMarkerStyle(series.style) || series.style === 'bar';
+      const c = element.getCenterPoint(useFinalPosition);
+      const distance = Math.hypot((c.x ?? 0) - at.x, (c.y ?? 0) - at.y);
+      if (!best || (marker && !best.marker) || (marker === best.marker && distance < best.distance))
+        best = { item: { element, datasetIndex, index }, marker, distance };
+    },
+    true,
+  );
+  return best ? [best.item] : [];
+};
+
+/** Pixels between two ticks, at least (the tick count follows the axis length). */
+const TICK_SPACING = { x: 64, y: 36 };
+
+/**
+ * Round-number ticks inside the axis window: 1, 2, 2.5 or 5 × 10ᵏ apart, as many as the axis
+ * length allows (3 to 9). A zoomed window's ends (8.73146, 22.265) are not labelled; round ticks between
+ * them are. Exported for the tests.
+ */
+export function niceTicks(min: number, max: number, lengthPx: number, spacing: number): number[] {
+  if (!(max > min) || !Number.isFinite(min) || !Number.isFinite(max)) return [];
+  const most = Math.max(2, Math.min(8, Math.floor(lengthPx / spacing))) + 1;
+  const magnitude = 10 ** Math.floor(Math.log10((max - min) / most));
+  const ticksFor = (step: number) => {
+    const out: number[] = [];
+    for (let k = Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9 && out.length <= most; k++)
+      // k·step written as its decimal (0.1 × 3 is 0.3, not 0.30000000000000004).
+      out.push(Number((k * step).toPrecision(12)));
+    return out;
+  };
+  // The finest round step that fits: as many ticks as the axis has room for, never more.
+  for (const m of [1, 2, 2.5, 5, 10, 20, 25, 50, 100]) {
+    const ticks = ticksFor(m * magnitude);
+    if (ticks.length <= most) return ticks;
+  }
+  return [];
+}
 
 export interface ChartHooks {
   /** A point was clicked (not dragged): the query it came from. */
@@ -141,13 +212,30 @@ export class ChartView implements ZoomTarget {
         maxRotation: 0,
         callback: (value: number | string) => (typeof value === 'number' ? tickLabel(value) : value),
       },
+      afterBuildTicks: (scale: {
+        min: number;
+        max: number;
+        width: number;
+        height: number;
+        isHorizontal(): boolean;
+        ticks: { value: number }[];
+      }) => {
+        const horizontal = scale.isHorizontal();
+        const ticks = niceTicks(
+          scale.min,
+          scale.max,
+          horizontal ? scale.width : scale.height,
+          horizontal ? TICK_SPACING.x : TICK_SPACING.y,
+        );
+        if (ticks.length >= 2) scale.ticks = ticks.map((value) => ({ value }));
+      },
     });
     return {
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
       parsing: isBar ? undefined : false,
-      interaction: { mode: 'nearest', intersect: true },
+      interaction: { mode: isBar ? 'nearest' : 'alignLabMarkers', intersect: true },
       scales: {
         x: isBar ? { type: 'category', title: { display: true, text: '' }, grid: {}, ticks: {} } : axis(),
         y: { ...axis(), beginAtZero: isBar },
@@ -242,7 +330,7 @@ export class ChartView implements ZoomTarget {
         .map((s) => ({
           key: s.key,
           label: s.label,
-          color: colorAt(this.theme, s.color),
+          color: this.colorOf(s),
           style: s.style,
           hidden: this.hidden.has(this.hiddenKey(s)),
         })),
@@ -261,13 +349,20 @@ export class ChartView implements ZoomTarget {
     this.highlight = query;
   }
 
+  /** A series' colour, with enough contrast against the background for its line style. */
+  private colorOf(s: Series): string {
+    const thin = s.style === 'dashed' || s.style === 'dotted';
+    return readableOn(colorAt(this.theme, s.color), this.theme.bg, thin ? 4.5 : 3);
+  }
+
   private dataset(s: Series): AnyDataset {
     const t = this.theme;
-    const color = colorAt(t, s.color);
+    const color = this.colorOf(s);
     const lit = this.highlight !== null && s.queries.includes(this.highlight);
     const dim = this.highlight !== null && !lit && this.highlightedHere();
     const stroke = dim ? withAlpha(color, 0.35) : color;
-    const width = (t.highContrast ? 2.5 : 1.75) * (lit ? 1.8 : 1);
+    // Dotted lines are drawn a little thicker: dots of a thin line all but vanish.
+    const width = (t.highContrast ? 2.5 : s.style === 'dotted' ? 2.25 : 1.75) * (lit ? 1.8 : 1);
     const hidden = this.hidden.has(this.hiddenKey(s));
     if (s.style === 'bar') {
       return {
@@ -298,12 +393,14 @@ export class ChartView implements ZoomTarget {
       borderColor: stroke,
       backgroundColor: stroke,
       borderWidth: width,
-      borderDash: s.style === 'dashed' ? [6, 4] : s.style === 'dotted' ? [2, 3] : [],
+      borderDash: s.style === 'dashed' ? [6, 4] : s.style === 'dotted' ? [2.5, 3] : [],
       pointStyle: s.marker ?? 'circle',
       pointRadius: radius,
       pointHitRadius: 6,
       pointHoverRadius: 7,
       yAxisID: s.axis ?? 'y',
+      // Markers are drawn over curves (chart.js draws lower `order` on top).
+      order: isMarkerStyle(s.style) ? 1 : 2,
       hidden,
       seriesRef: s,
     } as unknown as AnyDataset;
@@ -336,6 +433,7 @@ export class ChartView implements ZoomTarget {
       pointHitRadius: 0,
       pointHoverRadius: 9,
       yAxisID: 'y',
+      order: 0,
       overlay: true,
     } as unknown as AnyDataset;
   }
@@ -408,10 +506,84 @@ export class ChartView implements ZoomTarget {
     this.hooks.viewChanged();
   }
 
-  /** PNG of the chart as drawn (with its background), base64 without the data: prefix. */
+  /**
+   * PNG of the chart as drawn, with its title above and its legend (the visible series) below,
+   * on the theme background; base64 without the data: prefix.
+   */
   toPngBase64(): string {
     this.flush();
-    return this.chart.toBase64Image('image/png', 1).replace(/^data:image\/png;base64,/, '');
+    const chart = this.chart;
+    const t = this.theme;
+    const scale = chart.currentDevicePixelRatio || 1;
+    const source = chart.canvas;
+    const pad = 10 * scale;
+    const font = (px: number, weight = '') => `${weight} ${px * scale}px ${t.font}`.trim();
+    const entries = (this.model?.series ?? []).filter(
+      (s) => s.points.length > 0 && !this.hidden.has(this.hiddenKey(s)),
+    );
+    const measure = document.createElement('canvas').getContext('2d');
+    if (!measure) return chart.toBase64Image('image/png', 1).replace(/^data:image\/png;base64,/, '');
+    // Legend rows: entries flow left to right and wrap at the chart's width.
+    measure.font = font(t.fontSize);
+    const swatch = 18 * scale;
+    const rowHeight = t.fontSize * 1.6 * scale;
+    const rows: { s: Series; x: number }[][] = [[]];
+    let x = pad;
+    for (const s of entries) {
+      const w = swatch + 6 * scale + measure.measureText(s.label).width + 16 * scale;
+      if (x + w > source.width - pad && rows[rows.length - 1].length > 0) {
+        rows.push([]);
+        x = pad;
+      }
+      rows[rows.length - 1].push({ s, x });
+      x += w;
+    }
+    const titleHeight = (t.fontSize + 14) * scale;
+    const legendHeight = entries.length > 0 ? rows.length * rowHeight + pad : 0;
+    const out = document.createElement('canvas');
+    out.width = source.width;
+    out.height = titleHeight + source.height + legendHeight;
+    const ctx = out.getContext('2d');
+    if (!ctx) return chart.toBase64Image('image/png', 1).replace(/^data:image\/png;base64,/, '');
+    ctx.fillStyle = t.bg;
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = t.fg;
+    ctx.textBaseline = 'middle';
+    ctx.font = font(t.fontSize + 1, '600');
+    ctx.fillText(this.model?.title ?? '', pad, titleHeight / 2);
+    ctx.drawImage(source, 0, titleHeight);
+    ctx.font = font(t.fontSize);
+    rows.forEach((row, i) => {
+      const y = titleHeight + source.height + pad / 2 + (i + 0.5) * rowHeight;
+      for (const { s, x } of row) {
+        const color = this.colorOf(s);
+        ctx.strokeStyle = color;
+        ctx.fillStyle = color;
+        if (isMarkerStyle(s.style) || s.style === 'bar') {
+          ctx.beginPath();
+          if (s.style === 'bar') ctx.rect(x + swatch / 2 - 4 * scale, y - 4 * scale, 8 * scale, 8 * scale);
+          else ctx.arc(x + swatch / 2, y, 4 * scale, 0, 2 * Math.PI);
+          ctx.fill();
+        } else {
+          ctx.lineWidth = 2 * scale;
+          ctx.setLineDash(
+            s.style === 'dashed'
+              ? [6 * scale, 4 * scale]
+              : s.style === 'dotted'
+                ? [2.5 * scale, 3 * scale]
+                : [],
+          );
+          ctx.beginPath();
+          ctx.moveTo(x, y);
+          ctx.lineTo(x + swatch, y);
+          ctx.stroke();
+          ctx.setLineDash([]);
+        }
+        ctx.fillStyle = t.fg;
+        ctx.fillText(s.label, x + swatch + 6 * scale, y);
+      }
+    });
+    return out.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
   }
 
   currentModel(): ChartModel | undefined {

@@ -1,5 +1,5 @@
 /**
- * CSV of the data behind a chart (RFC 4180 quoting; full double precision).
+ * CSV of the data behind a chart (RFC 4180 quoting; full double precision), one series per column.
  *
  * Formula injection: a spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and some
  * also one starting with a tab or a carriage return, or their full-width forms) as a formula —
@@ -23,19 +23,38 @@ const cell = (v: string | number | undefined): string => {
 };
 const line = (cells: (string | number | undefined)[]) => cells.map(cell).join(',');
 
+/**
+ * One series per column: each series gets its own x and y columns (and its error bars' low and
+ * high when it has them), headed `series: axis title`, its points down the rows. Series of
+ * different lengths leave the rest of their columns empty; none is ever merged with another.
+ * Bar charts: one row per category (token), one column per series.
+ */
 export function chartCsv(model: ChartModel): string {
   if (model.categories) {
-    // One row per category (token), one column per series.
     const rows = [line(['category', ...model.series.map((s) => s.label)])];
     model.categories.forEach((c, i) => {
       rows.push(line([c, ...model.series.map((s) => s.points.find((p) => p.x === i)?.y)]));
     });
     return `${rows.join('\r\n')}\r\n`;
   }
-  const rows = [line(['series', model.x.title, model.y.title, 'y_min', 'y_max', 'axis'])];
-  for (const s of model.series) {
-    for (const p of s.points)
-      rows.push(line([s.label, p.x, p.y, p.yMin, p.yMax, s.axis === 'y1' ? model.y1?.title : model.y.title]));
-  }
+  const series = model.series.filter((s) => s.points.length > 0);
+  const yTitle = (s: ChartModel['series'][number]) =>
+    s.axis === 'y1' ? (model.y1?.title ?? '') : model.y.title;
+  const columns = series.flatMap((s) => {
+    const bars = s.points.some((p) => p.yMin !== undefined || p.yMax !== undefined);
+    const cols: { header: string; cell: (i: number) => number | undefined }[] = [
+      { header: `${s.label}: ${model.x.title}`, cell: (i) => s.points[i]?.x },
+      { header: `${s.label}: ${yTitle(s)}`, cell: (i) => s.points[i]?.y },
+    ];
+    if (bars)
+      cols.push(
+        { header: `${s.label}: ${yTitle(s)} low`, cell: (i) => s.points[i]?.yMin },
+        { header: `${s.label}: ${yTitle(s)} high`, cell: (i) => s.points[i]?.yMax },
+      );
+    return cols;
+  });
+  const length = Math.max(0, ...series.map((s) => s.points.length));
+  const rows = [line(columns.map((c) => c.header))];
+  for (let i = 0; i < length; i++) rows.push(line(columns.map((c) => c.cell(i))));
   return `${rows.join('\r\n')}\r\n`;
 }

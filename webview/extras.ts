@@ -4,7 +4,7 @@
  * a missing or malformed field just means the chart falls back to what the stable contract offers.
  */
 import { finiteTokenTable, type TokenTable } from '../src/presentation/tokens.js';
-import type { BonCurvePoint, Range } from '../src/protocol/preview.js';
+import type { BonCurvePoint, QueryParamSource, Range } from '../src/protocol/preview.js';
 
 export type { BonCurvePoint };
 
@@ -56,22 +56,33 @@ export function simulatePlacement(value: unknown): { kl?: number; log_n?: number
   };
 }
 
-/** A query's numeric argument and the source range of its literal (`result.params`). */
+/** A query's numeric argument, the source range of its value and how it is written (`result.params`). */
 export interface QueryParam {
   name: string;
   value: number;
   range: Range;
+  source?: QueryParamSource;
 }
 const isPos = (p: unknown) => isObject(p) && finite(p.line) && finite(p.character);
+const isRange = (r: unknown): r is Range => isObject(r) && isPos(r.start) && isPos(r.end);
+const SOURCE_KINDS = new Set(['let', 'reference', 'expression']);
+
+/** `param.source`, when well formed (anything else is treated as "unknown": no note, no literal). */
+function paramSource(x: unknown): QueryParamSource | undefined {
+  if (!isObject(x) || typeof x.kind !== 'string' || !SOURCE_KINDS.has(x.kind)) return undefined;
+  return {
+    kind: x.kind as QueryParamSource['kind'],
+    ...(typeof x.let === 'string' ? { let: x.let } : {}),
+    ...(isRange(x.definition) ? { definition: x.definition } : {}),
+    ...(finite(x.uses) ? { uses: x.uses } : {}),
+  };
+}
+
 export function queryParams(result: unknown): QueryParam[] {
   if (!isObject(result) || !Array.isArray(result.params)) return [];
-  return result.params.filter(
-    (p): p is QueryParam =>
-      isObject(p) &&
-      typeof p.name === 'string' &&
-      finite(p.value) &&
-      isObject(p.range) &&
-      isPos(p.range.start) &&
-      isPos(p.range.end),
-  );
+  return result.params.flatMap((p): QueryParam[] => {
+    if (!isObject(p) || typeof p.name !== 'string' || !finite(p.value) || !isRange(p.range)) return [];
+    const source = p.source === undefined ? undefined : (paramSource(p.source) ?? { kind: 'expression' });
+    return [{ name: p.name, value: p.value, range: p.range, ...(source ? { source } : {}) }];
+  });
 }

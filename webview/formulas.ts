@@ -1,17 +1,22 @@
 /**
  * "Live math": the key formulas rendered with KaTeX, with the numbers of the query under the cursor
- * (or the first query of each kind) substituted. A formula is re-rendered only when its TeX changed,
- * which keeps updates cheap while typing.
+ * (or the first query of each kind) substituted. The identities, their symbols and the headline of
+ * each kind come from the presentation layer (PRESENTATION[kind].formula, headlineText) — the same
+ * headline as the editor's inlay hint after the query. A formula is re-rendered only when its TeX
+ * changed, which keeps updates cheap while typing.
  */
 import katex from 'katex';
-import type { Analysis, QueryKind } from '../src/protocol/preview.js';
-import { fmt } from './charts/model.js';
-import { itemsOf } from './charts/select.js';
+import { headlineText, PRESENTATION, presentationOf } from '../src/presentation/kinds.js';
+import type { Analysis, QueryKind, QueryResult } from '../src/protocol/preview.js';
+import { formatWith } from './charts/model.js';
+import { setText } from './dom.js';
 
 export interface Formula {
   kind: QueryKind;
   /** Plain-text caption: which query the numbers come from. */
   caption: string;
+  /** The query's headline (`λ = 1.422, E[R] = 33.81`), as the inlay hint after it shows it. */
+  headline: string;
   /** The identity itself (numbers-free, so it is typeset once and reused). */
   tex: string;
   /** `symbol = value` pairs: the symbol is typeset (and cached), the value is plain text. */
@@ -19,129 +24,46 @@ export interface Formula {
   query: number;
 }
 
+/** The formula cards, in reading order (one per kind present in the results). */
+const FORMULA_KINDS: readonly QueryKind[] = [
+  'tilt',
+  'frontier',
+  'bon',
+  'compare',
+  'rate',
+  'equivalence',
+  'cumulants',
+  'renyi',
+  'simulate',
+];
+
 /** The formulas for an analysis, numbers taken from the focused query of each kind when there is one. */
-export function formulasFor(analysis: Analysis, focus: number | null): Formula[] {
-  const pick = <K extends QueryKind>(kind: K) => {
-    const items = itemsOf(analysis, kind);
-    return items.find((i) => i.index === focus) ?? items[0];
-  };
-  const caption = (kind: string, i: { model: string; range: { start: { line: number } } }) =>
-    `${kind} · ${i.model} · line ${i.range.start.line + 1}`;
+export function formulasFor(analysis: Analysis, focus: number | null, digits: number): Formula[] {
+  const f = formatWith(digits);
   const out: Formula[] = [];
-  const t = pick('tilt');
-  if (t) {
-    const v = t.value;
+  for (const kind of FORMULA_KINDS) {
+    // The focused query of this kind, else the first with a value.
+    let pick: { r: QueryResult; index: number; value: NonNullable<QueryResult['value']> } | undefined;
+    for (let index = 0; index < analysis.results.length; index++) {
+      const r = analysis.results[index];
+      if (r.query !== kind || r.value === undefined) continue;
+      if (index === focus) {
+        pick = { r, index, value: r.value };
+        break;
+      }
+      pick ??= { r, index, value: r.value };
+    }
+    if (!pick) continue;
+    const { r, index } = pick;
+    const formula = presentationOf(kind).formula(pick.value);
     out.push({
-      kind: 'tilt',
-      query: t.index,
-      caption: caption('tilt', t),
-      tex: '\\phi_\\Delta(y) = \\frac{p(y)\\,e^{\\lambda r(y)}}{Z}',
-      values: [
-        ['\\lambda', fmt(v.lambda)],
-        ['\\beta = 1/\\lambda', fmt(v.beta)],
-        ['\\mathrm{KL}(\\phi_\\Delta \\,\\|\\, p^n)', fmt(v.kl)],
-        ['\\mathbb{E}_{\\phi_\\Delta} R', fmt(v.reward)],
-      ],
-    });
-  }
-  const f = pick('frontier');
-  if (f) {
-    out.push({
-      kind: 'frontier',
-      query: f.index,
-      caption: caption('frontier', f),
-      tex: "F(\\Delta) = n\\,A'(\\lambda(\\Delta)),\\quad F'(\\Delta) = \\frac{1}{\\lambda}",
-      values: [
-        ['\\max \\mathrm{KL} = -n\\log p(M)', fmt(f.value.max_kl)],
-        ['\\max F = n\\,r_{\\max}', fmt(f.value.max_reward)],
-      ],
-    });
-  }
-  const b = pick('bon');
-  if (b) {
-    const v = b.value;
-    out.push({
-      kind: 'bon',
-      query: b.index,
-      caption: caption('best-of-N', b),
-      tex: '\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, p^n) \\le \\log N - \\frac{N-1}{N}',
-      values: [
-        ['N', fmt(v.N)],
-        ['\\mathrm{KL}', fmt(v.kl)],
-        ['\\log N - \\tfrac{N-1}{N}', fmt(v.kl_bound)],
-        ['\\mathbb{E}_{\\mathrm{BoN}} R', fmt(v.reward)],
-        ['\\text{KL-RL at the same KL}', fmt(v.same_kl.reward)],
-      ],
-    });
-  }
-  const c = pick('compare');
-  if (c) {
-    const v = c.value;
-    out.push({
-      kind: 'compare',
-      query: c.index,
-      caption: caption('compare', c),
-      tex: '\\mathrm{KL}(\\phi \\,\\|\\, \\phi_\\Delta) \\le \\lambda\\varepsilon',
-      values: [
-        ['\\mathrm{KL}(\\phi \\,\\|\\, \\phi_\\Delta)', fmt(v.kl_to_optimal)],
-        ['\\lambda', fmt(v.lambda)],
-        ['\\varepsilon', fmt(v.gap)],
-        ['\\lambda\\varepsilon', fmt(v.bound)],
-      ],
-    });
-  }
-  const r = pick('rate');
-  if (r) {
-    out.push({
-      kind: 'rate',
-      query: r.index,
-      caption: caption('rate', r),
-      tex: "I_\\lambda(x) = A^*(x) - \\lambda x + A(\\lambda),\\quad I_\\lambda(x) = 0 \\iff x = A'(\\lambda)",
-      values: [
-        ['\\lambda', fmt(r.value.lambda)],
-        ["A'(\\lambda)", fmt(r.value.mean)],
-      ],
-    });
-  }
-  const e = pick('equivalence');
-  if (e) {
-    out.push({
-      kind: 'equivalence',
-      query: e.index,
-      caption: caption('equivalence', e),
-      tex: "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to A'(\\lambda^*),\\quad D(\\lambda^*) = \\delta",
-      values: [
-        ['\\delta', fmt(e.value.rate)],
-        ['\\lambda^*', fmt(e.value.lambda)],
-        ["A'(\\lambda^*)", fmt(e.value.rl_reward_per_token)],
-      ],
-    });
-  }
-  const k = pick('cumulants');
-  if (k) {
-    out.push({
-      kind: 'cumulants',
-      query: k.index,
-      caption: caption('cumulants', k),
-      tex: '\\kappa_m = n\\,A^{(m)}(\\lambda)',
-      values: [
-        ['\\lambda', fmt(k.value.lambda)],
-        ...k.value.kappa.slice(0, 4).map((x, i): [string, string] => [`\\kappa_{${i + 1}}`, fmt(x)]),
-      ],
-    });
-  }
-  const h = pick('renyi');
-  if (h) {
-    out.push({
-      kind: 'renyi',
-      query: h.index,
-      caption: caption('renyi', h),
-      tex: 'H_\\alpha(p, q) = \\frac{1}{1-\\alpha}\\log \\sum_y p(y)\\,q(y)^{\\alpha-1},\\quad q = \\mathrm{softmax}(r)',
-      values: [
-        ['\\alpha', fmt(h.value.alpha)],
-        ['H_\\alpha(p, q)', fmt(h.value.cross_entropy)],
-        ['\\log C', fmt(h.value.log_c)],
-      ],
+      kind,
+      query: index,
+      caption: `${PRESENTATION[kind].title} · ${r.model} · line ${r.range.start.line + 1}`,
+      // The same text as the inlay hint after the query and the CLI's table heading.
+      headline: headlineText(r, digits) ?? '',
+      tex: formula.tex,
+      values: formula.values.map(([symbol, value]) => [symbol, typeof value === 'string' ? value : f(value)]),
     });
   }
   return out;
@@ -158,10 +80,23 @@ function typeset(tex: string, className: string): HTMLElement {
 interface Row {
   row: HTMLElement;
   caption: HTMLElement;
+  headline: HTMLElement;
   math: HTMLElement;
   tex: string;
   symbols: string;
   numbers: Text[];
+}
+
+/**
+ * An identity in pieces that may wrap onto separate lines in a narrow panel: KaTeX typesets inline
+ * math as unbreakable boxes, so `A,\quad B` is typeset as `A,` and `B`.
+ */
+function identityPieces(tex: string): HTMLElement[] {
+  return tex
+    .split('\\quad')
+    .map((piece) => piece.trim())
+    .filter((piece) => piece.length > 0)
+    .map((piece) => typeset(piece, 'identity'));
 }
 
 /**
@@ -182,20 +117,27 @@ export class FormulaPanel {
         const row = document.createElement('div');
         row.className = 'formula';
         row.dataset.kind = f.kind;
-        const caption = document.createElement('div');
+        const top = document.createElement('div');
+        top.className = 'top';
+        const caption = document.createElement('span');
         caption.className = 'caption';
+        const headline = document.createElement('span');
+        headline.className = 'headline';
+        top.append(caption, headline);
         const math = document.createElement('div');
         math.className = 'math';
-        row.append(caption, math);
+        row.append(top, math);
         this.root.append(row);
-        r = { row, caption, math, tex: '', symbols: '', numbers: [] };
+        r = { row, caption, headline, math, tex: '', symbols: '', numbers: [] };
         this.rows.set(f.kind, r);
       }
-      r.caption.textContent = f.caption;
+      setText(r.caption, f.caption);
+      setText(r.headline, f.headline ? `→ ${f.headline}` : '');
       r.row.classList.toggle('is-focused', f.query === highlight);
+      if (r.row.dataset.query !== String(f.query)) r.row.dataset.query = String(f.query);
       const symbols = JSON.stringify(f.values.map((v) => v[0]));
       if (r.tex !== f.tex || r.symbols !== symbols) {
-        const parts: Node[] = [typeset(f.tex, 'identity')];
+        const parts: Node[] = identityPieces(f.tex);
         r.numbers = f.values.map(([symbol]) => {
           const pair = document.createElement('span');
           pair.className = 'value';
@@ -215,7 +157,8 @@ export class FormulaPanel {
         const node = r.numbers[i];
         if (node.data !== value) node.data = value;
       });
-      r.math.dataset.values = f.values.map(([s, v]) => `${s} = ${v}`).join('; ');
+      const values = f.values.map(([s, v]) => `${s} = ${v}`).join('; ');
+      if (r.math.dataset.values !== values) r.math.dataset.values = values;
     }
     for (const [kind, r] of this.rows) {
       if (!seen.has(kind)) {
@@ -223,6 +166,15 @@ export class FormulaPanel {
         this.rows.delete(kind);
       }
     }
+    // Cards in reading order (a kind that appears later is not left at the end).
+    const order = formulas.map((f) => this.rows.get(f.kind)?.row);
+    if (order.some((row, i) => this.root.children[i] !== row))
+      this.root.append(...order.filter((row): row is HTMLElement => row !== undefined));
     this.root.classList.toggle('is-empty', formulas.length === 0);
+  }
+
+  /** The card of a kind (for scrolling to it). */
+  card(kind: QueryKind): HTMLElement | undefined {
+    return this.rows.get(kind)?.row;
   }
 }

@@ -17,7 +17,15 @@ declare global {
   }
 }
 
-const HOST_MESSAGES = new Set(['analysis', 'cursor', 'reset']);
+const HOST_MESSAGES = new Set([
+  'analysis',
+  'cursor',
+  'reset',
+  'settings',
+  'showQuery',
+  'parameterPreview',
+  'parameterRefused',
+]);
 
 function start(): void {
   const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('main'));

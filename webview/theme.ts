@@ -60,3 +60,60 @@ export function watchTheme(onChange: () => void): MutationObserver {
   observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
   return observer;
 }
+
+/** [r, g, b] (0–255) of a #rgb, #rrggbb or #rrggbbaa colour or an rgb()/rgba() one; undefined otherwise. */
+function rgbOf(color: string): [number, number, number] | undefined {
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8})$/i.exec(color.trim());
+  if (hex) {
+    const h = hex[1].length === 3 ? [...hex[1]].map((c) => c + c).join('') : hex[1].slice(0, 6);
+    return [0, 2, 4].map((i) => Number.parseInt(h.slice(i, i + 2), 16)) as [number, number, number];
+  }
+  const rgb = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/i.exec(color.trim());
+  return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3])] : undefined;
+}
+
+/** WCAG relative luminance of an [r, g, b] colour. */
+function luminance([r, g, b]: readonly number[]): number {
+  const lin = (c: number) => {
+    const x = c / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/** WCAG contrast ratio of two colours (1 … 21); undefined when either is not an RGB colour. */
+export function contrastRatio(a: string, b: string): number | undefined {
+  const x = rgbOf(a);
+  const y = rgbOf(b);
+  if (!x || !y) return undefined;
+  const [hi, lo] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+const readable = new Map<string, string>();
+
+/**
+ * `color`, darkened (on a light background) or lightened (on a dark one) just enough to reach
+ * `ratio` of contrast against `bg` — WCAG's 3:1 for graphics; thin dashed and dotted lines ask for
+ * more (the yellow of light themes on white is barely 3:1 and a dotted line of it all but vanishes).
+ * Colours that are not RGB are returned unchanged.
+ */
+export function readableOn(color: string, bg: string, ratio: number): string {
+  const key = `${color}|${bg}|${ratio}`;
+  const cached = readable.get(key);
+  if (cached) return cached;
+  const c = rgbOf(color);
+  const b = rgbOf(bg);
+  let out = color;
+  if (c && b && (contrastRatio(color, bg) ?? ratio) < ratio) {
+    const toward = luminance(b) > 0.5 ? 0 : 255;
+    for (let t = 0.05; t <= 1; t += 0.05) {
+      const mixed = c.map((v) => Math.round(v + (toward - v) * t));
+      const hex = `#${mixed.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+      out = hex;
+      if ((contrastRatio(hex, bg) ?? ratio) >= ratio) break;
+    }
+  }
+  readable.set(key, out);
+  return out;
+}

@@ -15,6 +15,11 @@ export class ContractViolation extends Error {
 
 /** JSON.stringify, with ±Infinity as null and typed arrays as arrays; throws on NaN. */
 export function toContractJson(value: unknown, indent = 2): string {
+  // A replacer function makes JSON.stringify several times slower (a call per value: a
+  // 1,000,000-token table has a million). Without NaN and typed arrays — what the language layer
+  // produces — the native form is the same (it writes ±Infinity as null itself).
+  const found = scan(value);
+  if (!found.nan && !found.typed) return escapeInvisible(JSON.stringify(value, null, indent));
   let sawNaN = false;
   const text = JSON.stringify(
     value,
@@ -51,6 +56,23 @@ export function escapeInvisible(json: string): string {
   if (from === 0) return json;
   parts.push(json.slice(from));
   return parts.join('');
+}
+
+/** Whether `value` holds a NaN, and a typed array, anywhere (one walk that builds no strings). */
+function scan(value: unknown, found = { nan: false, typed: false }): { nan: boolean; typed: boolean } {
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) found.nan = true;
+    return found;
+  }
+  if (value === null || typeof value !== 'object') return found;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) scan(value[i], found);
+  } else if (ArrayBuffer.isView(value)) {
+    found.typed = true;
+  } else {
+    for (const key in value) scan((value as Record<string, unknown>)[key], found);
+  }
+  return found;
 }
 
 /** Whether a NaN is anywhere inside `value` (a walk that builds no strings: analyses can be large). */

@@ -20,7 +20,7 @@ Options:
 
 FILE may be '-' to read the source from standard input (model files then resolve from the
 current folder). Model files named in the source must lie inside the source file's folder (also
-after symbolic links), be regular UTF-8 files of at most 8 MiB, and are not read when that folder
+after symbolic links), be regular UTF-8 files of at most 256 MiB, and are not read when that folder
 is / or contains your home folder. At most 100 diagnostics are printed per file (--json: 1,000).
 
 Exit status: 0 no errors, 1 the file has errors, 2 usage or I/O error, 3 internal error (a bug).

@@ -4,6 +4,7 @@
  * in package.json (test/package checks that the two agree).
  */
 import * as vscode from 'vscode';
+import { parseRange } from '../protocol/preview.js';
 import { Commands } from '../protocol/protocol.js';
 import type { Ctx } from './ctx.js';
 
@@ -18,22 +19,22 @@ function targetUri(arg: unknown): vscode.Uri | undefined {
 }
 
 function openPreview(ctx: Ctx, toSide: boolean): Handler {
-  return (arg) => {
+  return (arg, query) => {
     const uri = targetUri(arg);
     if (!uri) {
       void vscode.window.showInformationMessage('Align Lab: open an .align file to preview it.');
       return;
     }
-    ctx.preview()?.open(uri, toSide);
+    ctx.preview()?.open(uri, toSide, parseRange(query));
   };
 }
 
 export const commandTable: Record<string, (ctx: Ctx) => Handler> = {
   [Commands.openPreview]: (ctx) => openPreview(ctx, false),
   [Commands.openPreviewToSide]: (ctx) => openPreview(ctx, true),
-  // Code lens "Show in preview": (uri, range). The preview follows the document; opening it
-  // beside the editor is what the lens promises.
-  [Commands.showInPreview]: (ctx) => (uri) => openPreview(ctx, true)(uri),
+  // Code lens "Show in preview": (uri, range). Opens the preview beside the editor, focuses the
+  // query (its formula is marked) and scrolls its chart into view.
+  [Commands.showInPreview]: (ctx) => (uri, range) => openPreview(ctx, true)(uri, range),
   [Commands.restartServer]: (ctx) => async () => {
     ctx.output.appendLine(`[${new Date().toISOString()}] restarting the language server on request`);
     await ctx.restart();

@@ -1,10 +1,12 @@
 /** What every command and client feature gets: the client, the output channel, the preview. */
 import type * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
+import type { AlignRange } from '../protocol/protocol.js';
 
 /** The part of the preview's API (src/client/preview) the commands use. */
 export interface PreviewApi {
-  open(uri: vscode.Uri, toSide: boolean): void;
+  /** Opens (or reveals) the preview of `uri`; with `query`, focuses that query and scrolls to its chart. */
+  open(uri: vscode.Uri, toSide: boolean, query?: AlignRange): void;
   dispose(): void;
 }
 

@@ -25,6 +25,7 @@ import {
   bonLogRatiosFromParts,
   bonSums,
   type TiltTerms,
+  WinRateSums,
 } from './bonLevels.js';
 import { type BonSize, bonKLBound, type ParsedSize, parseBonSize } from './bonSize.js';
 import { engineOf, type FourierEngine, fourierEngine } from './fourierLaw.js';
@@ -62,6 +63,9 @@ export interface BestOfNSummary {
   readonly rewardPerToken: number;
   /** KL(BoN ‖ pⁿ) ≥ 0. */
   readonly kl: number;
+  /** The win rate against pⁿ (math.md (8.5)) and 1 − W, each summed directly. */
+  readonly winRate: number;
+  readonly lossRate: number;
   /** log N − (N − 1)/N. */
   readonly klBound: number;
   /** λ of the comparison tilt and KL(BoN ‖ φ_λⁿ) (null when no λ was given). */
@@ -166,6 +170,7 @@ export function fourierBestOfN(engine: FourierEngine, size: ParsedSize, lambda: 
     reward: r.reward,
     rewardPerToken: r.reward / n,
     kl: r.kl,
+    ...smoothedWinRates(size),
     klBound: bonKLBound(size.logN),
     lambda: lambda ?? null,
     klToTilt: r.klToTilt,
@@ -175,6 +180,18 @@ export function fourierBestOfN(engine: FourierEngine, size: ParsedSize, lambda: 
     klErrorBound: r.klError,
     klToTiltErrorBound: r.klToTiltError,
   };
+}
+
+/**
+ * The win rate of best-of-N against pⁿ for a law of R without atoms, which the Fourier method's
+ * smoothed law R + εZ is: the best of N draws beats an (N+1)-th with probability N/(N+1), so
+ * W = N/(N+1) and 1 − W = 1/(N+1) = e^{−log N − log(1 + 1/N)}. Exact for the smoothed law; for R
+ * itself ties at the top add at most half their probability (math-continuous.md §7: no bound is
+ * stated for it).
+ */
+function smoothedWinRates(size: ParsedSize): { winRate: number; lossRate: number } {
+  const lossRate = Math.exp(-size.logN - Math.log1p(Math.exp(-size.logN)));
+  return { winRate: 1 - lossRate, lossRate };
 }
 
 /** `fourierBestOfN` without the per-level arrays. */
@@ -187,6 +204,8 @@ function fourierSummary(engine: FourierEngine, size: ParsedSize, lambda: number 
     reward: b.reward,
     rewardPerToken: b.rewardPerToken,
     kl: b.kl,
+    winRate: b.winRate,
+    lossRate: b.lossRate,
     klBound: b.klBound,
     lambda: b.lambda,
     klToTilt: b.klToTilt,
@@ -244,8 +263,109 @@ export function bestOfNSummary(
     if (engine !== undefined) return fourierSummary(engine, parsed, lambda);
     const { parts } = levelsOfLaw(seqLaw, parsed);
     const single = seqLaw.values.length === 1;
-    return summariseSums(seqLaw.n, seqLaw.values, seqLaw.logMass, parsed, law, lambda, seqLaw, single, parts);
+    const { levels } = levelsOfLaw(seqLaw, parsed);
+    return summariseSums(seqLaw.n, seqLaw.values, levels, parsed, law, lambda, seqLaw, single, parts);
   });
+}
+
+/**
+ * Best-of-N from a computed law of R, compared with a given tilt (a Markov chain's φ_λ): the
+ * numbers of `bestOfN`. Internal (throws).
+ */
+export function bestOfNWithTilt(
+  seqLaw: SequenceRewardLaw,
+  tilt: ComparisonTilt,
+  size: ParsedSize,
+  lambda?: number,
+): BestOfN {
+  requireLambda(lambda);
+  const { levels, parts } = levelsOfLaw(seqLaw, size);
+  return summarise(
+    seqLaw.n,
+    seqLaw.values,
+    levels,
+    size,
+    tilt,
+    lambda,
+    seqLaw,
+    seqLaw.values.length === 1,
+    parts,
+  );
+}
+
+/** `bestOfNSummary` with a given comparison tilt. Internal (throws). */
+export function bestOfNSummaryWithTilt(
+  seqLaw: SequenceRewardLaw,
+  tilt: ComparisonTilt,
+  size: ParsedSize,
+  lambda?: number,
+): BestOfNSummary {
+  requireLambda(lambda);
+  const { levels, parts } = levelsOfLaw(seqLaw, size);
+  return summariseSums(
+    seqLaw.n,
+    seqLaw.values,
+    levels,
+    size,
+    tilt,
+    lambda,
+    seqLaw,
+    seqLaw.values.length === 1,
+    parts,
+  );
+}
+
+/**
+ * Best-of-N from the top levels of a law of R, gathered from the top (`values`, `logMass`
+ * ascending, ending at the largest value), with the cut of (6.13) verified on the way: null when
+ * the levels end before N·P(R ≥ x) reaches 800 and `complete` is false (the caller widens its
+ * window). `complete`: the levels are the whole law (the lower tail is then summed directly).
+ * Internal (throws).
+ */
+export function bestOfNFromTopLevels(
+  n: number,
+  values: readonly number[],
+  logMass: readonly number[],
+  complete: boolean,
+  size: ParsedSize,
+  tilt: ComparisonTilt,
+  lambda: number | undefined,
+  meta: LawMeta,
+): BestOfN | null {
+  requireLambda(lambda);
+  const useCut = size.logN >= LOG_CUT;
+  const acc = new LogTailAccumulator();
+  const L = values.length;
+  chargeWork(L);
+  let first = 0;
+  const logUpper = new Array<number>(L);
+  let cut = false;
+  for (let j = L - 1; j >= 0; j--) {
+    logUpper[j] = acc.add(logMass[j]);
+    if (useCut && size.logN + logUpper[j] >= LOG_CUT) {
+      first = j;
+      cut = true;
+      break;
+    }
+  }
+  if (!cut && !complete) return null;
+  const vs = values.slice(first);
+  const lm = logMass.slice(first);
+  const lu = logUpper.slice(first);
+  const M = vs.length;
+  const logAbove = new Array<number>(M);
+  for (let j = 0; j < M; j++) logAbove[j] = j + 1 < M ? lu[j + 1] : Number.NEGATIVE_INFINITY;
+  const logCdf = cut ? null : logCumulativeInto(lm, false, new Array<number>(M));
+  return summarise(
+    n,
+    Float64Array.from(vs),
+    { logMass: lm, logAbove, logCdf },
+    size,
+    tilt,
+    lambda,
+    meta,
+    M === 1 && !cut,
+  );
 }
 
 /** BoN needs the levels with N·P(R ≥ x) below this (F^N ≤ e^{−800} below it). */
@@ -312,7 +432,7 @@ export function bestOfNSummaryFromConvolver(
   if (top === null) return null;
   const parts =
     size.logNm1 === Number.NEGATIVE_INFINITY ? null : bonLevelPartsForSums(top.levels, size.logNm1);
-  return summariseSums(n, top.values, top.levels.logMass, size, law, lambda, top.meta, false, parts);
+  return summariseSums(n, top.values, top.levels, size, law, lambda, top.meta, false, parts);
 }
 
 /**
@@ -379,10 +499,37 @@ export function initialWindow(
   return Math.min(span, Math.ceil((n * (law.rMax - mean)) / step) + margin);
 }
 
-interface LawMeta {
+export interface LawMeta {
   readonly method: SequenceLawMethod;
   readonly exact: boolean;
   readonly errorBound: number;
+}
+
+/**
+ * The model best-of-N is compared with: the terms of KL(BoN ‖ φ_λ) at a finite λ (the tilt's
+ * mean n·A′(λ) and KL n·D(λ) for a memoryless law; E_φ R and KL(φ_λ‖p) for a Markov chain), and
+ * whether R takes a single value (then KL to φ_∞ is 0).
+ */
+export interface ComparisonTilt {
+  terms(lambda: number): TiltTerms;
+  readonly single: boolean;
+}
+
+const lawTilts = new WeakMap<TokenRewardLaw, Map<number, ComparisonTilt>>();
+
+/** The comparison tilt of a memoryless law at length n (cached per law and n). */
+function lawTilt(law: TokenRewardLaw, n: number): ComparisonTilt {
+  let byN = lawTilts.get(law);
+  if (byN === undefined) {
+    byN = new Map();
+    lawTilts.set(law, byN);
+  }
+  let t = byN.get(n);
+  if (t === undefined) {
+    t = { terms: (lambda) => tiltTerms(law, n, lambda), single: law.values.length === 1 };
+    byN.set(n, t);
+  }
+  return t;
 }
 
 function summarise(
@@ -390,12 +537,13 @@ function summarise(
   values: Float64Array,
   levels: BonLevelInput,
   size: ParsedSize,
-  law: TokenRewardLaw,
+  law: TokenRewardLaw | ComparisonTilt,
   lambda: number | undefined,
   meta: LawMeta,
   singleValue: boolean,
   parts: BonLevelParts | null = null,
 ): BestOfN {
+  const tilt = 'terms' in law ? law : lawTilt(law, n);
   const logMass = levels.logMass;
   const logRatio =
     parts === null
@@ -407,6 +555,7 @@ function summarise(
   const levelMass = new Array<number>(L); // working data: a plain array (see `topLevels`)
   const reward = new NeumaierSum();
   const kl = new NeumaierSum();
+  const win = new WinRateSums(levels);
   // Below N = 2 the KL is summed in the form Σ w f(ℓ) (see `bonKLTerm`).
   const nearOne = size.logN < Math.LN2;
   for (let j = 0; j < L; j++) {
@@ -417,12 +566,13 @@ function summarise(
     if (b === 0) continue; // also avoids 0·(−∞)
     reward.add(b * values[j]);
     kl.add(bonKLTerm(nearOne, logMass[j], logRatio[j], b));
+    win.add(j, lb);
   }
   let klToTilt: number | null = null;
   if (lambda !== undefined) {
-    if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || law.values.length === 1 ? 0 : lambda;
+    if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || tilt.single ? 0 : lambda;
     else {
-      const { centre, nD } = tiltTerms(law, n, lambda);
+      const { centre, nD } = tilt.terms(lambda);
       const acc = new NeumaierSum();
       for (let j = 0; j < L; j++) {
         const b = levelMass[j];
@@ -443,6 +593,7 @@ function summarise(
     reward: rewardValue,
     rewardPerToken: rewardValue / n,
     kl: Math.max(0, kl.value),
+    ...win.rates(),
     klBound: bonKLBound(size.logN),
     lambda: lambda ?? null,
     klToTilt,
@@ -462,19 +613,20 @@ function tiltTerms(law: TokenRewardLaw, n: number, lambda: number): TiltTerms {
 function summariseSums(
   n: number,
   values: ArrayLike<number>,
-  logMass: ArrayLike<number>,
+  levels: BonLevelInput,
   size: ParsedSize,
-  law: TokenRewardLaw,
+  law: TokenRewardLaw | ComparisonTilt,
   lambda: number | undefined,
   meta: LawMeta,
   singleValue: boolean,
   parts: BonLevelParts | null,
 ): BestOfNSummary {
+  const source = 'terms' in law ? law : lawTilt(law, n);
   const finiteTilt = lambda !== undefined && lambda !== Number.POSITIVE_INFINITY;
-  const tilt = finiteTilt ? tiltTerms(law, n, lambda) : null;
-  const sums = bonSums(parts, values, logMass, size.logN, size.logNm1, tilt);
+  const tilt = finiteTilt ? source.terms(lambda) : null;
+  const sums = bonSums(parts, values, levels, size.logN, size.logNm1, tilt);
   let klToTilt: number | null = null;
-  if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || law.values.length === 1 ? 0 : lambda;
+  if (lambda === Number.POSITIVE_INFINITY) klToTilt = singleValue || source.single ? 0 : lambda;
   else if (finiteTilt) klToTilt = Math.max(0, sums.klToTilt);
   return {
     n,
@@ -483,6 +635,8 @@ function summariseSums(
     reward: sums.reward,
     rewardPerToken: sums.reward / n,
     kl: Math.max(0, sums.kl),
+    winRate: sums.winRate,
+    lossRate: sums.lossRate,
     klBound: bonKLBound(size.logN),
     lambda: lambda ?? null,
     klToTilt,

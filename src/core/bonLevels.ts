@@ -215,6 +215,13 @@ export interface TiltTerms {
 export interface BonSums {
   /** E_BoN R = Σ b_j x_j. */
   readonly reward: number;
+  /**
+   * The win rate against pⁿ, W = Σ b_j (F_{j−1} + w_j/2), and 1 − W = Σ b_j (P(R > x_j) + w_j/2),
+   * each summed directly (math.md (8.5)); W = 1 − (1 − W) where the lower tail is unknown (a top
+   * window: then N ≥ 800 and 1 − W is small).
+   */
+  readonly winRate: number;
+  readonly lossRate: number;
   /** KL(BoN ‖ pⁿ) = Σ b_j ℓ_j (before clamping at 0). */
   readonly kl: number;
   /** KL(BoN ‖ φ_λⁿ) = Σ b_j [ℓ_j − λ(x_j − n A'(λ)) − n D(λ)] (0 without a tilt; not clamped). */
@@ -245,14 +252,16 @@ export function bonKLTerm(nearOne: boolean, logW: number, ratio: number, b: numb
 export function bonSums(
   parts: BonLevelParts | null,
   values: ArrayLike<number>,
-  logMass: ArrayLike<number>,
+  levels: BonLevelInput,
   logN: number,
   logNm1: number,
   tilt: TiltTerms | null,
 ): BonSums {
+  const logMass = levels.logMass;
   const reward = new NeumaierSum();
   const kl = new NeumaierSum();
   const toTilt = new NeumaierSum();
+  const win = new WinRateSums(levels);
   const nearOne = logN < Math.LN2;
   chargeWork(values.length);
   for (let j = 0; j < values.length; j++) {
@@ -265,7 +274,35 @@ export function bonSums(
     if (b === 0) continue;
     reward.add(b * values[j]);
     kl.add(bonKLTerm(nearOne, logMass[j], ratio, b));
+    win.add(j, ratio + logMass[j]);
     if (tilt !== null) toTilt.add(b * (ratio - tilt.lambda * (values[j] - tilt.centre) - tilt.nD));
   }
-  return { reward: reward.value, kl: kl.value, klToTilt: toTilt.value };
+  return { reward: reward.value, kl: kl.value, klToTilt: toTilt.value, ...win.rates() };
+}
+
+/**
+ * The win-rate sums of a best-of-N level law (see `BonSums`): level j adds b_j·(F_{j−1} + w_j/2)
+ * and b_j·(P(R > x_j) + w_j/2), both non-negative terms.
+ */
+export class WinRateSums {
+  private readonly win = new NeumaierSum();
+  private readonly loss = new NeumaierSum();
+  constructor(private readonly levels: BonLevelInput) {}
+
+  /** Adds level j with log b_j. */
+  add(j: number, logB: number): void {
+    const { logMass, logAbove, logCdf } = this.levels;
+    const half = logMass[j] - Math.LN2;
+    this.loss.add(Math.exp(logB + logAddExp(logAbove[j], half)));
+    if (logCdf !== null) {
+      const below = j > 0 ? logCdf[j - 1] : Number.NEGATIVE_INFINITY;
+      this.win.add(Math.exp(logB + logAddExp(below, half)));
+    }
+  }
+
+  rates(): { winRate: number; lossRate: number } {
+    const loss = Math.min(1, Math.max(0, this.loss.value));
+    const win = this.levels.logCdf !== null ? Math.min(1, Math.max(0, this.win.value)) : 1 - loss;
+    return { winRate: win, lossRate: loss };
+  }
 }

@@ -13,8 +13,7 @@
  *  - KL(BoN‖pⁿ) = log N − (N−1)/N − Gap with 0 ≤ Gap ≤ a bound from the largest atoms of R (§7);
  *  - KL(BoN‖φ_λⁿ) = KL(BoN‖pⁿ) − λ(E_BoN R − nA'(λ)) − nD(λ);
  *  - tail probabilities P(R ≥ x), P(R ≤ x), tilted at the saddle point, with a relative bracket and
- *    the level shift that brackets them like the fine lattice's (§8);
- *  - a grid law (cells of the smoothed law) for consumers of the whole law of R (§9).
+ *    the level shift that brackets them like the fine lattice's (§8).
  */
 
 import { logNegLog1mExp } from './bonLevels.js';
@@ -67,14 +66,6 @@ export interface FourierTail {
   readonly logError: number;
   /** The shift a (units of R): P(R ≥ x + a) ≤ P̂ ≤ P(R ≥ x − a) (resp. ≤); ∞ if none found. */
   readonly shift: number;
-}
-
-export interface FourierGridLaw {
-  readonly values: Float64Array;
-  readonly logMass: Float64Array;
-  /** Lévy-type bracket: P(R ≤ x − eb) − η ≤ P(R̃ ≤ x) ≤ P(R ≤ x + eb) + η. */
-  readonly errorBound: number;
-  readonly errorProbability: number;
 }
 
 function logAbs(x: number): number {
@@ -164,7 +155,6 @@ export class FourierEngine {
   readonly target: number;
   readonly eps: number;
   private readonly spectra = new Map<number, TiltSpectrum>();
-  private grid: FourierGridLaw | null = null;
 
   constructor(
     law: TokenRewardLaw,
@@ -442,59 +432,6 @@ export class FourierEngine {
       a *= 1.5;
     }
     return { logProbability: Math.min(0, logP), logError, shift };
-  }
-
-  // ---- the grid law -------------------------------------------------------------------------
-
-  /** Cells of the smoothed law over nμ ± W (W: outside mass ≤ 1e-17), mass at the midpoints. */
-  gridLaw(): FourierGridLaw {
-    if (this.grid !== null) return this.grid;
-    const sd = this.sd;
-    let W = 6 * sd;
-    const outsideMass = (w: number) => {
-      const theta = Math.min(w / (sd * sd), 50 / sd);
-      return (
-        Math.exp(this.logMgfCentred(theta, true) - theta * w) +
-        Math.exp(this.logMgfCentred(-theta, true) - theta * w)
-      );
-    };
-    while (outsideMass(W) > 1e-17 && W < 200 * sd) W *= 1.2;
-    const spec = this.spectrum(0);
-    const cells = 4000;
-    let dx = (2 * W) / cells;
-    if (spec.direct) dx = Math.min(dx, 0.25 * this.eps);
-    const P = 2 * W + 20 * sd;
-    const M = gridLength(P, dx);
-    const x0 = -W - (M * dx - 2 * W) / 2;
-    const g = invert(this.law, spec, { x0, dx, M, lo: -W, hi: W });
-    const i0 = Math.max(0, Math.floor((-W - x0) / dx));
-    const i1 = Math.min(M - 1, Math.ceil((W - x0) / dx));
-    chargeWork(2 * (i1 - i0));
-    const values: number[] = [];
-    const logMass: number[] = [];
-    let errMax = 0;
-    let prev = 0;
-    const nc = this.n * this.mean;
-    for (let i = i0; i <= i1; i++) {
-      const F = i === i1 ? 1 : Math.min(1, Math.max(prev, g.value[i]));
-      errMax = Math.max(errMax, g.errValue + g.aliasValue(x0 + i * dx));
-      const w = F - prev;
-      const xm = i === i0 ? x0 + i * dx - dx / 2 : x0 + (i - 0.5) * dx;
-      if (w > 0) {
-        values.push(nc + xm);
-        logMass.push(Math.log(w));
-      }
-      prev = F;
-    }
-    // Lévy-type bracket (math-continuous.md (C.12)): cells of width dx, εκ with Φ̄(κ) ≤ 1e-17.
-    const kappa = 8.5;
-    this.grid = {
-      values: Float64Array.from(values),
-      logMass: Float64Array.from(logMass),
-      errorBound: dx / 2 + kappa * this.eps + 8 * U * (Math.abs(nc) + W),
-      errorProbability: errMax + 1e-17 + outsideMass(W),
-    };
-    return this.grid;
   }
 }
 

@@ -50,12 +50,89 @@ export {
 } from './logPartition.js';
 export { log1mExp, log1pExp, logAddExp, logSubExp, logSumExp, NeumaierSum, neumaierSum } from './logspace.js';
 export {
+  activeChain,
+  type ChainClass,
+  type ChainStructure,
+  chainStructure,
+  describeStates,
+  type MarkovChain,
+  type MarkovSpec,
+  markovChain,
+  memorylessChain,
+  stationaryDistribution,
+} from './markovChain.js';
+export {
+  type ChainComparison,
+  compareChains,
+  marginalPositions,
+  type TiltMarginals,
+  tiltMarginals,
+} from './markovForward.js';
+export {
+  type MarkovEquivalencePoint,
+  markovBestOfN,
+  markovBestOfNSummary,
+  markovEquivalencePoints,
+  markovRewardLaw,
+  tiltedRewardLaw,
+} from './markovLaw.js';
+export { markovSimulate } from './markovMonteCarlo.js';
+export {
+  type AsymptoticTilt,
+  asymptoticProblem,
+  type Mixing,
+  markovAsymptoticTilt,
+  markovCgfLimit,
+  markovRateFunction,
+  mixing,
+  type PerronLimits,
+  type PerronPoint,
+  perronLimits,
+  perronPoint,
+  type TiltedChain,
+  tiltedChain,
+} from './markovPerron.js';
+export {
+  type MarkovTiltSolution,
+  markovCumulants,
+  markovFrontier,
+  markovLambdaForBudget,
+  markovMaxKL,
+  markovScaledCgf,
+  markovTiltAtBeta,
+  markovTiltAtLambda,
+} from './markovTilt.js';
+export {
+  type BlockBonComparison,
+  type BonPoint,
+  blockBestOfN,
+  type CurveOptions,
+  type CurvePoint,
+  defaultBlock,
+  type LawInfo,
+  type MethodCurves,
+  type MethodOptions,
+  type MethodPoint,
+  methodCurves,
+  type RejectionComparison,
+  rejectionSampling,
+  type SoftBonComparison,
+  type SoftBonPoint,
+  softBestOfN,
+  type TiltPoint,
+  tiltWinRate,
+  tokensFromLog,
+  type WinRateComparison,
+  winRateComparison,
+} from './methods.js';
+export {
   type SimulationMethod,
   type SimulationOptions,
   type SimulationResult,
   simulate,
 } from './monteCarlo.js';
 export { Xoshiro128 } from './prng.js';
+export type { RejectionTarget } from './rejection.js';
 export {
   logPartitionViaRenyi,
   type RenyiCrossEntropy,
@@ -77,6 +154,7 @@ export {
 export { type TokenRewardLaw, tokenRewardLaw } from './rewardLaw.js';
 export {
   DEFAULT_MAX_SUPPORT,
+  exactLawFits,
   type SequenceLawMethod,
   type SequenceLawOptions,
   type SequenceRewardLaw,

@@ -594,11 +594,20 @@ export function tiltedLaw(law: TokenRewardLaw, lambda: number): TokenRewardLaw {
 /**
  * The tilted distribution per original token: φ_s(k) = p_k e^{s r_k − A(s)} / Σp (p is
  * normalised like the law). Tokens with p_k = 0 get 0. s = ±∞ → p restricted to M (resp. m).
- * Errors: those of `tokenRewardLaw` and NaN s.
+ * Errors: those of `tokenRewardLaw` and NaN s. `law`, when given, must be the law of these p
+ * and r (`tokenRewardLaw(p, r)`): a caller that holds it saves building it again (sorting and
+ * merging the rewards is most of the cost for a 50,000-token vocabulary).
  */
-export function tokenTilt(p: ArrayLike<number>, r: ArrayLike<number>, s: number): Result<Float64Array> {
+export function tokenTilt(
+  p: ArrayLike<number>,
+  r: ArrayLike<number>,
+  s: number,
+  law?: TokenRewardLaw,
+): Result<Float64Array> {
   return guard(() => {
-    const law = buildTokenRewardLaw(p, r);
+    if (law !== undefined && law.values.length > p.length)
+      throw new CoreFailure('invalid-argument', 'the reward law given is not the law of these p and r');
+    law ??= buildTokenRewardLaw(p, r);
     requireTilt(s);
     const logPhi = tiltedLogMassUnchecked(law, s);
     const out = new Float64Array(p.length);

@@ -11,9 +11,9 @@
  *    (`typeEnumeration.ts`) when that count is ≤ maxSupport.
  *  - 'fourier' (approximate, for arbitrary real rewards and n ≥ FOURIER_MIN_LENGTH): Fourier
  *    inversion of the exact characteristic function of R smoothed by εZ, with rigorous bounds on
- *    every quantity built on it (fourierLaw.ts, docs/math-continuous.md). The law object is then a
- *    grid of cells of the smoothed law, computed when first read, with a Lévy-type `errorBound`;
- *    best-of-N, the tails and the equivalence series use the Fourier engine directly.
+ *    every quantity built on it (fourierLaw.ts, docs/math-continuous.md): best-of-N, the tails and
+ *    the equivalence series use the Fourier engine attached to the law; the law's own levels
+ *    (for consumers of the whole law) are the fine lattice's (`fourierSequenceLaw`).
  *  - 'fine-lattice' (approximate): each per-token reward is rounded to the nearest point of the
  *    grid r_min + (r_max − r_min)·i/G (r_min and r_max stay exact) with the largest G the limits
  *    allow, and the grid law is convolved exactly. Rounding moves each token's reward by at most
@@ -47,14 +47,8 @@ export interface SequenceRewardLaw {
   readonly method: SequenceLawMethod;
   /** True for 'lattice' and 'types'. */
   readonly exact: boolean;
-  /**
-   * 0 when exact. 'fine-lattice': a sure bound on |R − R̃| for every sequence (n·h/2).
-   * 'fourier': a Lévy-type bound, P(R ≤ x − eb) − η ≤ P(R̃ ≤ x) ≤ P(R ≤ x + eb) + η with
-   * η = `errorProbability` (math-continuous.md (C.12)).
-   */
+  /** 0 when exact; otherwise a sure bound on |R − R̃| for every sequence (n·h/2). */
   readonly errorBound: number;
-  /** 'fourier' only: the probability slack η of `errorBound` (0 or absent otherwise). */
-  readonly errorProbability?: number;
   /** The per-token lattice used ('lattice', 'fine-lattice'), or null ('types'). */
   readonly lattice: Lattice | null;
   /** E R = Σ w_j x_j (of the computed law). */
@@ -106,6 +100,24 @@ export function sequenceRewardLaw(
   options: SequenceLawOptions = {},
 ): Result<SequenceRewardLaw> {
   return guard(() => buildSequenceRewardLaw(law, n, options));
+}
+
+/**
+ * Whether the law of R for length n is exact within the limits (a lattice convolution or an
+ * enumeration of types, no fine grid) — decided from the sizes alone, without computing it.
+ * Errors: invalid n or options.
+ */
+export function exactLawFits(
+  law: TokenRewardLaw,
+  n: number,
+  options: SequenceLawOptions = {},
+): Result<boolean> {
+  return guard(() => {
+    requireLength(n);
+    if (law.values.length === 1) return true;
+    const kernel = latticeKernel(law, n, options, true);
+    return kernel === null || kernel.exact;
+  });
 }
 
 export function requireLength(n: number): void {
@@ -341,9 +353,11 @@ export function assemble(
 }
 
 /**
- * The 'fourier' law of R: its grid of cells (math-continuous.md §9) is computed when a column is
- * first read; the Fourier engine behind it serves best-of-N, the tails and the equivalence series
- * (`engineOf`).
+ * The law of R where the Fourier method applies. Best-of-N, the tails and the equivalence series
+ * read the Fourier engine attached to it (`engineOf`), with their own stated bounds
+ * (math-continuous.md). Consumers of the whole law (its levels: the chart of R, the methods of
+ * issue 11, …) get the fine lattice, computed when a column is first read, exactly as before: its
+ * `method`, `exact` and `errorBound` (n·h/2, a sure bound per sequence) are the fine lattice's.
  */
 export function fourierSequenceLaw(
   law: TokenRewardLaw,
@@ -351,19 +365,15 @@ export function fourierSequenceLaw(
   options: SequenceLawOptions,
 ): SequenceRewardLaw {
   const engine = fourierEngine(law, n, options);
-  const out = new FourierSequenceLaw(n, () => {
-    const grid = engine.gridLaw();
-    const assembled = assemble(n, grid.values, grid.logMass, 'fourier', false, grid.errorBound, null);
-    return { ...assembled, errorProbability: grid.errorProbability };
-  });
+  const out = new FourierSequenceLaw(n, () =>
+    buildSequenceRewardLaw(law, n, { ...options, method: 'fine-lattice' }),
+  );
   attachEngine(out, engine);
   return out;
 }
 
+/** A law of R with a Fourier engine attached; its levels are the fine lattice's (see above). */
 class FourierSequenceLaw implements SequenceRewardLaw {
-  readonly method = 'fourier' as const;
-  readonly exact = false;
-  readonly lattice = null;
   private computed: SequenceRewardLaw | null = null;
 
   constructor(
@@ -376,6 +386,15 @@ class FourierSequenceLaw implements SequenceRewardLaw {
     return this.computed;
   }
 
+  get method(): SequenceLawMethod {
+    return this.full.method;
+  }
+  get exact(): boolean {
+    return this.full.exact;
+  }
+  get lattice(): Lattice | null {
+    return this.full.lattice;
+  }
   get values(): Float64Array {
     return this.full.values;
   }
@@ -393,8 +412,5 @@ class FourierSequenceLaw implements SequenceRewardLaw {
   }
   get errorBound(): number {
     return this.full.errorBound;
-  }
-  get errorProbability(): number {
-    return this.full.errorProbability ?? 0;
   }
 }

@@ -134,7 +134,7 @@ function fourierTail(engine: FourierEngine, law: SequenceRewardLaw, x: number): 
 const GAPS = new WeakMap<SequenceRewardLaw, number>();
 
 /** The smallest difference between consecutive levels (∞ for one level); cached per law. */
-function smallestGap(law: SequenceRewardLaw): number {
+export function smallestGap(law: SequenceRewardLaw): number {
   let gap = GAPS.get(law);
   if (gap === undefined) {
     gap = Number.POSITIVE_INFINITY;

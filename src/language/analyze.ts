@@ -5,9 +5,11 @@
  */
 
 import { formatCount, formatNumber } from '../presentation/format.js';
-import type { Analysis, Diagnostic, ModelSummary } from '../presentation/results.js';
+import type { Analysis, Diagnostic, MarkovModelSummary, ModelSummary } from '../presentation/results.js';
+import { emptyTokenTable, setTokenValue } from '../presentation/tokens.js';
 import { type CheckResult, check } from './checking/checker.js';
 import type { ModelFileReader } from './checking/modelFile.js';
+import type { ResolvedModel } from './checking/models.js';
 import { MAX_STORED_DIAGNOSTICS } from './diagnostics.js';
 import { AnalysisCache } from './evaluation/cache.js';
 import { Evaluation } from './evaluation/evaluator.js';
@@ -74,7 +76,9 @@ export function startAnalysis(text: string, options: AnalyzeOptions = {}): Analy
   }
   try {
     const parsed = parse(source);
+    options.cache?.models.begin();
     const checked = check(parsed.ast, parsed.lines, {
+      modelCache: options.cache?.models,
       readFile: options.readFile,
       syntaxDiagnostics: parsed.diagnostics,
       brokenDefinitions: parsed.brokenDefinitions,
@@ -144,11 +148,10 @@ function assemble(
     range: m.decl.range,
     tokens: m.vocab.length,
     length: m.n,
-    distinct_rewards: m.law ? m.law.values.length : null,
+    ...rewardSummary(m),
     max_kl: m.maxKL === undefined ? null : m.maxKL,
-    r_min: m.law ? m.law.rMin : null,
-    r_max: m.law ? m.law.rMax : null,
     ...(m.error !== undefined ? { error: m.error } : {}),
+    ...(m.decl.markov ? { markov: markovSummary(m) } : {}),
   }));
   const diagnostics = capDiagnostics(
     [...parsed.diagnostics, ...checked.diagnostics, ...evaluation.diagnostics],
@@ -159,6 +162,58 @@ function assemble(
     analysis: { file: options.file ?? '', diagnostics, results: evaluation.results.slice(), models },
     parsed,
     checked,
+  };
+}
+
+/**
+ * The distinct rewards and their range: of the token law (memoryless), or of every reward a
+ * chain's transitions can give (markov: r(j) + c(i, j) on its transitions and r at the start).
+ */
+function rewardSummary(m: ResolvedModel): Pick<ModelSummary, 'distinct_rewards' | 'r_min' | 'r_max'> {
+  if (m.law) return { distinct_rewards: m.law.values.length, r_min: m.law.rMin, r_max: m.law.rMax };
+  if (!m.chain) return { distinct_rewards: null, r_min: null, r_max: null };
+  const values = new Set<number>(m.chain.edgeReward);
+  m.chain.start.forEach((s, j) => {
+    if (s > 0) values.add(m.chain!.reward[j]);
+  });
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { distinct_rewards: values.size, r_min: min, r_max: max };
+}
+
+/** Largest vocabulary whose stationary distribution the model summary lists. */
+const MAX_SUMMARY_TOKENS = 1000;
+
+/** A markov model's structure for the summary (what the checker found). */
+function markovSummary(m: ResolvedModel): MarkovModelSummary {
+  const info = m.markov;
+  if (!info)
+    return {
+      irreducible: false,
+      stationary_start: false,
+      transient: [],
+      closed: [],
+      transition_rewards: false,
+    };
+  let stationary: Record<string, number> | undefined;
+  if (info.stationary && m.vocab.length <= MAX_SUMMARY_TOKENS) {
+    const table = emptyTokenTable();
+    for (let i = 0; i < m.vocab.length; i++)
+      setTokenValue(table, m.vocab[i], info.stationary[i] === 0 ? 0 : info.stationary[i]);
+    stationary = table;
+  }
+  return {
+    irreducible: info.irreducible,
+    stationary_start: info.stationaryStart,
+    transient: info.transient,
+    closed: info.closed,
+    ...(info.asymptotic === undefined ? { period: info.period } : { asymptotic_problem: info.asymptotic }),
+    ...(stationary ? { stationary } : {}),
+    transition_rewards: info.transitionRewards,
   };
 }
 

@@ -34,7 +34,8 @@ export const DIAGNOSTIC_CODES = {
   'unknown-query': { severity: 'error', summary: 'No query has this name (data: { suggestion }).' },
   'unknown-field': {
     severity: 'error',
-    summary: 'A model body line that is not vocab, p, reward or length (data: { suggestion }).',
+    summary:
+      'A model body line that is not vocab, p, reward or length (markov: vocab, start, next, reward, length), or a row or file form where it does not belong (data: { suggestion }).',
   },
   'unknown-parameter': {
     severity: 'error',
@@ -57,7 +58,8 @@ export const DIAGNOSTIC_CODES = {
   'duplicate-field': { severity: 'error', summary: 'A model field given twice.' },
   'missing-field': {
     severity: 'error',
-    summary: 'A model without vocab, p or reward, or a policy without p (data: { field }).',
+    summary:
+      'A model without vocab, p or reward (markov: vocab, start, next rows or reward), or a policy without p (data: { field }).',
   },
   'length-mismatch': {
     severity: 'error',
@@ -69,6 +71,39 @@ export const DIAGNOSTIC_CODES = {
       'The probabilities do not sum to 1; they are normalised (data: { sum, normalized: number[], replacement: string } — the fix replaces the diagnostic’s range with `replacement`).',
   },
   'negative-probability': { severity: 'error', summary: 'A probability below 0.' },
+  // Markov models
+  'row-not-normalized': {
+    severity: 'warning',
+    summary:
+      'A transition row of a markov model does not sum to 1; it is normalised (data: { sum, normalized: number[], replacement: string }, as p-not-normalized).',
+  },
+  'missing-row': {
+    severity: 'error',
+    summary:
+      'A markov model has no `next` row for a token of its vocabulary (data: { token, count } — the fix adds a uniform row).',
+  },
+  'duplicate-row': {
+    severity: 'error',
+    summary: 'Two `next` (or two `reward`) rows for the same token (data: { first: Range }).',
+  },
+  'unknown-token': {
+    severity: 'error',
+    summary: 'A row (or a file entry) names a token that is not in the vocabulary (data: { suggestion }).',
+  },
+  'not-irreducible': {
+    severity: 'error',
+    summary:
+      '`start stationary` on a chain without a unique stationary distribution (several closed classes: an error), or with transient states (they get probability 0: a warning); the message names the classes (data: { closed: string[][], transient: string[] }).',
+  },
+  'needs-irreducible': {
+    severity: 'error',
+    summary:
+      'An asymptotic query (equivalence, rate) on a markov model whose reachable states hold more than one class that can be visited repeatedly (an absorbing state beside another class, say): its Perron root, Gärtner–Ellis rate and λ* need one (data: { classes: string[][] }).',
+  },
+  'memoryless-only': {
+    severity: 'error',
+    summary: 'A query defined for memoryless models only (renyi), applied to a markov model.',
+  },
   'zero-mass': { severity: 'error', summary: 'Every probability is 0.' },
   'invalid-length': { severity: 'error', summary: 'length is not a positive integer (or is too large).' },
   // Values and parameters
@@ -120,6 +155,16 @@ export const DIAGNOSTIC_CODES = {
       'An argument whose value has an error reported elsewhere (a broken, cyclic or unknown `let`); the query is not evaluated (data: { let }).',
   },
   'n-below-one': { severity: 'error', summary: 'Best-of-N with N < 1 (or log N < 0).' },
+  'block-not-divisor': {
+    severity: 'error',
+    summary:
+      'A block length b that does not divide the model’s length n (blockwise best-of-N) (data: { length, nearest } — the quick fix writes the nearest divisor).',
+  },
+  'threshold-above-max': {
+    severity: 'error',
+    summary:
+      'A rejection threshold τ above the largest sequence reward n·r_max: no sequence is ever accepted (data: { maxReward } — the quick fix writes n·r_max).',
+  },
   approximation: {
     severity: 'information',
     summary:
@@ -228,6 +273,11 @@ export class DiagnosticSink {
     this.items.push(diagnostic);
   }
 
+  /** The LSP range of source offsets (as a diagnostic at them would have). */
+  rangeOf(start: number, end: number): Diagnostic['range'] {
+    return this.lines.range(start, Math.max(start, end));
+  }
+
   /** The sink's state now, to ask later what was reported since. */
   mark(): SinkMark {
     return { stored: this.items.length, errors: this.errors };
@@ -262,8 +312,13 @@ export interface DiagnosticData {
   readonly 'unknown-parameter': Suggestion;
   readonly 'invalid-value': Suggestion & { readonly allowed?: readonly string[] };
   readonly 'p-not-normalized': { readonly sum: number; readonly normalized: readonly number[] };
+  readonly 'row-not-normalized': { readonly sum: number; readonly normalized: readonly number[] };
+  readonly 'missing-row': { readonly token: string; readonly count: number };
+  readonly 'unknown-token': Suggestion;
   readonly 'length-mismatch': { readonly expected: number; readonly actual: number };
   readonly 'budget-exceeds-max-kl': { readonly maxKL: number };
+  readonly 'block-not-divisor': { readonly length: number; readonly nearest: number };
+  readonly 'threshold-above-max': { readonly maxReward: number };
 }
 
 interface Suggestion {
@@ -281,6 +336,12 @@ function suggestionOf(d: unknown): Suggestion | undefined {
   return typeof d.suggestion === 'string' && d.suggestion !== '' ? { suggestion: d.suggestion } : {};
 }
 
+function normalizedOf(d: unknown): { sum: number; normalized: number[] } | undefined {
+  return isObject(d) && finite(d.sum) && Array.isArray(d.normalized) && d.normalized.every(finite)
+    ? { sum: d.sum, normalized: d.normalized as number[] }
+    : undefined;
+}
+
 const READERS: { readonly [C in FixableCode]: (d: unknown) => DiagnosticData[C] | undefined } = {
   'unknown-model': suggestionOf,
   'unknown-policy': suggestionOf,
@@ -290,16 +351,33 @@ const READERS: { readonly [C in FixableCode]: (d: unknown) => DiagnosticData[C] 
   'unknown-field': suggestionOf,
   'unknown-parameter': suggestionOf,
   'invalid-value': suggestionOf,
-  'p-not-normalized': (d) =>
-    isObject(d) && finite(d.sum) && Array.isArray(d.normalized) && d.normalized.every(finite)
-      ? { sum: d.sum, normalized: d.normalized as number[] }
+  'p-not-normalized': normalizedOf,
+  'row-not-normalized': normalizedOf,
+  'missing-row': (d) =>
+    isObject(d) &&
+    typeof d.token === 'string' &&
+    d.token !== '' &&
+    count(d.count) &&
+    d.count >= 1 &&
+    d.count <= 10_000
+      ? { token: d.token, count: d.count }
       : undefined,
+  'unknown-token': suggestionOf,
   'length-mismatch': (d) =>
     isObject(d) && count(d.expected) && count(d.actual)
       ? { expected: d.expected, actual: d.actual }
       : undefined,
   'budget-exceeds-max-kl': (d) =>
     isObject(d) && finite(d.maxKL) && d.maxKL >= 0 ? { maxKL: d.maxKL } : undefined,
+  'block-not-divisor': (d) =>
+    isObject(d) &&
+    count(d.length) &&
+    count(d.nearest) &&
+    d.nearest >= 1 &&
+    (d.length as number) % (d.nearest as number) === 0
+      ? { length: d.length, nearest: d.nearest }
+      : undefined,
+  'threshold-above-max': (d) => (isObject(d) && finite(d.maxReward) ? { maxReward: d.maxReward } : undefined),
 };
 
 /** Whether a code (from an editor: any string) is one with quick-fix data. */

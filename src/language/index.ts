@@ -49,6 +49,12 @@ export {
   type ResolvedModel,
   type ResolvedPolicy,
 } from './checking/models.js';
+export {
+  isNumberLiteral,
+  type ParamSourceInfo,
+  type ParamSourceKind,
+  paramSource,
+} from './checking/paramSource.js';
 export type { CheckedQuery, ParamValue } from './checking/params.js';
 export {
   buildSymbolIndex,

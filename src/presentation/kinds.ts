@@ -17,9 +17,17 @@
  */
 import { formatCount, formatNumber, formatValue } from './format.js';
 import { type ParamSpec, paramSpec, querySpec } from './queries.js';
-import type { Num, QueryKind, QueryResult, QueryValues } from './results.js';
+import type {
+  MarkovTiltValue,
+  MethodCurvePoint,
+  MethodValue,
+  Num,
+  QueryKind,
+  QueryResult,
+  QueryValues,
+} from './results.js';
 
-export type Unit = '' | 'nats' | 'nats/token' | 'reward' | 'reward/token';
+export type Unit = '' | 'nats' | 'nats/token' | 'reward' | 'reward/token' | 'tokens';
 
 /** One labelled value: a number (null = ∞), or words ("exact"). */
 export interface Quantity {
@@ -70,6 +78,11 @@ function curve<P>(points: readonly P[], columns: CurveColumn<P>[]): Curve<unknow
   return { points, columns } as unknown as Curve<unknown>;
 }
 
+/** Superscript digits (Λ⁽⁴⁾). */
+export function superscript(n: number): string {
+  return String(n).replace(/\d/g, (c) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(c)]);
+}
+
 /** Subscript digits (κ₁₂). */
 export function subscript(n: number): string {
   return String(n).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[Number(c)]);
@@ -83,6 +96,70 @@ export const POLICY_REWARD = 'E[R] under q';
 export const POLICY_FRONTIER_AT_KL = 'frontier E[R] at KL(qⁿ‖pⁿ)';
 export const POLICY_GAP_AT_KL = 'below the frontier at KL(qⁿ‖pⁿ)';
 
+/** Labels shared by the methods' kinds (math.md §8). */
+export const WIN_RATE = 'win rate against pⁿ';
+/** 1 − W, summed directly: where W rounds to 1 its digits are in here. */
+export const LOSS_RATE = '1 − win rate';
+export const TOKENS_SAMPLED = 'tokens sampled per output';
+
+/** A method's rows: E[R], KL, the KL to the tilt (labelled by `tiltLabel`), W, tokens. */
+function methodRows(prefix: string, v: MethodValue, tiltLabel: string): Quantity[] {
+  return [
+    q(`${prefix}E[R]`, v.reward, 'reward'),
+    q(`${prefix}KL(·‖pⁿ)`, v.kl, 'nats'),
+    q(`${prefix}${tiltLabel}`, v.kl_to_tilt, 'nats'),
+    q(`${prefix}${WIN_RATE}`, v.win_rate),
+    q(`${prefix}${LOSS_RATE}`, v.loss_rate),
+    q(`${prefix}${TOKENS_SAMPLED}`, v.tokens_sampled, 'tokens'),
+  ];
+}
+
+/** The KL to the tilt with the same KL: the label every method but soft best-of-N uses. */
+const SAME_KL_TILT = 'KL(·‖φ_λ), λ of the tilt with this KL';
+
+/** The rows of a comparison's best-of-N and KL-RL objects. */
+function comparisonRows(label: string, v: MethodValue): Quantity[] {
+  return [
+    q(`${label}: E[R]`, v.reward, 'reward'),
+    q(`${label}: KL`, v.kl, 'nats'),
+    q(`${label}: ${WIN_RATE}`, v.win_rate),
+    q(`${label}: ${LOSS_RATE}`, v.loss_rate),
+    q(`${label}: ${TOKENS_SAMPLED}`, v.tokens_sampled, 'tokens'),
+  ];
+}
+
+const methodHeadline = (v: MethodValue): Quantity[] => [
+  q('E[R]', v.reward, 'reward'),
+  q('KL', v.kl, 'nats'),
+  q('W', v.win_rate),
+];
+
+/** A `methods` curve point labelled by its method, for the curve table. */
+type LabelledPoint = MethodCurvePoint & { method: string; parameter: Num; parameterName: string };
+
+/** Labels of a markov model's readouts (tilt.markov, cumulants.kappa_limit). */
+export const MARKOV_LABELS = {
+  logRho: 'Λ(λ) = log ρ(λ)',
+  rho: 'Perron root ρ(λ)',
+  rewardRate: 'Λ′(λ), E[r] per token as n → ∞',
+  klRate: 'λΛ′ − Λ, KL per token as n → ∞',
+  mixing: 'mixing |λ₂| of P',
+  mixingTilted: 'mixing |λ₂| of P_λ',
+} as const;
+
+/** The readouts of `tilt` on a markov model (after the common quantities). */
+function markovTiltQuantities(m: MarkovTiltValue | undefined): Quantity[] {
+  if (!m) return [];
+  const out: Quantity[] = [];
+  if (m.log_rho !== undefined) out.push(q(MARKOV_LABELS.logRho, m.log_rho, 'nats/token'));
+  if (m.rho !== undefined) out.push(q(MARKOV_LABELS.rho, m.rho));
+  if (m.reward_rate !== undefined) out.push(q(MARKOV_LABELS.rewardRate, m.reward_rate, 'reward/token'));
+  if (m.kl_rate !== undefined) out.push(q(MARKOV_LABELS.klRate, m.kl_rate, 'nats/token'));
+  if (m.mixing !== undefined) out.push(q(MARKOV_LABELS.mixing, m.mixing));
+  if (m.mixing_tilted !== undefined) out.push(q(MARKOV_LABELS.mixingTilted, m.mixing_tilted));
+  return out;
+}
+
 export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = {
   tilt: {
     title: 'Optimal KL-constrained RL',
@@ -93,26 +170,59 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('E[R] under φ_λ', v.reward, 'reward'),
       q('KL per token', v.kl_per_token, 'nats/token'),
       q('E[r] per token', v.reward_per_token, 'reward/token'),
+      ...(v.win_rate !== undefined ? [q(WIN_RATE, v.win_rate)] : []),
+      ...markovTiltQuantities(v.markov),
     ],
     headline: (v) => [q('λ', v.lambda), q('E[R]', v.reward, 'reward')],
-    series: { point: 'KL-RL (tilt)', p: 'p', phi: 'φ_λ' },
-    formula: (v) => ({
-      tex: '\\phi_\\Delta(y) = \\frac{p(y)\\,e^{\\lambda r(y)}}{Z}',
-      values: [
-        ['\\lambda', v.lambda],
-        ['\\beta = 1/\\lambda', v.beta],
-        ['\\mathrm{KL}(\\phi_\\lambda \\,\\|\\, p^n)', v.kl],
-        ['\\mathbb{E}_{\\phi_\\lambda} R', v.reward],
-      ],
-    }),
+    notes: (v) =>
+      v.markov
+        ? [
+            'Markov model: φ_λ is a time-inhomogeneous chain; the token table shows its marginals averaged over the n positions, and the rates are those of the stationary tilted chain P_λ (n → ∞).',
+          ]
+        : [],
+    series: {
+      point: 'KL-RL (tilt)',
+      p: 'p',
+      phi: 'φ_λ',
+      transition: 'P',
+      tiltedTransition: 'P_λ (stationary tilted chain)',
+      marginals: 'φ_λ(y_t) by position t',
+      stationary: 'stationary π of P',
+      stationaryTilted: 'stationary π_λ of P_λ',
+    },
+    formula: (v) =>
+      v.markov
+        ? {
+            tex: '\\phi_\\lambda(y) = \\frac{p(y)\\,e^{\\lambda R(y)}}{Z_n(\\lambda)},\\quad \\tfrac{1}{n}\\log Z_n(\\lambda) \\to \\Lambda(\\lambda) = \\log \\rho(\\lambda)',
+            values: [
+              ['\\lambda', v.lambda],
+              ['\\mathrm{KL}(\\phi_\\lambda \\,\\|\\, p)', v.kl],
+              ['\\mathbb{E}_{\\phi_\\lambda} R', v.reward],
+              ...(v.markov.log_rho !== undefined
+                ? [['\\Lambda(\\lambda)', v.markov.log_rho] as [string, Num]]
+                : []),
+              ...(v.markov.reward_rate !== undefined
+                ? [["\\Lambda'(\\lambda)", v.markov.reward_rate] as [string, Num]]
+                : []),
+            ],
+          }
+        : {
+            tex: '\\phi_\\Delta(y) = \\frac{p(y)\\,e^{\\lambda r(y)}}{Z}',
+            values: [
+              ['\\lambda', v.lambda],
+              ['\\beta = 1/\\lambda', v.beta],
+              ['\\mathrm{KL}(\\phi_\\lambda \\,\\|\\, p^n)', v.kl],
+              ['\\mathbb{E}_{\\phi_\\lambda} R', v.reward],
+            ],
+          },
     sliders: TILT_SLIDERS,
   },
   frontier: {
     title: 'KL–reward frontier',
     quantities: (v) => [
       count('points', v.points.length),
-      q('max KL n·(−log p(M))', v.max_kl, 'nats'),
-      q('max E[R] = n·r_max', v.max_reward, 'reward'),
+      q(v.markov ? 'max KL −log p(S*)' : 'max KL n·(−log p(M))', v.max_kl, 'nats'),
+      q(v.markov ? 'max E[R] = max R' : 'max E[R] = n·r_max', v.max_reward, 'reward'),
     ],
     headline: (v) => [q('max KL', v.max_kl, 'nats'), q('max E[R]', v.max_reward, 'reward')],
     curve: (v) =>
@@ -125,8 +235,10 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     formula: (v) => ({
       tex: "F(\\Delta) = n\\,A'(\\lambda(\\Delta)),\\quad F'(\\Delta) = \\frac{1}{\\lambda}",
       values: [
-        ['\\max \\mathrm{KL} = -n\\log p(M)', v.max_kl],
-        ['\\max F = n\\,r_{\\max}', v.max_reward],
+        v.markov
+          ? ['\\max \\mathrm{KL} = -\\log p(S^*)', v.max_kl]
+          : ['\\max \\mathrm{KL} = -n\\log p(M)', v.max_kl],
+        v.markov ? ['\\max F = R^*', v.max_reward] : ['\\max F = n\\,r_{\\max}', v.max_reward],
       ],
     }),
     sliders: [],
@@ -145,6 +257,7 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('KL-RL at Δ = log N: λ', v.log_n_budget.lambda),
       q('KL-RL at Δ = log N: E[R]', v.log_n_budget.reward, 'reward'),
       q('KL(BoN‖φ_λ) at Δ = log N', v.log_n_budget.kl_bon_to_tilt, 'nats'),
+      ...(v.win_rate !== undefined ? [q(WIN_RATE, v.win_rate)] : []),
     ],
     headline: (v) => [q('E[R]', v.reward, 'reward'), q('KL', v.kl, 'nats')],
     series: {
@@ -170,8 +283,12 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     title: 'Best-of-N and KL-RL as n grows (N = eⁿᵟ)',
     quantities: (v) => [
       q('δ (N = eⁿᵟ, Δ = nδ)', v.rate, 'nats/token'),
-      q('λ* with D(λ*) = δ', v.lambda),
-      q('KL-RL E[r] per token', v.rl_reward_per_token, 'reward/token'),
+      q(v.markov ? 'λ* with λΛ′(λ) − Λ(λ) = δ' : 'λ* with D(λ*) = δ', v.lambda),
+      q(
+        v.markov ? 'KL-RL E[r] per token as n → ∞, Λ′(λ*)' : 'KL-RL E[r] per token',
+        v.rl_reward_per_token,
+        'reward/token',
+      ),
     ],
     headline: (v) => {
       const last = v.points[v.points.length - 1];
@@ -184,20 +301,32 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       curve(v.points, [
         { header: 'n', unit: '', cell: (p) => p.n, count: true },
         { header: 'BoN E[R]/n', unit: 'reward/token', cell: (p) => p.bon_reward_per_token },
+        ...(v.points.some((p) => p.rl_reward_per_token !== undefined)
+          ? [
+              {
+                header: 'KL-RL E[R]/n at Δ = nδ',
+                unit: 'reward/token' as const,
+                cell: (p: (typeof v.points)[number]) => p.rl_reward_per_token ?? null,
+              },
+            ]
+          : []),
         { header: 'KL(BoN‖pⁿ)/n', unit: 'nats/token', cell: (p) => p.kl_per_token },
         { header: 'KL(BoN‖φⁿ)/n', unit: 'nats/token', cell: (p) => p.kl_to_rl_per_token },
       ]),
     series: {
       bon: 'best-of-N E[R]/n',
       rl: 'KL-RL E[r] per token',
+      rlFinite: 'KL-RL E[R]/n at Δ = nδ',
       kl: 'KL(BoN‖φⁿ)/n',
     },
     formula: (v) => ({
-      tex: "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to A'(\\lambda^*),\\quad D(\\lambda^*) = \\delta",
+      tex: v.markov
+        ? "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to \\Lambda'(\\lambda^*),\\quad \\lambda^*\\Lambda'(\\lambda^*) - \\Lambda(\\lambda^*) = \\delta"
+        : "N = e^{n\\delta}:\\quad \\tfrac{1}{n}\\mathbb{E}_{\\mathrm{BoN}} R \\to A'(\\lambda^*),\\quad D(\\lambda^*) = \\delta",
       values: [
         ['\\delta', v.rate],
         ['\\lambda^*', v.lambda],
-        ["A'(\\lambda^*)", v.rl_reward_per_token],
+        [v.markov ? "\\Lambda'(\\lambda^*)" : "A'(\\lambda^*)", v.rl_reward_per_token],
       ],
     }),
     sliders: ['rate'],
@@ -205,7 +334,7 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
   rate: {
     title: 'Large deviations of R/n under φ_λ',
     quantities: (v) => {
-      const out = [q('λ', v.lambda), q('mean A′(λ)', v.mean, 'reward/token')];
+      const out = [q('λ', v.lambda), q(v.markov ? 'mean Λ′(λ)' : 'mean A′(λ)', v.mean, 'reward/token')];
       if (v.points.length === 1) {
         const p = v.points[0];
         out.push(
@@ -230,7 +359,9 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
         : undefined,
     series: { rate: 'I_λ(x)', tail: 'tail exponent −(1/n) log P', mean: 'mean A′(λ)' },
     formula: (v) => ({
-      tex: "I_\\lambda(x) = A^*(x) - \\lambda x + A(\\lambda),\\quad I_\\lambda(x) = 0 \\iff x = A'(\\lambda)",
+      tex: v.markov
+        ? "I_\\lambda(x) = \\sup_t\\,[t x - \\Lambda(\\lambda + t) + \\Lambda(\\lambda)],\\quad \\Lambda = \\log\\rho,\\quad I_\\lambda(x) = 0 \\iff x = \\Lambda'(\\lambda)"
+        : "I_\\lambda(x) = A^*(x) - \\lambda x + A(\\lambda),\\quad I_\\lambda(x) = 0 \\iff x = A'(\\lambda)",
       values: [
         ['\\lambda', v.lambda],
         ["A'(\\lambda)", v.mean],
@@ -240,11 +371,22 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
   },
   cumulants: {
     title: 'Cumulants of R under φ_λ',
-    quantities: (v) => [q('λ', v.lambda), ...v.kappa.map((k, i) => q(`κ${subscript(i + 1)} of R`, k))],
+    quantities: (v) => [
+      q('λ', v.lambda),
+      ...v.kappa.map((k, i) => q(`κ${subscript(i + 1)} of R`, k)),
+      ...(v.kappa_limit ?? []).map((k, i) =>
+        q(
+          `${i < 3 ? `Λ${'′'.repeat(i + 1)}` : `Λ⁽${superscript(i + 1)}⁾`}(λ) = lim κ${subscript(i + 1)}/n`,
+          k,
+        ),
+      ),
+    ],
     headline: (v) => v.kappa.slice(0, 2).map((k, i) => q(`κ${subscript(i + 1)}`, k)),
-    series: { cgf: 'Λ(t)', kappa: 'κₘ' },
+    series: { cgf: 'Λ(t)', kappa: 'κₘ', cgfLimit: 'Λ(λ+t) − Λ(λ) as n → ∞', kappaLimit: 'κₘ/n as n → ∞' },
     formula: (v) => ({
-      tex: '\\kappa_m = n\\,A^{(m)}(\\lambda)',
+      tex: v.markov
+        ? '\\kappa_m = \\tfrac{d^m}{d\\lambda^m}\\log Z_n(\\lambda),\\quad \\kappa_m/n \\to \\Lambda^{(m)}(\\lambda)'
+        : '\\kappa_m = n\\,A^{(m)}(\\lambda)',
       values: [
         ['\\lambda', v.lambda],
         ...v.kappa.slice(0, 4).map((x, i): [string, Num] => [`\\kappa_{${i + 1}}`, x]),
@@ -322,6 +464,260 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       ],
     }),
     sliders: [],
+  },
+  softbon: {
+    title: 'Soft best-of-N against best-of-N and KL-RL',
+    quantities: (v) => [
+      q('N', v.N),
+      q('log N', v.log_n, 'nats'),
+      q('λ (inverse temperature)', v.lambda),
+      q('β = 1/λ', v.beta),
+      ...methodRows('', v, 'KL(soft‖φ_λ) at this λ'),
+      q('law of R', v.exact ? 'exact' : 'approximate'),
+      ...comparisonRows('best-of-N, same N', v.bon),
+      ...comparisonRows('φ_λ, the limit N → ∞', v.tilt),
+    ],
+    headline: methodHeadline,
+    series: {
+      point: 'soft best-of-N',
+      bon: 'best-of-N, same N',
+      tilt: 'KL-RL φ_λ',
+    },
+    formula: (v) => ({
+      tex: 'g(x) = N e^{\\lambda x}\\,\\mathbb{E}\\left[\\frac{1}{e^{\\lambda x} + \\sum_{k=2}^{N} e^{\\lambda R_k}}\\right]',
+      values: [
+        ['N', v.N],
+        ['\\lambda', v.lambda],
+        ['\\mathbb{E} R', v.reward],
+        ['\\mathrm{KL}(\\cdot \\,\\|\\, p^n)', v.kl],
+        ['\\mathrm{KL}(\\cdot \\,\\|\\, \\phi_\\lambda^n)', v.kl_to_tilt],
+        ['W', v.win_rate],
+      ],
+    }),
+    sliders: ['N', 'logN', 'lambda', 'beta'],
+  },
+  blockbon: {
+    title: 'Blockwise best-of-N against best-of-N and KL-RL',
+    quantities: (v) => [
+      q('N', v.N),
+      q('log N', v.log_n, 'nats'),
+      count('block length b', v.block),
+      count('blocks n/b', v.blocks),
+      ...methodRows('', v, SAME_KL_TILT),
+      q('law of R', v.exact ? 'exact' : 'approximate'),
+      ...comparisonRows('best-of-N, same N', v.bon),
+      ...comparisonRows('KL-RL at the same KL', v.tilt),
+    ],
+    headline: methodHeadline,
+    series: {
+      point: 'blockwise best-of-N',
+      bon: 'best-of-N, same N',
+      tilt: 'KL-RL at the same KL',
+    },
+    formula: (v) => ({
+      tex: '\\pi = \\prod_{\\text{blocks}} \\mathrm{BoN}_N(p^b),\\quad \\mathrm{KL}(\\pi \\,\\|\\, p^n) = \\tfrac{n}{b}\\,\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, p^b)',
+      values: [
+        ['N', v.N],
+        ['b', v.block],
+        ['\\mathbb{E} R', v.reward],
+        ['\\mathrm{KL}(\\pi \\,\\|\\, p^n)', v.kl],
+        ['W', v.win_rate],
+      ],
+    }),
+    sliders: ['N', 'logN', 'block'],
+  },
+  reject: {
+    title: 'Rejection sampling at a threshold',
+    quantities: (v) => [
+      q('threshold τ (smallest accepted R)', v.threshold, 'reward'),
+      q('acceptance P(R ≥ τ)', v.accept),
+      ...methodRows('', v, SAME_KL_TILT),
+      q('law of R', v.exact ? 'exact' : 'approximate'),
+      ...comparisonRows('best-of-N, as many draws', v.bon),
+      ...comparisonRows('KL-RL at the same KL', v.tilt),
+    ],
+    headline: (v) => [q('τ', v.threshold, 'reward'), ...methodHeadline(v)],
+    series: {
+      point: 'rejection sampling',
+      bon: 'best-of-N, as many draws',
+      tilt: 'KL-RL at the same KL',
+    },
+    formula: (v) => ({
+      tex: 'g(x) = \\frac{\\mathbf{1}\\{x \\ge \\tau\\}}{P(R \\ge \\tau)},\\quad \\mathrm{KL} = -\\log P(R \\ge \\tau)',
+      values: [
+        ['\\tau', v.threshold],
+        ['P(R \\ge \\tau)', v.accept],
+        ['\\mathbb{E} R', v.reward],
+        ['W', v.win_rate],
+      ],
+    }),
+    sliders: ['threshold', 'accept', 'delta'],
+  },
+  winrate: {
+    title: 'Win rates against pⁿ at one KL',
+    quantities: (v) => [
+      q('Δ', v.delta, 'nats'),
+      q('win-rate frontier: μ', v.mu),
+      q('win-rate frontier: W', v.win_rate),
+      q('win-rate frontier: 1 − W', v.loss_rate),
+      q('win-rate frontier: E[R]', v.reward, 'reward'),
+      q('KL-RL: W', v.kl_rl.win_rate),
+      q('KL-RL: 1 − W', v.kl_rl.loss_rate),
+      q('KL-RL: E[R]', v.kl_rl.reward, 'reward'),
+      q('best-of-N: N', v.bon.N),
+      q('best-of-N: W', v.bon.win_rate),
+      q('best-of-N: 1 − W', v.bon.loss_rate),
+      q('best-of-N: E[R]', v.bon.reward, 'reward'),
+      ...(v.softbon
+        ? [
+            q('soft best-of-N: λ', v.softbon.lambda),
+            q('soft best-of-N: N', v.softbon.N),
+            q('soft best-of-N: W', v.softbon.win_rate),
+            q('soft best-of-N: 1 − W', v.softbon.loss_rate),
+            q('soft best-of-N: E[R]', v.softbon.reward, 'reward'),
+          ]
+        : []),
+      q('rejection: τ', v.reject.threshold, 'reward'),
+      q('rejection: KL', v.reject.kl, 'nats'),
+      q('rejection: W', v.reject.win_rate),
+      q('rejection: 1 − W', v.reject.loss_rate),
+      q('rejection: E[R]', v.reject.reward, 'reward'),
+      q('law of R', v.exact ? 'exact' : 'approximate'),
+    ],
+    notes: (v) =>
+      v.softbon
+        ? []
+        : [
+            'No soft best-of-N: at this temperature even N → ∞ (the tilt φ_λ) spends less than Δ; give a larger lambda.',
+          ],
+    headline: (v) => [
+      q('1 − W: frontier', v.loss_rate),
+      q('BoN', v.bon.loss_rate),
+      q('KL-RL', v.kl_rl.loss_rate),
+    ],
+    series: {
+      frontier: 'win-rate frontier',
+      klRl: 'KL-RL',
+      bon: 'best-of-N',
+      softbon: 'soft best-of-N',
+      reject: 'rejection sampling',
+    },
+    formula: (v) => ({
+      tex: 'W = \\sum_j \\pi_j\\,\\bigl(F_{j-1} + \\tfrac{w_j}{2}\\bigr),\\quad \\text{frontier: } \\pi_j \\propto w_j\\,e^{\\mu u_j}',
+      values: [
+        ['\\Delta', v.delta],
+        ['\\mu', v.mu],
+        ['W_{\\max}', v.win_rate],
+        ['W_{\\mathrm{BoN}}', v.bon.win_rate],
+        ['W_{\\text{KL-RL}}', v.kl_rl.win_rate],
+      ],
+    }),
+    sliders: ['delta', 'lambda', 'beta'],
+  },
+  methods: {
+    title: 'Alignment methods side by side',
+    quantities: (v) => {
+      const last = <P>(c: P[]) => c[c.length - 1];
+      const out = [
+        q('N from', Math.exp(v.log_n_from)),
+        q('N to', Math.exp(v.log_n_to)),
+        q('soft best-of-N: λ', v.lambda),
+        count('blockwise best-of-N: block b', v.block),
+      ];
+      for (const [label, c] of [
+        ['best-of-N', v.bon],
+        ['soft best-of-N', v.softbon],
+        ['blockwise best-of-N', v.blockbon],
+        ['rejection', v.reject],
+      ] as const) {
+        const p = last(c as MethodCurvePoint[]);
+        if (p)
+          out.push(q(`${label} at its largest parameter: KL`, p.kl, 'nats'), q(`${label}: W`, p.win_rate));
+      }
+      out.push(q('law of R', v.exact ? 'exact' : 'approximate'));
+      return out;
+    },
+    headline: (v) => {
+      const b = v.bon[v.bon.length - 1];
+      const s = v.softbon[v.softbon.length - 1];
+      return [
+        ...(b ? [q('BoN W at N max', b.win_rate)] : []),
+        ...(s ? [q('soft W', s.win_rate)] : []),
+        count(
+          'points',
+          v.bon.length +
+            v.softbon.length +
+            v.blockbon.length +
+            v.reject.length +
+            v.kl_rl.length +
+            v.win_rate_frontier.length,
+        ),
+      ];
+    },
+    curve: (v) => {
+      const rows: LabelledPoint[] = [];
+      const add = (method: string, parameterName: string, points: (MethodCurvePoint & { p: Num })[]) => {
+        for (const p of points) rows.push({ ...p, method, parameter: p.p, parameterName });
+      };
+      add(
+        'best-of-N',
+        'log N',
+        v.bon.map((p) => ({ ...p, p: p.log_n })),
+      );
+      add(
+        'soft best-of-N',
+        'log N',
+        v.softbon.map((p) => ({ ...p, p: p.log_n })),
+      );
+      add(
+        'blockwise best-of-N',
+        'log N',
+        v.blockbon.map((p) => ({ ...p, p: p.log_n })),
+      );
+      add(
+        'rejection',
+        'τ',
+        v.reject.map((p) => ({ ...p, p: p.threshold })),
+      );
+      add(
+        'KL-RL',
+        'λ',
+        v.kl_rl.map((p) => ({ ...p, p: p.lambda })),
+      );
+      add(
+        'win-rate frontier',
+        'μ',
+        v.win_rate_frontier.map((p) => ({ ...p, p: p.mu })),
+      );
+      return curve(rows, [
+        { header: 'method', unit: '', cell: (p) => p.method },
+        { header: 'parameter', unit: '', cell: (p) => `${p.parameterName} = ${formatNumber(p.parameter)}` },
+        { header: 'KL', unit: 'nats', cell: (p) => p.kl },
+        { header: 'E[R]', unit: 'reward', cell: (p) => p.reward },
+        { header: 'W', unit: '', cell: (p) => p.win_rate },
+        { header: '1 − W', unit: '', cell: (p) => p.loss_rate },
+        { header: 'tokens', unit: 'tokens', cell: (p) => p.tokens_sampled },
+      ]);
+    },
+    series: {
+      bon: 'best-of-N',
+      softbon: 'soft best-of-N',
+      blockbon: 'blockwise best-of-N',
+      reject: 'rejection sampling',
+      klRl: 'KL-RL (reward frontier)',
+      winRateFrontier: 'win-rate frontier',
+      planeReward: 'E[R] against KL',
+      planeWinRate: 'win rate against KL',
+      planeTokens: 'E[R] against tokens sampled',
+    },
+    formula: (v) => ({
+      tex: "W = P(R_\\pi > R') + \\tfrac12\\,P(R_\\pi = R'),\\quad R' \\sim p^n",
+      values: [
+        ['\\lambda_{\\text{soft}}', v.lambda],
+        ['b', v.block],
+      ],
+    }),
+    sliders: ['lambda', 'beta', 'block'],
   },
 };
 

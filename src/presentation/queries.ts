@@ -80,6 +80,26 @@ const logN: ParamSpec = {
   unit: 'nats',
   doc: 'log N, for N too large to write.',
 };
+const softLambda: ParamSpec = {
+  name: 'lambda',
+  kind: 'number',
+  min: 0,
+  doc: 'Inverse temperature λ ≥ 0 of soft best-of-N: candidate i is returned with probability ∝ exp(λ R_i); λ = 0 is the base model, large λ best-of-N.',
+};
+const softBeta: ParamSpec = {
+  name: 'beta',
+  kind: 'number',
+  min: 0,
+  minExclusive: true,
+  doc: 'Temperature β = 1/λ > 0 of soft best-of-N.',
+};
+const block: ParamSpec = {
+  name: 'block',
+  kind: 'integer',
+  min: 1,
+  max: 1_000_000_000,
+  doc: 'Block length b: each block of b tokens is the best of N candidates by its own reward; b must divide the model’s length n (b = n is best-of-N, b = 1 token-level).',
+};
 const tiltGroup = (required: boolean): ParamGroup => ({
   names: ['delta', 'lambda', 'beta'],
   required,
@@ -241,6 +261,94 @@ export const QUERIES: readonly QuerySpec[] = [
       { names: ['delta', 'lambda', 'beta'], required: { param: 'method', value: 'tilt' } },
     ],
   },
+  {
+    name: 'softbon',
+    doc: 'Soft best-of-N: N candidates, one returned with probability ∝ exp(λ R) — reward, KL, KL to φ_λ, win rate and tokens, next to best-of-N and φ_λ.',
+    example: 'softbon(toy, N = 16, lambda = 2)',
+    params: [N, logN, softLambda, softBeta],
+    groups: [
+      { names: ['N', 'logN'], required: true },
+      { names: ['lambda', 'beta'], required: true },
+    ],
+  },
+  {
+    name: 'blockbon',
+    doc: 'Blockwise best-of-N: the best of N candidates for every block of b tokens — reward, KL, win rate and tokens, next to best-of-N and KL-RL at the same KL.',
+    example: 'blockbon(toy, N = 4, block = 8)',
+    params: [N, logN, block],
+    groups: [
+      { names: ['N', 'logN'], required: true },
+      { names: ['block'], required: true },
+    ],
+  },
+  {
+    name: 'reject',
+    doc: 'Rejection sampling: draw until R reaches a threshold — reward, KL = −log P(R ≥ τ), win rate and tokens, next to best-of-N with as many draws and KL-RL at the same KL.',
+    example: 'reject(toy, threshold = 12)',
+    params: [
+      {
+        name: 'threshold',
+        kind: 'number',
+        doc: 'Threshold τ on the sequence reward R (at most n·r_max): sequences with R ≥ τ are accepted.',
+      },
+      {
+        name: 'accept',
+        kind: 'number',
+        min: 0,
+        minExclusive: true,
+        max: 1,
+        doc: 'Acceptance probability a ∈ (0, 1]: the highest threshold with P(R ≥ τ) ≥ a (R is discrete).',
+      },
+      {
+        ...delta,
+        doc: 'KL budget Δ: the highest threshold whose KL −log P(R ≥ τ) is at most Δ.',
+      },
+    ],
+    groups: [{ names: ['threshold', 'accept', 'delta'], required: true }],
+  },
+  {
+    name: 'winrate',
+    doc: 'Win rates at one KL: the win-rate frontier (the best win rate against pⁿ at KL ≤ Δ) and KL-RL, best-of-N, soft best-of-N and rejection sampling tuned to the same KL.',
+    example: 'winrate(toy, delta = 4)',
+    params: [
+      { ...delta, doc: 'KL budget Δ every method is tuned to.' },
+      { ...softLambda, doc: 'Inverse temperature λ of the soft best-of-N compared (its N is tuned to Δ).' },
+      softBeta,
+    ],
+    groups: [
+      { names: ['delta'], required: true },
+      { names: ['lambda', 'beta'], required: false, defaultDoc: 'the KL-RL λ at the budget 2Δ' },
+    ],
+  },
+  {
+    name: 'methods',
+    doc: 'Every method across its parameter — best-of-N, soft and blockwise best-of-N over N, rejection over thresholds, KL-RL — in the (KL, E[R]), (KL, win rate) and (tokens, E[R]) planes, with both frontiers.',
+    example: 'methods(toy, N = 1..1024, steps = 32)',
+    params: [
+      {
+        name: 'N',
+        kind: 'range',
+        min: 1,
+        default: '1..1024',
+        doc: 'Range of N for best-of-N, soft and blockwise best-of-N (points geometric in N); rejection thresholds accept at least 1/N_max.',
+      },
+      {
+        name: 'logN',
+        kind: 'range',
+        min: 0,
+        unit: 'nats',
+        doc: 'Range of log N instead of N, for N too large to write (logN = 0..2000).',
+      },
+      { name: 'steps', kind: 'integer', min: 2, max: 1000, default: 32, doc: 'Points per method.' },
+      { ...softLambda, doc: 'Inverse temperature λ of soft best-of-N on its curve.' },
+      softBeta,
+      { ...block, doc: 'Block length b of blockwise best-of-N on its curve (must divide n).' },
+    ],
+    groups: [
+      { names: ['N', 'logN'], required: false, defaultDoc: 'N = 1..1024' },
+      { names: ['lambda', 'beta'], required: false, defaultDoc: 'the KL-RL λ at the budget log N_max' },
+    ],
+  },
 ];
 
 export const QUERY_BY_NAME: ReadonlyMap<string, QuerySpec> = new Map(QUERIES.map((q) => [q.name, q]));
@@ -255,21 +363,66 @@ export function paramSpec(query: QuerySpec, name: string): ParamSpec | undefined
   return undefined;
 }
 
-/** Fields of a `model` body and of a `policy` body, with docs for hover and completion. */
-export const MODEL_FIELDS: readonly { name: string; doc: string; inPolicy: boolean }[] = [
-  { name: 'vocab', doc: 'The tokens: identifiers, numbers or quoted strings.', inPolicy: false },
+/**
+ * Fields of a `model`, `markov` and `policy` body, with docs for hover and completion.
+ * `inMarkov`: a field of a `markov` body; `markovOnly`: of nothing else (a policy of a markov
+ * model takes `p` for a memoryless policy, or `start` and `next` rows for a chain).
+ */
+export const MODEL_FIELDS: readonly {
+  name: string;
+  doc: string;
+  inPolicy: boolean;
+  inMarkov: boolean;
+  markovOnly?: boolean;
+}[] = [
+  {
+    name: 'vocab',
+    doc: 'The tokens: identifiers, numbers or quoted strings.',
+    inPolicy: false,
+    inMarkov: true,
+  },
   {
     name: 'p',
     doc: 'Next-token probabilities (numbers or expressions); they should sum to 1.',
     inPolicy: true,
+    inMarkov: false,
+  },
+  {
+    name: 'start',
+    doc: 'markov: the distribution of the first token (numbers, `stationary`, or `from "s.csv"`).',
+    inPolicy: true,
+    inMarkov: true,
+    markovOnly: true,
+  },
+  {
+    name: 'next',
+    doc: 'markov: one transition row per token, `next a -> P(·|a)` in vocab order (or `next from "P.csv"`: dense rows or from,to,count triples).',
+    inPolicy: true,
+    inMarkov: true,
+    markovOnly: true,
   },
   {
     name: 'reward',
-    doc: 'Per-token reward weights r(y); the sequence reward is R = Σ r(yᵢ).',
+    doc: 'Per-token reward weights r(y); the sequence reward is R = Σ r(yᵢ). In a markov model `reward a -> …` adds transition rewards c(a, ·).',
     inPolicy: false,
+    inMarkov: true,
   },
-  { name: 'length', doc: 'Sequence length n (a positive integer, default 1).', inPolicy: false },
+  {
+    name: 'length',
+    doc: 'Sequence length n (a positive integer, default 1).',
+    inPolicy: false,
+    inMarkov: true,
+  },
 ];
+
+/** Queries defined for memoryless models only, and why (the checker reports `memoryless-only`). */
+export const MEMORYLESS_ONLY: Readonly<Record<string, string>> = {
+  renyi:
+    'the Rényi cross entropy H_α(p, softmax r) and its identity with A(s) (math.md §5) are statements about one token’s distribution p; a markov model has no single next-token distribution, and the tilted chain’s growth rate Λ(s) = log ρ(s) is not a Rényi cross entropy of any fixed pair of distributions (use cumulants for Λ and its derivatives)',
+};
+
+/** Queries whose value rests on the asymptotics of a markov model (one recurrent class needed). */
+export const ASYMPTOTIC_QUERIES: ReadonlySet<string> = new Set(['equivalence', 'rate']);
 
 /** Built-in functions and constants of expressions. */
 export const FUNCTIONS: readonly { name: string; doc: string }[] = [

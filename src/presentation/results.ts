@@ -38,16 +38,73 @@ export interface TiltValue {
   reward: number;
   kl_per_token: number;
   reward_per_token: number;
-  /** token → φ_λ(token) */
+  /** token → φ_λ(token): every token (CLI, the full result), or the `tokens_shown` of a summary. */
   phi: Record<string, number>;
-  /** Optional: token → p(token) (base model) and token → r(token); only for ≤ 1000 tokens. */
+  /**
+   * Optional: token → p(token) (base model) and token → r(token); for ≤ 1000 tokens, or for the
+   * tokens of a summary.
+   */
   p?: Record<string, number>;
   r?: Record<string, number>;
+  /**
+   * Optional, only in a summary (the language server's results notification for a large
+   * vocabulary): `phi`, `p` and `r` list the tokens where φ_λ and p differ most (|φ − p|), and
+   * these say how many tokens there are and the mass of the others. The full result is one
+   * `alignLab/getResults` request away (`full: true`).
+   */
+  tokens_total?: number;
+  phi_rest?: number;
+  p_rest?: number;
+  /**
+   * Optional: the win rate of φ_λⁿ against pⁿ (a fresh draw from pⁿ, ties count ½); present when
+   * the exact law of R is affordable (it is left out rather than approximated).
+   */
+  win_rate?: number;
+  /** Optional, markov models only: the chain's readouts at this λ (see MarkovTiltValue). */
+  markov?: MarkovTiltValue;
+}
+/**
+ * The readouts of `tilt` on a markov model. For a chain, `phi` is the average of φ_λ's
+ * per-position marginals, (1/n)·Σ_t φ_λ(y_t = token) (the expected token frequencies; for a
+ * memoryless model every position's marginal is φ_λ). Every key is optional: the asymptotic ones
+ * need finite λ and a chain with one recurrent class; the matrices and marginals at most 64 tokens;
+ * the token tables at most 1000.
+ */
+export interface MarkovTiltValue {
+  /** Λ(λ) = log ρ(λ), ρ the Perron root of the tilted matrix P(j | i)·e^{λ w(i, j)}; ρ itself. */
+  log_rho?: number;
+  rho?: number;
+  /** Λ′(λ): the reward per token of the stationary tilted chain (the limit of E R/n). */
+  reward_rate?: number;
+  /** λΛ′(λ) − Λ(λ): its KL per token (the limit of KL/n). */
+  kl_rate?: number;
+  /** Stationary distribution of P and of the stationary tilted chain P_λ (token → probability). */
+  stationary?: Record<string, number>;
+  stationary_tilted?: Record<string, number>;
+  /** Second eigenvalue modulus |λ₂| of P and of P_λ (on their recurrent class): the mixing. */
+  mixing?: number;
+  mixing_tilted?: number;
+  /** The order of the rows and columns below (the vocabulary, at most 64 tokens). */
+  tokens?: string[];
+  /** P and P_λ as rows (transition[i][j] = P(tokens[j] | tokens[i])). */
+  transition?: number[][];
+  tilted_transition?: number[][];
+  /**
+   * φ_λ's marginals per position: `marginals[k][j]` = φ_λ(y_t = tokens[j]) at t = positions[k]
+   * (all positions for n ≤ 200; else the first and last 66 and 68 evenly spaced between).
+   */
+  positions?: number[];
+  marginals?: number[][];
 }
 export interface FrontierValue {
   points: { lambda: Num; kl: number; reward: number }[];
   max_kl: number;
   max_reward: number;
+  /**
+   * Optional: true for a markov model (`max_kl` is then −log p(S*) and `max_reward` R* = max R,
+   * S* the sequences that reach it; for a memoryless model n·(−log p(M)) and n·r_max).
+   */
+  markov?: boolean;
 }
 export interface BonValue {
   N: Num;
@@ -59,6 +116,8 @@ export interface BonValue {
   exact: boolean;
   same_kl: { lambda: Num; reward: number };
   log_n_budget: { lambda: Num; reward: number; kl_bon_to_tilt: Num };
+  /** The win rate of best-of-N against pⁿ (ties count ½); always written by this version. */
+  win_rate?: number;
   /** Optional: best-of-N for N = 1 … this N (16 to 64 points, uniform in log N or every integer N). */
   curve?: BonCurvePoint[];
 }
@@ -77,18 +136,52 @@ export interface EquivalenceValue {
   rate: number;
   lambda: Num;
   rl_reward_per_token: number;
-  points: { n: number; bon_reward_per_token: number; kl_per_token: number; kl_to_rl_per_token: Num }[];
+  points: EquivalencePointValue[];
+  /**
+   * Optional: true for a markov model: `lambda` is then λ* with λΛ′(λ) − Λ(λ) = δ (Λ = log of the
+   * Perron root) and `rl_reward_per_token` is Λ′(λ*), the limits of the finite-n KL-RL solutions.
+   */
+  markov?: boolean;
+}
+/** One length of the equivalence series. */
+export interface EquivalencePointValue {
+  n: number;
+  bon_reward_per_token: number;
+  kl_per_token: number;
+  kl_to_rl_per_token: Num;
+  /**
+   * Optional, markov models only: the exact KL-RL solution at Δ = nδ for this n (its λ and
+   * E R/n; `kl_to_rl_per_token` is measured against it). For a memoryless model it is λ* at every n.
+   */
+  rl_lambda?: Num;
+  rl_reward_per_token?: number;
 }
 export interface RateValue {
   lambda: Num;
   mean: number;
   points: { x: number; rate: Num; tail_rate: Num }[];
+  /**
+   * Optional: true for a markov model: `rate` is then the Gärtner–Ellis rate from Λ = log ρ,
+   * `mean` is Λ′(λ), and the default x range is [x_min, x_max], the least and largest mean reward
+   * per token over the chain's cycles.
+   */
+  markov?: boolean;
 }
 export interface CumulantsValue {
   lambda: Num;
+  /** κ₁ … κₘ of R under φ_λ (memoryless: n·A⁽ʲ⁾(λ); markov: exact, by the backward recursion). */
   kappa: number[];
+  /** Optional: true for a markov model (see `kappa_limit`, `cgf_limit`). */
+  markov?: boolean;
   /** Optional: Λ(t) = A(λ + t) − A(λ) at 65 points of t ∈ [−T, T] (omitted when λ = ∞). */
   cgf?: { t: number; value: number }[];
+  /**
+   * Optional, markov models only: the per-token limits Λ′(λ) … Λ⁽ᵐ⁾(λ) of κ_m/n, and the limit
+   * Λ(λ + t) − Λ(λ) of the scaled CGF on the same t grid (`cgf` is then the exact finite-n
+   * (1/n)·log E_{φ_λ} e^{tR}). Need one recurrent class and finite λ.
+   */
+  kappa_limit?: number[];
+  cgf_limit?: { t: number; value: number }[];
 }
 export interface RenyiValue {
   alpha: number;
@@ -131,6 +224,108 @@ export interface SimulateValue {
   log_n?: number;
 }
 
+/**
+ * One alignment method's numbers (softbon, blockbon, reject, winrate): E R, KL(·‖pⁿ), the KL to a
+ * KL-RL tilt, the win rate against pⁿ and the expected tokens sampled per output (null beyond the
+ * double range, N = e^{1000}).
+ */
+export interface MethodValue {
+  reward: number;
+  kl: number;
+  /**
+   * KL(·‖φ_λⁿ): for softbon the method's own λ; for every other method the λ of the KL-RL tilt
+   * with the method's KL (how far it is from the optimum at its own KL); null = ∞.
+   */
+  kl_to_tilt: Num;
+  win_rate: number;
+  /** 1 − win_rate, summed directly: its digits survive where W rounds to 1. */
+  loss_rate: number;
+  tokens_sampled: Num;
+}
+/** Best-of-N in a comparison: the method's numbers and its N. */
+export interface BonMethodValue extends MethodValue {
+  N: Num;
+  log_n: Num;
+}
+/** KL-RL in a comparison: the method's numbers and its λ (kl_to_tilt is 0). */
+export interface TiltMethodValue extends MethodValue {
+  lambda: Num;
+}
+export interface SoftBonValue extends MethodValue {
+  N: Num;
+  log_n: number;
+  lambda: Num;
+  beta: Num;
+  exact: boolean;
+  /** Best-of-N with the same N. */
+  bon: BonMethodValue;
+  /** φ_λⁿ at the same λ (the limit N → ∞). */
+  tilt: TiltMethodValue;
+}
+export interface BlockBonValue extends MethodValue {
+  N: Num;
+  log_n: number;
+  block: number;
+  blocks: number;
+  exact: boolean;
+  /** Best-of-N over whole sequences with the same N. */
+  bon: BonMethodValue;
+  /** KL-RL at the same KL. */
+  tilt: TiltMethodValue;
+}
+export interface RejectValue extends MethodValue {
+  /** The smallest accepted value of R (a level of R). */
+  threshold: number;
+  /** P(R ≥ threshold). */
+  accept: number;
+  exact: boolean;
+  /** Best-of-N with N = 1/accept (as many expected draws). */
+  bon: BonMethodValue;
+  /** KL-RL at the same KL. */
+  tilt: TiltMethodValue;
+}
+export interface WinRateValue {
+  delta: number;
+  /** The win-rate frontier at Δ: μ (null = ∞), the largest win rate (and 1 − it), its policy's E R. */
+  mu: Num;
+  win_rate: number;
+  loss_rate: number;
+  reward: number;
+  exact: boolean;
+  kl_rl: TiltMethodValue;
+  /** Best-of-N with KL = Δ (N null = ∞ beyond the maximum KL). */
+  bon: BonMethodValue;
+  /** Soft best-of-N at temperature λ with KL = Δ; absent when nD(λ) ≤ Δ. */
+  softbon?: BonMethodValue & { lambda: Num };
+  /** Rejection at the highest threshold with KL ≤ Δ. */
+  reject: MethodValue & { threshold: number; accept: number };
+}
+/** One point of a `methods` curve. */
+export interface MethodCurvePoint {
+  kl: number;
+  reward: number;
+  win_rate: number;
+  loss_rate: number;
+  tokens_sampled: Num;
+}
+export interface MethodsValue {
+  /** The range of N of the best-of-N kinds (log N: N may be huge). */
+  log_n_from: number;
+  log_n_to: number;
+  /** Soft best-of-N's λ and blockwise best-of-N's block. */
+  lambda: Num;
+  block: number;
+  exact: boolean;
+  bon: (MethodCurvePoint & { log_n: number })[];
+  softbon: (MethodCurvePoint & { log_n: number })[];
+  blockbon: (MethodCurvePoint & { log_n: number })[];
+  reject: (MethodCurvePoint & { threshold: number })[];
+  /** The KL–reward frontier (KL-RL), with its policies' win rates. */
+  kl_rl: (MethodCurvePoint & { lambda: Num })[];
+  /** The win-rate frontier, with its policies' E R. */
+  win_rate_frontier: (MethodCurvePoint & { mu: Num })[];
+}
+
 export interface QueryValues {
   tilt: TiltValue;
   frontier: FrontierValue;
@@ -141,6 +336,11 @@ export interface QueryValues {
   renyi: RenyiValue;
   compare: CompareValue;
   simulate: SimulateValue;
+  softbon: SoftBonValue;
+  blockbon: BlockBonValue;
+  reject: RejectValue;
+  winrate: WinRateValue;
+  methods: MethodsValue;
 }
 export type QueryKind = keyof QueryValues;
 
@@ -149,6 +349,24 @@ export interface QueryParam {
   readonly name: string;
   readonly value: number;
   readonly range: Range;
+  /** How the value is written, when it is not a number literal (what setting it would rewrite). */
+  readonly source?: QueryParamSource;
+}
+
+/**
+ * How a numeric argument that is not a number literal is written (src/language/checking/paramSource.ts):
+ *   let        — a plain reference to a `let` whose value is a number and that nothing else uses:
+ *                setting the parameter moves the let's value (`definition`), the link stays;
+ *   reference  — a reference to a `let` that is used elsewhere too (`uses` > 1) or whose value is
+ *                an expression: setting the parameter replaces the reference with a number;
+ *   expression — any other expression: setting the parameter replaces it with a number.
+ */
+export interface QueryParamSource {
+  readonly kind: 'let' | 'reference' | 'expression';
+  /** let, reference: the let's name, the range of its value, and its references in the document. */
+  readonly let?: string;
+  readonly definition?: Range;
+  readonly uses?: number;
 }
 
 /** One query's outcome: a value, or an error message in its place (never both). */
@@ -181,6 +399,27 @@ export interface ModelSummary {
   readonly r_max: number | null;
   /** Why the model cannot be evaluated. */
   readonly error?: string;
+  /** Optional: a `markov` model's structure (absent for memoryless models). */
+  readonly markov?: MarkovModelSummary;
+}
+
+/** What the checker found about a `markov` model (hover, outline, preview). */
+export interface MarkovModelSummary {
+  /** Every token communicates with every other. */
+  readonly irreducible: boolean;
+  /** `start stationary`. */
+  readonly stationary_start: boolean;
+  /** Tokens outside every closed class, and the closed classes (token names). */
+  readonly transient: readonly string[];
+  readonly closed: readonly (readonly string[])[];
+  /** Period of the recurrent class (1: aperiodic); absent without a single one. */
+  readonly period?: number;
+  /** The stationary distribution of P (unique closed class; ≤ 1000 tokens). */
+  readonly stationary?: Record<string, number>;
+  /** Why `equivalence` and `rate` (the asymptotics) do not apply; absent when they do. */
+  readonly asymptotic_problem?: string;
+  /** Transition rewards were given (`reward a -> …`). */
+  readonly transition_rewards: boolean;
 }
 
 export interface Analysis {

@@ -6,11 +6,17 @@
  */
 
 /**
- * Largest model file that is read (8 MiB). A 50,000-token vocabulary is about 2 MB of CSV; the
- * language server runs with 128 MB of heap (serverNodeArgs), in which a 16 MiB CSV of 440,000
+ * Largest model file the language server reads (8 MiB). A 50,000-token vocabulary is about 2 MB
+ * of CSV; the server runs with 128 MB of heap (serverNodeArgs), in which a 16 MiB CSV of 440,000
  * tokens no longer fits. Larger files are refused before a byte of them is read.
  */
 export const MODEL_FILE_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Largest model file the CLI reads (256 MiB): it runs with Node's default heap, and a
+ * 1,000,000-token vocabulary is about 40 MB of CSV.
+ */
+export const CLI_MODEL_FILE_MAX_BYTES = 256 * 1024 * 1024;
 
 /** Files whose changes the editor reports to the server, so the documents that read them are re-evaluated. */
 export const MODEL_FILE_GLOB = '**/*.{csv,tsv,json}';

@@ -5,7 +5,7 @@
  * so every message it posts goes through `parseWebviewMessage`, which returns `undefined` for
  * anything malformed. Host → webview messages are produced by our own code and are typed only.
  */
-import type { Analysis, Position, Range } from '../presentation/results.js';
+import type { Analysis, Position, QueryResult, Range } from '../presentation/results.js';
 
 // The result types the webview draws (it may depend on src/protocol only).
 export type {
@@ -16,6 +16,8 @@ export type {
   Num,
   Position,
   QueryKind,
+  QueryParam,
+  QueryParamSource,
   QueryResult,
   QueryValues,
   Range,
@@ -55,7 +57,44 @@ export interface ResetMessage {
   readonly uri: string;
   readonly fileName: string;
 }
-export type HostToWebview = AnalysisMessage | CursorMessage | ResetMessage;
+/** Settings that change how the preview shows numbers (alignLab.significantDigits). */
+export interface SettingsMessage {
+  readonly type: 'settings';
+  /** Significant digits of every number shown (formatNumber); clamped by the webview. */
+  readonly digits: number;
+}
+/** "Show in preview" on a query: focus it and bring its chart into view. */
+export interface ShowQueryMessage {
+  readonly type: 'showQuery';
+  readonly uri: string;
+  readonly range: Range;
+}
+/**
+ * The answer to a `previewParameter` request (`seq` echoes it): the query evaluated with the
+ * slider's value (alignLab/previewParameter), or why that value is refused. Neither when the
+ * server had no answer (the document changed, the server restarts).
+ */
+export interface ParameterPreviewMessage {
+  readonly type: 'parameterPreview';
+  readonly uri: string;
+  readonly seq: number;
+  readonly result?: QueryResult;
+  readonly refused?: { readonly code: string; readonly message: string };
+}
+/** A released slider's value was refused by the server: said under the slider. */
+export interface ParameterRefusedMessage {
+  readonly type: 'parameterRefused';
+  readonly uri: string;
+  readonly message: string;
+}
+export type HostToWebview =
+  | AnalysisMessage
+  | CursorMessage
+  | ResetMessage
+  | SettingsMessage
+  | ShowQueryMessage
+  | ParameterPreviewMessage
+  | ParameterRefusedMessage;
 
 // ---- webview → extension ----------------------------------------------------------------------
 
@@ -84,6 +123,19 @@ export interface SetParameterMessage {
   readonly value: number;
   readonly literal?: Range;
 }
+/**
+ * A slider is being dragged: evaluate the query with this value (alignLab/previewParameter)
+ * without touching the document. At most one is in flight; the answer echoes `seq`.
+ */
+export interface PreviewParameterMessage {
+  readonly type: 'previewParameter';
+  readonly uri: string;
+  readonly version: number;
+  readonly query: Range;
+  readonly name: SliderParam;
+  readonly value: number;
+  readonly seq: number;
+}
 /** Save a chart: PNG as base64 (no data: prefix) or CSV text. */
 export interface ExportMessage {
   readonly type: 'export';
@@ -91,18 +143,49 @@ export interface ExportMessage {
   readonly format: 'png' | 'csv';
   readonly data: string;
 }
-export type WebviewToHost = ReadyMessage | RevealMessage | SetParameterMessage | ExportMessage;
+export type WebviewToHost =
+  | ReadyMessage
+  | RevealMessage
+  | SetParameterMessage
+  | PreviewParameterMessage
+  | ExportMessage;
 
 /** Upper bound on an exported payload (a 4k PNG is well under this). */
 export const MAX_EXPORT_BYTES = 32 * 1024 * 1024;
 /** The only text a slider edit may write: a plain decimal or scientific-notation number. */
 export const NUMBER_LITERAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
-/** A slider value as source text: 4 significant digits (integers for N), never exponent-free garbage. */
-export function formatParameter(name: SliderParam, value: number): string {
-  if (name === 'N') return String(Math.max(1, Math.round(value)));
-  const s = String(Number(value.toPrecision(4)));
-  return NUMBER_LITERAL.test(s) ? s : value.toFixed(4);
+/**
+ * A slider value as source text: 4 significant digits (a whole number for N), never exponent-free
+ * garbage. With `bounds` (the slider's ends, valid values themselves), a value that 4 digits would
+ * round out of them is rounded towards the inside instead, so a slider at either end writes a
+ * valid value (Δ at the maximum KL 2.07944… is written 2.079, not 2.08).
+ */
+export function formatParameter(
+  name: SliderParam,
+  value: number,
+  bounds?: { readonly min: number; readonly max?: number },
+): string {
+  if (name === 'N') {
+    let n = Math.max(1, Math.round(value));
+    if (bounds?.max !== undefined && n > bounds.max) n = Math.max(1, Math.floor(bounds.max));
+    if (bounds && n < bounds.min) n = Math.ceil(bounds.min);
+    return String(n);
+  }
+  let text = String(Number(value.toPrecision(4)));
+  const v = Number(text);
+  if (bounds && v < bounds.min) text = roundAt4(value, 'up');
+  else if (bounds?.max !== undefined && v > bounds.max) text = roundAt4(value, 'down');
+  return NUMBER_LITERAL.test(text) ? text : value.toFixed(4);
+}
+
+/** `x` rounded up or down at its 4th significant digit, as exact decimal text. */
+function roundAt4(x: number, direction: 'up' | 'down'): string {
+  if (x === 0 || !Number.isFinite(x)) return String(x);
+  const e = Math.floor(Math.log10(Math.abs(x))) - 3;
+  const m = x / 10 ** e;
+  const digits = direction === 'up' ? Math.ceil(m - 1e-9) : Math.floor(m + 1e-9);
+  return String(Number(`${digits}e${e}`));
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
@@ -156,6 +239,28 @@ export function parseWebviewMessage(x: unknown): WebviewToHost | undefined {
         value: x.value as number,
       };
       return literal ? { ...m, literal } : m;
+    }
+    case 'previewParameter': {
+      const query = parseRange(x.query);
+      const name = SLIDER_PARAMS.find((n) => n === x.name);
+      const valid =
+        query &&
+        name &&
+        isUri(x.uri) &&
+        isCount(x.version) &&
+        isCount(x.seq) &&
+        typeof x.value === 'number' &&
+        Number.isFinite(x.value);
+      if (!valid) return undefined;
+      return {
+        type: 'previewParameter',
+        uri: x.uri as string,
+        version: x.version as number,
+        query,
+        name,
+        value: x.value as number,
+        seq: x.seq as number,
+      };
     }
     case 'export': {
       const chart = CHART_IDS.find((c) => c === x.chart);

@@ -8,7 +8,7 @@
  */
 
 import { ProtocolNotificationType, ProtocolRequestType } from 'vscode-languageserver-protocol';
-import type { Analysis } from '../presentation/results.js';
+import type { Analysis, QueryResult } from '../presentation/results.js';
 import type { ModelFileProblemCode } from './modelFiles.js';
 
 export type {
@@ -81,6 +81,11 @@ export const ReadFileRequest = new ProtocolRequestType<ReadFileParams, ReadFileR
 /** Asks for the latest results of a document (the preview calls it when it opens). */
 export interface GetResultsParams {
   readonly uri: string;
+  /**
+   * The complete results (every token of a large vocabulary) instead of the summary the results
+   * notification carries (see TiltValue.tokens_total).
+   */
+  readonly full?: boolean;
 }
 export const GetResultsRequest = new ProtocolRequestType<
   GetResultsParams,
@@ -91,10 +96,14 @@ export const GetResultsRequest = new ProtocolRequestType<
 >('alignLab/getResults');
 
 /**
- * Computes the edit that sets one parameter of the query at `position` (e.g. the preview's Δ
- * slider). The server only *computes* the edit; the client applies it, so the user's file is
- * changed only by that explicit action. Returns null when there is no query there or the
- * document version moved on.
+ * Computes the edit that sets one parameter of the query at `position` (the preview's sliders).
+ * The server only *computes* the edit; the client applies it, so the user's file is changed only
+ * by that explicit action. The value is checked against the query table first: a parameter the
+ * query does not have, a value outside the parameter's valid range, or a parameter that conflicts
+ * with one of its exclusive group already written (`lambda` when `delta` is there) is answered
+ * with a refusal (`refused`), never an edit. When the argument is a plain reference to a numeric
+ * `let` that nothing else uses, the edit moves the let's value instead (the reference stays).
+ * Null when the document version moved on.
  */
 export interface SetParameterParams {
   readonly uri: string;
@@ -112,11 +121,28 @@ export interface TextEditLike {
   };
   readonly newText: string;
 }
-export interface SetParameterResult {
+/** Why a parameter cannot be set to a value; `message` is for the user. */
+export type ParameterRefusalCode =
+  | 'no-query'
+  | 'unknown-parameter'
+  | 'not-a-number'
+  | 'out-of-range'
+  | 'conflicting-parameters';
+export interface ParameterRefusal {
+  readonly code: ParameterRefusalCode;
+  readonly message: string;
+}
+export interface SetParameterEdits {
   readonly uri: string;
   readonly version: number;
   readonly edits: TextEditLike[];
 }
+export interface SetParameterRefused {
+  readonly uri: string;
+  readonly version: number;
+  readonly refused: ParameterRefusal;
+}
+export type SetParameterResult = SetParameterEdits | SetParameterRefused;
 export const SetParameterRequest = new ProtocolRequestType<
   SetParameterParams,
   SetParameterResult | null,
@@ -124,6 +150,26 @@ export const SetParameterRequest = new ProtocolRequestType<
   void,
   void
 >('alignLab/setParameter');
+
+/**
+ * Evaluates the query at `position` as if its parameter `name` were `value` — exactly the edit
+ * alignLab/setParameter would compute, applied to a copy of the text — without touching the
+ * document: the preview redraws from it while a slider is dragged and writes the source once,
+ * on release. Refused like alignLab/setParameter; null when the document version moved on.
+ * `result` has the query's kind, model and range (of the current text) and a value or an error.
+ */
+export interface PreviewParameterResult {
+  readonly uri: string;
+  readonly version: number;
+  readonly result: QueryResult;
+}
+export const PreviewParameterRequest = new ProtocolRequestType<
+  SetParameterParams,
+  PreviewParameterResult | SetParameterRefused | null,
+  never,
+  void,
+  void
+>('alignLab/previewParameter');
 
 // ── commands and settings shared by both sides ──────────────────────────────────────────────
 

@@ -25,6 +25,9 @@ export function parseText(text: string): ParseResult {
  */
 export const MAX_TEXT_LENGTH = 4 * 2 ** 20;
 
+/** Tokens a tilt lists in the results notification (the full table is a request away). */
+export const SUMMARY_TOKENS = 100;
+
 /** An analysis in progress (see AnalysisRun) and the model files it reads. */
 export interface EngineRun {
   readonly run: AnalysisRun;
@@ -43,6 +46,8 @@ export function startEngine(
   host: Host,
   cache: AnalysisCache,
   cancelled: () => boolean,
+  /** Every token in per-token tables (a request for the full results), not a summary. */
+  fullTables = false,
 ): EngineRun | Promise<EngineRun> {
   const doc = URI.parse(uri);
   const folder = FOLDER_SCHEMES.has(doc.scheme) ? Utils.dirname(doc) : undefined;
@@ -51,6 +56,8 @@ export function startEngine(
     queryTimeMs: settings.queryTimeLimitMs,
     // Every query's own limit, and then some: a document is never evaluated for minutes.
     documentTimeMs: Math.max(20_000, 4 * settings.queryTimeLimitMs),
+    // Results go to the client on every keystroke: large vocabularies are summarised.
+    ...(fullTables ? {} : { maxTokenTable: SUMMARY_TOKENS }),
   };
   const roots = folder ? files.folders.rootsFor(folder, doc) : [];
   // The first pass sees a file changed on disk (its fingerprint moved) as missing; the second

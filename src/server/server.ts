@@ -24,6 +24,7 @@ import { folding } from './features/folding.js';
 import { formatting } from './features/formatting.js';
 import { hover } from './features/hover.js';
 import { inlayHints } from './features/inlayHints.js';
+import { previewParameter } from './features/previewParameter.js';
 import { references } from './features/references.js';
 import { rename } from './features/rename.js';
 import { semanticTokens } from './features/semanticTokens.js';
@@ -48,6 +49,7 @@ export const features: readonly Feature[] = [
   semanticTokens,
   codeActions,
   setParameter,
+  previewParameter,
 ];
 
 export const serverInfo = { name: 'align-lab-language-server', version: '0.1.0' };
@@ -154,9 +156,9 @@ export function startServer(connection: Connection, host: Host, options: StartOp
 
   connection.onRequest(
     GetResultsRequest,
-    safe(ctx, 'getResults', null, async ({ uri }) => {
+    safe(ctx, 'getResults', null, async ({ uri, full }) => {
       const e = (await workspace.current(uri)) ?? workspace.latest(uri);
-      return e ? { uri: e.uri, version: e.version, analysis: e.analysis, elapsedMs: e.elapsedMs } : null;
+      return e ? await workspace.resultsOf(e, full === true) : null;
     }),
   );
 

@@ -236,6 +236,9 @@ export class Workspace {
     /** Steps the evaluation; the rest continues after the server has looked at its messages. */
     const proceed = (engine: EngineRun): Evaluated | undefined | Promise<Evaluated | undefined> => {
       if (engine.run.step(performance.now() + SLICE_MS)) return finish(engine);
+      // A long evaluation: the problems found so far (syntax, names, models, the queries done)
+      // go out now, so a mistake shows while the rest computes; the full set follows.
+      this.publishDiagnostics(uri, version, engine.run.result().analysis.diagnostics);
       return new Promise<Evaluated | undefined>((resolve) => {
         const slice = () => {
           if (stale()) return resolve(undefined);
@@ -278,20 +281,57 @@ export class Workspace {
     }
   }
 
+  private publishDiagnostics(
+    uri: string,
+    version: number,
+    diagnostics: Evaluated['analysis']['diagnostics'],
+  ): void {
+    void this.ctx.connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.map(toLspDiagnostic) });
+  }
+
   private publish(e: Evaluated): void {
     const { connection } = this.ctx;
-    void connection.sendDiagnostics({
-      uri: e.uri,
-      version: e.version,
-      diagnostics: e.analysis.diagnostics.map(toLspDiagnostic),
-    });
-    const params: ResultsParams = {
+    this.publishDiagnostics(e.uri, e.version, e.analysis.diagnostics);
+    void connection.sendNotification(ResultsNotification, {
       uri: e.uri,
       version: e.version,
       analysis: e.analysis,
       elapsedMs: e.elapsedMs,
+    });
+  }
+
+  /**
+   * The results of an evaluation as sent to the client: as evaluated (large per-token tables
+   * summarised, see SUMMARY_TOKENS) or, with `full`, with every token — evaluated again on
+   * request, from the same text and model files (only when a table was summarised).
+   */
+  async resultsOf(e: Evaluated, full: boolean): Promise<ResultsParams> {
+    const summarised = e.analysis.results.some((r) => r.value !== undefined && 'tokens_total' in r.value);
+    if (!full || !summarised)
+      return { uri: e.uri, version: e.version, analysis: e.analysis, elapsedMs: e.elapsedMs };
+    const doc = this.documents.get(e.uri);
+    if (!doc || doc.version !== e.version)
+      return { uri: e.uri, version: e.version, analysis: e.analysis, elapsedMs: e.elapsedMs };
+    const s = this.state(e.uri);
+    const started = performance.now();
+    const engine = await startEngine(
+      e.uri,
+      doc.getText(),
+      this.ctx.settings(),
+      this.files,
+      this.ctx.host,
+      s.cache,
+      () => false,
+      true,
+    );
+    engine.run.step(Number.POSITIVE_INFINITY);
+    const analysis = engine.run.result().analysis;
+    return {
+      uri: e.uri,
+      version: e.version,
+      analysis,
+      elapsedMs: Math.round((performance.now() - started) * 100) / 100,
     };
-    void connection.sendNotification(ResultsNotification, params);
   }
 
   /** Re-evaluates every open document (settings changed). */

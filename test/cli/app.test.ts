@@ -45,10 +45,26 @@ test('eval --json: the document follows the contract', () => {
   const doc = JSON.parse(run.stdout);
   assert.deepEqual(validateDocument(doc), []);
   assert.equal(doc.file, 'sample.align');
-  assert.equal(doc.results.length, 10);
+  assert.equal(doc.results.length, 15);
   assert.deepEqual(
     doc.results.map((r: { query: string }) => r.query),
-    ['tilt', 'frontier', 'bon', 'equivalence', 'rate', 'cumulants', 'renyi', 'compare', 'simulate', 'tilt'],
+    [
+      'tilt',
+      'frontier',
+      'bon',
+      'equivalence',
+      'rate',
+      'cumulants',
+      'renyi',
+      'compare',
+      'simulate',
+      'tilt',
+      'softbon',
+      'blockbon',
+      'reject',
+      'winrate',
+      'methods',
+    ],
   );
   // Infinity → null, and `data` (an editor detail) is not part of the CLI contract.
   assert.equal(doc.results[1].value.points[2].lambda, null);
@@ -213,7 +229,7 @@ test('report: writes the page with the assets inlined', () => {
   );
   const toStdout = runInProcess(['report', 'sample.align', '-o', '-'], fakeEngine(), opts);
   assert.equal(toStdout.code, 1, 'written, but the file has errors');
-  assert.match(toStdout.stdout, /^<html>.*sample\.align:10<\/html>$/);
+  assert.match(toStdout.stdout, /^<html>.*sample\.align:15<\/html>$/);
   const byDefault = runInProcess(['report', 'clean.align'], fakeEngine(), opts);
   assert.equal(byDefault.stdout, 'wrote clean.html\n');
 });

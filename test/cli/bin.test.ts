@@ -105,6 +105,11 @@ test('bin: eval --json matches the contract, with null for infinities', () => {
     'compare',
     'simulate',
     'tilt',
+    'softbon',
+    'blockbon',
+    'reject',
+    'winrate',
+    'methods',
   ]);
   for (const r of doc.results) assert.ok('value' in r, `${r.query} failed: ${r.error}`);
   // tilt(delta = 1000) does not bind: λ = ∞ → null; the frontier ends at λ = ∞; the rate is ∞ beyond r_max.
@@ -127,6 +132,11 @@ test('bin: eval prints a table per query; stdin works', () => {
     'renyi',
     'compare',
     'simulate',
+    'softbon',
+    'blockbon',
+    'reject',
+    'winrate',
+    'methods',
   ]) {
     assert.match(
       run.stdout,
@@ -222,7 +232,7 @@ test('bin: model files — links, pipes, devices, huge files, bad UTF-8 and too 
   assert.deepEqual(byLine(10), ['invalid-encoding'], 'not UTF-8, not a duplicate token');
   const messages = out.diagnostics.map((d) => d.message).join('\n');
   assert.match(messages, /'pipe\.csv': it is a named pipe \(FIFO\), not a regular file/);
-  assert.match(messages, /'huge\.csv': it is larger than 8 MiB, the limit for model files/);
+  assert.match(messages, /'huge\.csv': it is larger than 256 MiB, the limit for model files/);
   assert.match(messages, /'latin1\.csv': it is not valid UTF-8: byte 0xE9 at offset 15 \(line 2\)/);
   assert.equal(out.results[0].value?.kl, 0.1, 'the readable model is evaluated');
   assert.doesNotMatch(run.stdout + run.stderr, /TOPSECRET|root:x:0:0/);
@@ -270,7 +280,7 @@ test('bin: report writes one self-contained page with the analysis and the previ
   const data = /<script type="application\/json" id="align-lab-data">(.*?)<\/script>/s.exec(html);
   assert.ok(data, 'the analysis is embedded as JSON');
   const embedded = JSON.parse(data[1]);
-  assert.equal(embedded.results.length, 10);
+  assert.equal(embedded.results.length, 15);
   assert.equal(embedded.results[1].query, 'frontier');
   // The preview bundle is inlined, not linked: nothing is loaded from anywhere.
   const css = readFileSync(join(ROOT, 'dist', 'webview.css'), 'utf8');

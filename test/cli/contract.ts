@@ -20,6 +20,25 @@ type Schema =
 const position: Schema = { line: 'integer', character: 'integer' };
 const range: Schema = { start: position, end: position };
 
+/** One method's numbers (MethodValue), and the comparison objects built on it. */
+const method = {
+  reward: 'number',
+  kl: 'number',
+  kl_to_tilt: 'num',
+  win_rate: 'number',
+  loss_rate: 'number',
+  tokens_sampled: 'num',
+} as const;
+const bonMethod: Schema = { ...method, N: 'num', log_n: 'num' };
+const tiltMethod: Schema = { ...method, lambda: 'num' };
+const curvePoint = {
+  kl: 'number',
+  reward: 'number',
+  win_rate: 'number',
+  loss_rate: 'number',
+  tokens_sampled: 'num',
+} as const;
+
 export const VALUE_SCHEMAS: Record<string, Schema> = {
   tilt: {
     lambda: 'num',
@@ -31,11 +50,28 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
     phi: 'record-number',
     'p?': 'record-number',
     'r?': 'record-number',
+    'win_rate?': 'number',
+    'markov?': {
+      'log_rho?': 'number',
+      'rho?': 'number',
+      'reward_rate?': 'number',
+      'kl_rate?': 'number',
+      'stationary?': 'record-number',
+      'stationary_tilted?': 'record-number',
+      'mixing?': 'number',
+      'mixing_tilted?': 'number',
+      'tokens?': { array: 'string' },
+      'transition?': { array: { array: 'number' } },
+      'tilted_transition?': { array: { array: 'number' } },
+      'positions?': { array: 'integer' },
+      'marginals?': { array: { array: 'number' } },
+    },
   },
   frontier: {
     points: { array: { lambda: 'num', kl: 'number', reward: 'number' } },
     max_kl: 'number',
     max_reward: 'number',
+    'markov?': 'boolean',
   },
   bon: {
     N: 'num',
@@ -46,6 +82,7 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
     exact: 'boolean',
     same_kl: { lambda: 'num', reward: 'number' },
     log_n_budget: { lambda: 'num', reward: 'number', kl_bon_to_tilt: 'num' },
+    'win_rate?': 'number',
     'curve?': {
       array: {
         log_n: 'number',
@@ -67,14 +104,25 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
         bon_reward_per_token: 'number',
         kl_per_token: 'number',
         kl_to_rl_per_token: 'num',
+        'rl_lambda?': 'num',
+        'rl_reward_per_token?': 'number',
       },
     },
+    'markov?': 'boolean',
   },
-  rate: { lambda: 'num', mean: 'number', points: { array: { x: 'number', rate: 'num', tail_rate: 'num' } } },
+  rate: {
+    lambda: 'num',
+    mean: 'number',
+    points: { array: { x: 'number', rate: 'num', tail_rate: 'num' } },
+    'markov?': 'boolean',
+  },
   cumulants: {
     lambda: 'num',
     kappa: { array: 'number' },
+    'markov?': 'boolean',
     'cgf?': { array: { t: 'number', value: 'number' } },
+    'kappa_limit?': { array: 'number' },
+    'cgf_limit?': { array: { t: 'number', value: 'number' } },
   },
   renyi: {
     alpha: 'number',
@@ -104,9 +152,72 @@ export const VALUE_SCHEMAS: Record<string, Schema> = {
     'exact_reward?': 'number',
     'log_n?': 'number',
   },
+  softbon: {
+    ...method,
+    N: 'num',
+    log_n: 'number',
+    lambda: 'num',
+    beta: 'num',
+    exact: 'boolean',
+    bon: bonMethod,
+    tilt: tiltMethod,
+  },
+  blockbon: {
+    ...method,
+    N: 'num',
+    log_n: 'number',
+    block: 'integer',
+    blocks: 'integer',
+    exact: 'boolean',
+    bon: bonMethod,
+    tilt: tiltMethod,
+  },
+  reject: {
+    ...method,
+    threshold: 'number',
+    accept: 'number',
+    exact: 'boolean',
+    bon: bonMethod,
+    tilt: tiltMethod,
+  },
+  winrate: {
+    delta: 'number',
+    mu: 'num',
+    win_rate: 'number',
+    loss_rate: 'number',
+    reward: 'number',
+    exact: 'boolean',
+    kl_rl: tiltMethod,
+    bon: bonMethod,
+    'softbon?': { ...method, N: 'num', log_n: 'num', lambda: 'num' },
+    reject: { ...method, threshold: 'number', accept: 'number' },
+  },
+  methods: {
+    log_n_from: 'number',
+    log_n_to: 'number',
+    lambda: 'num',
+    block: 'integer',
+    exact: 'boolean',
+    bon: { array: { ...curvePoint, log_n: 'number' } },
+    softbon: { array: { ...curvePoint, log_n: 'number' } },
+    blockbon: { array: { ...curvePoint, log_n: 'number' } },
+    reject: { array: { ...curvePoint, threshold: 'number' } },
+    kl_rl: { array: { ...curvePoint, lambda: 'num' } },
+    win_rate_frontier: { array: { ...curvePoint, mu: 'num' } },
+  },
 };
 
-const param: Schema = { name: 'string', value: 'number', range };
+const param: Schema = {
+  name: 'string',
+  value: 'number',
+  range,
+  'source?': {
+    kind: ['enum', 'let', 'reference', 'expression'],
+    'let?': 'string',
+    'definition?': range,
+    'uses?': 'integer',
+  },
+};
 
 function check(value: unknown, schema: Schema, path: string, problems: string[]): void {
   const fail = (what: string) => problems.push(`${path}: expected ${what}, got ${JSON.stringify(value)}`);

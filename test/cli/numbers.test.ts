@@ -8,6 +8,7 @@ import { before, test } from 'node:test';
 import { sequenceCumulants } from '../../src/core/cumulants.js';
 import { frontier } from '../../src/core/frontier.js';
 import { lambdaForBudget } from '../../src/core/klrl.js';
+import { blockBestOfN, methodCurves, softBestOfN, winRateComparison } from '../../src/core/methods.js';
 import { tokenRewardLaw } from '../../src/core/rewardLaw.js';
 import { assertClose } from '../helpers/tolerance.js';
 import { CLI, ensureBuilt, ROOT } from './build.js';
@@ -195,4 +196,75 @@ test('numbers: simulate(base) is within 5 standard errors of n·E_p r', () => {
     toy.n * (ref.tilted(toy, 0).reduce((a, x, k) => a + x * toy.r[k] ** 2, 0) - ref.mean(toy, 0) ** 2);
   assertClose(v.reward_stderr, Math.sqrt(variance / 2000), { rel: 0.2 });
   assert.ok(Math.abs(v.reward_mean - toy.n * ref.mean(toy, 0)) < 5 * v.reward_stderr);
+});
+
+test('numbers: tilt and bon carry their win rates — Σ π_j (F_{j−1} + w_j/2) on the explicit law of R', () => {
+  const w = ref.sequenceLaw(toy.p, toy.r, toy.n);
+  const t = resultValue(0, 'tilt');
+  const phi = ref.sequenceLaw(ref.tilted(toy, t.lambda), toy.r, toy.n);
+  assertClose(t.win_rate, ref.winRate(phi, w), { rel: 1e-12, context: 'tilt' });
+  const b = resultValue(2, 'bon');
+  assertClose(b.win_rate, ref.winRate(ref.bonLevels(w, 16), w), { rel: 1e-12, context: 'bon' });
+});
+
+test('numbers: softbon, blockbon, winrate and methods are the core comparisons on the same model', () => {
+  const s = resultValue(10, 'softbon');
+  const sc = core(softBestOfN(law, toy.n, { N: 16 }, 1));
+  for (const [key, got, want] of [
+    ['reward', s.reward, sc.soft.reward],
+    ['kl', s.kl, sc.soft.kl],
+    ['kl_to_tilt', s.kl_to_tilt, sc.soft.klToTilt],
+    ['win_rate', s.win_rate, sc.soft.winRate],
+    ['loss_rate', s.loss_rate, sc.soft.lossRate],
+    ['bon.reward', s.bon.reward, sc.bon.reward],
+    ['tilt.reward', s.tilt.reward, sc.tilt.reward],
+  ] as const)
+    assertClose(got, want, { rel: 1e-14, context: `softbon ${key}` });
+  assert.equal(s.tokens_sampled, 16 * toy.n);
+  assert.equal(s.beta, 1);
+  // The best-of-N comparison is plain best-of-N with the same N.
+  const w = ref.sequenceLaw(toy.p, toy.r, toy.n);
+  assertClose(s.bon.win_rate, ref.winRate(ref.bonLevels(w, 16), w), { rel: 1e-12, context: 'softbon.bon W' });
+  const k = resultValue(11, 'blockbon');
+  const kc = core(blockBestOfN(law, toy.n, { N: 4 }, 2));
+  assertClose(k.reward, kc.blockwise.reward, { rel: 1e-14, context: 'blockbon reward' });
+  assertClose(k.win_rate, kc.blockwise.winRate, { rel: 1e-14, context: 'blockbon W' });
+  assert.equal(k.blocks, 4);
+  // E R and KL are n/b times the block's best-of-N.
+  const block = ref.bestOfN({ ...toy, n: 2 }, Math.log(4));
+  assertClose(k.reward, 4 * block.reward, { rel: 1e-9, context: 'blockbon E R = (n/b)·block' });
+  assertClose(k.kl, 4 * block.kl, { rel: 1e-8, context: 'blockbon KL = (n/b)·block' });
+  const wr = resultValue(13, 'winrate');
+  const wc = core(winRateComparison(law, toy.n, 2, undefined));
+  assertClose(wr.win_rate, wc.frontier.winRate, { rel: 1e-14, context: 'winrate frontier' });
+  assertClose(wr.bon.kl, 2, { rel: 1e-10, context: 'best-of-N tuned to Δ = 2' });
+  assertClose(wr.softbon.kl, 2, { rel: 1e-9, context: 'soft best-of-N tuned to Δ = 2' });
+  assert.ok(wr.reject.kl <= 2 + 1e-12);
+  for (const m of [wr.kl_rl, wr.bon, wr.softbon, wr.reject]) assert.ok(m.win_rate <= wr.win_rate + 1e-12);
+  const ms = resultValue(14, 'methods');
+  const mc = core(methodCurves(law, toy.n, { logNFrom: 0, logNTo: Math.log(64), steps: 4 }));
+  assert.equal(ms.bon.length, 4);
+  for (let i = 0; i < 4; i++) assertClose(ms.bon[i].reward, mc.bon[i].reward, { rel: 1e-14, context: i });
+  assert.equal(ms.block, 2, 'the default block of n = 8 is the largest divisor ≤ n/4');
+});
+
+test('numbers: reject(accept = 0.05) is the conditional law above the threshold', () => {
+  const v = resultValue(12, 'reject');
+  const w = ref.sequenceLaw(toy.p, toy.r, toy.n);
+  // The highest level whose upper tail is at least 0.05, by the definition.
+  let tau = 0;
+  for (let j = 0; j < w.length; j++) if (w.slice(j).reduce((a, b) => a + b, 0) >= 0.05) tau = j;
+  const accept = w.slice(tau).reduce((a, b) => a + b, 0);
+  const pi = w.map((wj, j) => (j >= tau ? wj / accept : 0));
+  assert.equal(v.threshold, tau);
+  assertClose(v.accept, accept, { rel: 1e-12 });
+  assertClose(v.kl, -Math.log(accept), { rel: 1e-12 });
+  assertClose(
+    v.reward,
+    pi.reduce((a, p, j) => a + p * j, 0),
+    { rel: 1e-12 },
+  );
+  assertClose(v.win_rate, ref.winRate(pi, w), { rel: 1e-12 });
+  assertClose(v.tokens_sampled, toy.n / accept, { rel: 1e-12 });
+  assertClose(v.bon.log_n, -Math.log(accept), { rel: 1e-12, context: 'best-of-N with as many draws' });
 });

@@ -85,3 +85,24 @@ export function bestOfN(
 export function kl(a: readonly number[], b: readonly number[]): number {
   return a.reduce((acc, x, k) => (x > 0 ? acc + x * Math.log(x / b[k]) : acc), 0);
 }
+
+/** The win rate of a law of R (levels 0..) against the base law w: Σ π_j (F_{j−1} + w_j/2). */
+export function winRate(pi: readonly number[], w: readonly number[]): number {
+  let F = 0;
+  let win = 0;
+  for (let j = 0; j < w.length; j++) {
+    win += (pi[j] ?? 0) * (F + w[j] / 2);
+    F += w[j];
+  }
+  return win;
+}
+
+/** Best-of-N's level law b_j = F_j^N − F_{j−1}^N on the levels 0.. of w. */
+export function bonLevels(w: readonly number[], N: number): number[] {
+  let F = 0;
+  return w.map((wj) => {
+    const prev = F;
+    F = Math.min(1, F + wj);
+    return F ** N - prev ** N;
+  });
+}

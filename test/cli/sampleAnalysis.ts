@@ -24,6 +24,11 @@ export const SAMPLE_SOURCE = [
   'simulate(toy, method = base, samples = 1000)',
   'tilt(toy, delta = 99)',
   '\tbogus(toy)',
+  'softbon(toy, N = 16, lambda = 2)',
+  'blockbon(toy, N = 4, block = 2)',
+  'reject(toy, accept = 0.01)',
+  'winrate(toy, delta = 2)',
+  'methods(toy, N = 1..16, steps = 2)',
 ].join('\n');
 
 export function range(line: number, from: number, to: number): Range {
@@ -159,6 +164,97 @@ export function sampleAnalysis(): Analysis {
         range: range(15, 0, 21),
         error: 'delta = 99 exceeds the maximum KL 6.4378 nats',
       },
+      {
+        query: 'softbon',
+        model: 'toy',
+        range: range(17, 0, 32),
+        value: {
+          ...METHOD,
+          N: 16,
+          log_n: Math.log(16),
+          lambda: 2,
+          beta: 0.5,
+          exact: true,
+          bon: { ...METHOD, N: 16, log_n: Math.log(16) },
+          tilt: { ...METHOD, lambda: 2, kl_to_tilt: 0 },
+        },
+      },
+      {
+        query: 'blockbon',
+        model: 'toy',
+        range: range(18, 0, 32),
+        value: {
+          ...METHOD,
+          N: 4,
+          log_n: Math.log(4),
+          block: 2,
+          blocks: 2,
+          exact: true,
+          bon: { ...METHOD, N: 4, log_n: Math.log(4) },
+          tilt: { ...METHOD, lambda: 0.7, kl_to_tilt: 0 },
+        },
+      },
+      {
+        query: 'reject',
+        model: 'toy',
+        range: range(19, 0, 26),
+        value: {
+          ...METHOD,
+          threshold: 7,
+          accept: 0.0123,
+          exact: true,
+          bon: { ...METHOD, N: 81.3, log_n: Math.log(81.3) },
+          tilt: { ...METHOD, lambda: 1.2, kl_to_tilt: 0 },
+        },
+      },
+      {
+        query: 'winrate',
+        model: 'toy',
+        range: range(20, 0, 23),
+        value: {
+          delta: 2,
+          mu: 9.5,
+          win_rate: 0.95,
+          loss_rate: 0.05,
+          reward: 5.1,
+          exact: true,
+          kl_rl: { ...METHOD, lambda: 0.8, kl_to_tilt: 0 },
+          bon: { ...METHOD, N: 12.5, log_n: Math.log(12.5) },
+          reject: { ...METHOD, threshold: 6, accept: 0.2 },
+        },
+      },
+      {
+        query: 'methods',
+        model: 'toy',
+        range: range(21, 0, 35),
+        value: {
+          log_n_from: 0,
+          log_n_to: Math.log(16),
+          lambda: 0.9,
+          block: 1,
+          exact: true,
+          bon: [
+            { ...POINT, log_n: 0 },
+            { ...POINT, log_n: Math.log(16) },
+          ],
+          softbon: [{ ...POINT, log_n: 0 }],
+          blockbon: [{ ...POINT, log_n: 0 }],
+          reject: [{ ...POINT, threshold: 7 }],
+          kl_rl: [{ ...POINT, lambda: 0 }],
+          win_rate_frontier: [{ ...POINT, mu: null }],
+        },
+      },
     ],
   };
 }
+
+/** A method's numbers (made up, plausible): the shared keys of softbon, blockbon, reject, winrate. */
+const METHOD = {
+  reward: 5.2,
+  kl: 1.8,
+  kl_to_tilt: 0.3,
+  win_rate: 0.9,
+  loss_rate: 0.1,
+  tokens_sampled: 64,
+};
+const POINT = { kl: 1.8, reward: 5.2, win_rate: 0.9, loss_rate: 0.1, tokens_sampled: 64 };

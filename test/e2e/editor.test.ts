@@ -108,19 +108,19 @@ describe('editor: Align Lab language features in code-server', () => {
       );
     close(rowValue(rows, 'λ'), v.lambda, 'λ');
     close(rowValue(rows, 'KL(φ'), v.kl, 'KL');
-    close(rowValue(rows, 'E_φ[R]'), v.reward, 'E[R]');
+    close(rowValue(rows, 'E[R] under φ_λ'), v.reward, 'E[R]');
     await wb.page.keyboard.press('Escape');
   });
 
   test('inlay hints show each query’s headline value', async () => {
-    const text = await waitFor('an inlay hint "→ λ=…" after the tilt query', async () => {
+    const text = await waitFor('an inlay hint "→ λ = …" after the tilt query', async () => {
       const t = await wb.editorText();
       return /→\s*λ\s*=\s*[\d.]+/.test(t) && t;
     });
     await wb.step('inlay-hints');
     const tiltLine = text.split('\n').find((l) => l.includes('tilt(toy'));
-    assert.match(tiltLine ?? '', /tilt\(toy, delta = 4\)\s*→\s*λ=[\d.]+, E\[R\]=[\d.]+/);
-    assert.match(text, /bon\(toy, N = 16\)\s*→\s*E\[R\]=/);
+    assert.match(tiltLine ?? '', /tilt\(toy, delta = 4\)\s*→\s*λ = [\d.]+, E\[R\] = [\d.]+/);
+    assert.match(text, /bon\(toy, N = 16\)\s*→\s*E\[R\] = /);
   });
 
   test('completion offers the queries', async () => {

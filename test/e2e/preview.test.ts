@@ -1,6 +1,8 @@
 // The preview of the packaged extension in a real workbench: opened from the command palette with every
-// chart painted, live updates within a second of typing, a slider writing into the source, and the
-// workbench's colour theme followed (dark, then light).
+// chart painted, live updates within a second of typing, a slider writing into the source, sliders
+// dragged to either end writing valid values, a slider on a `let` reference (moving the let, or saying
+// beforehand that it replaces a shared reference), the charts following a slider while it is dragged
+// with the source written once on release, and the workbench's colour theme followed (dark, then light).
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { Frame } from 'playwright-core';
@@ -15,6 +17,29 @@ import {
   SAMPLE,
   SAMPLE_FILE,
 } from './align.js';
+
+/** A second document for the sliders: valid values at their ends, and `let` references. */
+const SLIDERS_FILE = 'e2e/sliders.align';
+const SLIDERS = `model toy {
+  vocab  a b c
+  p      0.5 0.3 0.2
+  reward 0 1 2
+  length 8
+}
+let own = 2
+let shared = 1
+tilt(toy, delta = 4)
+tilt(toy, beta = 0.5)
+renyi(toy, alpha = 2)
+equivalence(toy, rate = 0.5, n = 1..16)
+tilt(toy, delta = own)
+cumulants(toy, lambda = shared)
+rate(toy, lambda = shared)
+bon(toy, N = 16)
+`;
+/** 1-based lines of SLIDERS. */
+const SLIDER_LINES = { delta: 9, beta: 10, alpha: 11, rate: 12, own: 13, shared: 14 } as const;
+
 import { Workbench, waitFor } from './harness.js';
 
 /** Waits until the preview shows results with every chart card painted. */
@@ -116,7 +141,10 @@ describe('preview: Align Lab charts in code-server', () => {
   let wb: Workbench;
   let frame: Frame;
   before(async () => {
-    wb = await Workbench.start({ name: 'preview', files: { [SAMPLE_FILE]: SAMPLE } });
+    wb = await Workbench.start({
+      name: 'preview',
+      files: { [SAMPLE_FILE]: SAMPLE, [SLIDERS_FILE]: SLIDERS },
+    });
     await wb.openFile(SAMPLE_FILE);
   });
   afterEach(async () => {
@@ -190,7 +218,7 @@ describe('preview: Align Lab charts in code-server', () => {
   test('dragging a slider writes the new value into the source', async () => {
     // The cursor in the tilt query makes it the preview's focus, which offers a Δ slider.
     await wb.goTo(LINES.tilt, 3);
-    const slider = frame.locator('.sliders label.slider[data-param="delta"] input[type="range"]');
+    const slider = frame.locator('.sliders .slider[data-param="delta"] input[type="range"]');
     await slider.waitFor({ state: 'visible', timeout: 10_000 });
     // The previous tests scrolled the preview down to the charts: bring the slider back into view.
     await slider.scrollIntoViewIfNeeded();
@@ -218,6 +246,143 @@ describe('preview: Align Lab charts in code-server', () => {
     await wb.page.keyboard.press('Control+Z');
     await waitFor('undo to restore delta = 4', async () =>
       /tilt\(toy, delta = 4\)/.test(await wb.editorText()),
+    );
+  });
+
+  test('sliders dragged to either end write values the language accepts', async () => {
+    await wb.openFile(SLIDERS_FILE);
+    await wb.runCommand('Align Lab: Open Preview to the Side');
+    frame = await waitFor('the preview of sliders.align', async () => {
+      const f = await wb.webviewFrame();
+      return (await f.locator('h1').textContent())?.includes('sliders.align') && f;
+    });
+    await allPainted(frame);
+    const cases: { line: number; param: string; query: RegExp; ends: [string, string] }[] = [
+      {
+        line: SLIDER_LINES.beta,
+        param: 'beta',
+        query: /^tilt\(toy, beta = ([^)]+)\)/,
+        ends: ['0.01', '100'],
+      },
+      {
+        line: SLIDER_LINES.alpha,
+        param: 'alpha',
+        query: /^renyi\(toy, alpha = ([^)]+)\)/,
+        ends: ['0.1', '10'],
+      },
+      {
+        line: SLIDER_LINES.rate,
+        param: 'rate',
+        query: /^equivalence\(toy, rate = ([^,]+), n = 1\.\.16\)/,
+        ends: ['0.00161', '1.609'],
+      },
+      {
+        line: SLIDER_LINES.delta,
+        param: 'delta',
+        query: /^tilt\(toy, delta = ([^)]+)\)/,
+        ends: ['0', '12.87'],
+      },
+    ];
+    for (const c of cases) {
+      for (const [end, want] of [
+        ['left', c.ends[0]],
+        ['right', c.ends[1]],
+      ] as const) {
+        await wb.goTo(c.line, 3);
+        const slider = frame.locator(`.sliders .slider[data-param="${c.param}"] input[type="range"]`);
+        await slider.waitFor({ state: 'visible', timeout: 10_000 });
+        await slider.scrollIntoViewIfNeeded();
+        const box = (await slider.boundingBox())!;
+        const y = box.y + box.height / 2;
+        await wb.page.mouse.move(box.x + box.width / 2, y);
+        await wb.page.mouse.down();
+        // Past the end of the track: the slider stops at its end.
+        await wb.page.mouse.move(end === 'left' ? box.x - 40 : box.x + box.width + 40, y, { steps: 6 });
+        await wb.page.mouse.up();
+        const line = await waitFor(`${c.param} dragged to the ${end} to write ${want}`, async () => {
+          const l = (await wb.editorText()).split('\n')[c.line - 1] ?? '';
+          return c.query.exec(l)?.[1] === want && l;
+        });
+        await wb.step(`slider-${c.param}-${end}`);
+        // The language accepts it: the preview shows results without errors for this version.
+        await waitFor(`no error after ${line}`, async () => {
+          const banner = frame.locator('.banner');
+          return (
+            (await banner.isHidden()) || !(await banner.evaluate((b) => b.classList.contains('has-errors')))
+          );
+        });
+      }
+    }
+  });
+
+  test('a slider on a let used only by its query moves the let; on a shared let it says so first', async () => {
+    await wb.goTo(SLIDER_LINES.own, 3);
+    const note = frame.locator('.sliders .slider[data-param="delta"] .note');
+    await waitFor('the note about the let', async () =>
+      /Moves the value of let own/.test((await note.textContent().catch(() => '')) ?? ''),
+    );
+    const slider = frame.locator('.sliders .slider[data-param="delta"] input[type="range"]');
+    await slider.scrollIntoViewIfNeeded();
+    const box = (await slider.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await wb.page.mouse.move(box.x + box.width * 0.3, y);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
+    await wb.page.mouse.up();
+    const text = await waitFor('the let to move', async () => {
+      const t = await wb.editorText();
+      return !/^let own = 2$/m.test(t) && /^let own = [\d.]+$/m.test(t) && t;
+    });
+    await wb.step('slider-let-moved');
+    // (The editor's lines end with the inlay hint after each query.)
+    assert.match(text, /^tilt\(toy, delta = own\)/m, 'the query keeps its reference');
+    // A shared let: the note warns before anything is dragged.
+    await wb.goTo(SLIDER_LINES.shared, 3);
+    const shared = frame.locator('.sliders .slider[data-param="lambda"] .note.breaks-link');
+    await waitFor('the warning about the shared let', async () =>
+      /shared, which is used in 2 places/.test((await shared.textContent().catch(() => '')) ?? ''),
+    );
+    await wb.step('slider-shared-note');
+  });
+
+  test('the charts follow a dragged slider before release; the source is written once, on release', async () => {
+    await wb.goTo(SLIDER_LINES.beta, 3);
+    const slider = frame.locator('.sliders .slider[data-param="beta"] input[type="range"]');
+    await slider.waitFor({ state: 'visible', timeout: 10_000 });
+    await slider.scrollIntoViewIfNeeded();
+    const before = (await wb.editorText()).split('\n')[SLIDER_LINES.beta - 1];
+    const values = () => frame.locator('.formula[data-kind="tilt"] .math').getAttribute('data-values');
+    const formulaBefore = await values();
+    const box = (await slider.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await wb.page.mouse.move(box.x + box.width * 0.5, y);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(box.x + box.width * 0.25, y, { steps: 8 });
+    const during = await waitFor('the formula to follow the slider while it is held', async () => {
+      const v = await values();
+      return v !== formulaBefore && v;
+    });
+    await wb.step('slider-dragging');
+    assert.equal(
+      (await wb.editorText()).split('\n')[SLIDER_LINES.beta - 1],
+      before,
+      `nothing written while dragging (the preview shows ${during})`,
+    );
+    await wb.page.mouse.move(box.x + box.width * 0.2, y, { steps: 4 });
+    await wb.page.mouse.up();
+    const after = await waitFor('one write on release', async () => {
+      const l = (await wb.editorText()).split('\n')[SLIDER_LINES.beta - 1];
+      return l !== before && l;
+    });
+    await wb.step('slider-released');
+    // One undo step restores the value.
+    await wb
+      .activeEditor()
+      .locator('.view-lines')
+      .click({ position: { x: 5, y: 5 } });
+    await wb.page.keyboard.press('Control+Z');
+    await waitFor(`undo to restore "${before}" (after "${after}")`, async () =>
+      (await wb.editorText()).split('\n').includes(before),
     );
   });
 

@@ -67,6 +67,58 @@ test('model problems', () => {
   check('invalid-length', 'model m {\n vocab a b\n p 0.5 0.5\n reward 0 1\n length ⟦0⟧\n}\n');
 });
 
+const CHAIN = (rows: string, start = 'start 0.5 0.5') =>
+  `markov c {\n vocab a b\n ${start}\n${rows}\n reward 0 1\n length 4\n}\n`;
+
+test('markov model problems', () => {
+  const norm = check('row-not-normalized', CHAIN(' next a -> ⟦1 3⟧\n next b -> 0.5 0.5'));
+  assert.deepEqual(norm.diagnostic.data, { sum: 4, normalized: [0.25, 0.75], replacement: '0.25 0.75' });
+  const start = check('p-not-normalized', CHAIN(' next a -> 0.5 0.5\n next b -> 0.5 0.5', 'start ⟦1 1⟧'));
+  assert.deepEqual(start.diagnostic.data, { sum: 2, normalized: [0.5, 0.5], replacement: '0.5 0.5' });
+  const missingRow = check(
+    'missing-row',
+    'markov c {\n vocab a ⟦b⟧\n start 0.5 0.5\n next a -> 0.5 0.5\n reward 0 1\n}\n',
+  );
+  assert.deepEqual(missingRow.diagnostic.data, { token: 'b', count: 2 });
+  const dup = check('duplicate-row', CHAIN(' next a -> 0.5 0.5\n next ⟦a⟧ -> 1 0\n next b -> 0.5 0.5'));
+  assert.deepEqual(dup.diagnostic.data, {
+    first: { start: { line: 3, character: 1 }, end: { line: 3, character: 18 } },
+  });
+  const unknown = check('unknown-token', CHAIN(' next a -> 0.5 0.5\n next ⟦bb⟧ -> 0.5 0.5'));
+  assert.deepEqual(unknown.diagnostic.data, { suggestion: 'b' });
+  const rowLength = check('length-mismatch', CHAIN(' next a -> ⟦0.5 0.25 0.25⟧\n next b -> 0.5 0.5'));
+  assert.deepEqual(rowLength.diagnostic.data, { expected: 2, actual: 3 });
+  const noStart = check(
+    'missing-field',
+    'markov ⟦c⟧ {\n vocab a b\n next a -> 1 0\n next b -> 0 1\n reward 0 1\n}\n',
+  );
+  assert.deepEqual(noStart.diagnostic.data, { field: 'start' });
+  // Two absorbing states: no unique stationary distribution (an error naming both classes).
+  const two = check(
+    'not-irreducible',
+    'markov c {\n vocab a b x\n start ⟦stationary⟧\n next a -> 1 0 0\n next b -> 0 1 0\n next x -> 0.5 0.25 0.25\n reward 0 1 0\n}\n',
+  );
+  assert.deepEqual(two.diagnostic.data, { closed: [['a'], ['b']], transient: ['x'] });
+  assert.match(two.diagnostic.message, /2 closed classes \(\{'a'\}, \{'b'\}\).*transient states \{'x'\}/);
+  // One closed class and a transient state: a warning, the start lives on the class.
+  const one = expectDiagnostic(
+    'markov c {\n vocab a b x\n start ⟦stationary⟧\n next a -> 0.5 0.5 0\n next b -> 0.5 0.5 0\n next x -> 0.5 0.25 0.25\n reward 0 1 0\n}\n',
+    'not-irreducible',
+  );
+  assert.equal(one.diagnostic.severity, 'warning');
+  assert.deepEqual(one.diagnostic.data, { closed: [['a', 'b']], transient: ['x'] });
+  // An absorbing state beside another recurrent class: no asymptotics for equivalence or rate.
+  const absorbing =
+    'markov c {\n vocab a b z\n start 0.5 0.25 0.25\n next a -> 0.5 0.5 0\n next b -> 0.4 0.5 0.1\n next z -> 0 0 1\n reward 0 1 2\n length 4\n}\n';
+  const needs = check('needs-irreducible', `${absorbing}⟦equivalence⟧(c, rate = 0.1)\n`);
+  assert.deepEqual(needs.diagnostic.data, { classes: [['z'], ['a', 'b']] });
+  check('needs-irreducible', `${absorbing}⟦rate⟧(c, lambda = 1)\n`);
+  check('memoryless-only', `${CHAIN(' next a -> 0.5 0.5\n next b -> 0.5 0.5')}⟦renyi⟧(c, alpha = 2)\n`);
+  // Finite-n queries still run on the absorbing chain.
+  const a = analyze(`${absorbing}tilt(c, delta = 1)\nbon(c, N = 4)\n`);
+  assert.equal(a.results.filter((r) => r.value !== undefined).length, 2, JSON.stringify(a.results));
+});
+
 test('values and parameters', () => {
   check('not-finite', 'let x = ⟦1/0⟧\n');
   check('not-finite', 'let x = ⟦log(-1)⟧\n');
@@ -100,6 +152,27 @@ test('values and parameters', () => {
   check('budget-exceeds-max-kl', `${TOY}equivalence(toy, rate = ⟦3⟧)\n`);
   check('n-below-one', `${TOY}bon(toy, N = ⟦0.5⟧)\n`);
   check('n-below-one', `${TOY}bon(toy, logN = ⟦-1⟧)\n`);
+  check('n-below-one', `${TOY}softbon(toy, N = ⟦0.5⟧, lambda = 1)\n`);
+  check('out-of-range', `${TOY}softbon(toy, N = 4, lambda = ⟦-1⟧)\n`);
+  check('out-of-range', `${TOY}reject(toy, accept = ⟦0⟧)\n`);
+  check('out-of-range', `${TOY}reject(toy, accept = ⟦1.5⟧)\n`);
+  // toy has n = 4: blocks of 3 do not divide it; the nearest divisor (2 and 4 tie at 1) is 2.
+  const block = check('block-not-divisor', `${TOY}blockbon(toy, N = 4, block = ⟦3⟧)\n`);
+  assert.deepEqual(block.diagnostic.data, { length: 4, nearest: 2 });
+  assert.match(block.diagnostic.message, /nearest divisor is 2/);
+  assert.deepEqual(check('block-not-divisor', `${TOY}methods(toy, block = ⟦5⟧)\n`).diagnostic.data, {
+    length: 4,
+    nearest: 4,
+  });
+  const above = check('threshold-above-max', `${TOY}reject(toy, threshold = ⟦12.5⟧)\n`);
+  assert.deepEqual(above.diagnostic.data, { maxReward: 12 });
+  // n·r_max itself is allowed (it accepts the top sequences only).
+  const ok = analyze(`${TOY}reject(toy, threshold = 12)\nblockbon(toy, N = 4, block = 2)\n`);
+  assert.deepEqual(
+    ok.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+    JSON.stringify(ok.diagnostics),
+  );
 });
 
 test('model files', () => {

@@ -54,7 +54,9 @@ test('params: name, evaluated value and the range of each numeric argument; fres
     return lines.range(i, i + text.length);
   };
   const [tilt] = results(source, 'tilt');
-  assert.deepEqual(tilt.params, [{ name: 'delta', value: 1, range: at('2 * 0.5') }]);
+  assert.deepEqual(tilt.params, [
+    { name: 'delta', value: 1, range: at('2 * 0.5'), source: { kind: 'expression' } },
+  ]);
   const [bon] = results(source, 'bon');
   assert.equal(bon.params?.length, 1);
   assert.equal(bon.params?.[0].name, 'N');
@@ -83,9 +85,51 @@ test('params: name, evaluated value and the range of each numeric argument; fres
   const i = moved.indexOf('2 * 0.5');
   assert.deepEqual(again.results[0].params?.[0].range, movedLines.range(i, i + 7));
 
+  // A number literal has no `source`; exp(2) is an expression.
+  assert.equal(rate.params?.[0].source, undefined);
+  assert.deepEqual(bon.params?.[0].source, { kind: 'expression' });
+
   // A query that cannot be evaluated has no params.
   const failed = analyze(`${TOY}tilt(toy, delta = -1)\n`).results[0];
   assert.ok(failed.error !== undefined && failed.params === undefined);
+});
+
+test('params: how a value that is not a number literal is written (what a slider would rewrite)', () => {
+  const source = `${TOY}let own = 2\nlet shared = 1\nlet formula = 2 * 0.5\nlet negative = -0.5\ntilt(toy, delta = own)\ntilt(toy, delta = shared)\nrate(toy, lambda = shared)\ntilt(toy, lambda = formula)\ncumulants(toy, lambda = pi)\nrate(toy, lambda = 1, x = negative)\n`;
+  const lines = new LineIndex(source);
+  const letValueRange = (text: string) => {
+    const i = source.indexOf('=', source.indexOf(text)) + 2;
+    return lines.range(i, source.indexOf('\n', i));
+  };
+  const sources = analyze(source).results.map((r) => [r.error, r.params?.map((p) => [p.name, p.source])]);
+  assert.deepEqual(sources, [
+    // Only this query uses `own`, whose value is a number: a slider moves the let.
+    [undefined, [['delta', { kind: 'let', let: 'own', definition: letValueRange('let own'), uses: 1 }]]],
+    // `shared` is used twice: a slider would replace the reference (and say so first).
+    [
+      undefined,
+      [['delta', { kind: 'reference', let: 'shared', definition: letValueRange('let shared'), uses: 2 }]],
+    ],
+    [
+      undefined,
+      [['lambda', { kind: 'reference', let: 'shared', definition: letValueRange('let shared'), uses: 2 }]],
+    ],
+    // Used once, but its value is an expression: moving it would lose `2 * 0.5`.
+    [
+      undefined,
+      [['lambda', { kind: 'reference', let: 'formula', definition: letValueRange('let formula'), uses: 1 }]],
+    ],
+    // A built-in constant is an expression, not a let.
+    [undefined, [['lambda', { kind: 'expression' }]]],
+    // x = negative is a number-or-range read through a let used once with a signed number.
+    [
+      undefined,
+      [
+        ['lambda', undefined],
+        ['x', { kind: 'let', let: 'negative', definition: letValueRange('let negative'), uses: 1 }],
+      ],
+    ],
+  ]);
 });
 
 test('tilt.p and tilt.r are the model per token, only up to 1000 tokens', () => {

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { excerpt } from '../../src/language/checking/modelFile.js';
+import { excerpt, parseCsvModel } from '../../src/language/checking/modelFile.js';
 import { analyze, confinePath, parseModelFile } from '../../src/language/index.js';
+import { mulberry32 } from '../helpers/random.js';
 
 test('confinePath: normalises relative paths and rejects escapes', () => {
   const ok = (raw: string, path: string) => assert.deepEqual(confinePath(raw), { ok: true, path }, raw);
@@ -140,4 +141,58 @@ test('examples/from-csv.align loads examples/next-token.csv without diagnostics'
     JSON.stringify(a.results.map((r) => r.error)),
   );
   assert.equal(a.models?.[0].tokens, 8);
+});
+
+test('CSV without quotes: the fast reader gives what the general splitter gives, row for row', () => {
+  const rand = mulberry32(4242);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const cells = [
+    'a',
+    ' b ',
+    'tok',
+    '0.5',
+    '-1e-3',
+    '.25',
+    '+2.',
+    '1e400',
+    'x',
+    '',
+    ' ',
+    '\t',
+    '0x10',
+    'Infinity',
+    '#c',
+    '1 2',
+    'é',
+    '3e',
+    '.',
+  ];
+  const seps = [',', ';', '\t'];
+  const ends = ['\n', '\r\n', '\r'];
+  for (let trial = 0; trial < 3000; trial++) {
+    const sep = pick(seps);
+    const end = pick(ends);
+    const header = pick([
+      ['token', 'p', 'reward'],
+      ['Reward', 'word', 'prob', 'extra'],
+      ['token', 'p'],
+      ['r', ' vocab ', 'P'],
+    ]);
+    const lines: string[] = [];
+    if (rand() < 0.2) lines.push(pick(['', '# comment', '   ']));
+    lines.push(header.join(sep));
+    const rows = Math.floor(rand() * 6);
+    for (let r = 0; r < rows; r++) {
+      const kind = rand();
+      if (kind < 0.1) lines.push(pick(['', '   ', '# x', sep, `${sep}${sep}`]));
+      else
+        lines.push(
+          Array.from({ length: 1 + Math.floor(rand() * 4) }, () =>
+            rand() < 0.6 ? pick(['0.5', '1', '-2', '.5', '3e-2']) : pick(cells),
+          ).join(sep),
+        );
+    }
+    const text = lines.join(end) + (rand() < 0.5 ? end : '');
+    assert.deepEqual(parseCsvModel(text), parseCsvModel(text, { general: true }), JSON.stringify(text));
+  }
 });

@@ -92,15 +92,20 @@ describe('every front end shows the same labels and headline numbers', () => {
 
   it('the examples cover every query kind', () => {
     assert.deepEqual([...kinds].sort(), [
+      'blockbon',
       'bon',
       'compare',
       'cumulants',
       'equivalence',
       'frontier',
+      'methods',
       'rate',
+      'reject',
       'renyi',
       'simulate',
+      'softbon',
       'tilt',
+      'winrate',
     ]);
   });
 });

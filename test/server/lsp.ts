@@ -96,6 +96,14 @@ export class LspClient {
   private readonly versions = new Map<string, number>();
   private diagWaiters: Waiter<PublishDiagnosticsParams>[] = [];
   private resultWaiters: Waiter<ResultsParams>[] = [];
+  /** Every results notification (uri, version), in order. */
+  readonly resultLog: { uri: string; version: number }[] = [];
+
+  /** The versions of every results notification for `uri`, in order. */
+  resultVersions(uri: string): number[] {
+    return this.resultLog.filter((r) => r.uri === uri).map((r) => r.version);
+  }
+
   /** Every diagnostics notification, in order (for staleness checks). */
   readonly published: PublishDiagnosticsParams[] = [];
   initializeResult!: InitializeResult;
@@ -113,6 +121,7 @@ export class LspClient {
     });
     conn.onNotification(ResultsNotification, (p) => {
       this.results.set(p.uri, p);
+      this.resultLog.push({ uri: p.uri, version: p.version });
       this.resultWaiters = settle(this.resultWaiters, p);
     });
     conn.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));

@@ -370,8 +370,9 @@ describe('language server over stdio', () => {
       name: 'alpha',
       value: 3.5,
     });
-    assert.equal(r?.edits.length, 1);
-    assert.equal(r?.edits[0].newText, '3.5');
+    assert.ok(r && 'edits' in r, JSON.stringify(r));
+    assert.equal(r.edits.length, 1);
+    assert.equal(r.edits[0].newText, '3.5');
     const stale = await c.conn.sendRequest(SetParameterRequest, {
       uri: paper,
       version: 0,

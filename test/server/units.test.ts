@@ -129,12 +129,17 @@ describe('completion contexts', () => {
       'renyi',
       'compare',
       'simulate',
+      'softbon',
+      'blockbon',
+      'reject',
+      'winrate',
+      'methods',
     ])
       text += `${item(text, q)}\n`;
     const a = analyze(text.replace(/samples = \d+/, 'samples = 100'));
     const problems = a.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
     assert.deepEqual(problems, [], text);
-    assert.equal(a.results.length, 9);
+    assert.equal(a.results.length, 14);
     for (const r of a.results) assert.equal(r.error, undefined, `${r.query}: ${r.error}`);
   });
 
@@ -175,6 +180,8 @@ describe('quick fixes', () => {
       result: apply(text, c.edit?.changes?.['file:///x.align'] ?? []),
     }));
   };
+  // (canonical's p is not normalised on purpose: that warning has a fix of its own)
+  const errorsOf = (text: string) => analyze(text).diagnostics.filter((d) => d.severity === 'error');
   const canonical = format('model m {\n  vocab a b c\n  p 1 1 2\n  reward 0 1 2\n  length 2\n}\n')!;
 
   it('normalise p keeps a canonically laid out model aligned, and the warning goes away', () => {
@@ -212,6 +219,28 @@ describe('quick fixes', () => {
     assert.deepEqual(analyze(combined.result).diagnostics, []);
   });
 
+  it('a block length that does not divide n: the fix writes the nearest divisor, and the error goes away', () => {
+    const text = `${canonical}blockbon(m, N = 4, block = 3)\n`;
+    const fixes = fixesOf(text).filter((f) => f.code === 'block-not-divisor');
+    assert.deepEqual(
+      fixes.map((f) => f.title),
+      ['Change the block length to 2, the nearest divisor of n = 2'],
+    );
+    assert.match(fixes[0].result, /block = 2\)/);
+    assert.deepEqual(errorsOf(fixes[0].result), []);
+  });
+
+  it('a threshold above n·r_max: the fix writes n·r_max, which accepts the top sequences', () => {
+    const text = `${canonical}reject(m, threshold = 4.5)\n`;
+    const fixes = fixesOf(text).filter((f) => f.code === 'threshold-above-max');
+    assert.deepEqual(
+      fixes.map((f) => f.title),
+      ['Set the threshold to the largest reward n·r_max = 4'],
+    );
+    assert.match(fixes[0].result, /threshold = 4\)/);
+    assert.deepEqual(errorsOf(fixes[0].result), []);
+  });
+
   it('data that does not fit its code, or a code that is no diagnostic code, gives no fix (and no crash)', () => {
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
     const hostile = [
@@ -221,6 +250,9 @@ describe('quick fixes', () => {
       { code: 'length-mismatch', data: { expected: -1, actual: 2 } },
       { code: 'p-not-normalized', data: { sum: 2, normalized: [Number.NaN] } },
       { code: 'unknown-model', data: null },
+      { code: 'block-not-divisor', data: { length: 8, nearest: 3 } },
+      { code: 'block-not-divisor', data: { length: 8, nearest: 0 } },
+      { code: 'threshold-above-max', data: { maxReward: Number.POSITIVE_INFINITY } },
     ].map((d) => ({ ...d, range, message: '' }));
     assert.deepEqual(codeActionsFor('file:///x.align', parse(canonical), hostile as never), []);
   });

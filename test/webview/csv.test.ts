@@ -8,6 +8,8 @@ import { chartCsv, inertText } from '../../webview/csv.js';
 const series = (label: string, points: [number, number][]): Series => ({
   key: label,
   label,
+  name: label,
+  model: 'toy',
   style: 'bar',
   color: 0,
   points: points.map(([x, y]) => ({ x, y, q: 0, tip: '' })),
@@ -60,8 +62,62 @@ test('csv: token names and series labels are inert, numbers (also negative) stay
     series: [series('+tilt "q"', [[-1, -2]])],
     emptyText: '',
   };
-  assert.equal(
-    chartCsv(curve),
-    ["series,'-x,I(x),y_min,y_max,axis", `"'+tilt ""q""",-1,-2,,,I(x)`, ''].join('\r\n'),
-  );
+  assert.equal(chartCsv(curve), [`"'+tilt ""q"": -x","'+tilt ""q"": I(x)"`, '-1,-2', ''].join('\r\n'));
+});
+
+test('csv: one series per column pair, never merged, shorter series leave their cells empty', () => {
+  // Two best-of-N curves of one model (N = 1…4 and N = 1…64): in one long column their log N
+  // would restart at 0 halfway down; here each has its own columns.
+  const model: ChartModel = {
+    id: 'bon',
+    title: 'bon',
+    x: { title: 'log N' },
+    y: { title: 'E R' },
+    y1: { title: 'KL' },
+    series: [
+      {
+        ...series('best-of-N · toy, line 3', [
+          [0, 1],
+          [Math.log(4), 2],
+        ]),
+        style: 'line',
+      },
+      {
+        ...series('best-of-N · toy, line 4', [
+          [0, 1],
+          [Math.log(8), 2.5],
+          [Math.log(64), 3],
+        ]),
+        style: 'line',
+      },
+      { ...series('KL · toy', [[0, 0]]), style: 'line', axis: 'y1' },
+      {
+        ...series('Monte Carlo · toy', []),
+        points: [{ x: 1, y: 2, yMin: 1.5, yMax: 2.5, q: 0, tip: '' }],
+        style: 'points',
+      },
+      { ...series('empty · toy', []), style: 'line' },
+    ],
+    emptyText: '',
+  };
+  const rows = chartCsv(model).split('\r\n');
+  const headers = [
+    'best-of-N · toy, line 3: log N',
+    'best-of-N · toy, line 3: E R',
+    'best-of-N · toy, line 4: log N',
+    'best-of-N · toy, line 4: E R',
+    'KL · toy: log N',
+    'KL · toy: KL',
+    'Monte Carlo · toy: log N',
+    'Monte Carlo · toy: E R',
+    'Monte Carlo · toy: E R low',
+    'Monte Carlo · toy: E R high',
+  ];
+  assert.equal(rows[0], headers.map((h) => (h.includes(',') ? `"${h}"` : h)).join(','));
+  assert.deepEqual(rows.slice(1), [
+    '0,1,0,1,0,0,1,2,1.5,2.5',
+    `${Math.log(4)},2,${Math.log(8)},2.5,,,,,,`,
+    `,,${Math.log(64)},3,,,,,,`,
+    '',
+  ]);
 });

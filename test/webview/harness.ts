@@ -96,10 +96,17 @@ export interface Harness {
 
 export const DOC_URI = 'file:///project/examples/paper.align';
 
-/** Opens the preview page; `state` pre-seeds vscode.getState() (as after a window reload). */
-export async function openPreview(browser: Browser, state?: unknown): Promise<Harness> {
+/**
+ * Opens the preview page; `state` pre-seeds vscode.getState() (as after a window reload), `viewport`
+ * sets the panel's size (default 1200 × 900).
+ */
+export async function openPreview(
+  browser: Browser,
+  state?: unknown,
+  viewport = { width: 1200, height: 900 },
+): Promise<Harness> {
   const bundle = await webviewBundle();
-  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {

@@ -2,6 +2,8 @@
 // whether a chart, banner or legend must be redrawn, and the axis tick labels.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { analyze } from '../../src/language/index.js';
+import { bannerEntries } from '../../webview/banner.js';
 import { tickLabel } from '../../webview/charts/model.js';
 import { sameValue } from '../../webview/dom.js';
 
@@ -78,4 +80,39 @@ test('tickLabel: round numbers without floating noise, short exponents at the ex
     [Number.POSITIVE_INFINITY, '∞'],
   ];
   for (const [x, want] of cases) assert.equal(tickLabel(x), want, `tickLabel(${x})`);
+});
+
+test('banner: one cause, one entry — a query blocked by a diagnostic on it is not listed again', () => {
+  const analysis = analyze('tilt(chat, delta = 1)\nbon(chat, N = 4)\n', { file: 'x.align' });
+  const entries = bannerEntries(analysis);
+  assert.deepEqual(
+    entries.map((e) => e.message),
+    ["unknown model 'chat'", "unknown model 'chat'"],
+    JSON.stringify(entries),
+  );
+  // A query without a value whose cause is elsewhere (its model is invalid) is still listed.
+  const broken = analyze('model m { vocab a b; p 0.5 0.5; reward 0 1 2 }\ntilt(m, delta = 1)\n');
+  const listed = bannerEntries(broken).map((e) => e.message);
+  assert.ok(
+    listed.some((m) => m.startsWith('tilt m:')),
+    listed.join(' | '),
+  );
+  // A warning on a query (an approximation note) is not its cause: the query's error is listed too.
+  const warned = bannerEntries({
+    ...broken,
+    diagnostics: [
+      {
+        severity: 'warning',
+        code: 'bon-approximation',
+        message: 'uses the fine-lattice approximation',
+        range: broken.results[0].range,
+      },
+    ],
+    results: [{ ...broken.results[0], error: 'N must be at least 1' }],
+  } as typeof broken).map((e) => e.message);
+  assert.deepEqual(
+    warned,
+    ['uses the fine-lattice approximation', 'tilt m: N must be at least 1'],
+    warned.join(' | '),
+  );
 });

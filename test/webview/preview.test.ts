@@ -3,8 +3,14 @@
 // switches, export, sliders, click-to-reveal, cursor highlight, restored state. Any CSP violation,
 // console error or unexpected request fails the test.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { gpt2Csv } from '../../bench/scale/gpt2.js';
+import { analyze } from '../../src/language/index.js';
+import type { TiltValue } from '../../src/presentation/results.js';
 import { DOC_URI, type Harness, launch, openPreview, payload } from './harness.js';
 
 let browser: Browser;
@@ -50,40 +56,48 @@ test('every chart is drawn with the right series and data', async () => {
   assert.ok(ready, 'the webview announces itself');
   await h.sendAnalysis(payload('rich'), 3);
 
+  // Series names come from the presentation layer (PRESENTATION[kind].series) and say whose they are.
   const frontier = await labels('frontier');
   for (const l of [
-    'frontier toy',
-    'frontier wide',
-    'tilt toy',
-    'best-of-N toy',
-    'BoN curve toy',
-    'log N − (N−1)/N toy',
-    'compared toy',
-    'Monte Carlo toy',
+    'frontier F(Δ) · toy',
+    'frontier F(Δ) · wide',
+    'KL-RL (tilt) · toy',
+    'best-of-N · toy',
+    'best-of-N, N = 1 … N · toy',
+    'log N − (N−1)/N · toy, line 8',
+    'log N − (N−1)/N · toy, line 9',
+    'compared policy · toy',
+    'Monte Carlo · toy',
   ]) {
     assert.ok(frontier.includes(l), `frontier chart has '${l}' (has ${frontier.join(', ')})`);
   }
-  const fr = (await datasets('frontier')).find((d) => d.label === 'frontier toy');
+  const fr = (await datasets('frontier')).find((d) => d.label === 'frontier F(Δ) · toy');
   assert.equal(fr?.points, payload('rich').results[1].value && 64);
-  assert.deepEqual(
-    (await labels('bon')).filter((l) => !l.includes('curve') && !l.includes('Monte')).sort(),
-    ['KL-RL same KL toy', 'KL-RL Δ = log N toy', 'best-of-N toy'].sort(),
-  );
-  const bonPoints = (await datasets('bon')).find((d) => d.label === 'best-of-N toy');
+  const bon = await labels('bon');
+  for (const l of [
+    'best-of-N · toy',
+    'best-of-N, N = 1 … N · toy',
+    'KL-RL at Δ = log N · toy, line 8',
+    'KL-RL at the same KL · toy, line 8',
+    'KL-RL at Δ = log N · toy, line 9',
+    'KL-RL at the same KL · toy, line 9',
+    'Monte Carlo · toy',
+  ])
+    assert.ok(bon.includes(l), `bon chart has '${l}' (has ${bon.join(', ')})`);
+  const bonPoints = (await datasets('bon')).find((d) => d.label === 'best-of-N · toy');
   assert.equal(bonPoints?.points, 2, 'both bon queries of toy');
-  assert.ok((await labels('bon')).includes('Monte Carlo toy'), 'bon Monte Carlo estimate with error bar');
   const eq = await labels('equivalence');
-  assert.ok(eq.some((l) => l.startsWith('BoN reward/n')) && eq.some((l) => l.startsWith('KL(BoN‖φ)/n')));
+  assert.deepEqual(eq, ['best-of-N E[R]/n · toy', 'KL-RL E[r] per token · toy', 'KL(BoN‖φⁿ)/n · toy']);
   const rate = await datasets('rate');
-  assert.equal(rate.find((d) => d.label.startsWith('I_λ(x)'))?.points, 21);
-  assert.ok(rate.some((d) => d.label.startsWith('mean')));
-  assert.ok(rate.find((d) => d.label.startsWith('−(1/n) log P'))!.points > 0);
+  assert.equal(rate.find((d) => d.label === 'I_λ(x) · toy')?.points, 21);
+  assert.ok(rate.some((d) => d.label === 'mean A′(λ) · toy'));
+  assert.ok(rate.find((d) => d.label === 'tail exponent −(1/n) log P · toy')!.points > 0);
   assert.equal((await datasets('cumulants'))[0].points, 41, 'Λ(t) samples');
   assert.equal((await datasets('renyi'))[0].points, 50, 'H_α curve');
-  assert.deepEqual(await labels('tokens'), ['p (toy)', 'φ_λ (toy)']);
-  assert.match((await h.page.textContent('#chart-tokens .note')) ?? '', /λ = 1\.28915/);
+  assert.deepEqual(await labels('tokens'), ['p · toy', 'φ_λ · toy']);
+  assert.match((await h.page.textContent('#chart-tokens .note')) ?? '', /λ = 1\.2891\b/);
 
-  // Formulas with numbers substituted.
+  // Formulas with numbers substituted, at the default 5 significant digits.
   const formulas = await h.page.evaluate(() =>
     [...document.querySelectorAll('.formula')].map((f) => ({
       kind: (f as HTMLElement).dataset.kind,
@@ -99,12 +113,13 @@ test('every chart is drawn with the right series and data', async () => {
     'frontier',
     'rate',
     'renyi',
+    'simulate',
     'tilt',
   ]);
   assert.ok(formulas.every((f) => f.katex));
   const tilt = formulas.find((f) => f.kind === 'tilt')!;
-  assert.match(tilt.text, /^\\lambda = 1\.28915;/);
-  assert.match((await h.page.textContent('.formula[data-kind="tilt"] .math')) ?? '', /= 1\.28915/);
+  assert.match(tilt.text, /^\\lambda = 1\.2891;/);
+  assert.match((await h.page.textContent('.formula[data-kind="tilt"] .math')) ?? '', /= 1\.2891/);
   // Warnings and failed queries are listed without hiding the charts.
   const banner = await h.page.textContent('.banner');
   assert.match(banner ?? '', /fine-lattice approximation/);
@@ -125,7 +140,9 @@ test('a new payload updates in place, keeps zoom and hidden series, and drops ol
   // Hide a series through its legend entry.
   await h.page.click('#chart-frontier .legend .entry[data-key="frontier:wide:12"]');
   const tiltBefore = await h.page.evaluate(
-    () => window.alignLab!.view('frontier')!.chart.data.datasets.find((d) => d.label === 'tilt toy')!.data[0],
+    () =>
+      window.alignLab!.view('frontier')!.chart.data.datasets.find((d) => d.label === 'KL-RL (tilt) · toy')!
+        .data[0],
   );
 
   await h.sendAnalysis(payload('rich-v2'), 4);
@@ -135,12 +152,14 @@ test('a new payload updates in place, keeps zoom and hidden series, and drops ol
     'no reload',
   );
   const tiltAfter = await h.page.evaluate(
-    () => window.alignLab!.view('frontier')!.chart.data.datasets.find((d) => d.label === 'tilt toy')!.data[0],
+    () =>
+      window.alignLab!.view('frontier')!.chart.data.datasets.find((d) => d.label === 'KL-RL (tilt) · toy')!
+        .data[0],
   );
   assert.notDeepEqual(tiltAfter, tiltBefore, 'the tilt moved (Δ 4 → 5)');
   assert.deepEqual(await scaleWindow('frontier'), zoomed, 'zoom kept');
   assert.ok(
-    (await datasets('frontier')).find((d) => d.label === 'frontier wide')?.hidden,
+    (await datasets('frontier')).find((d) => d.label === 'frontier F(Δ) · wide')?.hidden,
     'hidden series stays hidden',
   );
 
@@ -150,7 +169,9 @@ test('a new payload updates in place, keeps zoom and hidden series, and drops ol
   await h.page.waitForTimeout(50);
   assert.equal(await h.renders(), rendersBefore, 'stale version dropped');
   const tiltNow = await h.page.evaluate(
-    () => window.alignLab!.view('frontier')!.chart.data.datasets.find((d) => d.label === 'tilt toy')!.data[0],
+    () =>
+      window.alignLab!.view('frontier')!.chart.data.datasets.find((d) => d.label === 'KL-RL (tilt) · toy')!
+        .data[0],
   );
   assert.deepEqual(tiltNow, tiltAfter);
 
@@ -159,7 +180,8 @@ test('a new payload updates in place, keeps zoom and hidden series, and drops ol
   assert.deepEqual(
     await h.page.evaluate(
       () =>
-        window.alignLab!.view('frontier')!.chart.data.datasets.find((d) => d.label === 'tilt toy')!.data[0],
+        window.alignLab!.view('frontier')!.chart.data.datasets.find((d) => d.label === 'KL-RL (tilt) · toy')!
+          .data[0],
     ),
     tiltAfter,
   );
@@ -182,7 +204,7 @@ test('restored state reapplies zoom and hidden series', async () => {
   h = await openPreview(browser, state);
   await h.sendAnalysis(payload('rich'), 1);
   assert.deepEqual(await scaleWindow('rate'), { x: [0.5, 1.5], y: [0, 2] });
-  assert.ok((await datasets('frontier')).find((d) => d.label === 'tilt toy')?.hidden);
+  assert.ok((await datasets('frontier')).find((d) => d.label === 'KL-RL (tilt) · toy')?.hidden);
 });
 
 test('theme switch recolours the charts (dark, light, high contrast)', async () => {
@@ -191,7 +213,7 @@ test('theme switch recolours the charts (dark, light, high contrast)', async () 
   const colours = () =>
     h.page.evaluate(() => {
       const c = window.alignLab!.view('frontier')!.chart;
-      const ds = c.data.datasets.find((d) => d.label === 'frontier toy')!;
+      const ds = c.data.datasets.find((d) => d.label === 'frontier F(Δ) · toy')!;
       return {
         tick: String(c.options.scales!.x!.ticks!.color),
         line: String(ds.borderColor),
@@ -232,9 +254,12 @@ test('export posts a PNG and a CSV of the chart', async () => {
   );
   assert.ok(bytes.length > 5000, 'a real image');
   const csv = (exports[1] as unknown as { data: string }).data.split('\r\n');
-  assert.equal(csv[0], 'series,x = R / n,I_λ(x),y_min,y_max,axis');
-  assert.ok(csv.length > 40);
-  assert.match(csv[1], /^I_λ\(x\) toy \(line 11\),0,[\d.]+,,,I_λ\(x\)$/);
+  assert.equal(
+    csv[0],
+    'I_λ(x) · toy: x = R / n,I_λ(x) · toy: I_λ(x),tail exponent −(1/n) log P · toy: x = R / n,tail exponent −(1/n) log P · toy: I_λ(x),mean A′(λ) · toy: x = R / n,mean A′(λ) · toy: I_λ(x)',
+  );
+  assert.equal(csv.length, 23, 'a header, 21 points, the final line break');
+  assert.match(csv[1], /^0,[\d.]+,0,[\d.]+,[\d.]+,0$/);
   const tokens = (exports[2] as unknown as { data: string }).data.split('\r\n');
   assert.equal(tokens[0].split(',')[0], 'category');
   assert.equal(tokens[1].split(',')[0], 'a');
@@ -271,8 +296,8 @@ test('a slider for the query under the cursor emits one setParameter edit', asyn
   const widths = await h.page.evaluate(() => {
     const ds = window.alignLab!.view('frontier')!.chart.data.datasets;
     return {
-      tilt: Number(ds.find((d) => d.label === 'tilt toy')!.borderWidth),
-      other: Number(ds.find((d) => d.label === 'frontier wide')!.borderWidth),
+      tilt: Number(ds.find((d) => d.label === 'KL-RL (tilt) · toy')!.borderWidth),
+      other: Number(ds.find((d) => d.label === 'frontier F(Δ) · wide')!.borderWidth),
     };
   });
   assert.ok(widths.tilt > widths.other, 'series of the query under the cursor is highlighted');
@@ -314,7 +339,7 @@ test('clicking a point reveals its query; dragging pans without revealing', asyn
   await h.sendAnalysis(payload('rich'), 1);
   const at = await h.page.evaluate(() => {
     const c = window.alignLab!.view('frontier')!.chart;
-    const i = c.data.datasets.findIndex((d) => d.label === 'compared toy');
+    const i = c.data.datasets.findIndex((d) => d.label === 'compared policy · toy');
     const el = c.getDatasetMeta(i).data[0];
     const r = c.canvas.getBoundingClientRect();
     return { x: r.left + el.x, y: r.top + el.y };
@@ -343,18 +368,14 @@ test('clicking a point reveals its query; dragging pans without revealing', asyn
 test('results without the optional fields degrade gracefully', async () => {
   h = await openPreview(browser);
   await h.sendAnalysis(payload('minimal'), 1);
-  assert.equal(
-    (await datasets('cumulants'))[0].label.startsWith('κ_m'),
-    true,
-    'cumulants against their order',
-  );
+  assert.equal((await datasets('cumulants'))[0].label === 'κₘ · toy', true, 'cumulants against their order');
   assert.equal((await datasets('cumulants'))[0].points, 4);
-  assert.deepEqual(await labels('renyi'), ['queried α toy']);
+  assert.deepEqual(await labels('renyi'), ['queried α · toy']);
   assert.equal((await labels('tokens')).length, 1, 'only φ_λ without the base p');
-  assert.ok(!(await labels('frontier')).includes('BoN curve toy'));
-  assert.ok((await labels('frontier')).includes('log N − (N−1)/N toy'), 'the bound as a point');
+  assert.ok(!(await labels('frontier')).some((l) => l.startsWith('best-of-N, N = 1 … N')));
+  assert.ok((await labels('frontier')).includes('log N − (N−1)/N · toy'), 'the bound as a point');
   assert.ok(
-    !(await labels('frontier')).includes('Monte Carlo toy'),
+    !(await labels('frontier')).includes('Monte Carlo · toy'),
     'no placement for a tilt simulation without kl',
   );
   // No slider for N params? The fallback offers the main parameter of each kind.
@@ -368,7 +389,7 @@ test('point sets given out of x order still fit the axes, and tooltips name the 
   await h.sendAnalysis(payload('minimal'), 1);
   const check = await h.page.evaluate(() => {
     const chart = window.alignLab!.view('frontier')!.chart;
-    const ds = chart.data.datasets.find((d) => d.label === 'best-of-N toy')!;
+    const ds = chart.data.datasets.find((d) => d.label === 'best-of-N · toy')!;
     const xs = (ds.data as { x: number; tip: string }[]).map((p) => p.x);
     const refs = (ds as unknown as { seriesRef: { points: { x: number }[] } }).seriesRef.points.map(
       (p) => p.x,
@@ -388,12 +409,60 @@ test('point sets given out of x order still fit the axes, and tooltips name the 
   );
 });
 
-test('a big vocabulary shows the top-k tokens of the focused tilt', async () => {
+test('a big vocabulary shows the tokens where φ and p differ most, and the rest as one bar', async () => {
   h = await openPreview(browser);
   await h.sendAnalysis(payload('rich'), 1);
   await h.send({ type: 'cursor', uri: DOC_URI, position: { line: 16, character: 2 } });
-  await h.page.waitForFunction(() => window.alignLab!.view('tokens')!.chart.data.labels!.length === 24);
-  assert.match((await h.page.textContent('#chart-tokens .note')) ?? '', /top 24 of 40 tokens; tilt of wide/);
+  await h.page.waitForFunction(() => window.alignLab!.view('tokens')!.chart.data.labels!.length === 25);
+  assert.match(
+    (await h.page.textContent('#chart-tokens .note')) ?? '',
+    /the 24 of 40 tokens where φ_λ and p differ most, the rest as one bar; tilt of wide/,
+  );
+  const bars = await h.page.evaluate(() => {
+    const c = window.alignLab!.view('tokens')!.chart;
+    const sum = (i: number) =>
+      (c.data.datasets[i].data as (number | { y: number })[]).reduce(
+        (s: number, p) => s + (typeof p === 'number' ? p : p.y),
+        0,
+      );
+    return { last: c.data.labels!.at(-1), p: sum(0), phi: sum(1) };
+  });
+  assert.equal(bars.last, '16 other tokens');
+  assert.ok(
+    Math.abs(bars.p - 1) < 1e-9 && Math.abs(bars.phi - 1) < 1e-9,
+    `the bars add up to 1: ${JSON.stringify(bars)}`,
+  );
+});
+
+test('a 50,257-token model arrives summarised and draws in the same budget: top tokens and the rest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'align-lab-gpt2-'));
+  writeFileSync(join(dir, 'gpt2.csv'), gpt2Csv());
+  const analysis = analyze('model gpt from "gpt2.csv" { length 64 }\ntilt(gpt, delta = 8)\n', {
+    file: 'gpt.align',
+    readFile: (p) => readFileSync(join(dir, p), 'utf8'),
+    limits: { maxTokenTable: 100 },
+  });
+  const tilt = analysis.results[0].value as TiltValue;
+  assert.equal(tilt.tokens_total, 50_257);
+  assert.equal(Object.keys(tilt.phi).length, 100);
+  assert.ok(Buffer.byteLength(JSON.stringify(analysis)) < 150 * 1024, 'a small payload');
+  h = await openPreview(browser);
+  await h.sendAnalysis(analysis, 1, 'file:///project/gpt.align');
+  const bars = await h.page.evaluate(() => {
+    const c = window.alignLab!.view('tokens')!.chart;
+    const sum = (i: number) =>
+      (c.data.datasets[i].data as (number | { y: number })[]).reduce(
+        (s: number, p) => s + (typeof p === 'number' ? p : p.y),
+        0,
+      );
+    return { labels: c.data.labels!.length, last: c.data.labels!.at(-1), p: sum(0), phi: sum(1) };
+  });
+  assert.equal(bars.labels, 25);
+  assert.equal(bars.last, '50233 other tokens');
+  assert.ok(
+    Math.abs(bars.p - 1) < 1e-9 && Math.abs(bars.phi - 1) < 1e-9,
+    `the bars add up to 1: ${JSON.stringify(bars)}`,
+  );
 });
 
 test('an empty analysis shows explanations instead of charts', async () => {
@@ -409,10 +478,15 @@ test('the real evaluator output for examples/paper.align fills every chart', asy
   await h.sendAnalysis(paper, 1);
   assert.equal(await h.page.locator('.card.is-empty').count(), 0);
   const frontier = await labels('frontier');
-  for (const l of ['frontier chat', 'tilt chat', 'best-of-N chat', 'compared chat'])
+  for (const l of [
+    'frontier F(Δ) · chat',
+    'KL-RL (tilt) · chat',
+    'best-of-N · chat',
+    'compared policy · chat',
+  ])
     assert.ok(frontier.includes(l), l);
   assert.equal((await datasets('frontier'))[0].points, 64);
-  assert.equal((await datasets('cumulants'))[0].points, 6, 'κ₁…κ₆');
+  assert.equal((await datasets('cumulants'))[0].points, 65, 'Λ(t) at 65 points');
   assert.deepEqual(await h.page.evaluate(() => window.alignLab!.view('tokens')!.chart.data.labels), [
     'rude',
     'terse',
@@ -421,5 +495,5 @@ test('the real evaluator output for examples/paper.align fills every chart', asy
     'very helpful',
   ]);
   const values = await h.page.getAttribute('.formula[data-kind="tilt"] .math', 'data-values');
-  assert.match(values ?? '', /^\\lambda = 1\.42169;/);
+  assert.match(values ?? '', /^\\lambda = 1\.4217;/);
 });

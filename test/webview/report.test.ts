@@ -40,11 +40,12 @@ test('the report is deterministic and escapes what could end its script or style
   assert.deepEqual(JSON.parse(json), hostile, 'the embedded analysis round-trips');
 });
 
-test('the report opens offline, paints every chart and makes no request', async () => {
+/** Writes the report of `analysis`, opens it offline and returns the page and what it did. */
+async function openReport(name: string, analysis: Analysis) {
   const bundle = await webviewBundle();
   const dir = mkdtempSync(join(tmpdir(), 'align-lab-report-'));
-  const file = join(dir, 'paper.html');
-  writeFileSync(file, renderReportHtml(payload('paper'), bundle));
+  const file = join(dir, `${name}.html`);
+  writeFileSync(file, renderReportHtml(analysis, bundle));
 
   const context = await browser.newContext({
     offline: true,
@@ -80,20 +81,26 @@ test('the report opens offline, paints every chart and makes no request', async 
   );
   // Let chart.js finish its first resize-driven draw.
   await page.waitForTimeout(200);
+  const painted = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll<HTMLCanvasElement>('.card canvas')].map((c) => {
+        const ctx = c.getContext('2d')!;
+        const { data } = ctx.getImageData(0, 0, c.width, c.height);
+        const colours = new Set<number>();
+        for (let i = 0; i < data.length; i += 4 * 7)
+          colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        return { chart: c.closest('.card')!.id, width: c.width, colours: colours.size };
+      }),
+    );
+  return { page, context, problems, requests, painted };
+}
 
+test('the report opens offline, paints every chart and makes no request', async () => {
+  const { page, context, problems, requests, painted } = await openReport('paper', payload('paper'));
   assert.equal(await page.locator('.card.is-empty').count(), 0, 'every chart has data');
-  const painted = await page.evaluate(() =>
-    [...document.querySelectorAll<HTMLCanvasElement>('.card canvas')].map((c) => {
-      const ctx = c.getContext('2d')!;
-      const { data } = ctx.getImageData(0, 0, c.width, c.height);
-      const colours = new Set<number>();
-      for (let i = 0; i < data.length; i += 4 * 7)
-        colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-      return { chart: c.closest('.card')!.id, width: c.width, colours: colours.size };
-    }),
-  );
-  assert.equal(painted.length, 7);
-  for (const p of painted)
+  const charts = await painted();
+  assert.equal(charts.length, 7);
+  for (const p of charts)
     assert.ok(p.width > 100 && p.colours > 8, `${p.chart} is painted (${p.colours} colours)`);
   assert.ok((await page.locator('.formula .katex').count()) >= 6, 'formulas rendered with KaTeX');
   assert.ok(await page.locator('.sliders').isHidden(), 'no sliders in a static report');
@@ -107,5 +114,30 @@ test('the report opens offline, paints every chart and makes no request', async 
 
   assert.deepEqual(requests, [], 'no network request at all');
   assert.deepEqual(problems, [], 'no console errors or CSP violations');
+  await context.close();
+});
+
+test('a report of a file with errors draws the charts of the queries that have results', async () => {
+  // examples/paper.align with a misspelt model in its first query: one error, nine results.
+  const errors = payload('errors');
+  assert.ok(errors.diagnostics.some((d) => d.severity === 'error'));
+  assert.equal(errors.results.filter((r) => r.value !== undefined).length, 9);
+  const { page, context, problems, requests, painted } = await openReport('errors', errors);
+  assert.equal(await page.locator('.card.is-empty').count(), 0, 'every chart has data');
+  for (const p of await painted())
+    assert.ok(p.width > 100 && p.colours > 8, `${p.chart} is painted (${p.colours} colours)`);
+  const banner = (await page.textContent('.banner')) ?? '';
+  assert.match(banner, /the charts show the queries that could be computed/);
+  assert.match(banner, /unknown model 'caht'/);
+  // The failed query is not drawn: the frontier chart has the other tilt only.
+  const tilts = await page.evaluate(
+    () =>
+      window
+        .alignLab!.view('frontier')!
+        .chart.data.datasets.find((d) => String(d.label).startsWith('KL-RL (tilt)'))!.data.length,
+  );
+  assert.equal(tilts, 1);
+  assert.deepEqual(requests, []);
+  assert.deepEqual(problems, []);
   await context.close();
 });

@@ -1,20 +1,23 @@
 /** Chart 2b: asymptotic equivalence — per-token BoN reward → KL-RL reward and KL(BoN‖φ)/n → 0 as n grows. */
+import { formatCount } from '../../src/presentation/format.js';
+import { PRESENTATION } from '../../src/presentation/kinds.js';
 import type { Analysis } from '../../src/protocol/preview.js';
-import { type ChartModel, fmt, modelIndex, type Series } from './model.js';
+import { type ChartModel, type Format, finishSeries, modelIndex, type SeriesDraft } from './model.js';
 import { itemsOf, modelsOf } from './select.js';
 
-export function equivalenceChart(analysis: Analysis): ChartModel {
+export function equivalenceChart(analysis: Analysis, f: Format): ChartModel {
   const colorOf = modelIndex(modelsOf(analysis));
-  const series: Series[] = [];
+  const names = PRESENTATION.equivalence.series;
+  const series: SeriesDraft[] = [];
   for (const e of itemsOf(analysis, 'equivalence')) {
     const v = e.value;
     const c = colorOf(e.model);
     const pts = [...v.points].sort((a, b) => a.n - b.n);
-    // Labels stay fixed while numbers change (the legend is rebuilt only when labels change).
-    const tag = `${e.model} (line ${e.range.start.line + 1})`;
+    const base = { model: e.model, queries: [e.index] };
     series.push({
+      ...base,
       key: `eqBon:${e.model}:${e.index}`,
-      label: `BoN reward/n ${tag}`,
+      name: names.bon,
       style: 'linePoints',
       color: c,
       marker: 'triangle',
@@ -22,29 +25,29 @@ export function equivalenceChart(analysis: Analysis): ChartModel {
         x: p.n,
         y: p.bon_reward_per_token,
         q: e.index,
-        tip: `n = ${p.n}: BoN reward/n ${fmt(p.bon_reward_per_token)}, KL(BoN‖pⁿ)/n ${fmt(p.kl_per_token)}`,
+        tip: `n = ${formatCount(p.n)}: E R/n ${f(p.bon_reward_per_token)}, KL(BoN‖pⁿ)/n ${f(p.kl_per_token)}`,
       })),
-      queries: [e.index],
     });
     if (pts.length > 0) {
       const span = [pts[0].n, pts[pts.length - 1].n];
       series.push({
+        ...base,
         key: `eqRl:${e.model}:${e.index}`,
-        label: `KL-RL reward/n ${tag}`,
+        name: names.rl,
         style: 'dashed',
         color: c,
         points: span.map((n) => ({
           x: n,
           y: v.rl_reward_per_token,
           q: e.index,
-          tip: `A′(λ*) = ${fmt(v.rl_reward_per_token)}, λ* = ${fmt(v.lambda)}`,
+          tip: `A′(λ*) = ${f(v.rl_reward_per_token)}, λ* = ${f(v.lambda)}, δ = ${f(v.rate)}`,
         })),
-        queries: [e.index],
       });
     }
     series.push({
+      ...base,
       key: `eqKl:${e.model}:${e.index}`,
-      label: `KL(BoN‖φ)/n ${tag}`,
+      name: names.kl,
       style: 'linePoints',
       color: c + 1,
       marker: 'circle',
@@ -57,11 +60,10 @@ export function equivalenceChart(analysis: Analysis): ChartModel {
                 x: p.n,
                 y: p.kl_to_rl_per_token,
                 q: e.index,
-                tip: `n = ${p.n}: KL(BoN‖φ_λ*ⁿ)/n ${fmt(p.kl_to_rl_per_token)}`,
+                tip: `n = ${formatCount(p.n)}: KL(BoN‖φⁿ)/n ${f(p.kl_to_rl_per_token)}`,
               },
             ],
       ),
-      queries: [e.index],
     });
   }
   return {
@@ -70,7 +72,7 @@ export function equivalenceChart(analysis: Analysis): ChartModel {
     x: { title: 'sequence length n' },
     y: { title: 'reward per token' },
     y1: { title: 'KL(BoN ‖ φ) / n' },
-    series,
+    series: finishSeries(series, analysis),
     emptyText: 'Add an equivalence query to watch best-of-N converge to KL-RL.',
   };
 }

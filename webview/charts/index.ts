@@ -4,19 +4,21 @@ import { bonChart } from './bon.js';
 import { cumulantsChart } from './cumulants.js';
 import { equivalenceChart } from './equivalence.js';
 import { frontierChart } from './frontier.js';
-import type { ChartModel } from './model.js';
+import { type ChartModel, formatWith } from './model.js';
 import { rateChart } from './rate.js';
 import { renyiChart } from './renyi.js';
 import { tokensChart } from './tokens.js';
 
-export function buildCharts(analysis: Analysis, focus: number | null): ChartModel[] {
+/** Every chart of an analysis, numbers in tooltips and notes at `digits` significant digits. */
+export function buildCharts(analysis: Analysis, focus: number | null, digits: number): ChartModel[] {
+  const f = formatWith(digits);
   return [
-    frontierChart(analysis),
-    bonChart(analysis),
-    equivalenceChart(analysis),
-    rateChart(analysis),
-    cumulantsChart(analysis),
-    renyiChart(analysis),
-    tokensChart(analysis, focus),
+    frontierChart(analysis, f),
+    bonChart(analysis, f),
+    equivalenceChart(analysis, f),
+    rateChart(analysis, f),
+    cumulantsChart(analysis, f),
+    renyiChart(analysis, f),
+    tokensChart(analysis, focus, f),
   ];
 }

@@ -3,7 +3,8 @@
  * `Analysis` into `ChartModel`s; `chartView.ts` draws them with chart.js and `csv.ts` exports them.
  * Keeping this layer pure makes it cheap to test and to diff across updates.
  */
-import type { ChartId } from '../../src/protocol/preview.js';
+import { formatNumber } from '../../src/presentation/format.js';
+import type { Analysis, ChartId } from '../../src/protocol/preview.js';
 
 export interface Point {
   x: number;
@@ -23,7 +24,15 @@ export type Marker = 'circle' | 'triangle' | 'crossRot' | 'rectRot' | 'star' | '
 export interface Series {
   /** Stable identity across updates (legend visibility is remembered by key). */
   key: string;
+  /**
+   * Legend text, set by `finishSeries`: `name · model`, or `name · model, line L` when the chart
+   * has several series of that name for the model (one per query), so no two entries read alike.
+   */
   label: string;
+  /** What the series shows: a series name of the presentation layer (PRESENTATION[kind].series). */
+  name: string;
+  /** The model whose queries the series comes from. */
+  model: string;
   style: SeriesStyle;
   /** Palette index (one colour per model / per query). */
   color: number;
@@ -33,6 +42,9 @@ export interface Series {
   /** Query indices contributing to this series (highlighted when the cursor is on one of them). */
   queries: number[];
 }
+
+/** A series before `finishSeries` gives it its label. */
+export type SeriesDraft = Omit<Series, 'label'>;
 
 export interface Axis {
   title: string;
@@ -53,13 +65,60 @@ export interface ChartModel {
   note?: string;
 }
 
-/** Number formatting for tooltips and formulas: exact enough to compare, ∞ for null. */
-export function fmt(x: number | null | undefined, digits = 6): string {
-  if (x === null) return '∞';
-  if (x === undefined || Number.isNaN(x)) return '—';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
-  if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-4)) return x.toExponential(digits - 1);
-  return String(Number(x.toPrecision(digits)));
+/** Marker styles (query points): they are drawn above curves and win hit-testing over them. */
+export const isMarkerStyle = (style: SeriesStyle): boolean => style === 'points' || style === 'linePoints';
+
+/**
+ * The numbers a person reads in the preview (tooltips, notes, formulas, banner, slider read-outs)
+ * all go through the presentation layer's one formatter, at the user's significant digits.
+ */
+export type Format = (x: number | null | undefined) => string;
+export const formatWith =
+  (digits: number): Format =>
+  (x) =>
+    formatNumber(x, digits);
+
+/**
+ * Merges identical series (same name, model, style and points — e.g. two `bon` queries of one
+ * model with the same N) into one drawn once, and labels every series (see `Series.label`):
+ * the line of its queries is added only where the model alone would not tell two entries apart.
+ */
+export function finishSeries(drafts: SeriesDraft[], analysis: Analysis): Series[] {
+  const kept: SeriesDraft[] = [];
+  for (const d of drafts) {
+    const twin = kept.find(
+      (k) =>
+        k.name === d.name &&
+        k.model === d.model &&
+        k.style === d.style &&
+        k.axis === d.axis &&
+        samePoints(k.points, d.points),
+    );
+    if (twin) {
+      for (const q of d.queries) if (!twin.queries.includes(q)) twin.queries.push(q);
+    } else kept.push(d);
+  }
+  const count = new Map<string, number>();
+  const id = (d: SeriesDraft) => `${d.name}\u0000${d.model}`;
+  for (const d of kept) if (d.points.length > 0) count.set(id(d), (count.get(id(d)) ?? 0) + 1);
+  return kept.map((d) => {
+    if ((count.get(id(d)) ?? 0) <= 1) return { ...d, label: `${d.name} · ${d.model}` };
+    const lines = [...new Set(d.queries.map((q) => (analysis.results[q]?.range.start.line ?? -1) + 1))]
+      .filter((l) => l > 0)
+      .sort((a, b) => a - b);
+    const where = lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.join(', ')}`;
+    return { ...d, label: `${d.name} · ${d.model}, ${where}` };
+  });
+}
+
+function samePoints(a: Point[], b: Point[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const p = a[i];
+    const q = b[i];
+    if (p.x !== q.x || p.y !== q.y || p.yMin !== q.yMin || p.yMax !== q.yMax) return false;
+  }
+  return true;
 }
 
 /**
@@ -68,7 +127,7 @@ export function fmt(x: number | null | undefined, digits = 6): string {
  * Cheaper than chart.js's default formatter, which builds an Intl.NumberFormat key per tick.
  */
 export function tickLabel(x: number): string {
-  if (x === 0 || !Number.isFinite(x)) return x === 0 ? '0' : fmt(x);
+  if (x === 0 || !Number.isFinite(x)) return x === 0 ? '0' : formatNumber(x);
   const a = Math.abs(x);
   if (a >= 1e6 || a < 1e-4) return x.toExponential(5).replace(/\.?0+e/, 'e');
   return String(Number(x.toPrecision(6)));

@@ -1,35 +1,35 @@
 /** Chart 3: the rate function I_λ(x) with exact finite-n tail exponents and the mean marked. */
+import { PRESENTATION } from '../../src/presentation/kinds.js';
 import type { Analysis } from '../../src/protocol/preview.js';
-import { type ChartModel, fmt, modelIndex, type Series } from './model.js';
+import { type ChartModel, type Format, finishSeries, modelIndex, type SeriesDraft } from './model.js';
 import { itemsOf, modelsOf } from './select.js';
 
-export function rateChart(analysis: Analysis): ChartModel {
+export function rateChart(analysis: Analysis, f: Format): ChartModel {
   const colorOf = modelIndex(modelsOf(analysis));
-  const series: Series[] = [];
+  const names = PRESENTATION.rate.series;
+  const series: SeriesDraft[] = [];
   for (const r of itemsOf(analysis, 'rate')) {
     const v = r.value;
     const c = colorOf(r.model);
-    // Labels stay fixed while numbers change (the legend is rebuilt only when labels change).
-    const tag = `${r.model} (line ${r.range.start.line + 1})`;
+    const base = { model: r.model, color: c, queries: [r.index] };
     const finite = v.points.filter((p) => p.rate !== null);
     series.push({
+      ...base,
       key: `rate:${r.model}:${r.index}`,
-      label: `I_λ(x) ${tag}`,
+      name: names.rate,
       style: 'line',
-      color: c,
       points: finite.map((p) => ({
         x: p.x,
         y: p.rate as number,
         q: r.index,
-        tip: `I_λ(${fmt(p.x)}) = ${fmt(p.rate)}`,
+        tip: `I_λ(${f(p.x)}) = ${f(p.rate)} (λ = ${f(v.lambda)})`,
       })),
-      queries: [r.index],
     });
     series.push({
+      ...base,
       key: `tail:${r.model}:${r.index}`,
-      label: `−(1/n) log P tail ${tag}`,
+      name: names.tail,
       style: 'points',
-      color: c,
       marker: 'circle',
       points: v.points.flatMap((p) =>
         p.tail_rate === null
@@ -39,25 +39,23 @@ export function rateChart(analysis: Analysis): ChartModel {
                 x: p.x,
                 y: p.tail_rate,
                 q: r.index,
-                tip: `finite-n tail exponent at ${fmt(p.x)}: ${fmt(p.tail_rate)} (I = ${fmt(p.rate)})`,
+                tip: `finite-n tail exponent at ${f(p.x)}: ${f(p.tail_rate)} (I = ${f(p.rate)})`,
               },
             ],
       ),
-      queries: [r.index],
     });
     const top = Math.max(0, ...finite.map((p) => p.rate as number));
     series.push({
+      ...base,
       key: `mean:${r.model}:${r.index}`,
-      label: `mean ${tag}`,
+      name: names.mean,
       style: 'dotted',
-      color: c,
       points: [0, top > 0 ? top : 1].map((y) => ({
         x: v.mean,
         y,
         q: r.index,
-        tip: `mean A′(λ) = ${fmt(v.mean)} (I = 0)`,
+        tip: `mean A′(λ) = ${f(v.mean)} (I = 0)`,
       })),
-      queries: [r.index],
     });
   }
   return {
@@ -65,7 +63,7 @@ export function rateChart(analysis: Analysis): ChartModel {
     title: 'Large deviations: rate function I_λ(x)',
     x: { title: 'x = R / n' },
     y: { title: 'I_λ(x)' },
-    series,
+    series: finishSeries(series, analysis),
     emptyText: 'Add a rate query to see the large-deviation rate function.',
   };
 }

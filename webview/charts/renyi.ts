@@ -1,27 +1,30 @@
 /** Chart 4b: the Rényi cross entropy H_α(p, q) against α (a curve when provided, else the queried points). */
+import { PRESENTATION } from '../../src/presentation/kinds.js';
 import type { Analysis } from '../../src/protocol/preview.js';
 import { renyiCurve } from '../extras.js';
-import { type ChartModel, fmt, modelIndex, type Series } from './model.js';
+import { type ChartModel, type Format, finishSeries, modelIndex, type SeriesDraft } from './model.js';
 import { itemsOf, modelsOf } from './select.js';
 
-export function renyiChart(analysis: Analysis): ChartModel {
+export function renyiChart(analysis: Analysis, f: Format): ChartModel {
   const colorOf = modelIndex(modelsOf(analysis));
-  const series: Series[] = [];
-  const points = new Map<string, Series>();
+  const names = PRESENTATION.renyi.series;
+  const series: SeriesDraft[] = [];
+  const points = new Map<string, SeriesDraft>();
   for (const r of itemsOf(analysis, 'renyi')) {
     const v = r.value;
     const curve = renyiCurve(v);
     if (curve.length > 0) {
       series.push({
         key: `renyiCurve:${r.model}:${r.index}`,
-        label: `H_α(p, q) ${r.model}`,
+        name: names.curve,
+        model: r.model,
         style: 'line',
         color: colorOf(r.model),
         points: curve.map((c) => ({
           x: c.alpha,
           y: c.cross_entropy,
           q: r.index,
-          tip: `H_${fmt(c.alpha)}(p, q) = ${fmt(c.cross_entropy)}`,
+          tip: `H_${f(c.alpha)}(p, q) = ${f(c.cross_entropy)}`,
         })),
         queries: [r.index],
       });
@@ -30,7 +33,8 @@ export function renyiChart(analysis: Analysis): ChartModel {
     if (!s) {
       s = {
         key: `renyi:${r.model}`,
-        label: `queried α ${r.model}`,
+        name: names.point,
+        model: r.model,
         style: 'points',
         color: colorOf(r.model),
         marker: 'circle',
@@ -43,7 +47,7 @@ export function renyiChart(analysis: Analysis): ChartModel {
       x: v.alpha,
       y: v.cross_entropy,
       q: r.index,
-      tip: `H_${fmt(v.alpha)}(p, q) = ${fmt(v.cross_entropy)}, log C = ${fmt(v.log_c)}`,
+      tip: `H_${f(v.alpha)}(p, q) = ${f(v.cross_entropy)}, log C = ${f(v.log_c)} (line ${r.range.start.line + 1})`,
     });
     s.queries.push(r.index);
   }
@@ -53,7 +57,7 @@ export function renyiChart(analysis: Analysis): ChartModel {
     title: 'Rényi cross entropy H_α(p, q)',
     x: { title: 'α' },
     y: { title: 'H_α(p, q) [nats]' },
-    series: [...series, ...points.values()],
+    series: finishSeries([...series, ...points.values()], analysis),
     emptyText: 'Add a renyi query to see the Rényi cross entropy.',
   };
 }

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { modelFileReader } from '../../node/files.js';
 import type { Analysis } from '../../presentation/results.js';
+import { CLI_MODEL_FILE_MAX_BYTES } from '../../protocol/modelFiles.js';
 import { visible } from '../escape.js';
 import { readTextFile } from '../host.js';
 import { type Engine, EXIT, type Io } from '../io.js';
@@ -32,6 +33,7 @@ export function loadDocument(file: string, io: Io, engine: Engine): Loaded {
   const label = fromStdin ? 'the current folder' : 'the folder of the .align file';
   const readModelFile = modelFileReader(folder, [{ path: folder, label }], {
     home: io.env.HOME ?? homedir(),
+    maxBytes: CLI_MODEL_FILE_MAX_BYTES,
   });
   let analysis: Analysis;
   try {

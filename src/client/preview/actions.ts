@@ -4,10 +4,15 @@
  */
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
-import type { ExportMessage, SetParameterMessage } from '../../protocol/preview.js';
+import type {
+  ExportMessage,
+  ParameterPreviewMessage,
+  PreviewParameterMessage,
+  SetParameterMessage,
+} from '../../protocol/preview.js';
 import { formatParameter } from '../../protocol/preview.js';
 import type { AlignRange, TextEditLike } from '../../protocol/protocol.js';
-import { SetParameterRequest } from '../../protocol/protocol.js';
+import { PreviewParameterRequest, SetParameterRequest } from '../../protocol/protocol.js';
 
 const toRange = (r: AlignRange) =>
   new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
@@ -28,20 +33,28 @@ export async function revealRange(uri: vscode.Uri, range: AlignRange): Promise<v
 /** Longest replacement text accepted for a parameter edit (the server's or ours). */
 const MAX_EDIT_TEXT = 200;
 
+/** What became of a released slider: written, refused by the server (with its reason), or dropped. */
+export type SetParameterOutcome =
+  | { readonly applied: true }
+  | { readonly applied: false; readonly refused?: string };
+
 /**
- * Applies a slider value as ONE WorkspaceEdit (one undo step). The server computes the edit; if it
- * cannot and the results told us the literal's range, that range is replaced. Refused when the
- * document changed since the results were computed (the ranges would be wrong).
+ * Applies a slider value as ONE WorkspaceEdit (one undo step). The server computes the edit (it
+ * checks the value against the query table and moves a `let` the argument refers to when nothing
+ * else uses it); a refusal is shown to the user and nothing is written. Only when the server does
+ * not answer at all (restarting, or an editor-agnostic server without the request) and the results
+ * told us the literal's range is that range replaced. Refused when the document changed since the
+ * results were computed (the ranges would be wrong).
  */
 export async function setParameter(
   client: BaseLanguageClient,
   uri: vscode.Uri,
   m: SetParameterMessage,
-): Promise<boolean> {
+): Promise<SetParameterOutcome> {
   const doc = await vscode.workspace.openTextDocument(uri);
   if (doc.version !== m.version) {
     void vscode.window.setStatusBarMessage('Align Lab: the document changed; move the slider again.', 3000);
-    return false;
+    return { applied: false };
   }
   let edits: readonly TextEditLike[] | undefined;
   try {
@@ -52,19 +65,48 @@ export async function setParameter(
       name: m.name,
       value: m.value,
     });
-    if (result && result.version === doc.version && result.uri === m.uri) edits = result.edits;
+    if (result && 'refused' in result) {
+      void vscode.window.showWarningMessage(`Align Lab: ${result.refused.message}`);
+      return { applied: false, refused: result.refused.message };
+    }
+    if (!result) return { applied: false };
+    if (result.version === doc.version && result.uri === m.uri) edits = result.edits;
   } catch {
     // The server may be restarting or not implement the request: fall back to the literal.
+    if (m.literal) edits = [{ range: m.literal, newText: formatParameter(m.name, m.value) }];
   }
-  if (!edits && m.literal) edits = [{ range: m.literal, newText: formatParameter(m.name, m.value) }];
-  if (!edits || edits.length === 0) return false;
+  if (!edits || edits.length === 0) return { applied: false };
   const edit = new vscode.WorkspaceEdit();
   for (const e of edits) {
     const range = toRange(e.range);
-    if (!doc.validateRange(range).isEqual(range) || e.newText.length > MAX_EDIT_TEXT) return false;
+    if (!doc.validateRange(range).isEqual(range) || e.newText.length > MAX_EDIT_TEXT)
+      return { applied: false };
     edit.replace(uri, range, e.newText);
   }
-  return vscode.workspace.applyEdit(edit);
+  return { applied: await vscode.workspace.applyEdit(edit) };
+}
+
+/**
+ * A dragged slider's value, evaluated by the server without touching the document
+ * (alignLab/previewParameter): the query's result, a refusal, or nothing (stale, no server).
+ */
+export async function previewParameter(
+  client: BaseLanguageClient,
+  m: PreviewParameterMessage,
+): Promise<Omit<ParameterPreviewMessage, 'type' | 'uri' | 'seq'>> {
+  try {
+    const r = await client.sendRequest(PreviewParameterRequest, {
+      uri: m.uri,
+      version: m.version,
+      position: m.query.start,
+      name: m.name,
+      value: m.value,
+    });
+    if (!r || r.uri !== m.uri || r.version !== m.version) return {};
+    return 'refused' in r ? { refused: r.refused } : { result: r.result };
+  } catch {
+    return {};
+  }
 }
 
 /** Asks where to save an exported chart, then writes it. */

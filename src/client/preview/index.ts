@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
-import { PREVIEW_VIEW_TYPE, parsePreviewState } from '../../protocol/preview.js';
+import { PREVIEW_VIEW_TYPE, parsePreviewState, type Range } from '../../protocol/preview.js';
 import { ResultsClearedNotification, ResultsNotification } from '../../protocol/protocol.js';
 import { webviewOptions } from './html.js';
 import { PreviewPanel } from './panel.js';
@@ -16,7 +16,7 @@ import { previewSettings } from './settings.js';
 import { ResultsStore } from './store.js';
 
 export interface Preview {
-  open(uri: vscode.Uri, toSide: boolean): void;
+  open(uri: vscode.Uri, toSide: boolean, query?: Range): void;
   dispose(): void;
 }
 
@@ -39,12 +39,13 @@ export function registerPreview(context: vscode.ExtensionContext, client: BaseLa
     return panel;
   };
 
-  const open = (uri: vscode.Uri, toSide: boolean): void => {
+  const open = (uri: vscode.Uri, toSide: boolean, query?: Range): void => {
     const follow = previewSettings().followActiveEditor;
     const existing = follow ? [...panels].find((p) => p.follows) : showing(uri.toString())[0];
     if (existing) {
       existing.showDocument(uri);
       existing.reveal(toSide);
+      if (query) existing.showQuery(query);
       return;
     }
     const column = toSide ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
@@ -54,7 +55,8 @@ export function registerPreview(context: vscode.ExtensionContext, client: BaseLa
       { viewColumn: column, preserveFocus: toSide },
       webviewOptions(extensionUri),
     );
-    adopt(webviewPanel, uri, follow);
+    const panel = adopt(webviewPanel, uri, follow);
+    if (query) panel.showQuery(query);
   };
 
   const disposables: vscode.Disposable[] = [
@@ -77,6 +79,9 @@ export function registerPreview(context: vscode.ExtensionContext, client: BaseLa
     vscode.window.onDidChangeActiveTextEditor((editor) => {
       if (!editor || !isAlign(editor.document)) return;
       for (const p of panels) if (p.follows) p.showDocument(editor.document.uri);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('alignLab.significantDigits')) for (const p of panels) p.settingsChanged();
     }),
     vscode.window.onDidChangeTextEditorSelection((e) => {
       for (const p of showing(e.textEditor.document.uri.toString()))

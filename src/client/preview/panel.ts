@@ -4,9 +4,14 @@
  */
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
-import { type HostToWebview, parseWebviewMessage, type WebviewToHost } from '../../protocol/preview.js';
+import {
+  type HostToWebview,
+  parseWebviewMessage,
+  type Range,
+  type WebviewToHost,
+} from '../../protocol/preview.js';
 import { GetResultsRequest } from '../../protocol/protocol.js';
-import { revealRange, saveExport, setParameter } from './actions.js';
+import { previewParameter, revealRange, saveExport, setParameter } from './actions.js';
 import { previewHtml } from './html.js';
 import { previewSettings } from './settings.js';
 import type { ResultsStore } from './store.js';
@@ -22,6 +27,8 @@ export class PreviewPanel {
   /** Version last sent to the webview (it only ever moves forward for one document). */
   private sentVersion = -1;
   private ready = false;
+  /** A "Show in preview" that waits for the webview to be ready. */
+  private pendingShow: Range | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -91,6 +98,20 @@ export class PreviewPanel {
     return doc !== undefined && doc.version > version;
   }
 
+  /** Focuses a query in the webview and scrolls its chart into view (now, or once it is ready). */
+  showQuery(range: Range): void {
+    if (!this.ready) {
+      this.pendingShow = range;
+      return;
+    }
+    this.post({ type: 'showQuery', uri: this.uri.toString(), range });
+  }
+
+  /** alignLab.significantDigits changed. */
+  settingsChanged(): void {
+    if (this.ready) this.post({ type: 'settings', digits: previewSettings().digits });
+  }
+
   cursorMoved(position: vscode.Position | null): void {
     if (!this.ready) return;
     const p = position && { line: position.line, character: position.character };
@@ -144,17 +165,28 @@ export class PreviewPanel {
         // A (re)loaded webview starts empty: resend everything, immediately.
         this.ready = true;
         this.sentVersion = -1;
+        this.post({ type: 'settings', digits: previewSettings().digits });
         this.flush();
         const editor = vscode.window.activeTextEditor;
         if (editor?.document.uri.toString() === this.uri.toString())
           this.cursorMoved(editor.selection.active);
+        if (this.pendingShow) this.showQuery(this.pendingShow);
+        this.pendingShow = undefined;
         return;
       }
       case 'reveal':
         return revealRange(this.uri, m.range);
-      case 'setParameter':
-        await setParameter(this.client, this.uri, m);
+      case 'setParameter': {
+        const outcome = await setParameter(this.client, this.uri, m);
+        if (!outcome.applied && outcome.refused !== undefined)
+          this.post({ type: 'parameterRefused', uri: m.uri, message: outcome.refused });
         return;
+      }
+      case 'previewParameter': {
+        const answer = await previewParameter(this.client, m);
+        this.post({ type: 'parameterPreview', uri: m.uri, seq: m.seq, ...answer });
+        return;
+      }
       case 'export':
         return saveExport(this.uri, m);
     }

@@ -12,8 +12,10 @@ import type * as A from '../syntax/ast.js';
 import type { LineIndex } from '../syntax/positions.js';
 import { walkExpr } from '../syntax/walk.js';
 import { evalExpr, type NameResolver } from './exprEval.js';
+import { resolveMarkov, resolveMarkovPolicy } from './markov.js';
 import type { ModelFileReader } from './modelFile.js';
 import {
+  type ModelCache,
   type ModelHost,
   type ResolvedModel,
   type ResolvedPolicy,
@@ -31,6 +33,8 @@ export interface CheckOptions {
   readonly syntaxDiagnostics?: readonly Diagnostic[];
   /** Names a line that did not parse meant to define (ParseResult.brokenDefinitions). */
   readonly brokenDefinitions?: ReadonlyMap<string, number>;
+  /** Models read from files, kept across analyses of the same document. */
+  readonly modelCache?: ModelCache;
 }
 
 export interface CheckResult {
@@ -159,11 +163,11 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
     }
   }
 
-  const host: ModelHost = { sink, names, readFile: options.readFile };
+  const host: ModelHost = { sink, names, readFile: options.readFile, modelCache: options.modelCache };
   const models = new Map<string, ResolvedModel>();
   for (const s of program.statements) {
     if (s.kind !== 'model') continue;
-    const resolved = resolveModel(s, host);
+    const resolved = s.markov ? resolveMarkov(s, host) : resolveModel(s, host);
     if (s.name && !models.has(s.name.name)) models.set(s.name.name, resolved);
   }
   const policies = new Map<string, ResolvedPolicy>();
@@ -183,7 +187,7 @@ export function check(program: A.Program, lines: LineIndex, options: CheckOption
         );
       }
     }
-    const resolved = resolvePolicy(s, model, host);
+    const resolved = model?.decl.markov ? resolveMarkovPolicy(s, model, host) : resolvePolicy(s, model, host);
     if (s.name && !policies.has(s.name.name)) policies.set(s.name.name, resolved);
   }
 

@@ -4,10 +4,11 @@
  * declaration at its exact place.
  */
 
-import { maxKL, type TokenRewardLaw, tokenRewardLaw } from '../../core/index.js';
+import { type MarkovChain, maxKL, type TokenRewardLaw, tokenRewardLaw } from '../../core/index.js';
 import { formatNumber } from '../../presentation/format.js';
 import { MODEL_FIELDS } from '../../presentation/queries.js';
-import type { DiagnosticSink } from '../diagnostics.js';
+import type { Severity } from '../../presentation/results.js';
+import type { DiagnosticCode, DiagnosticSink } from '../diagnostics.js';
 import { didYouMean, suggest } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import { compactOf } from '../syntax/compactList.js';
@@ -43,28 +44,116 @@ export interface ResolvedModel {
   readonly error: string | undefined;
   /** Content key for the result cache (positions play no part). */
   readonly key: string;
+  /**
+   * A `markov` model: its chain (defined when the model is valid; `law` is then undefined, `p` is
+   * the start distribution and `reward` the token rewards), and what the checker found out about
+   * its structure.
+   */
+  readonly chain?: MarkovChain;
+  readonly markov?: MarkovInfo;
+}
+
+/** What a `markov` model's check found (for hover, the model summary and query checks). */
+export interface MarkovInfo {
+  /** `start stationary` (the start is the chain's stationary distribution). */
+  readonly stationaryStart: boolean;
+  /** Every token communicates with every other. */
+  readonly irreducible: boolean;
+  /** Token names in no closed class, and the closed classes. */
+  readonly transient: readonly string[];
+  readonly closed: readonly (readonly string[])[];
+  /** The stationary distribution of P (unique closed class), per token; undefined otherwise. */
+  readonly stationary?: readonly number[];
+  /** Why the asymptotic queries do not apply (undefined: they do). */
+  readonly asymptotic?: string;
+  /** The cyclic classes reachable from the start (the competing ones when `asymptotic` is set). */
+  readonly cyclicClasses: readonly (readonly string[])[];
+  /** Period of the ergodic class (1: aperiodic). */
+  readonly period: number;
+  /** Transition rewards were given (`reward TOKEN -> …`). */
+  readonly transitionRewards: boolean;
+}
+
+/** Whether a model can be evaluated (a valid memoryless law or a valid chain). */
+export function isEvaluable(model: ResolvedModel | undefined): boolean {
+  return model !== undefined && (model.law !== undefined || model.chain !== undefined);
 }
 
 export interface ResolvedPolicy {
   readonly name: string;
   readonly decl: A.PolicyDecl;
   readonly model: ResolvedModel | undefined;
-  /** Normalised probabilities, aligned with the model's vocab. */
+  /** Normalised probabilities, aligned with the model's vocab (a memoryless policy; for a chain policy its start). */
   readonly q: readonly number[];
   readonly error: string | undefined;
   readonly key: string;
+  /** The policy as a chain (policies of markov models: `p` gives a memoryless one, `start`/`next` a chain). */
+  readonly chain?: MarkovChain;
 }
 
 export interface ModelHost {
   readonly sink: DiagnosticSink;
   readonly names: NameResolver;
   readonly readFile?: ModelFileReader;
+  /** Models read from files, kept across analyses of one document (see ModelCache). */
+  readonly modelCache?: ModelCache;
 }
 
-const FIELD_NAMES = MODEL_FIELDS.map((f) => f.name);
+/**
+ * Models read from a file, kept across the analyses of one document: a keystroke anywhere else
+ * must not parse a 2 MB CSV again, normalise 50,000 probabilities, sort them into a reward law
+ * and hash them. An entry is keyed by the file's text — the host hands back the same string while
+ * the file is unchanged, so a look-up is a pointer comparison — and by the model body, which may
+ * only set the length (anything else is resolved afresh). The diagnostics the file produced (all
+ * on the file name) are kept with it and reported again at the name's current place. Entries not
+ * used by the last two analyses are dropped.
+ */
+export class ModelCache {
+  private readonly byFile = new Map<string, Map<string, CachedModel>>();
+  private generation = 0;
+
+  /** Starts an analysis: entries unused in this one and the previous one will be dropped. */
+  begin(): void {
+    this.generation++;
+    for (const [text, byBody] of this.byFile) {
+      for (const [body, e] of byBody) if (e.generation < this.generation - 1) byBody.delete(body);
+      if (byBody.size === 0) this.byFile.delete(text);
+    }
+  }
+
+  get(text: string, body: string): CachedModel | undefined {
+    const e = this.byFile.get(text)?.get(body);
+    if (e) e.generation = this.generation;
+    return e;
+  }
+
+  set(text: string, body: string, entry: Omit<CachedModel, 'generation'>): void {
+    let byBody = this.byFile.get(text);
+    if (!byBody) this.byFile.set(text, (byBody = new Map()));
+    byBody.set(body, { ...entry, generation: this.generation });
+  }
+
+  clear(): void {
+    this.byFile.clear();
+  }
+}
+
+interface CachedModel {
+  readonly model: Omit<ResolvedModel, 'name' | 'decl'>;
+  /** Diagnostics on the file name, to report again where the name now is. */
+  readonly diagnostics: readonly {
+    code: DiagnosticCode;
+    message: string;
+    data?: unknown;
+    severity: Severity;
+  }[];
+  generation: number;
+}
+
+const FIELD_NAMES = MODEL_FIELDS.filter((f) => f.markovOnly !== true).map((f) => f.name);
 
 /** Splits a body into fields by name, reporting unknown and duplicate fields. */
-function fieldsOf(
+export function fieldsOf(
   fields: A.Field[],
   allowed: readonly string[],
   host: ModelHost,
@@ -73,6 +162,16 @@ function fieldsOf(
   const byName = new SmallMap<string, A.Field>(fields.length);
   for (const f of fields) {
     const name = f.name.name;
+    if (f.row || f.source) {
+      const form = f.row ? `a row ('${name} ${f.row.name} -> …')` : `a file ('${name} from "…"')`;
+      host.sink.add(
+        'unknown-field',
+        f.name.start,
+        f.end,
+        `${form} belongs to a markov model; a ${where} takes plain lists${f.source ? ' (a whole model is read with model m from "file")' : ''}`,
+      );
+      continue;
+    }
     if (!allowed.includes(name)) {
       const suggestion = suggest(name, allowed);
       const known = FIELD_NAMES.includes(name) ? ` (${where} only has ${allowed.join(', ')})` : '';
@@ -95,7 +194,7 @@ function fieldsOf(
 }
 
 /** Numbers of an expression field; undefined entries were diagnosed. */
-function numbersOf(field: A.Field, host: ModelHost): readonly (number | undefined)[] {
+export function numbersOf(field: A.Field, host: ModelHost): readonly (number | undefined)[] {
   // A plain list read by the parser: the values are already there (no nodes to visit), in an
   // array nobody modifies, so the model shares it.
   const compact = compactOf(field);
@@ -118,7 +217,7 @@ function numbersOf(field: A.Field, host: ModelHost): readonly (number | undefine
   return out;
 }
 
-function itemsSpan(field: A.Field): { start: number; end: number } {
+export function itemsSpan(field: A.Field): { start: number; end: number } {
   const compact = compactOf(field);
   if (compact && compact.count > 0) return { start: compact.itemsStart, end: field.end };
   if (compact || field.items.length === 0) return { start: field.name.start, end: field.name.end };
@@ -130,10 +229,12 @@ function itemsSpan(field: A.Field): { start: number; end: number } {
  * normalised vector (undefined when unusable). `where` locates them: the `p` field (each entry
  * at its item, the warning's quick fix rewrites the list) or the model file's name.
  */
-function checkProbabilities(
+export function checkProbabilities(
   p: readonly (number | undefined)[],
   where: A.Field | A.StringLiteral,
   host: ModelHost,
+  code: 'p-not-normalized' | 'row-not-normalized' = 'p-not-normalized',
+  what = 'the probabilities',
 ): number[] | undefined {
   const inField = where.kind === 'field';
   let usable = true;
@@ -160,17 +261,22 @@ function checkProbabilities(
   if (!usable) return undefined;
   const all = inField ? itemsSpan(where) : where;
   if (!(sum > 0)) {
-    host.sink.add('zero-mass', all.start, all.end, 'every probability is 0: there is nothing to normalise');
+    host.sink.add(
+      'zero-mass',
+      all.start,
+      all.end,
+      `every probability of ${what} is 0: there is nothing to normalise`,
+    );
     return undefined;
   }
   const normalized = new Array<number>(p.length);
   for (let i = 0; i < p.length; i++) normalized[i] = (p[i] as number) / sum;
   if (Math.abs(sum - 1) > NORMALIZATION_TOLERANCE) {
     host.sink.add(
-      'p-not-normalized',
+      code,
       all.start,
       all.end,
-      `the probabilities sum to ${formatNumber(sum, 10)}, not 1; they are divided by that sum`,
+      `${what} sum to ${formatNumber(sum, 10)}, not 1; they are divided by that sum`,
       { sum, normalized, ...(inField ? { replacement: normalized.map(String).join(' ') } : {}) },
     );
   }
@@ -182,7 +288,7 @@ function checkProbabilities(
  * same on nodes; here no node is built unless a name repeats). The list's own array is the
  * vocabulary: nobody modifies it.
  */
-function checkUnique(
+export function checkUnique(
   names: readonly string[],
   field: A.Field,
   host: ModelHost,
@@ -215,7 +321,7 @@ function checkUnique(
 }
 
 /** The vocabulary of a `vocab` field parsed into nodes, reporting repeated names. */
-function vocabOfItems(items: readonly A.TokenName[], host: ModelHost, errors: string[]): string[] {
+export function vocabOfItems(items: readonly A.TokenName[], host: ModelHost, errors: string[]): string[] {
   const vocab: string[] = [];
   const seen = new Map<string, A.NodeBase>();
   for (const item of items) {
@@ -238,7 +344,7 @@ function vocabOfItems(items: readonly A.TokenName[], host: ModelHost, errors: st
 /** Below this many tokens the cache key is the numbers themselves; above, a hash of them. */
 const EXACT_KEY_TOKENS = 256;
 
-function keyOf(parts: {
+export function keyOf(parts: {
   vocab: readonly string[];
   p: readonly number[];
   reward: readonly number[];
@@ -260,6 +366,24 @@ function keyOf(parts: {
 const MODEL_FILE_PROBLEMS = { 'file-not-found': 1, 'file-refused': 1, 'invalid-encoding': 1 };
 
 function loadFile(source: A.StringLiteral, host: ModelHost): ModelColumns | undefined {
+  const read = readHostFile(source, host);
+  if (read === undefined) return undefined;
+  const parsed = parseModelFile(read.text, read.path);
+  if (!parsed.ok) {
+    host.sink.add('invalid-model-file', source.start, source.end, `${read.path}: ${parsed.message}`);
+    return undefined;
+  }
+  return parsed.model;
+}
+
+/**
+ * The text of the file a `from "…"` string names, through the host's confined reader; every
+ * problem (path, access, encoding) is reported at the string. Undefined when not read.
+ */
+export function readHostFile(
+  source: A.StringLiteral,
+  host: ModelHost,
+): { text: string; path: string } | undefined {
   const { sink } = host;
   const confined = confinePath(source.value);
   if (!confined.ok) {
@@ -293,12 +417,7 @@ function loadFile(source: A.StringLiteral, host: ModelHost): ModelColumns | unde
     );
     return undefined;
   }
-  const parsed = parseModelFile(text, confined.path);
-  if (!parsed.ok) {
-    sink.add('invalid-model-file', source.start, source.end, `${confined.path}: ${parsed.message}`);
-    return undefined;
-  }
-  return parsed.model;
+  return { text, path: confined.path };
 }
 
 /** A `p` or `reward` list: its numbers, and the field they come from (none: the model file). */
@@ -357,7 +476,63 @@ function checkCount(
   errors.push(`'${label}' and vocab differ in length`);
 }
 
+/**
+ * The cache key of a model body that only sets the length (`{ length 64 }`, or no body), else
+ * undefined: such a model is the file plus one number.
+ */
+function lengthOnlyBody(decl: A.ModelDecl): string | undefined {
+  if (decl.fields.length === 0) return '';
+  if (decl.fields.length !== 1) return undefined;
+  const f = decl.fields[0];
+  if (f.name.name !== 'length') return undefined;
+  const values =
+    compactOf(f)?.values ??
+    (f.items.length === 1 && f.items[0].kind === 'number' ? [f.items[0].value] : undefined);
+  return values?.length === 1 && values[0] !== undefined ? `length ${values[0]}` : undefined;
+}
+
 export function resolveModel(decl: A.ModelDecl, host: ModelHost): ResolvedModel {
+  const cache = host.modelCache;
+  const source = decl.source;
+  const body = cache && source ? lengthOnlyBody(decl) : undefined;
+  if (!cache || !source || body === undefined || !host.readFile) return resolveModelUncached(decl, host);
+  const confined = confinePath(source.value);
+  let text: unknown;
+  try {
+    text = confined.ok ? host.readFile(confined.path) : undefined;
+  } catch {
+    text = undefined;
+  }
+  if (typeof text !== 'string') return resolveModelUncached(decl, host);
+  const name = decl.name?.name ?? '';
+  const hit = cache.get(text, body);
+  if (hit) {
+    for (const d of hit.diagnostics)
+      host.sink.add(d.code, source.start, source.end, d.message, d.data, d.severity);
+    return { ...hit.model, name, decl };
+  }
+  const { sink } = host;
+  const before = sink.items.length;
+  const resolved = resolveModelUncached(decl, host);
+  // Keep it only when every diagnostic it produced is on the file name (and none was dropped).
+  const at = JSON.stringify(sink.rangeOf(source.start, source.end));
+  const produced = sink.items.slice(before);
+  if (sink.dropped === 0 && produced.every((d) => JSON.stringify(d.range) === at)) {
+    const { name: _name, decl: _decl, ...model } = resolved;
+    cache.set(text, body, {
+      model,
+      diagnostics: produced.map((d) => ({
+        code: d.code as DiagnosticCode,
+        message: d.message,
+        severity: d.severity,
+        ...(d.data === undefined ? {} : { data: d.data }),
+      })),
+    });
+  }
+  return resolved;
+}
+
+function resolveModelUncached(decl: A.ModelDecl, host: ModelHost): ResolvedModel {
   const { sink } = host;
   const name = decl.name?.name ?? '';
   const fields = fieldsOf(decl.fields, FIELD_NAMES, host, 'model');

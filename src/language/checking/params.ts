@@ -5,13 +5,22 @@
  */
 
 import { formatNumber } from '../../presentation/format.js';
-import { type ParamSpec, paramSpec, QUERIES, type QuerySpec, querySpec } from '../../presentation/queries.js';
+import {
+  ASYMPTOTIC_QUERIES,
+  MEMORYLESS_ONLY,
+  type ParamSpec,
+  paramSpec,
+  QUERIES,
+  type QuerySpec,
+  querySpec,
+} from '../../presentation/queries.js';
 import type { QueryKind } from '../../presentation/results.js';
 import type { DiagnosticSink } from '../diagnostics.js';
 import { didYouMean, suggest } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import { evalExpr, type NameResolver, reportBrokenValue, toDouble } from './exprEval.js';
-import type { ResolvedModel, ResolvedPolicy } from './models.js';
+import { asymptoticMaxRate } from './markov.js';
+import { isEvaluable, type ResolvedModel, type ResolvedPolicy } from './models.js';
 import { SmallMap } from './smallMap.js';
 import { describe as describeValue } from './value.js';
 
@@ -150,11 +159,13 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
 
   if (spec) checkGroups(spec, stmt, given, params, sink);
   if (spec && model?.maxKL !== undefined) checkBudget(spec, given, params, model, sink);
+  if (spec && model?.law !== undefined) checkMethodParams(given, params, model, sink);
+  if (spec && model?.decl.markov) checkMarkovQuery(spec, stmt, model, sink);
 
   let blocked = sink.firstErrorSince(start) ?? brokenModel;
   if (!blocked && valueless !== undefined)
     blocked = `'${valueless}' has no value (see the error in its argument)`;
-  if (!blocked && model && !model.law) blocked = `model '${model.name}' is invalid: ${model.error}`;
+  if (!blocked && model && !isEvaluable(model)) blocked = `model '${model.name}' is invalid: ${model.error}`;
   const policy = params.get('policy');
   if (!blocked && policy?.kind === 'policy' && policy.policy.error) {
     blocked = `policy '${policy.policy.name}' is invalid: ${policy.policy.error}`;
@@ -378,6 +389,38 @@ function paramDefault(spec: QuerySpec, name: string): string | number | undefine
   return paramSpec(spec, name)?.default;
 }
 
+/**
+ * A query on a markov model: `renyi` is defined for memoryless models only; the asymptotic
+ * queries need one recurrent class among the states the chain reaches (docs/math-markov.md §5).
+ */
+function checkMarkovQuery(
+  spec: QuerySpec,
+  stmt: A.QueryStmt,
+  model: ResolvedModel,
+  sink: DiagnosticSink,
+): void {
+  const why = MEMORYLESS_ONLY[spec.name];
+  if (why !== undefined) {
+    sink.add(
+      'memoryless-only',
+      stmt.name.start,
+      stmt.name.end,
+      `${spec.name} applies to memoryless models only, and '${model.name}' is a markov model: ${why}`,
+    );
+    return;
+  }
+  const problem = model.markov?.asymptotic;
+  if (problem !== undefined && ASYMPTOTIC_QUERIES.has(spec.name)) {
+    sink.add(
+      'needs-irreducible',
+      stmt.name.start,
+      stmt.name.end,
+      `${spec.name} rests on the asymptotics of '${model.name}' (its Perron root), which do not apply: ${problem}`,
+      { classes: model.markov?.cyclicClasses ?? [] },
+    );
+  }
+}
+
 /** Δ (or the equivalence rate δ) beyond the model's maximum KL does not bind: warn. */
 function checkBudget(
   spec: QuerySpec,
@@ -397,7 +440,9 @@ function checkBudget(
         'budget-exceeds-max-kl',
         arg.value.start,
         arg.value.end,
-        `Δ = ${formatNumber(largest, 10)} exceeds the maximum KL ${formatNumber(maxKL)} of '${model.name}' (n·(−log p(M))); the budget does not bind and the optimum puts all mass on the highest-reward tokens`,
+        model.decl.markov
+          ? `Δ = ${formatNumber(largest, 10)} exceeds the maximum KL ${formatNumber(maxKL)} of '${model.name}' (−log p(S*), S* the sequences of largest reward); the budget does not bind and the optimum puts all mass on those sequences`
+          : `Δ = ${formatNumber(largest, 10)} exceeds the maximum KL ${formatNumber(maxKL)} of '${model.name}' (n·(−log p(M))); the budget does not bind and the optimum puts all mass on the highest-reward tokens`,
         { maxKL },
       );
     }
@@ -405,15 +450,71 @@ function checkBudget(
   const rate = params.get('rate');
   const rateArg = given.get('rate');
   if (spec.name === 'equivalence' && rate?.kind === 'number' && rateArg?.value) {
-    const perToken = maxKL / model.n;
+    // A chain's limit is the largest KL rate −log ρ_crit (asymptotic), not the finite-n maximum.
+    const perToken = model.decl.markov ? asymptoticMaxRate(model) : maxKL / model.n;
+    if (perToken === undefined) return;
     if (rate.value > perToken * slack) {
       sink.add(
         'budget-exceeds-max-kl',
         rateArg.value.start,
         rateArg.value.end,
-        `δ = ${formatNumber(rate.value, 10)} exceeds the maximum per-token KL ${formatNumber(perToken)} (−log p(M)); best-of-N and KL-RL both reach the top reward`,
+        `δ = ${formatNumber(rate.value, 10)} exceeds the maximum per-token KL ${formatNumber(perToken)} (${model.decl.markov ? 'the largest KL rate of the chain, −log ρ_crit' : '−log p(M)'}); best-of-N and KL-RL both reach the top reward`,
         { maxKL: perToken },
       );
     }
   }
+}
+
+/**
+ * Parameters of the methods' queries that depend on the model: a block length must divide n
+ * (quick fix: the nearest divisor), a rejection threshold must not exceed n·r_max.
+ */
+function checkMethodParams(
+  given: ReadonlyMap<string, A.NamedArg>,
+  params: ReadonlyMap<string, ParamValue>,
+  model: ResolvedModel,
+  sink: DiagnosticSink,
+): void {
+  const block = params.get('block');
+  const blockArg = given.get('block');
+  if (block?.kind === 'number' && blockArg?.value && model.n % block.value !== 0) {
+    const nearest = nearestDivisor(model.n, block.value);
+    sink.add(
+      'block-not-divisor',
+      blockArg.value.start,
+      blockArg.value.end,
+      `the block length ${formatNumber(block.value, 10)} does not divide the length n = ${model.n} of '${model.name}'; the nearest divisor is ${nearest}`,
+      { length: model.n, nearest },
+    );
+  }
+  const threshold = params.get('threshold');
+  const thresholdArg = given.get('threshold');
+  const law = model.law;
+  if (threshold?.kind === 'number' && thresholdArg?.value && law) {
+    const maxReward = model.n * law.rMax;
+    const slack = 8 * model.n * Number.EPSILON * Math.max(Math.abs(maxReward), Math.abs(threshold.value));
+    if (threshold.value > maxReward + slack) {
+      sink.add(
+        'threshold-above-max',
+        thresholdArg.value.start,
+        thresholdArg.value.end,
+        `the threshold ${formatNumber(threshold.value, 10)} is above the largest sequence reward n·r_max = ${formatNumber(maxReward, 10)} of '${model.name}': no sequence is ever accepted`,
+        { maxReward },
+      );
+    }
+  }
+}
+
+/** The divisor of n nearest to b (the smaller one on a tie). */
+export function nearestDivisor(n: number, b: number): number {
+  let best = 1;
+  for (let d = 1; d * d <= n; d++) {
+    if (n % d !== 0) continue;
+    for (const c of [d, n / d]) {
+      const better =
+        Math.abs(c - b) < Math.abs(best - b) || (Math.abs(c - b) === Math.abs(best - b) && c < best);
+      if (better) best = c;
+    }
+  }
+  return best;
 }

@@ -140,7 +140,7 @@ class Formatter {
     if (!s.name) throw new Unformattable();
     let head: string;
     if (s.kind === 'model') {
-      head = `model ${s.name.name}`;
+      head = `${s.markov ? 'markov' : 'model'} ${s.name.name}`;
       if (s.source) head += ` from ${this.p.text.slice(s.source.start, s.source.end)}`;
     } else {
       if (!s.of) throw new Unformattable();
@@ -158,7 +158,7 @@ class Formatter {
     }
     // A body written on one line stays on one line (`policy q of m { p 0.2 0.8 }`).
     if (this.line(s.close) === openLine && !this.hasCommentIn(s.open, s.close)) {
-      const fields = s.fields.map((f) => [f.name.name, ...this.cells(f)].join(' '));
+      const fields = s.fields.map((f) => [...this.head(f), ...this.cells(f)].join(' '));
       this.emit(`${head} { ${fields.join('; ')} }`, s.end);
       return;
     }
@@ -185,31 +185,56 @@ class Formatter {
     return c && c.start < limit ? this.trailing(line, offset) : '';
   }
 
+  /** What precedes a field's items: its name, and a row's token and arrow or a file. */
+  private head(f: Field): string[] {
+    if (f.source) return [f.name.name, 'from', this.p.text.slice(f.source.start, f.source.end)];
+    if (f.row) return [f.name.name, this.tokenName(f.row.start, f.row.end), '->'];
+    return [f.name.name];
+  }
+
   private cells(f: Field): string[] {
     return f.items.map((item) =>
       item.kind === 'token-name' ? this.tokenName(item.start, item.end) : this.expr(item),
     );
   }
 
-  /** The fields of a body as aligned text rows (two spaces between columns). */
+  /**
+   * The fields of a body as aligned text rows (two spaces between columns). Rows of a markov
+   * model (`next a -> …`) form their own block: names, tokens and arrows aligned, and their
+   * columns aligned with each other (not with the plain lists, which start further left).
+   */
   private fieldRows(fields: Field[]): string[] {
     const cells = fields.map((f) => this.cells(f));
-    const nameWidth = Math.max(...fields.map((f) => f.name.name.length));
-    // Columns are aligned across the fields that list one entry per token (several items).
+    const isRow = fields.map((f) => f.row !== undefined);
+    const plain = fields.filter((f) => !f.row);
+    const nameWidth = Math.max(0, ...plain.map((f) => f.name.name.length));
+    const rowNameWidth = Math.max(0, ...fields.filter((f) => f.row).map((f) => f.name.name.length));
+    const rowTokenWidth = Math.max(0, ...fields.map((f) => (f.row ? f.row.end - f.row.start : 0)));
+    // Columns are aligned across the fields that list one entry per token (several items),
+    // rows and plain lists separately.
     const listed = cells.map((c) => c.length > 1);
-    const widths: number[] = [];
+    const widths: number[][] = [[], []];
     cells.forEach((c, i) => {
       if (!listed[i]) return;
+      const w = widths[isRow[i] ? 1 : 0];
       c.forEach((text, j) => {
-        widths[j] = Math.max(widths[j] ?? 0, text.length);
+        w[j] = Math.max(w[j] ?? 0, text.length);
       });
     });
     return fields.map((f, i) => {
+      const w = widths[isRow[i] ? 1 : 0];
       const items = cells[i].map((text, j) =>
-        listed[i] && j < cells[i].length - 1 ? text.padEnd(widths[j]) : text,
+        listed[i] && j < cells[i].length - 1 ? text.padEnd(w[j]) : text,
       );
+      const body = items.join(listed[i] ? '  ' : ' ');
+      if (f.row) {
+        const token = this.tokenName(f.row.start, f.row.end);
+        return `${f.name.name.padEnd(rowNameWidth)} ${token.padEnd(rowTokenWidth)} ->${body ? ` ${body}` : ''}`;
+      }
+      if (f.source)
+        return `${f.name.name.padEnd(nameWidth)}  from ${this.p.text.slice(f.source.start, f.source.end)}`;
       if (items.length === 0) return f.name.name;
-      return `${f.name.name.padEnd(nameWidth)}  ${items.join(listed[i] ? '  ' : ' ')}`;
+      return `${f.name.name.padEnd(nameWidth)}  ${body}`;
     });
   }
 

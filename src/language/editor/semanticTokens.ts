@@ -70,6 +70,14 @@ export function classifyTokens(
         if (s.kind === 'policy' && s.of) mark(s.of, 'type');
         for (const f of s.fields) {
           mark(f.name, 'property');
+          // A markov row's token (`next rude -> …`) is a vocabulary entry, like those of `vocab`.
+          if (f.row) mark(f.row, f.row.quoted ? 'string' : 'enumMember');
+          const only = f.items.length === 1 ? f.items[0] : undefined;
+          // `start stationary`: a word of the language, not a let.
+          if (f.name.name === 'start' && only?.kind === 'identifier' && only.name === 'stationary') {
+            mark(only, 'enumMember', 'defaultLibrary');
+            continue;
+          }
           for (const item of f.items) {
             if (item.kind === 'token-name') mark(item, item.quoted ? 'string' : 'enumMember');
             else exprs(item);

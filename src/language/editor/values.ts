@@ -4,7 +4,7 @@
  * it compares with the optimum at its own KL). Each is computed by the core or by the expression
  * evaluator the checker uses — nothing is re-derived here.
  */
-import { comparePolicy, tiltAtLambda } from '../../core/index.js';
+import { compareChains, comparePolicy, markovTiltAtLambda, mixing, tiltAtLambda } from '../../core/index.js';
 import type { CheckResult } from '../checking/checker.js';
 import { evalExpr, type NameResolver } from '../checking/exprEval.js';
 import type { ResolvedModel, ResolvedPolicy } from '../checking/models.js';
@@ -27,13 +27,26 @@ export function expressionValue(e: A.Expr, checked: CheckResult): Value | undefi
 }
 
 export interface ModelReadout {
-  /** E_pⁿ[R] = n·Σ p r, the base model's expected reward. */
+  /** E_pⁿ[R] = n·Σ p r, the base model's expected reward (for a chain, E_p R). */
   readonly baseReward: number;
   readonly maxKL: number;
+  /** A markov model: the second eigenvalue modulus |λ₂| of P (on its recurrent class). */
+  readonly mixing?: number;
 }
 
 export function modelReadout(model: ResolvedModel): ModelReadout | undefined {
-  if (!model.law || model.maxKL === undefined) return undefined;
+  if (model.maxKL === undefined) return undefined;
+  if (model.chain) {
+    const base = markovTiltAtLambda(model.chain, model.n, 0);
+    if (!base.ok) return undefined;
+    const m = mixing(model.chain);
+    return {
+      baseReward: base.value.reward,
+      maxKL: model.maxKL,
+      ...(m.ok ? { mixing: m.value.secondModulus } : {}),
+    };
+  }
+  if (!model.law) return undefined;
   const base = tiltAtLambda(model.law, model.n, 0);
   return base.ok ? { baseReward: base.value.reward, maxKL: model.maxKL } : undefined;
 }
@@ -51,7 +64,18 @@ export interface PolicyReadout {
 
 export function policyReadout(policy: ResolvedPolicy): PolicyReadout | undefined {
   const model = policy.model;
-  if (policy.error || !model?.law) return undefined;
+  if (policy.error) return undefined;
+  if (model?.chain && policy.chain) {
+    const m = compareChains(model.chain, policy.chain, model.n);
+    if (!m.ok) return undefined;
+    return {
+      kl: m.value.kl,
+      reward: m.value.reward,
+      frontierReward: m.value.frontierReward,
+      gap: m.value.gap,
+    };
+  }
+  if (!model?.law) return undefined;
   const c = comparePolicy(model.p, model.reward, policy.q, model.n);
   if (!c.ok) return undefined;
   return { kl: c.value.kl, reward: c.value.reward, frontierReward: c.value.frontierReward, gap: c.value.gap };

@@ -6,6 +6,7 @@
  * the document.
  */
 
+import { ModelCache } from '../checking/models.js';
 import type { CheckedQuery } from '../checking/params.js';
 import type { QueryOutcome } from './outcome.js';
 
@@ -16,6 +17,8 @@ interface Entry {
 
 export class AnalysisCache {
   private readonly byModel = new Map<string, Map<string, Entry>>();
+  /** Models read from files, resolved once while the file and the model body stay the same. */
+  readonly models = new ModelCache();
   private generation = 0;
   /** Look-ups answered from the cache / computed, since creation (for tests and benchmarks). */
   hits = 0;
@@ -55,6 +58,7 @@ export class AnalysisCache {
 
   clear(): void {
     this.byModel.clear();
+    this.models.clear();
   }
 }
 

@@ -13,9 +13,11 @@ import {
   scaledCgfCurve,
   type TokenRewardLaw,
 } from '../../core/index.js';
-import type { BonCurvePoint, QueryParam } from '../../presentation/results.js';
-import { emptyTokenTable, setTokenValue } from '../../presentation/tokens.js';
+import type { BonCurvePoint, QueryParam, QueryParamSource } from '../../presentation/results.js';
+import { paramSource } from '../checking/paramSource.js';
 import type { CheckedQuery } from '../checking/params.js';
+import type { SymbolIndex } from '../checking/symbols.js';
+import type * as A from '../syntax/ast.js';
 
 /** Largest vocabulary for which `tilt.p` / `tilt.r` are included. */
 export const MAX_TOKEN_TABLE = 1000;
@@ -40,10 +42,11 @@ const clean = (x: number) => (x === 0 ? 0 : x);
 
 /**
  * The numeric arguments of a checked query (`name = value` with a number or a count N), with the
- * evaluated value and the range of the value expression in the source. Ranges come from the
- * syntax tree of the current analysis, so they are always those of the current text.
+ * evaluated value and the range of the value expression in the source, and how a value that is
+ * not a number literal is written (`source`). Ranges come from the syntax tree of the current
+ * analysis, so they are always those of the current text.
  */
-export function queryParams(q: CheckedQuery): QueryParam[] {
+export function queryParams(q: CheckedQuery, symbols: SymbolIndex): QueryParam[] {
   const out: QueryParam[] = [];
   const seen = new Set<string>();
   for (const arg of q.stmt.args) {
@@ -54,23 +57,25 @@ export function queryParams(q: CheckedQuery): QueryParam[] {
     const v = q.params.get(name);
     const value = v?.kind === 'number' ? v.value : v?.kind === 'count' ? v.value : null;
     if (value === null || value === undefined || !ok(value)) continue;
-    out.push({ name, value: clean(value), range: arg.value.range });
+    const param: QueryParam = { name, value: clean(value), range: arg.value.range };
+    const source = arg.value.kind === 'range' ? undefined : sourceOf(arg.value, symbols);
+    out.push(source ? { ...param, source } : param);
   }
   return out;
 }
 
-/** token → value, for vocabularies of at most MAX_TOKEN_TABLE tokens (else undefined). */
-export function tokenTable(
-  vocab: readonly string[],
-  values: readonly number[],
-): Record<string, number> | undefined {
-  if (vocab.length > MAX_TOKEN_TABLE || vocab.length !== values.length) return undefined;
-  const out = emptyTokenTable();
-  for (let i = 0; i < vocab.length; i++) {
-    if (!ok(values[i])) return undefined;
-    setTokenValue(out, vocab[i], clean(values[i]));
-  }
-  return out;
+/** How a value is written, for the contract (nothing for a number literal). */
+function sourceOf(value: A.Expr, symbols: SymbolIndex): QueryParamSource | undefined {
+  const s = paramSource(value, symbols);
+  if (s.kind === 'literal') return undefined;
+  if (s.kind === 'expression') return { kind: 'expression' };
+  const decl = s.definition?.declaration;
+  return {
+    kind: s.kind,
+    let: s.definition?.name,
+    definition: decl?.kind === 'let' && decl.value ? decl.value.range : s.definition?.range,
+    uses: s.uses,
+  };
 }
 
 /**

@@ -7,14 +7,20 @@ import { CoreFailure, withWorkBudget } from '../../core/index.js';
 import { formatCount } from '../../presentation/format.js';
 import type { Diagnostic, QueryKind, QueryResult, QueryValues } from '../../presentation/results.js';
 import type { CheckResult } from '../checking/checker.js';
+import { isEvaluable } from '../checking/models.js';
 import type { CheckedQuery } from '../checking/params.js';
 import { DiagnosticSink } from '../diagnostics.js';
 import type { LineIndex } from '../syntax/positions.js';
 import { type AnalysisCache, queryKey } from './cache.js';
 import { queryParams } from './enrichment.js';
 import { ResultFailure } from './jsonValues.js';
+import { MARKOV_EVALUATORS, type MarkovContext } from './markovEvaluators.js';
+import { METHOD_EVALUATORS } from './methodEvaluators.js';
 import { DEFAULT_LIMITS, type EvaluationLimits, type EvaluationNote, type QueryOutcome } from './outcome.js';
-import { type EvaluationContext, QUERY_EVALUATORS } from './queryEvaluators.js';
+import { type EvaluationContext, type Evaluators, QUERY_EVALUATORS } from './queryEvaluators.js';
+
+/** Every kind's evaluator: the queries of queryEvaluators.ts and the methods' (math.md §8). */
+const EVALUATORS: Evaluators = { ...QUERY_EVALUATORS, ...METHOD_EVALUATORS };
 
 /**
  * Evaluates one query that passed the checker (`blocked` undefined), within the work budget of
@@ -26,7 +32,7 @@ export function evaluateQuery(
   cancelled?: () => boolean,
 ): QueryOutcome {
   const notes: EvaluationNote[] = [];
-  if (q.blocked !== undefined || !q.kind || !q.model?.law) {
+  if (q.blocked !== undefined || !q.kind || !isEvaluable(q.model)) {
     return { error: q.blocked ?? 'the query cannot be evaluated', notes };
   }
   const budget = {
@@ -35,13 +41,25 @@ export function evaluateQuery(
     ...(cancelled ? { cancelled } : {}),
   };
   try {
-    const evaluate = QUERY_EVALUATORS[q.kind] as (ctx: EvaluationContext) => QueryValues[QueryKind];
-    const model = q.model;
-    const law = model.law!;
-    const value = withWorkBudget(budget, () => evaluate({ query: q, model, law, limits, notes }));
-    // The contract forbids NaN/Infinity anywhere: verify once, cheaply, on the serialised form.
-    assertJsonSafe(value);
-    return { value, notes };
+    const model = q.model!;
+    let value: QueryValues[QueryKind];
+    if (model.chain) {
+      // A markov model: its own evaluators (a query kind without one is not available for chains).
+      const evaluate = MARKOV_EVALUATORS[q.kind] as
+        | ((ctx: MarkovContext) => QueryValues[QueryKind])
+        | undefined;
+      if (!evaluate) return { error: `${q.kind} is not available for markov models`, notes };
+      const chain = model.chain;
+      value = withWorkBudget(budget, () => evaluate({ query: q, model, chain, limits, notes }));
+    } else {
+      const evaluate = EVALUATORS[q.kind] as (ctx: EvaluationContext) => QueryValues[QueryKind];
+      const law = model.law!;
+      value = withWorkBudget(budget, () => evaluate({ query: q, model, law, limits, notes }));
+    }
+    // The contract forbids NaN/Infinity anywhere: verify once, in the walk that also measures the
+    // value (a 1,000,000-token φ table is walked once, not twice).
+    const numbers = checkJsonSafe(value);
+    return { value, notes, numbers };
   } catch (e) {
     if (e instanceof ResultFailure) return { error: e.message, notes, stopped: e.stopped };
     if (e instanceof CoreFailure)
@@ -53,27 +71,30 @@ export function evaluateQuery(
   }
 }
 
-/** Throws when any number in the value is NaN or infinite. */
-function assertJsonSafe(value: unknown): void {
-  const bad = lastNonFinite(value, undefined);
-  if (bad !== undefined) throw new ResultFailure(`a non-finite number (${bad}) reached the result`);
+/**
+ * Throws when any number in the value is NaN or infinite (naming the last such number in
+ * document order); else returns how many numbers the value holds (its size for the document's
+ * budget). Plain recursion with `for…in` and index loops: no array per object (Object.values).
+ */
+function checkJsonSafe(value: unknown): number {
+  const walk = { count: 0, bad: undefined as number | undefined };
+  walkNumbers(value, walk);
+  if (walk.bad !== undefined) throw new ResultFailure(`a non-finite number (${walk.bad}) reached the result`);
+  return walk.count;
 }
 
-/**
- * The last non-finite number of the value in document order (else `found`): the message names
- * the number the former last-child-first stack walk met first. Plain recursion with `for…in` and
- * index loops: no array per object (Object.values) and no stack growing by every number.
- */
-function lastNonFinite(v: unknown, found: number | undefined): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? found : v;
-  if (v === null || typeof v !== 'object') return found;
-  let last = found;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) last = lastNonFinite(v[i], last);
-  } else {
-    for (const key in v) last = lastNonFinite((v as Record<string, unknown>)[key], last);
+function walkNumbers(v: unknown, walk: { count: number; bad: number | undefined }): void {
+  if (typeof v === 'number') {
+    walk.count++;
+    if (!Number.isFinite(v)) walk.bad = v;
+    return;
   }
-  return last;
+  if (v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) walkNumbers(v[i], walk);
+  } else {
+    for (const key in v) walkNumbers((v as Record<string, unknown>)[key], walk);
+  }
 }
 
 export interface EvaluateOptions {
@@ -126,7 +147,7 @@ export class Evaluation {
     private readonly options: EvaluateOptions = {},
   ) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.limitsKey = `${this.limits.maxExactSupport}/${this.limits.maxSimulationWork}/${this.limits.maxQueryWork}`;
+    this.limitsKey = `${this.limits.maxExactSupport}/${this.limits.maxSimulationWork}/${this.limits.maxQueryWork}/${this.limits.maxTokenTable}`;
     this.sink = new DiagnosticSink(lines);
     options.cache?.beginAnalysis();
   }
@@ -159,7 +180,7 @@ export class Evaluation {
     const { limits, sink } = this;
     const stmt = q.stmt;
     const base = { query: q.kind, model: q.modelName, range: stmt.range };
-    const runnable = q.blocked === undefined && q.model?.law !== undefined;
+    const runnable = q.blocked === undefined && isEvaluable(q.model);
     if (runnable) this.checkDocumentBudget(q);
     if (runnable && this.spent !== undefined) {
       this.results.push({ ...base, error: `not evaluated: ${this.spent}` } as QueryResult);
@@ -188,7 +209,7 @@ export class Evaluation {
       );
     }
     if (outcome.error === undefined) {
-      this.numbers += resultNumbers(outcome.value);
+      this.numbers += outcome.numbers ?? checkJsonSafe(outcome.value);
       if (this.numbers > limits.maxResultNumbers) {
         // This result is computed already; keeping it would pass the budget, so it goes too.
         this.spend(
@@ -203,7 +224,7 @@ export class Evaluation {
     this.results.push(
       (outcome.error !== undefined
         ? { ...base, error: outcome.error }
-        : { ...base, value: outcome.value, params: queryParams(q) }) as QueryResult,
+        : { ...base, value: outcome.value, params: queryParams(q, this.checked.symbols) }) as QueryResult,
     );
   }
 
@@ -238,14 +259,4 @@ export class Evaluation {
       },
     );
   }
-}
-
-/** The numbers in a result value (every curve point and table entry counts): its size. */
-function resultNumbers(v: unknown): number {
-  if (typeof v === 'number') return 1;
-  if (v === null || typeof v !== 'object') return 0;
-  let n = 0;
-  if (Array.isArray(v)) for (const x of v) n += resultNumbers(x);
-  else for (const key in v) n += resultNumbers((v as Record<string, unknown>)[key]);
-  return n;
 }

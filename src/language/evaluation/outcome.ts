@@ -25,6 +25,12 @@ export interface EvaluationLimits {
   readonly maxResultNumbers: number;
   /** Longest the whole document may compute, in milliseconds (none when undefined). */
   readonly documentTimeMs?: number;
+  /**
+   * Most tokens a `tilt` lists in its per-token tables: larger vocabularies get a summary (the
+   * tokens where φ and p differ most, the rest summed; evaluation/tokenTables.ts). All when
+   * undefined.
+   */
+  readonly maxTokenTable?: number;
 }
 
 export const DEFAULT_LIMITS: EvaluationLimits = {
@@ -43,7 +49,13 @@ export interface EvaluationNote {
 }
 
 export type QueryOutcome =
-  | { readonly value: QueryValues[QueryKind]; readonly error?: undefined; readonly notes: EvaluationNote[] }
+  | {
+      readonly value: QueryValues[QueryKind];
+      readonly error?: undefined;
+      readonly notes: EvaluationNote[];
+      /** How many numbers the value holds (its size for the document's budget). */
+      readonly numbers?: number;
+    }
   | {
       readonly error: string;
       readonly value?: undefined;

@@ -10,6 +10,7 @@ import {
   frontier as coreFrontier,
   simulate as coreSimulate,
   equivalenceSeries,
+  exactLawFits,
   guard,
   lambdaForBudget,
   type Result,
@@ -24,17 +25,19 @@ import {
   tiltAtBeta,
   tiltAtLambda,
   tiltedLaw,
+  tiltWinRate,
   tokenTilt,
+  withWorkBudget,
 } from '../../core/index.js';
 import { formatCount, formatNumber } from '../../presentation/format.js';
 import { paramSpec } from '../../presentation/queries.js';
 import type { QueryKind, QueryValues } from '../../presentation/results.js';
-import { emptyTokenTable, setTokenValue } from '../../presentation/tokens.js';
 import type { ResolvedModel } from '../checking/models.js';
 import type { CheckedQuery, ParamValue } from '../checking/params.js';
-import { bonCurve, cgfCurve, renyiCurve, tokenTable } from './enrichment.js';
+import { bonCurve, cgfCurve, MAX_TOKEN_TABLE, renyiCurve } from './enrichment.js';
 import { finite, num } from './jsonValues.js';
 import { type EvaluationLimits, type EvaluationNote, unwrapCore } from './outcome.js';
+import { tiltTokenTables } from './tokenTables.js';
 
 export interface EvaluationContext {
   readonly query: CheckedQuery;
@@ -44,15 +47,21 @@ export interface EvaluationContext {
   readonly notes: EvaluationNote[];
 }
 
-type Evaluators = { [K in QueryKind]: (ctx: EvaluationContext) => QueryValues[K] };
+/** The kinds evaluated in methodEvaluators.ts (math.md §8). */
+export type MethodKind = 'softbon' | 'blockbon' | 'reject' | 'winrate' | 'methods';
 
-function numberParam(ctx: EvaluationContext, name: string): number | undefined {
+/** One evaluator per query kind (these here and the methods' in methodEvaluators.ts). */
+export type Evaluators<Kinds extends QueryKind = QueryKind> = {
+  [K in Kinds]: (ctx: EvaluationContext) => QueryValues[K];
+};
+
+export function numberParam(ctx: EvaluationContext, name: string): number | undefined {
   const v: ParamValue | undefined = ctx.query.params.get(name);
   return v?.kind === 'number' ? v.value : undefined;
 }
 
 /** A parameter's value, or its default from the query table. */
-function numberOrDefault(ctx: EvaluationContext, name: string): number {
+export function numberOrDefault(ctx: EvaluationContext, name: string): number {
   const v = numberParam(ctx, name);
   if (v !== undefined) return v;
   const d = ctx.query.spec ? paramSpec(ctx.query.spec, name)?.default : undefined;
@@ -73,10 +82,17 @@ export function tiltSolution(ctx: EvaluationContext): TiltSolution {
 function tilt(ctx: EvaluationContext): QueryValues['tilt'] {
   const s = tiltSolution(ctx);
   const { model } = ctx;
-  const phiValues = unwrapCore(tokenTilt(model.p, model.reward, s.lambda));
-  const phi = emptyTokenTable();
-  for (let i = 0; i < model.vocab.length; i++)
-    setTokenValue(phi, model.vocab[i], finite(phiValues[i], `φ(${model.vocab[i]})`));
+  // The model's own law: building it again from p and r would sort 50,000 rewards per keystroke.
+  const phiValues = unwrapCore(tokenTilt(model.p, model.reward, s.lambda, ctx.law));
+  const tables = tiltTokenTables(
+    model.vocab,
+    phiValues,
+    model.p,
+    model.reward,
+    ctx.limits.maxTokenTable,
+    MAX_TOKEN_TABLE,
+    finite,
+  );
   return {
     lambda: num(s.lambda, 'λ'),
     beta: num(s.beta, 'β'),
@@ -84,19 +100,39 @@ function tilt(ctx: EvaluationContext): QueryValues['tilt'] {
     reward: finite(s.reward, 'reward'),
     kl_per_token: finite(s.klPerToken, 'KL per token'),
     reward_per_token: finite(s.rewardPerToken, 'reward per token'),
-    phi,
-    ...optional('p', tokenTable(model.vocab, model.p)),
-    ...optional('r', tokenTable(model.vocab, model.reward)),
+    ...tables,
+    ...optional(
+      'win_rate',
+      tryOptional(() => tiltWinRateIfExact(ctx, s.lambda)),
+    ),
   };
 }
 
+/** Most work for `tilt.win_rate` (the law of R): beyond it the optional key is left out. */
+export const TILT_WIN_RATE_WORK = 4e6;
+
+/**
+ * The win rate of φ_λⁿ (math.md (8.5)) when the exact law of R costs at most TILT_WIN_RATE_WORK
+ * (tilt queries stay cheap on every keystroke); undefined otherwise — never approximated.
+ */
+function tiltWinRateIfExact(ctx: EvaluationContext, lambda: number): number | undefined {
+  const limits = { maxSupport: ctx.limits.maxExactSupport, maxWork: TILT_WIN_RATE_WORK };
+  // Decided from the sizes first: a law that does not fit is never built (tilt stays cheap).
+  const fits = exactLawFits(ctx.law, ctx.model.n, limits);
+  if (!(fits.ok && fits.value)) return undefined;
+  const r = withWorkBudget({ maxUnits: 2 * TILT_WIN_RATE_WORK }, () =>
+    tiltWinRate(ctx.law, ctx.model.n, lambda, limits),
+  );
+  return r.ok && r.value.exact && Number.isFinite(r.value.winRate) ? r.value.winRate : undefined;
+}
+
 /** `{ [key]: value }`, or nothing when value is undefined (optional result fields). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** An optional field's value, or undefined when computing it throws (never fails the query). */
-function tryOptional<V>(f: () => V | undefined): V | undefined {
+export function tryOptional<V>(f: () => V | undefined): V | undefined {
   try {
     return f();
   } catch {
@@ -138,7 +174,7 @@ function frontier(ctx: EvaluationContext): QueryValues['frontier'] {
 }
 
 /** N from the `N` (log form) or `logN` parameter. */
-function bonSize(ctx: EvaluationContext): BonSize {
+export function bonSize(ctx: EvaluationContext): BonSize {
   const N = ctx.query.params.get('N');
   if (N?.kind === 'count') return N.value !== null ? { N: N.value } : { logN: N.log };
   const logN = numberParam(ctx, 'logN');
@@ -147,7 +183,7 @@ function bonSize(ctx: EvaluationContext): BonSize {
 }
 
 /** What a query reports about an approximated law of R: the core's method and bounds. */
-interface Approximation {
+export interface Approximation {
   readonly exact: boolean;
   readonly method: string;
   /** Units of R: the fine lattice's n·h/2; for 'fourier', the bound on E_BoN R (bon,
@@ -159,7 +195,7 @@ interface Approximation {
 }
 
 /** Records that the law of R was approximated, with the core's error bounds. */
-function noteApproximation(ctx: EvaluationContext, r: Approximation): void {
+export function noteApproximation(ctx: EvaluationContext, r: Approximation): void {
   if (r.exact) return;
   if (r.method === 'fourier') {
     const parts = [
@@ -258,6 +294,7 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
       reward: finite(atLogN.reward, 'KL-RL reward at Δ = log N'),
       kl_bon_to_tilt: num(b.klToTilt ?? Number.NaN, 'KL(BoN‖φ_Δ)'),
     },
+    win_rate: finite(b.winRate, 'BoN win rate'),
     ...optional('curve', curve),
   };
 }
@@ -269,7 +306,11 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
  */
 const SEQUENCE_LAWS = new WeakMap<TokenRewardLaw, Map<string, Result<SequenceRewardLaw>>>();
 
-function sharedSequenceLaw(law: TokenRewardLaw, n: number, maxSupport: number): Result<SequenceRewardLaw> {
+export function sharedSequenceLaw(
+  law: TokenRewardLaw,
+  n: number,
+  maxSupport: number,
+): Result<SequenceRewardLaw> {
   let byKey = SEQUENCE_LAWS.get(law);
   if (byKey === undefined) {
     byKey = new Map();
@@ -497,4 +538,4 @@ export const QUERY_EVALUATORS = {
   tilt,
   frontier,
   cumulants,
-} satisfies Evaluators;
+} satisfies Evaluators<Exclude<QueryKind, MethodKind>>;

@@ -87,11 +87,17 @@ export interface Field extends NodeBase {
   readonly name: Identifier;
   /** `vocab` holds token names; other fields hold expressions. */
   readonly items: (Expr | TokenName)[];
+  /** A row of a `markov` model, `next FROM -> …` or `reward FROM -> …`: the token it is for. */
+  readonly row?: TokenName;
+  /** `next from "P.csv"`, `start from "s.csv"`: the file the field's values come from. */
+  readonly source?: StringLiteral;
 }
 
 export interface ModelDecl extends NodeBase {
   readonly kind: 'model';
   readonly keyword: NodeBase;
+  /** Declared with `markov` (a bigram model: start distribution and transition rows). */
+  readonly markov?: boolean;
   readonly name: Identifier | undefined;
   /** `model m from "file.csv"` */
   readonly source: StringLiteral | undefined;

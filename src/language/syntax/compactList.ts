@@ -281,18 +281,31 @@ function scanItems(text: string, from: number, names: string[] | undefined): Sca
 class CompactField extends Span implements A.Field {
   readonly kind = 'field';
   readonly name: A.Identifier;
+  readonly row?: A.TokenName;
   // Private fields: not own enumerable properties, so the node compares like a plain one.
   readonly #compact: CompactList;
   readonly #text: string;
   readonly #lines: LineIndex;
+  /** Where the items' scan starts: after the field name, or after a row's `->`. */
+  readonly #from: number;
   #items: (A.Expr | A.TokenName)[] | undefined;
 
-  constructor(name: A.Identifier, end: number, compact: CompactList, text: string, lines: LineIndex) {
+  constructor(
+    name: A.Identifier,
+    end: number,
+    compact: CompactList,
+    text: string,
+    lines: LineIndex,
+    row?: A.TokenName,
+    from = name.end,
+  ) {
     super(lines, name.start, end);
     this.name = name;
+    if (row) this.row = row;
     this.#compact = compact;
     this.#text = text;
     this.#lines = lines;
+    this.#from = from;
   }
 
   get compact(): CompactList {
@@ -300,13 +313,13 @@ class CompactField extends Span implements A.Field {
   }
 
   get items(): (A.Expr | A.TokenName)[] {
-    this.#items ??= materialize(this.#compact, this.name.end, this.#text, this.#lines);
+    this.#items ??= materialize(this.#compact, this.#from, this.#text, this.#lines);
     return this.#items;
   }
 
   override toJSON(): A.Field {
-    const { kind, name, items, start, end, range } = this;
-    return { kind, name, items, start, end, range };
+    const { kind, name, row, items, start, end, range } = this;
+    return row ? { kind, name, row, items, start, end, range } : { kind, name, items, start, end, range };
   }
 }
 
@@ -315,10 +328,20 @@ export function compactOf(field: A.Field): CompactList | undefined {
   return field instanceof CompactField ? field.compact : undefined;
 }
 
-/** The field node for a list read by `scanList` right after the field's `name`. */
-export function compactField(name: A.Identifier, list: CompactList, text: string, lines: LineIndex): A.Field {
-  const end = list.count > 0 ? list.itemsEnd : name.end;
-  return new CompactField(name, end, list, text, lines);
+/**
+ * The field node for a list read by `scanList` right after the field's `name` (or, for a row of
+ * a markov model, after its `->`, which ends at `from`).
+ */
+export function compactField(
+  name: A.Identifier,
+  list: CompactList,
+  text: string,
+  lines: LineIndex,
+  row?: A.TokenName,
+  from?: number,
+): A.Field {
+  const end = list.count > 0 ? list.itemsEnd : (from ?? name.end);
+  return new CompactField(name, end, list, text, lines, row, from ?? name.end);
 }
 
 /**

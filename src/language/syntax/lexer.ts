@@ -8,11 +8,11 @@
  */
 
 export type TokenKind =
-  | 'keyword' // model policy let of from
+  | 'keyword' // model markov policy let of from
   | 'identifier'
   | 'number'
   | 'string'
-  | 'operator' // + - * / ^ = ..
+  | 'operator' // + - * / ^ = .. ->
   | 'punctuation' // { } ( ) , ;
   | 'comment' // # … or // … to the end of the line
   | 'newline'
@@ -32,7 +32,7 @@ export interface Token {
   readonly terminated?: boolean;
 }
 
-export const KEYWORDS: ReadonlySet<string> = new Set(['model', 'policy', 'let', 'of', 'from']);
+export const KEYWORDS: ReadonlySet<string> = new Set(['model', 'markov', 'policy', 'let', 'of', 'from']);
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isAsciiIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -128,6 +128,7 @@ export class Scanner {
         return this.stringToken(start, end, value, terminated);
       }
       if (c === 46 && text.charCodeAt(i + 1) === 46) return this.token('operator', start, i + 2);
+      if (c === 45 && text.charCodeAt(i + 1) === 62) return this.token('operator', start, i + 2);
       if (c === 43 || c === 45 || c === 42 || c === 47 || c === 94 || c === 61)
         return this.token('operator', start, i + 1);
       if (c === 123 || c === 125 || c === 40 || c === 41 || c === 44 || c === 59)

@@ -6,11 +6,14 @@
  * Grammar (line breaks and `;` separate statements and model fields):
  *   statement := model | policy | let | query
  *   model     := 'model' name ['from' string] ['{' field* '}']
+ *   markov    := 'markov' name '{' field* '}'
  *   policy    := 'policy' name 'of' name '{' field* '}'
  *   let       := 'let' name '=' expr
  *   query     := name '(' [arg {',' arg}] ')'           (line breaks allowed inside)
  *   arg       := name '=' expr ['..' expr] | expr
  *   field     := name item*                           (`vocab`: token names; else expressions)
+ *              | name token '->' item*                (a row of a markov model: `next a -> …`)
+ *              | name 'from' string                   (values from a file: `next from "P.csv"`)
  *   expr      := term {('+'|'-') term};  term := unary {('*'|'/') unary}
  *   unary     := ('-'|'+') unary | power;  power := primary ['^' unary]
  *   primary   := number | name ['(' expr {',' expr} ')'] | string | '(' expr ')'
@@ -73,7 +76,7 @@ export function parse(text: string): ParseResult {
 const WINDOW = 1024;
 const KEEP_BEHIND = 8;
 
-const STATEMENT_KEYWORDS = new Set(['model', 'policy', 'let']);
+const STATEMENT_KEYWORDS = new Set(['model', 'markov', 'policy', 'let']);
 
 class Parser {
   private pos = 0;
@@ -244,7 +247,7 @@ class Parser {
 
   private statement(): A.Statement | undefined {
     const t = this.peek();
-    if (t.kind === 'keyword' && t.text === 'model') return this.model();
+    if (t.kind === 'keyword' && (t.text === 'model' || t.text === 'markov')) return this.model();
     if (t.kind === 'keyword' && t.text === 'policy') return this.policy();
     if (t.kind === 'keyword' && t.text === 'let') return this.letDecl();
     if (t.kind === 'identifier' && this.peekAt(1).text === '(' && this.peekAt(1).kind === 'punctuation')
@@ -269,7 +272,7 @@ class Parser {
       const keyword = suggest(t.text, STATEMENT_KEYWORDS);
       this.error(
         t,
-        `expected a statement (model, policy, let or a query such as tilt(…)) but found '${t.text}'${didYouMean(keyword)}`,
+        `expected a statement (model, markov, policy, let or a query such as tilt(…)) but found '${t.text}'${didYouMean(keyword)}`,
       );
       // `modle chat {` names something the author meant to define: remember it, so that the
       // queries using `chat` are not each reported as unknown (the cause is this line).
@@ -329,9 +332,16 @@ class Parser {
 
   private model(): A.ModelDecl {
     const keyword = this.next();
-    const name = this.name('a model name');
+    const markov = keyword.text === 'markov';
+    const name = this.name(markov ? 'the name of the markov model' : 'a model name');
     let source: A.StringLiteral | undefined;
-    if (name && this.eat('from')) {
+    if (name && markov && this.is('from')) {
+      this.error(
+        this.peek(),
+        `a markov model reads its files field by field: write 'next from "P.csv"' (and 'start from "s.csv"') inside its body`,
+      );
+      this.skipToLineEnd();
+    } else if (name && this.eat('from')) {
       const s = this.peek();
       if (s.kind === 'string') {
         this.next();
@@ -342,11 +352,13 @@ class Parser {
     }
     let body: N.Body = { fields: [] };
     if (name && this.is('{')) body = this.body();
+    else if (name && markov)
+      this.error(this.peek(), `expected '{' with the chain's vocab, start, next rows and reward`);
     else if (name && !source && !this.atLineEnd())
       this.error(this.peek(), `expected '{' or 'from' after the model name`);
     else if (name && !source) this.error(this.peek(), `expected '{' with the model's vocab, p and reward`);
     const end = body.close !== undefined ? body.close + 1 : this.prevEnd(keyword.end);
-    return new N.ModelNode(this.lines, end, this.span(keyword), name, source, body);
+    return new N.ModelNode(this.lines, end, this.span(keyword), name, source, body, markov);
   }
 
   private policy(): A.PolicyDecl {
@@ -407,7 +419,35 @@ class Parser {
   private field(): A.Field {
     const t = this.next();
     const name = this.identifier(t);
-    const compact = this.compactList(t, name);
+    // `next a -> 0.6 0.3 0.1`: a row of a markov model (any name may start one; the checker says
+    // where rows belong).
+    const label = this.peek();
+    const arrow = this.peekAt(1);
+    if (isTokenLike(label) && arrow.kind === 'operator' && arrow.text === '->') {
+      this.next();
+      this.next();
+      const quoted = label.kind === 'string';
+      const row = new N.TokenNameNode(
+        this.lines,
+        label.start,
+        label.end,
+        quoted ? (label.value ?? '') : label.text,
+        quoted,
+      );
+      const compactRow = this.compactList(arrow.end, name, false, row);
+      if (compactRow) return compactRow;
+      const items = this.expressionItems();
+      const end = items.length > 0 ? items[items.length - 1].end : arrow.end;
+      return new N.FieldNode(this.lines, end, name, exactSize(items), { row });
+    }
+    // `next from "P.csv"`: the values come from a file.
+    if (this.is('from') && this.peekAt(1).kind === 'string') {
+      this.next();
+      const s = this.next();
+      const source = new N.StringNode(this.lines, s.start, s.end, s.value ?? '');
+      return new N.FieldNode(this.lines, s.end, name, [], { source });
+    }
+    const compact = this.compactList(t.end, name, t.text === 'vocab');
     if (compact) return compact;
     const items: (A.Expr | A.TokenName)[] = [];
     if (t.text === 'vocab') {
@@ -422,31 +462,41 @@ class Parser {
           );
         } else break;
       }
-    } else {
-      for (;;) {
-        this.eat(',');
-        if (!this.startsExpression(this.peek())) break;
-        items.push(this.expression(true));
-      }
-    }
+    } else items.push(...this.expressionItems());
     const end = items.length > 0 ? items[items.length - 1].end : name.end;
     return new N.FieldNode(this.lines, end, name, exactSize(items));
+  }
+
+  /** A field's list of expressions (signed items split as in Matlab arrays). */
+  private expressionItems(): A.Expr[] {
+    const items: A.Expr[] = [];
+    for (;;) {
+      this.eat(',');
+      if (!this.startsExpression(this.peek())) break;
+      items.push(this.expression(true));
+    }
+    return items;
   }
 
   /**
    * A plain list (names, or signed numbers) read straight from the text without tokens or nodes
    * (compactList.ts); undefined when the line needs the general path.
    */
-  private compactList(t: Token, name: A.Identifier): A.Field | undefined {
+  private compactList(
+    from: number,
+    name: A.Identifier,
+    vocab: boolean,
+    row?: A.TokenName,
+  ): A.Field | undefined {
     if (!compactLists.enabled) return undefined;
-    // Re-read from the end of the field name: drop any token lexed ahead of it.
+    // Re-read from the end of the field name (or of a row's `->`): drop any token lexed ahead.
     const kept = this.pos - this.base;
     if (this.toks.length > kept) this.toks.length = kept; // shrinking an array is not free
-    this.scanner.resetTo(t.end, false);
-    const scanned = scanList(this.scanner.text, t.end, t.text === 'vocab');
+    this.scanner.resetTo(from, false);
+    const scanned = scanList(this.scanner.text, from, vocab);
     if (!scanned) return undefined;
     this.scanner.resetTo(scanned.end, scanned.space);
-    return compactField(name, scanned.list, this.scanner.text, this.lines);
+    return compactField(name, scanned.list, this.scanner.text, this.lines, row, row ? from : undefined);
   }
 
   private letDecl(): A.LetDecl {
@@ -736,6 +786,11 @@ function expressionDepth(root: A.Expr): number {
     }
   }
   return deepest;
+}
+
+/** A token that can name a vocabulary entry (a row's token): identifier, keyword, number, string. */
+function isTokenLike(t: Token): boolean {
+  return t.kind === 'identifier' || t.kind === 'keyword' || t.kind === 'number' || t.kind === 'string';
 }
 
 /** `exp (x)` with a space is still a call for the built-in functions. */

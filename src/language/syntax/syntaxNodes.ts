@@ -159,13 +159,18 @@ export class TokenNameNode extends Span implements A.TokenName {
 
 export class FieldNode extends Span implements A.Field {
   readonly kind = 'field';
+  readonly row?: A.TokenName;
+  readonly source?: A.StringLiteral;
   constructor(
     lines: LineIndex,
     end: number,
     readonly name: A.Identifier,
     readonly items: (A.Expr | A.TokenName)[],
+    extra?: { readonly row?: A.TokenName; readonly source?: A.StringLiteral },
   ) {
     super(lines, name.start, end);
+    if (extra?.row) this.row = extra.row;
+    if (extra?.source) this.source = extra.source;
   }
 }
 
@@ -181,6 +186,7 @@ export class ModelNode extends Span implements A.ModelDecl {
   readonly fields: A.Field[];
   readonly open?: number;
   readonly close?: number;
+  readonly markov?: boolean;
   constructor(
     lines: LineIndex,
     end: number,
@@ -188,11 +194,13 @@ export class ModelNode extends Span implements A.ModelDecl {
     readonly name: A.Identifier | undefined,
     readonly source: A.StringLiteral | undefined,
     body: Body,
+    markov = false,
   ) {
     super(lines, keyword.start, end);
     this.fields = body.fields;
     this.open = body.open;
     this.close = body.close;
+    if (markov) this.markov = true;
   }
 }
 

@@ -44,7 +44,12 @@ export function childrenOf(node: A.Node): A.Node[] {
     case 'query':
       return [node.name, ...node.args];
     case 'field':
-      return [node.name, ...node.items];
+      return [
+        node.name,
+        ...(node.row ? [node.row] : []),
+        ...(node.source ? [node.source] : []),
+        ...node.items,
+      ];
     case 'named-arg':
       return node.value ? [node.name, node.value] : [node.name];
     case 'positional-arg':

@@ -72,13 +72,55 @@ const suggestion = (d: Diagnostic, data: { readonly suggestion?: string }): Fix[
       ]
     : [];
 
+/** `next TOKEN -> …` with `count` equal probabilities, after the model's last row (or field). */
+function addRow(d: Diagnostic, data: DiagnosticData['missing-row'], parse: ParseResult): Fix[] {
+  const model = nodePath(parse.ast, parse.lines.offset(d.range.start)).find(
+    (n): n is ModelDecl => n.kind === 'model' && n.markov === true,
+  );
+  if (!model || model.close === undefined || model.fields.length === 0) return [];
+  const rows = model.fields.filter((f) => f.name.name === 'next' && f.row);
+  const after = rows[rows.length - 1] ?? model.fields[model.fields.length - 1];
+  const lineStart = parse.lines.offset({ line: after.range.start.line, character: 0 });
+  const indent = /^[ \t]*/.exec(parse.text.slice(lineStart, after.start))?.[0] ?? '  ';
+  const token = /^[\p{L}_][\p{L}\p{N}_]*$/u.test(data.token) ? data.token : JSON.stringify(data.token);
+  const values = shortDecimals(new Array(data.count).fill(1 / data.count));
+  const at = parse.lines.position(after.end);
+  return [
+    {
+      title: `Add a uniform row for '${data.token}'`,
+      edits: [{ range: { start: at, end: at }, newText: `\n${indent}next ${token} -> ${values.join(' ')}` }],
+      preferred: true,
+    },
+  ];
+}
+
 const FIXES: { readonly [C in FixableCode]: FixFor<C> } = {
   'p-not-normalized': (d, data, parse) => {
     const at = fieldAt(parse, parse.lines.offset(d.range.start));
     if (!at || at.field.items.length !== data.normalized.length) return [];
     const edits = rewriteFieldEdits(parse, at.model, at.field, shortDecimals(data.normalized));
-    return [{ title: `Normalise p (divide by ${formatNumber(data.sum, 6)})`, edits, preferred: true }];
+    return [
+      {
+        title: `Normalise ${at.field.name.name} (divide by ${formatNumber(data.sum, 6)})`,
+        edits,
+        preferred: true,
+      },
+    ];
   },
+  'row-not-normalized': (d, data, parse) => {
+    const at = fieldAt(parse, parse.lines.offset(d.range.start));
+    if (!at?.field.row || at.field.items.length !== data.normalized.length) return [];
+    const edits = rewriteFieldEdits(parse, at.model, at.field, shortDecimals(data.normalized));
+    return [
+      {
+        title: `Normalise the row of '${at.field.row.name}' (divide by ${formatNumber(data.sum, 6)})`,
+        edits,
+        preferred: true,
+      },
+    ];
+  },
+  'missing-row': addRow,
+  'unknown-token': suggestion,
   'length-mismatch': (d, data, parse) => {
     const { expected, actual } = data;
     const at = fieldAt(parse, parse.lines.offset(d.range.start));
@@ -134,6 +176,26 @@ const FIXES: { readonly [C in FixableCode]: FixFor<C> } = {
       {
         title: `Clamp ${arg.name.name} to the maximum KL ${text}`,
         edits: [{ range: parse.lines.range(target.start, target.end), newText: text }],
+        preferred: true,
+      },
+    ];
+  },
+  'block-not-divisor': (d, data) => {
+    const text = String(data.nearest);
+    return [
+      {
+        title: `Change the block length to ${text}, the nearest divisor of n = ${data.length}`,
+        edits: [{ range: d.range, newText: text }],
+        preferred: true,
+      },
+    ];
+  },
+  'threshold-above-max': (d, data) => {
+    const text = String(data.maxReward); // the shortest decimal that reads back as n·r_max
+    return [
+      {
+        title: `Set the threshold to the largest reward n·r_max = ${text}`,
+        edits: [{ range: d.range, newText: text }],
         preferred: true,
       },
     ];

@@ -104,14 +104,29 @@ export function tokenHover(
   const token = model.vocab[index];
   const p = model.p[index];
   const r = model.reward[index];
-  const rows: string[][] = [
-    ['p(token)', formatNumber(p, d)],
-    ['r(token)', formatNumber(r, d)],
-  ];
+  const markov = model.decl.markov === true;
+  const stationary = model.markov?.stationary?.[index];
+  const rows: string[][] = markov
+    ? [
+        ['start s(token)', formatNumber(p, d)],
+        ...(stationary !== undefined ? [['stationary π(token)', formatNumber(stationary, d)]] : []),
+        ['r(token)', formatNumber(r, d)],
+      ]
+    : [
+        ['p(token)', formatNumber(p, d)],
+        ['r(token)', formatNumber(r, d)],
+      ];
   const tilt = nearestTilt(e, model.name, line);
   let note: Block = paragraph('Add a ', code('tilt(…)'), ' query on this model to see φ_λ(token).');
   const phi = token === undefined ? undefined : tokenValue(tilt?.value.phi, token);
-  if (tilt && phi !== undefined) {
+  if (tilt && phi !== undefined && markov) {
+    rows.push(['φ_λ(token), averaged over positions', formatNumber(phi, d)]);
+    const piTilted = tokenValue(tilt.value.markov?.stationary_tilted, token as string);
+    if (piTilted !== undefined) rows.push(['stationary π_λ(token) of P_λ', formatNumber(piTilted, d)]);
+    note = paragraph(
+      `φ_λ from the tilt on line ${tilt.line + 1} (λ = ${formatNumber(tilt.value.lambda, d)}).`,
+    );
+  } else if (tilt && phi !== undefined) {
     rows.push(
       ['φ_λ(token)', formatNumber(phi, d)],
       ['log φ_λ/p', p > 0 && phi > 0 ? formatNumber(Math.log(phi / p), d) : '—'],
@@ -127,7 +142,66 @@ export function tokenHover(
   ];
 }
 
+/** Names as a short list: {a, b, c} (at most 8, then how many more). */
+function tokenList(names: readonly string[]): string {
+  return `{${names.slice(0, 8).join(', ')}${names.length > 8 ? `, … ${names.length - 8} more` : ''}}`;
+}
+
+/** The readout of a `markov` model: size, length, KL, reward, structure, stationary law, mixing. */
+function markovHover(e: Evaluated, model: ResolvedModel, d: number): Block[] {
+  const readout = modelReadout(model);
+  const info = model.markov;
+  const summary = e.analysis.models?.find((m) => m.name === model.name);
+  const rows: string[][] = [
+    ['K (tokens)', formatCount(model.vocab.length)],
+    ['n (length)', formatCount(model.n)],
+  ];
+  if (readout) {
+    rows.push(
+      ['E[R] under p', formatNumber(readout.baseReward, d)],
+      ['max KL −log p(S*)', `${formatNumber(readout.maxKL, d)} nats`],
+    );
+    if (summary?.r_min !== null && summary?.r_max !== null && summary)
+      rows.push([
+        'reward per step',
+        `[${formatNumber(summary.r_min, d)}, ${formatNumber(summary.r_max, d)}]`,
+      ]);
+  }
+  if (info) {
+    rows.push(['irreducible', info.irreducible ? 'yes' : 'no']);
+    if (info.transient.length > 0) rows.push(['transient tokens', tokenList(info.transient)]);
+    if (!info.irreducible) rows.push(['closed classes', info.closed.map(tokenList).join(', ')]);
+    if (info.asymptotic === undefined && info.period > 1) rows.push(['period', formatCount(info.period)]);
+    rows.push(['start', info.stationaryStart ? 'stationary' : 'given']);
+    if (readout?.mixing !== undefined) rows.push(['mixing |λ₂| of P', formatNumber(readout.mixing, d)]);
+  }
+  const blocks: Block[] = [paragraph(strong('markov'), ' ', code(model.name)), table(['', 'value'], rows)];
+  if (info?.stationary) {
+    const order = info.stationary
+      .map((x, i) => [x, i] as const)
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 10);
+    blocks.push(
+      paragraph(
+        em('Stationary distribution π of P'),
+        order.length < model.vocab.length ? ' (largest 10)' : '',
+      ),
+    );
+    blocks.push(
+      table(
+        ['token', 'π(token)'],
+        order.map(([x, i]) => [JSON.stringify(model.vocab[i]), formatNumber(x, d)]),
+        ['left', 'right'],
+      ),
+    );
+  }
+  if (info?.asymptotic !== undefined) blocks.push(paragraph(em('No asymptotics: '), info.asymptotic));
+  if (model.error) blocks.push(paragraph(em('Cannot be evaluated: '), model.error));
+  return blocks;
+}
+
 export function modelHover(e: Evaluated, model: ResolvedModel, d: number): Block[] {
+  if (model.decl.markov) return markovHover(e, model, d);
   const summary = e.analysis.models?.find((m) => m.name === model.name);
   const readout = modelReadout(model);
   const rows: string[][] = [

@@ -1,0 +1,846 @@
+/**
+ * The backward recursion of a tilted Markov chain (docs/math-markov.md §2–§3): the messages
+ * h_t(i) = Σ_j P(j | i)·e^{s·w(i, j)}·h_{t+1}(j), h_n = 1, and with them everything the tilt
+ * φ_s(y) = p(y)·e^{s·R(y) − A_n(s)} needs — A_n(s), the cumulants of R under φ_s, KL(φ_s‖p) —
+ * in one backward pass over the positions, O(nnz) per position.
+ *
+ * How the numbers stay exact:
+ *  - Residual form. The max-sum recursion V_t(i) = max_j [w(i, j) + V_{t+1}(j)] runs alongside,
+ *    and the messages are h̃_t = h_t·e^{−s·V_t} = Σ_j P·e^{−s·ρ(i, j)}·h̃_{t+1}(j) with the
+ *    residuals ρ(i, j) = V_t(i) − w(i, j) − V_{t+1}(j) ≥ 0, exactly 0 on the maximising
+ *    transitions. So h̃ ∈ (0, 1], no exponent is ever positive, and a huge tilt (s = 10⁴⁰)
+ *    keeps the probabilities of the maximising paths (a plain log-sum-exp would round them
+ *    away in s·w). s = ∞ is the limit itself: only residual-0 transitions.
+ *  - Log space, common part split off. Every per-state quantity (log h̃, V, the cumulants of the
+ *    future reward, the future KL) is kept as a common value (Neumaier-summed over positions)
+ *    plus a deviation per state, so deviations stay O(1) while totals grow like n.
+ *  - Cumulants by jets. The conditional cumulant generating function of the future reward from
+ *    state i is log Σ_j q(j | i)·exp(τ·w + K_{t+1}(j; τ)); the common part factors out, and the
+ *    mixture is formed from centred deviations (law of total cumulance, by power series), so no
+ *    large moments cancel.
+ *  - KL by the chain rule, Σ_t E[KL(q_t(·|y_t) ‖ P(·|y_t))], each row's term Σ_j P·f(u_j) with
+ *    f(u) = 1 + (u − 1)eᵘ ≥ 0 (math.md (2.6)): non-negative terms, full relative accuracy for
+ *    tiny tilts.
+ *  - Periodic regime. The recursion is time-homogeneous: once the per-state deviations repeat
+ *    with some lag ℓ (the chain's period, or a small multiple), every earlier position repeats
+ *    them too, and the commons grow by the same increment every ℓ positions. The pass then
+ *    jumps: n = 10⁹ costs what the mixing time costs. Repetition is tested to ~1e-13 relative,
+ *    twice in a row; chains that never settle (reducible chains whose classes compete) are
+ *    computed position by position.
+ *
+ * Run with n = ∞ the recursion is power iteration on the tilted matrix M_s: the increments per
+ * position are then log ρ(s) and the derivatives Λ⁽ᵐ⁾(s) of Λ = log ρ (markovPerron.ts).
+ */
+
+import { klTerm } from './logPartition.js';
+import { NeumaierSum } from './logspace.js';
+import type { ActiveChain } from './markovChain.js';
+import { CoreFailure } from './result.js';
+import { chargeWork } from './workBudget.js';
+
+export const MAX_JET_ORDER = 8;
+
+/** What a pass computes besides log Z: cumulants up to `order` (1 = the mean only). */
+export interface PassOptions {
+  readonly order: number;
+  /** Keep each position's (V, log h̃) deviations, for forward passes (marginals, policies). */
+  readonly record?: boolean;
+}
+
+/** The per-state deviations after a position (see the module comment). */
+export interface MessageState {
+  /** V_t(i) − common (max-sum deviations, ≤ 0). */
+  readonly v: Float64Array;
+  /** log h̃_t(i) − common (≤ 0, max 0). */
+  readonly l: Float64Array;
+  /** The same object for positions that share their deviations (a periodic regime's phases). */
+  readonly key?: object;
+}
+
+/**
+ * The tilted transition probabilities out of one position: q(j | i) = P(j | i)·e^{−s·ρ(i, j)}·
+ * h̃(j)/Σ, from the deviations `next` of the following position (per active transition, into
+ * `out`; their logs into `outLog` when given). With `start`, the first position's law instead
+ * (per start entry). The residual form of the recursion, so exact for any s.
+ */
+export function tiltedRows(
+  ac: ActiveChain,
+  s: number,
+  next: MessageState,
+  out: Float64Array,
+  outLog?: Float64Array,
+  start = false,
+): void {
+  const rows = start ? 1 : ac.K;
+  const col = start ? ac.startCol : ac.col;
+  const logP = start ? ac.startLogProb : ac.logProb;
+  const w = start ? ac.startW : ac.w;
+  const { v, l } = next;
+  let vmax = 0;
+  for (let i = 0; i < v.length; i++) vmax = Math.max(vmax, -v[i]);
+  const tol = 1e-13 * (ac.scale + vmax);
+  chargeWork(col.length);
+  for (let i = 0; i < rows; i++) {
+    const e0 = start ? 0 : ac.rowStart[i];
+    const e1 = start ? col.length : ac.rowStart[i + 1];
+    let best = Number.NEGATIVE_INFINITY;
+    for (let e = e0; e < e1; e++) {
+      const a = w[e] + v[col[e]];
+      if (a > best) best = a;
+    }
+    let xmax = Number.NEGATIVE_INFINITY;
+    for (let e = e0; e < e1; e++) {
+      const j = col[e];
+      let r = best - (w[e] + v[j]);
+      if (r <= tol) r = 0;
+      const x = logP[e] - (r === 0 ? 0 : s * r) + l[j];
+      out[e] = x;
+      if (x > xmax) xmax = x;
+    }
+    let sum = 0;
+    for (let e = e0; e < e1; e++) sum += Math.exp(out[e] - xmax);
+    const lam = xmax + Math.log(sum);
+    for (let e = e0; e < e1; e++) {
+      const lx = out[e] - lam;
+      if (outLog) outLog[e] = lx;
+      out[e] = Math.exp(lx);
+    }
+  }
+}
+
+export interface PassResult {
+  readonly n: number;
+  readonly s: number;
+  /** max R over sequences with positive probability (in the chain's orientation). */
+  readonly rMax: number;
+  /** log Σ_y p(y)·e^{−s·(R* − R(y))} ≤ 0: A_n(s) = s·R* + this (for finite s). */
+  readonly logResidual: number;
+  /** κ₁ … κ_order of R under φ_s (κ₁ = E R). */
+  readonly cumulants: Float64Array;
+  /** KL(φ_s ‖ p). */
+  readonly kl: number;
+  /** E_φ[R* − R] ≥ 0 (the reward gap to the best sequence). */
+  readonly gap: number;
+  /** Position at which the periodic regime was detected (0: never), and its lag. */
+  readonly settledAt: number;
+  readonly lag: number;
+  /** With `record`: the deviations at position t (1..n). */
+  readonly stateAt?: (t: number) => MessageState;
+  /**
+   * With `record`, when the regime was periodic: positions [periodicFrom, periodicTo] whose
+   * states repeat with the lag (the transitions out of t use the state of t + 1).
+   */
+  readonly periodicFrom?: number;
+  readonly periodicTo?: number;
+}
+
+/** The increments per position once the recursion is periodic (n = ∞: Perron mode). */
+export interface PeriodicRegime {
+  readonly s: number;
+  readonly lag: number;
+  /** log ρ(s) of the tilted matrix (per position, averaged over the lag). */
+  readonly logRho: number;
+  /** Λ′(s) … Λ⁽ᵒʳᵈᵉʳ⁾(s), per position. */
+  readonly derivatives: Float64Array;
+  /** The per-position KL rate λΛ′ − Λ of the stationary tilted chain. */
+  readonly klRate: number;
+  /** The largest mean reward per position over the chain's cycles (growth of the max-sum V). */
+  readonly maxRate: number;
+  /** x_max − Λ′(s) ≥ 0: the expected residual per position (computed directly). */
+  readonly gapRate: number;
+  /** Λ(s) − s·x_max ≤ 0 (the residual messages' growth, log ρ of the residual matrix). */
+  readonly residualRate: number;
+  /** The deviations at the lag's positions (right Perron vector: h̃·e^{s·V}). */
+  readonly states: MessageState[];
+  /** Commons (s·ΔV + Δlog h̃) per position over the lag, oldest first: to rebuild the vector. */
+  readonly stepLogGrowth: Float64Array;
+}
+
+/** Largest number of positions iterated looking for the periodic regime (n = ∞). */
+const MAX_PERRON_STEPS = 1_000_000;
+
+const FACTORIAL = [1, 1, 2, 6, 24, 120, 720, 5040, 40320];
+
+/**
+ * One backward pass (module comment) of length n ≥ 1 at tilt s ∈ [0, ∞] on the active chain.
+ * Throws CoreFailure('work-budget-exceeded') through chargeWork.
+ */
+export function backwardPass(ac: ActiveChain, n: number, s: number, options: PassOptions): PassResult {
+  const run = new Recursion(ac, s, options.order, options.record === true);
+  const settled = run.runTo(n);
+  return run.finish(n, settled);
+}
+
+/**
+ * Iterates the recursion until it is periodic (power iteration on M_s) and returns the growth
+ * per position. Errors: `numerical-failure` when it does not settle within MAX_PERRON_STEPS
+ * positions (a chain that mixes extremely slowly, or one whose classes compete).
+ */
+export function periodicRegime(ac: ActiveChain, s: number, order: number): PeriodicRegime {
+  const run = new Recursion(ac, s, order, false);
+  const settled = run.runTo(Number.POSITIVE_INFINITY);
+  if (!settled)
+    throw new CoreFailure(
+      'numerical-failure',
+      `the tilted chain did not settle within ${MAX_PERRON_STEPS} positions: it mixes too slowly for its Perron root to be found`,
+    );
+  return run.regime();
+}
+
+/** Per-row results of `rowPass` (reused, no allocation per row). */
+class RowOut {
+  best = 0;
+  lam = 0;
+  mean = 0;
+  kl = 0;
+  gap = 0;
+  readonly jets: Float64Array;
+  constructor(order: number) {
+    this.jets = new Float64Array(order + 1);
+  }
+}
+
+class Recursion {
+  private readonly K: number;
+  private readonly order: number;
+  /** Current deviations: v, l, c_1..c_order, kl, gap (each K long) in one buffer. */
+  private cur: Float64Array;
+  private nxt: Float64Array;
+  /** Commons: V, log h̃, C_1..C_order, KL, gap. */
+  private readonly commons: NeumaierSum[];
+  private readonly channels: number;
+  /** Scratch per transition. */
+  private readonly x: Float64Array;
+  private readonly ex: Float64Array;
+  private readonly res: Float64Array;
+  /**
+   * The fast path (tilts not tiny, so log-sums need no expm1): per transition the factor
+   * e^{−s·ρ} (valid while the max-sum deviations V feeding it repeat), per token e^{log h̃}.
+   */
+  private readonly factor: Float64Array;
+  private factorValid = false;
+  private readonly lastV: Float64Array;
+  private readonly expL: Float64Array;
+  private readonly fast: boolean;
+  private readonly row: RowOut;
+  private readonly series: Float64Array;
+  private readonly mix: Float64Array;
+  private readonly logSeries: Float64Array;
+  // Periodic-regime detection: ring of recent states and their increments.
+  private readonly ringSize: number;
+  private readonly ring: Float64Array[];
+  private readonly ringIncr: Float64Array[];
+  private readonly lags: number[];
+  /** Consecutive matches per lag: periodic (state repeats) and affine (second differences vanish). */
+  private readonly periodicMatches: Int32Array;
+  private readonly affineMatches: Int32Array;
+  /** Perron mode accepts only the periodic regime. */
+  private periodicOnly = false;
+  /** Positions computed so far (the state is that of position n − done, or 'done' steps in). */
+  private done = 0;
+  private settledLag = 0;
+  private settledAfter = 0;
+  /** The regime found: the state repeats (periodic), or grows by a fixed drift per lag (affine). */
+  private settledMode: 'periodic' | 'affine' | undefined;
+  private readonly recorded: Map<number, Float64Array> | undefined;
+  private jumpedFrom = 0;
+  private jumpedTo = 0;
+
+  constructor(
+    private readonly ac: ActiveChain,
+    private readonly s: number,
+    order: number,
+    record: boolean,
+  ) {
+    if (!(Number.isInteger(order) && order >= 1 && order <= MAX_JET_ORDER))
+      throw new CoreFailure('invalid-argument', `cumulant order ${order} is not in 1..${MAX_JET_ORDER}`);
+    if (!(s >= 0)) throw new CoreFailure('invalid-argument', `the tilt s = ${s} must be ≥ 0 here`);
+    this.K = ac.K;
+    this.order = order;
+    this.channels = order + 4;
+    this.cur = new Float64Array(this.channels * this.K);
+    this.nxt = new Float64Array(this.channels * this.K);
+    this.commons = Array.from({ length: this.channels }, () => new NeumaierSum());
+    const nnz = Math.max(ac.col.length, ac.startCol.length);
+    this.x = new Float64Array(nnz);
+    this.ex = new Float64Array(nnz);
+    this.res = new Float64Array(nnz);
+    this.factor = new Float64Array(ac.col.length);
+    this.lastV = new Float64Array(this.K).fill(Number.NaN);
+    this.expL = new Float64Array(this.K);
+    // Below s·scale = 1e-3 the careful path keeps the KL's relative accuracy (expm1 near 0).
+    this.fast = s * ac.scale >= 1e-3;
+    this.row = new RowOut(order);
+    this.series = new Float64Array(order + 1);
+    this.mix = new Float64Array(order + 1);
+    this.logSeries = new Float64Array(order + 1);
+    const period = Math.max(1, ac.period);
+    const base = [1, 2, 3, 4, 6, 12];
+    const memoryCap = Math.max(period, Math.floor(4e6 / (this.channels * Math.max(1, this.K))));
+    const lags = new Set<number>();
+    for (const b of base) {
+      if (b <= memoryCap) lags.add(b);
+      if (b * period <= memoryCap) lags.add(b * period);
+    }
+    this.lags = [...lags].sort((a, b) => a - b);
+    this.ringSize = 2 * this.lags[this.lags.length - 1] + 1;
+    this.ring = [];
+    this.ringIncr = [];
+    this.periodicMatches = new Int32Array(this.lags.length);
+    this.affineMatches = new Int32Array(this.lags.length);
+    this.recorded = record ? new Map() : undefined;
+  }
+
+  /** Offsets of the channels in a state buffer (V first, at 0). */
+  private get offL(): number {
+    return this.K;
+  }
+  private offC(k: number): number {
+    return (1 + k) * this.K; // k = 1..order
+  }
+  private get offKL(): number {
+    return (this.order + 2) * this.K;
+  }
+  private get offGap(): number {
+    return (this.order + 3) * this.K;
+  }
+
+  /**
+   * Runs backward steps until position 1 (finite n) or until periodic (n = ∞). Returns whether
+   * a regime was found (for finite n the remaining positions were then jumped over).
+   */
+  runTo(n: number): boolean {
+    this.periodicOnly = !Number.isFinite(n);
+    this.record(n);
+    const incr = new Float64Array(this.channels);
+    const limit = Number.isFinite(n) ? n - 1 : MAX_PERRON_STEPS;
+    while (this.done < limit) {
+      this.step(incr);
+      this.done++;
+      const lag = this.detect(incr);
+      const position = Number.isFinite(n) ? n - this.done : 0;
+      this.record(position);
+      if (lag > 0) {
+        this.settledLag = lag;
+        this.settledAfter = this.done;
+        if (!Number.isFinite(n)) return true;
+        this.jump(n, lag);
+        // The few positions left after the jump (fewer than the lag) are computed plainly.
+        while (this.done < n - 1) {
+          this.step(incr);
+          this.done++;
+          this.record(n - this.done);
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private record(position: number): void {
+    if (this.recorded === undefined || !Number.isFinite(position) || position < 1) return;
+    this.recorded.set(position, this.cur.slice(0, 2 * this.K));
+  }
+
+  /**
+   * Skips whole periods: the commons grow by the period's increment, and the state repeats
+   * (periodic) or moves by its drift per period (affine: the drift of each phase, from the last
+   * two periods).
+   */
+  private jump(n: number, lag: number): void {
+    const position = n - this.done;
+    const periods = Math.floor((position - 1) / lag);
+    if (periods <= 0) return;
+    chargeWork(this.channels * (lag + this.cur.length));
+    for (let c = 0; c < this.channels; c++) {
+      const inc = new NeumaierSum();
+      for (let k = 0; k < lag; k++) inc.add(this.ringIncrAt(k)[c]);
+      this.commons[c].add(periods * inc.value);
+    }
+    if (this.settledMode === 'affine') {
+      const before = this.ring[(this.done - 1 - lag) % this.ringSize];
+      for (let k = 0; k < this.cur.length; k++) this.cur[k] += periods * (this.cur[k] - before[k]);
+    }
+    this.jumpedFrom = position;
+    this.jumpedTo = position - periods * lag;
+    this.done += periods * lag;
+  }
+
+  /** Increments of the k-th most recent step (k = 0: the last one). */
+  private ringIncrAt(k: number): Float64Array {
+    return this.ringIncr[(this.done - 1 - k) % this.ringSize];
+  }
+
+  /**
+   * The state at a position (record mode), including positions inside a jump: the recorded state
+   * of the same phase, moved by its drift per period in the affine regime.
+   */
+  stateAt(t: number): MessageState {
+    const recorded = this.recorded as Map<number, Float64Array>;
+    let buf = recorded.get(t);
+    if (buf === undefined && t < this.jumpedFrom && t >= this.jumpedTo) {
+      const lag = this.settledLag;
+      const base = this.jumpedFrom;
+      const phase = base + ((((t - base) % lag) + lag) % lag);
+      buf = recorded.get(phase);
+      if (buf !== undefined && this.settledMode === 'affine') {
+        const older = recorded.get(phase + lag) as Float64Array;
+        const periods = (phase - t) / lag;
+        const moved = new Float64Array(buf.length);
+        for (let k = 0; k < buf.length; k++) moved[k] = buf[k] + periods * (buf[k] - older[k]);
+        return { v: moved.subarray(0, this.K), l: moved.subarray(this.K) };
+      }
+    }
+    if (buf === undefined) throw new CoreFailure('internal-error', `no recorded state for position ${t}`);
+    return { v: buf.subarray(0, this.K), l: buf.subarray(this.K, 2 * this.K), key: buf };
+  }
+
+  /** One backward step: the state of position t from that of t + 1; `incr` gets the commons' growth. */
+  private step(incr: Float64Array): void {
+    const { K, ac, row } = this;
+    const cur = this.cur;
+    const nxt = this.nxt;
+    chargeWork(ac.col.length * (this.order + 3) + K);
+    const tol = this.residualTolerance();
+    let gmax = Number.NEGATIVE_INFINITY;
+    let ref = 0;
+    let refLam = Number.NEGATIVE_INFINITY;
+    // The residuals (hence e^{−s·ρ}) repeat when the max-sum deviations V do.
+    let sameV = true;
+    for (let i = 0; i < K; i++) {
+      if (cur[i] !== this.lastV[i]) sameV = false;
+      this.lastV[i] = cur[i];
+      this.expL[i] = Math.exp(cur[K + i]);
+    }
+    this.factorValid = this.fast && sameV && this.factorValid;
+    const fillFactor = this.fast && !this.factorValid;
+    for (let i = 0; i < K; i++) {
+      if (this.fast && this.fastRow(ac.rowStart[i], ac.rowStart[i + 1], tol, fillFactor)) {
+        // done by the fast path
+      } else this.rowPass(ac.rowStart[i], ac.rowStart[i + 1], ac.col, ac.prob, ac.w, tol);
+      nxt[i] = row.best;
+      nxt[this.offL + i] = row.lam;
+      for (let k = 1; k <= this.order; k++) nxt[this.offC(k) + i] = row.jets[k];
+      nxt[this.offKL + i] = row.kl;
+      nxt[this.offGap + i] = row.gap;
+      if (row.best > gmax) gmax = row.best;
+      if (row.lam > refLam) {
+        refLam = row.lam;
+        ref = i;
+      }
+    }
+    // Split off the commons: V by its maximum, the rest by the reference state (largest h̃).
+    incr[0] = gmax;
+    for (let i = 0; i < K; i++) nxt[i] -= gmax;
+    for (let c = 1; c < this.channels; c++) {
+      const off = c * K;
+      const r = nxt[off + ref];
+      incr[c] = r;
+      for (let i = 0; i < K; i++) nxt[off + i] -= r;
+    }
+    for (let c = 0; c < this.channels; c++) this.commons[c].add(incr[c]);
+    if (fillFactor) this.factorValid = true;
+    this.cur = nxt;
+    this.nxt = cur;
+  }
+
+  /**
+   * `rowPass` in linear space for a row of the recursion: the weights P·e^{−s·ρ}·h̃(j) are
+   * products of a cached per-transition factor and a per-token e^{log h̃} (no exp per transition),
+   * the log-sum is log of a plain sum (no expm1: s·scale ≥ 1e-3, where the KL's terms are not
+   * tiny). False (nothing done) when the row's terms could underflow: the careful path then runs.
+   */
+  private fastRow(e0: number, e1: number, tol: number, fill: boolean): boolean {
+    const { cur, ex, res, row, s, K, factor, expL } = this;
+    const { col, prob: P, w } = this.ac;
+    let best = Number.NEGATIVE_INFINITY;
+    for (let e = e0; e < e1; e++) {
+      const a = w[e] + cur[col[e]];
+      if (a > best) best = a;
+    }
+    if (fill)
+      for (let e = e0; e < e1; e++) {
+        let r = best - (w[e] + cur[col[e]]);
+        if (r <= tol) r = 0;
+        res[e] = r;
+        factor[e] = r === 0 ? 1 : Math.exp(-s * r);
+      }
+    // The largest term's log (the residual-0 transitions carry the factor 1).
+    let dmax = Number.NEGATIVE_INFINITY;
+    for (let e = e0; e < e1; e++) {
+      const d = cur[K + col[e]] - (res[e] === 0 ? 0 : s * res[e]);
+      if (d > dmax) dmax = d;
+    }
+    if (!(dmax > -700)) return false;
+    let sum = 0;
+    for (let e = e0; e < e1; e++) {
+      const y = P[e] * factor[e] * expL[col[e]];
+      ex[e] = y;
+      sum += y;
+    }
+    if (!(sum > 0)) return false;
+    const logSum = Math.log(sum);
+    const inv = 1 / sum;
+    const offC1 = this.offC(1);
+    const offKL = this.offKL;
+    const offGap = this.offGap;
+    let mean = 0;
+    let klRow = 0;
+    let klNext = 0;
+    let gap = 0;
+    for (let e = e0; e < e1; e++) {
+      const pe = P[e];
+      const q = ex[e] * inv;
+      ex[e] = q;
+      const j = col[e];
+      mean += q * (w[e] + cur[offC1 + j]);
+      klNext += q * cur[offKL + j];
+      gap += q * (res[e] + cur[offGap + j]);
+      const u = cur[K + j] - (res[e] === 0 ? 0 : s * res[e]) - logSum;
+      if (u === Number.NEGATIVE_INFINITY) klRow += pe;
+      else if (u > -0.5 && u < 0.5) klRow += pe * klTerm(u);
+      else klRow += pe + (u - 1) * q;
+    }
+    row.best = best;
+    row.lam = logSum;
+    row.kl = klRow + klNext;
+    row.gap = gap;
+    const jets = row.jets;
+    if (this.order === 1) jets[1] = mean;
+    else if (this.order === 2) {
+      let a1 = 0;
+      let var2 = 0;
+      const offC2 = this.offC(2);
+      for (let e = e0; e < e1; e++) {
+        const q = ex[e];
+        const j = col[e];
+        const d = w[e] + cur[offC1 + j] - mean;
+        a1 += q * d;
+        var2 += q * (cur[offC2 + j] + d * d);
+      }
+      jets[1] = mean + a1;
+      jets[2] = var2 - a1 * a1;
+    } else this.mixJets(e0, e1, col, w, mean);
+    return true;
+  }
+
+  /** Residuals below this are ties (sums that are equal but rounded differently). */
+  private residualTolerance(): number {
+    let vmax = 0;
+    for (let i = 0; i < this.K; i++) vmax = Math.max(vmax, -this.cur[i]);
+    return 1e-13 * (this.ac.scale + vmax);
+  }
+
+  /**
+   * One row of the recursion (the transitions e0..e1−1 of a state, or the start), from the
+   * current deviations: best (max-sum), lam (log Σ P e^{−s ρ} h̃), the future reward's mean and
+   * higher cumulants (jets[1..order]), the future KL and the future gap.
+   */
+  private rowPass(
+    e0: number,
+    e1: number,
+    col: Int32Array,
+    P: Float64Array,
+    w: Float64Array,
+    tol: number,
+  ): void {
+    const { cur, x, ex, res, row, s, K } = this;
+    const order = this.order;
+    let best = Number.NEGATIVE_INFINITY;
+    for (let e = e0; e < e1; e++) {
+      const a = w[e] + cur[col[e]];
+      if (a > best) best = a;
+    }
+    // δ_e = log h̃_{t+1}(j) − s·ρ(i, j) ≤ 0; the row's log-sum is lam = log Σ_e P_e·e^{δ_e}.
+    let dmax = Number.NEGATIVE_INFINITY;
+    const offL = K;
+    for (let e = e0; e < e1; e++) {
+      const j = col[e];
+      let r = best - (w[e] + cur[j]);
+      if (r <= tol) r = 0;
+      res[e] = r;
+      const d = cur[offL + j] - (r === 0 ? 0 : s * r);
+      x[e] = d;
+      if (d > dmax) dmax = d;
+    }
+    // Σ P e^{δ − δmax} with e^{t} − 1 kept too (expm1 for t near 0): where the sum is near 1 (small
+    // tilts, messages near equal), its log is log1p of the small part, with full relative accuracy.
+    let sum = 0;
+    let sumM1 = 0;
+    for (let e = e0; e < e1; e++) {
+      const t = x[e] - dmax;
+      x[e] = t;
+      let y: number;
+      let ym1: number;
+      if (t > -0.5) {
+        ym1 = Math.expm1(t);
+        y = ym1 + 1;
+      } else {
+        y = Math.exp(t);
+        ym1 = y - 1;
+      }
+      ex[e] = y;
+      sum += P[e] * y;
+      sumM1 += P[e] * ym1;
+    }
+    const logSum = sum > 0.5 && sum < 2 ? Math.log1p(sumM1) : Math.log(sum);
+    const lam = dmax + logSum;
+    const inv = 1 / sum;
+    // Mean of the future reward, future KL, future gap.
+    const offC1 = this.offC(1);
+    const offKL = this.offKL;
+    const offGap = this.offGap;
+    let mean = 0;
+    let klRow = 0;
+    let klNext = 0;
+    let gap = 0;
+    for (let e = e0; e < e1; e++) {
+      const pe = P[e];
+      const q = pe * ex[e] * inv;
+      ex[e] = q;
+      const j = col[e];
+      mean += q * (w[e] + cur[offC1 + j]);
+      klNext += q * cur[offKL + j];
+      gap += q * (res[e] + cur[offGap + j]);
+      // u = log(q/P) = (δ − δmax) − log Σ: small when the tilt is small, never formed from log P.
+      const u = x[e] - logSum;
+      if (u === Number.NEGATIVE_INFINITY) klRow += pe;
+      else if (u > -0.5 && u < 0.5) klRow += pe * klTerm(u);
+      else klRow += pe + (u - 1) * q;
+    }
+    row.best = best;
+    row.lam = lam;
+    row.kl = klRow + klNext;
+    row.gap = gap;
+    const jets = row.jets;
+    if (order === 1) {
+      jets[1] = mean;
+    } else if (order === 2) {
+      let a1 = 0;
+      let var2 = 0;
+      const offC2 = this.offC(2);
+      for (let e = e0; e < e1; e++) {
+        const q = ex[e];
+        const j = col[e];
+        const d = w[e] + cur[offC1 + j] - mean;
+        a1 += q * d;
+        var2 += q * (cur[offC2 + j] + d * d);
+      }
+      jets[1] = mean + a1;
+      jets[2] = var2 - a1 * a1;
+    } else {
+      this.mixJets(e0, e1, col, w, mean);
+    }
+  }
+
+  /**
+   * Cumulants of the mixture Σ_j q_j·exp(τ·a_j + Σ_{k≥2} c_k(j) τᵏ/k!) (a_j centred at the
+   * mean): exp of each component's series, mixed, then log (power series, coefficients in τᵏ).
+   */
+  private mixJets(e0: number, e1: number, col: Int32Array, w: Float64Array, mean: number): void {
+    const { cur, ex, order, series, mix, logSeries, row } = this;
+    mix.fill(0);
+    const g = logSeries; // reused as the component's log series g_1..g_order
+    const offC1 = this.offC(1);
+    for (let e = e0; e < e1; e++) {
+      const q = ex[e];
+      if (q === 0) continue;
+      const j = col[e];
+      g[1] = w[e] + cur[offC1 + j] - mean;
+      for (let k = 2; k <= order; k++) g[k] = cur[this.offC(k) + j] / FACTORIAL[k];
+      series[0] = 1;
+      for (let k = 1; k <= order; k++) {
+        let acc = 0;
+        for (let r = 1; r <= k; r++) acc += r * g[r] * series[k - r];
+        series[k] = acc / k;
+      }
+      for (let k = 1; k <= order; k++) mix[k] += q * series[k];
+    }
+    // log of 1 + Σ mix_k τᵏ.
+    const l = logSeries;
+    for (let k = 1; k <= order; k++) {
+      let acc = 0;
+      for (let r = 1; r < k; r++) acc += r * l[r] * mix[k - r];
+      l[k] = mix[k] - acc / k;
+    }
+    row.jets[1] = mean + l[1];
+    for (let k = 2; k <= order; k++) row.jets[k] = FACTORIAL[k] * l[k];
+  }
+
+  /**
+   * Stores the state in the ring and returns a lag at which the recursion has settled, twice in a
+   * row: the state repeats (periodic), or — finite n only — its second differences vanish
+   * (affine: classes that do not communicate drift apart at constant rates, and the commons grow
+   * by a constant increment per period). 0 while neither holds.
+   */
+  private detect(incr: Float64Array): number {
+    const slot = (this.done - 1) % this.ringSize;
+    if (this.ring[slot] === undefined) {
+      this.ring[slot] = new Float64Array(this.cur.length);
+      this.ringIncr[slot] = new Float64Array(this.channels);
+    }
+    this.ring[slot].set(this.cur);
+    this.ringIncr[slot].set(incr);
+    for (let k = 0; k < this.lags.length; k++) {
+      const lag = this.lags[k];
+      if (this.done <= lag) continue;
+      const b = this.ring[(this.done - 1 - lag) % this.ringSize];
+      if (this.agree(this.cur, b, null)) {
+        if (++this.periodicMatches[k] >= 2) {
+          this.settledMode = 'periodic';
+          return lag;
+        }
+      } else this.periodicMatches[k] = 0;
+      if (this.periodicOnly || this.done <= 2 * lag) continue;
+      const c = this.ring[(this.done - 1 - 2 * lag) % this.ringSize];
+      if (this.agree(this.cur, b, c) && this.incrementsRepeat(lag)) {
+        if (++this.affineMatches[k] >= 2) {
+          this.settledMode = 'affine';
+          return lag;
+        }
+      } else this.affineMatches[k] = 0;
+    }
+    return 0;
+  }
+
+  /** The sums of the commons' increments over the last two periods of `lag` agree. */
+  private incrementsRepeat(lag: number): boolean {
+    for (let ch = 0; ch < this.channels; ch++) {
+      let a = 0;
+      let b = 0;
+      let m = 0;
+      for (let k = 0; k < lag; k++) {
+        const x = this.ringIncrAt(k)[ch];
+        const y = this.ringIncrAt(k + lag)[ch];
+        a += x;
+        b += y;
+        m += Math.abs(x) + Math.abs(y);
+      }
+      if (Math.abs(a - b) > 1e-13 * m) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether states agree to ~1e-13 relative, channel by channel: a ≈ b (c null), or
+   * a − b ≈ b − c (the second difference vanishes). The tolerance of each entry scales with the
+   * magnitudes involved and a floor per channel (the reward scale for V, 1 for log h̃, scaleᵏ for
+   * the k-th cumulant, the largest entry and the last increment for KL and gap).
+   */
+  private agree(a: Float64Array, b: Float64Array, c: Float64Array | null): boolean {
+    const { K, s } = this;
+    const scale = this.ac.scale;
+    const TOL = 1e-13;
+    const diff = (x: number, y: number, z: number) => (c === null ? x - y : x - 2 * y + z);
+    const mag = (x: number, y: number, z: number) =>
+      Math.abs(x) + Math.abs(y) + (c === null ? 0 : Math.abs(z));
+    let vmax = 0;
+    for (let i = 0; i < K; i++) vmax = Math.max(vmax, Math.abs(a[i]));
+    // Log messages: compare s·V + log h̃ (what the transitions depend on) when s·V is moderate,
+    // else V and log h̃ separately (huge tilts: the tie structure must repeat exactly).
+    const joint = s * vmax <= 1e3;
+    const sv = (v: number) => (v === 0 ? 0 : s * v);
+    for (let i = 0; i < K; i++) {
+      const va = a[i];
+      const vb = b[i];
+      const vc = c === null ? 0 : c[i];
+      const la = a[K + i];
+      const lb = b[K + i];
+      const lc = c === null ? 0 : c[K + i];
+      if (joint) {
+        const ja = sv(va) + la;
+        const jb = sv(vb) + lb;
+        const jc = sv(vc) + lc;
+        const m = mag(ja, jb, jc) + Math.abs(sv(va)) + Math.abs(la);
+        if (Math.abs(diff(ja, jb, jc)) > TOL * (1 + m)) return false;
+      } else {
+        if (Math.abs(diff(va, vb, vc)) > TOL * (scale + mag(va, vb, vc))) return false;
+        if (Math.abs(diff(la, lb, lc)) > TOL * (1 + mag(la, lb, lc))) return false;
+      }
+    }
+    for (let k = 1; k <= this.order; k++) {
+      const off = this.offC(k);
+      const floor = scale ** k;
+      for (let i = 0; i < K; i++) {
+        const x = a[off + i];
+        const y = b[off + i];
+        const z = c === null ? 0 : c[off + i];
+        if (Math.abs(diff(x, y, z)) > TOL * (floor + mag(x, y, z))) return false;
+      }
+    }
+    for (const off of [this.offKL, this.offGap]) {
+      let m = 0;
+      for (let i = 0; i < K; i++) m = Math.max(m, Math.abs(a[off + i]));
+      const last = Math.abs(this.ringIncr[(this.done - 1) % this.ringSize][off / K]);
+      for (let i = 0; i < K; i++) {
+        const x = a[off + i];
+        const y = b[off + i];
+        const z = c === null ? 0 : c[off + i];
+        if (Math.abs(diff(x, y, z)) > TOL * (m + last + mag(x, y, z))) return false;
+      }
+    }
+    return true;
+  }
+
+  /** The start row and the totals (finite n). */
+  finish(n: number, settled: boolean): PassResult {
+    const { ac, row, s } = this;
+    this.rowPass(0, ac.startCol.length, ac.startCol, ac.startProb, ac.startW, this.residualTolerance());
+    const c = this.commons;
+    const rMaxC = c[0].value + row.best;
+    const logResidual = c[1].value + row.lam;
+    const cumulants = new Float64Array(this.order);
+    cumulants[0] = c[2].value + row.jets[1] + n * ac.offset;
+    for (let k = 2; k <= this.order; k++) cumulants[k - 1] = c[1 + k].value + row.jets[k];
+    const kl = c[this.order + 2].value + row.kl;
+    const gap = c[this.order + 3].value + row.gap;
+    return {
+      n,
+      s,
+      rMax: rMaxC + n * ac.offset,
+      logResidual: Math.min(0, logResidual),
+      cumulants,
+      kl: Math.max(0, kl),
+      gap: Math.max(0, gap),
+      settledAt: settled ? n - this.settledAfter : 0,
+      lag: this.settledLag,
+      ...(this.recorded ? { stateAt: (t: number) => this.stateAt(t) } : {}),
+      ...(this.recorded && settled && this.jumpedFrom > 0 && this.settledMode === 'periodic'
+        ? { periodicFrom: 1, periodicTo: this.jumpedFrom + this.settledLag }
+        : {}),
+    };
+  }
+
+  /** The growth per position in the periodic regime (Perron mode). */
+  regime(): PeriodicRegime {
+    const lag = this.settledLag;
+    const order = this.order;
+    const sums = Array.from({ length: this.channels }, () => new NeumaierSum());
+    const stepLogGrowth = new Float64Array(lag);
+    const states: MessageState[] = [];
+    for (let k = lag - 1; k >= 0; k--) {
+      const inc = this.ringIncrAt(k);
+      for (let c = 0; c < this.channels; c++) sums[c].add(inc[c]);
+      stepLogGrowth[lag - 1 - k] = (inc[0] === 0 ? 0 : this.s * inc[0]) + inc[1];
+      const buf = this.ring[(this.done - 1 - k) % this.ringSize];
+      states.push({ v: buf.slice(0, this.K), l: buf.slice(this.K, 2 * this.K) });
+    }
+    const dV = sums[0].value / lag;
+    const dL = sums[1].value / lag;
+    const derivatives = new Float64Array(order);
+    for (let k = 1; k <= order; k++) derivatives[k - 1] = sums[1 + k].value / lag;
+    derivatives[0] += this.ac.offset;
+    return {
+      s: this.s,
+      lag,
+      logRho: (dV === 0 ? 0 : this.s * dV) + dL + this.s * this.ac.offset,
+      derivatives,
+      klRate: Math.max(0, sums[order + 2].value / lag),
+      maxRate: dV + this.ac.offset,
+      gapRate: Math.max(0, sums[order + 3].value / lag),
+      residualRate: Math.min(0, dL),
+      states,
+      stepLogGrowth,
+    };
+  }
+}

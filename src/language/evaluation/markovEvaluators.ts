@@ -1,0 +1,535 @@
+/**
+ * The queries on a `markov` model: parameters (already checked) → the core's Markov functions →
+ * the JSON value of the same contract as for memoryless models (results.ts), plus the optional
+ * chain readouts. A query kind missing here (renyi, and methods added since) is reported as not
+ * available for markov models. docs/math-markov.md states every formula.
+ */
+import {
+  type BonSize,
+  compareChains,
+  type MarkovChain,
+  type MarkovTiltSolution,
+  marginalPositions,
+  markovAsymptoticTilt,
+  markovBestOfN,
+  markovBestOfNSummary,
+  markovCgfLimit,
+  markovCumulants,
+  markovEquivalencePoints,
+  markovFrontier,
+  markovLambdaForBudget,
+  markovRateFunction,
+  markovRewardLaw,
+  markovScaledCgf,
+  markovSimulate,
+  markovTiltAtBeta,
+  markovTiltAtLambda,
+  mixing,
+  perronLimits,
+  perronPoint,
+  type SequenceRewardLaw,
+  tailExponents,
+  tiltedChain,
+  tiltedRewardLaw,
+  tiltMarginals,
+} from '../../core/index.js';
+import { formatCount, formatNumber } from '../../presentation/format.js';
+import { paramSpec } from '../../presentation/queries.js';
+import type { BonCurvePoint, MarkovTiltValue, QueryKind, QueryValues } from '../../presentation/results.js';
+import { emptyTokenTable, setTokenValue } from '../../presentation/tokens.js';
+import type { ResolvedModel } from '../checking/models.js';
+import type { CheckedQuery, ParamValue } from '../checking/params.js';
+import {
+  BON_CURVE_MIN_POINTS,
+  BON_CURVE_POINTS,
+  BON_CURVE_WORK,
+  bonCurveSizes,
+  CGF_POINTS,
+} from './enrichment.js';
+import { finite, num, ResultFailure } from './jsonValues.js';
+import { type EvaluationLimits, type EvaluationNote, unwrapCore } from './outcome.js';
+import { tokenTable } from './tokenTables.js';
+
+export interface MarkovContext {
+  readonly query: CheckedQuery;
+  readonly model: ResolvedModel;
+  readonly chain: MarkovChain;
+  readonly limits: EvaluationLimits;
+  readonly notes: EvaluationNote[];
+}
+
+type MarkovEvaluators = { readonly [K in QueryKind]?: (ctx: MarkovContext) => QueryValues[K] };
+
+/** Largest vocabulary for the matrices and per-position marginals of `tilt.markov`. */
+export const MAX_MATRIX_TOKENS = 64;
+/** Most positions of `tilt.markov.marginals`. */
+export const MARGINAL_POSITIONS = 200;
+
+function numberParam(ctx: MarkovContext, name: string): number | undefined {
+  const v: ParamValue | undefined = ctx.query.params.get(name);
+  return v?.kind === 'number' ? v.value : undefined;
+}
+
+function numberOrDefault(ctx: MarkovContext, name: string): number {
+  const v = numberParam(ctx, name);
+  if (v !== undefined) return v;
+  const d = ctx.query.spec ? paramSpec(ctx.query.spec, name)?.default : undefined;
+  if (typeof d !== 'number') throw new Error(`parameter '${name}' has no default`);
+  return d;
+}
+
+/** `{ [key]: value }`, or nothing when value is undefined (optional result fields). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** An optional field's value, or undefined when computing it fails (never fails the query). */
+function tryOptional<V>(f: () => V | undefined): V | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
+const ok = (x: number) => typeof x === 'number' && Number.isFinite(x);
+const clean = (x: number) => (x === 0 ? 0 : x);
+
+/** The KL-RL solution selected by delta | lambda | beta (λ = 0 when none is given). */
+function tiltSolution(ctx: MarkovContext): MarkovTiltSolution {
+  const { chain, model } = ctx;
+  const delta = numberParam(ctx, 'delta');
+  if (delta !== undefined) return unwrapCore(markovLambdaForBudget(chain, model.n, delta));
+  const beta = numberParam(ctx, 'beta');
+  if (beta !== undefined) return unwrapCore(markovTiltAtBeta(chain, model.n, beta));
+  return unwrapCore(markovTiltAtLambda(chain, model.n, numberParam(ctx, 'lambda') ?? 0));
+}
+
+/** The asymptotics apply (one recurrent class among the reachable states). */
+const asymptotic = (ctx: MarkovContext) => ctx.model.markov?.asymptotic === undefined;
+
+/** token → value for every token (the tables of φ, π). */
+function table(vocab: readonly string[], values: ArrayLike<number>, what: string): Record<string, number> {
+  const out = emptyTokenTable();
+  for (let i = 0; i < vocab.length; i++)
+    setTokenValue(out, vocab[i], finite(values[i], `${what}(${vocab[i]})`));
+  return out;
+}
+
+/** A chain's transitions as dense rows over the tokens (for the heatmap). */
+function denseRows(chain: MarkovChain, prob: ArrayLike<number>): number[][] {
+  const K = chain.size;
+  const out: number[][] = [];
+  for (let i = 0; i < K; i++) {
+    const row = new Array<number>(K).fill(0);
+    for (let e = chain.rowStart[i]; e < chain.rowStart[i + 1]; e++) row[chain.col[e]] = clean(prob[e]);
+    out.push(row);
+  }
+  return out;
+}
+
+function tilt(ctx: MarkovContext): QueryValues['tilt'] {
+  const s = tiltSolution(ctx);
+  const { model, chain } = ctx;
+  const K = model.vocab.length;
+  const small = K <= MAX_MATRIX_TOKENS;
+  const marg = unwrapCore(
+    tiltMarginals(chain, model.n, s.lambda, small ? marginalPositions(model.n, MARGINAL_POSITIONS) : []),
+  );
+  const readouts: MarkovTiltValue = {};
+  const finiteLambda = Number.isFinite(s.lambda);
+  if (finiteLambda && asymptotic(ctx)) {
+    const p = tryOptional(() => unwrapCore(perronPoint(chain, s.lambda, 1)));
+    if (p && ok(p.logRho) && ok(p.derivatives[0]) && ok(p.klRate)) {
+      readouts.log_rho = clean(p.logRho);
+      if (ok(Math.exp(p.logRho))) readouts.rho = Math.exp(p.logRho);
+      readouts.reward_rate = clean(p.derivatives[0]);
+      readouts.kl_rate = clean(p.klRate);
+    }
+  }
+  const stationary = model.markov?.stationary;
+  if (stationary) {
+    const t = tokenTable(model.vocab, stationary as number[]);
+    if (t) readouts.stationary = t;
+  }
+  const base = tryOptional(() => unwrapCore(mixing(chain)));
+  if (base) readouts.mixing = clean(base.secondModulus);
+  const tc =
+    finiteLambda && asymptotic(ctx) ? tryOptional(() => unwrapCore(tiltedChain(chain, s.lambda))) : undefined;
+  if (tc) {
+    const t = tokenTable(model.vocab, Array.from(tc.stationary));
+    if (t) readouts.stationary_tilted = t;
+    const m = tryOptional(() => unwrapCore(mixing(tc.recurrent)));
+    if (m) readouts.mixing_tilted = clean(m.secondModulus);
+  }
+  if (small) {
+    readouts.tokens = [...model.vocab];
+    readouts.transition = denseRows(chain, chain.prob);
+    if (tc) readouts.tilted_transition = denseRows(chain, tc.transitions);
+    readouts.positions = marg.positions;
+    readouts.marginals = marg.marginals.map((v) => Array.from(v, clean));
+  }
+  return {
+    lambda: num(s.lambda, 'λ'),
+    beta: num(s.beta, 'β'),
+    kl: finite(s.kl, 'KL'),
+    reward: finite(s.reward, 'reward'),
+    kl_per_token: finite(s.klPerToken, 'KL per token'),
+    reward_per_token: finite(s.rewardPerToken, 'reward per token'),
+    phi: table(model.vocab, marg.average, 'φ'),
+    ...optional('p', tokenTable(model.vocab, model.p)),
+    ...optional('r', tokenTable(model.vocab, model.reward)),
+    markov: readouts,
+  };
+}
+
+function frontier(ctx: MarkovContext): QueryValues['frontier'] {
+  const range = ctx.query.params.get('delta');
+  const f = unwrapCore(
+    markovFrontier(ctx.chain, ctx.model.n, {
+      steps: numberOrDefault(ctx, 'steps'),
+      ...(range?.kind === 'range' ? { deltaFrom: range.from, deltaTo: range.to } : {}),
+    }),
+  );
+  return {
+    points: f.points.map((pt, i) => ({
+      lambda: num(pt.lambda, `λ of point ${i}`),
+      kl: finite(pt.kl, `KL of point ${i}`),
+      reward: finite(pt.reward, `reward of point ${i}`),
+    })),
+    max_kl: finite(f.maxKL, 'maximum KL'),
+    max_reward: finite(f.maxReward, 'maximum reward'),
+    markov: true,
+  };
+}
+
+/** N from the `N` (log form) or `logN` parameter. */
+function bonSize(ctx: MarkovContext): BonSize {
+  const N = ctx.query.params.get('N');
+  if (N?.kind === 'count') return N.value !== null ? { N: N.value } : { logN: N.log };
+  const logN = numberParam(ctx, 'logN');
+  if (logN === undefined) throw new Error('bon needs N or logN (the checker should have said so)');
+  return { logN };
+}
+
+/** Records that the law of R was approximated, with the core's error bound. */
+function noteApproximation(
+  ctx: MarkovContext,
+  r: { exact: boolean; method: string; errorBound: number },
+): void {
+  if (r.exact) return;
+  ctx.notes.push({
+    code: 'approximation',
+    message:
+      `the exact law of R of this chain needs more than ${formatCount(ctx.limits.maxExactSupport)} points or too much work (n = ${formatCount(ctx.model.n)}); ` +
+      `rewards were rounded to a fine lattice ('${r.method}'), so every sequence reward R is within ` +
+      `±${formatNumber(r.errorBound, 3)} of its exact value and E R is off by at most that`,
+    data: { method: r.method, errorBound: r.errorBound },
+  });
+}
+
+/** `bon.curve` for a chain (as enrichment.ts's `bonCurve`: one law of R, KL-RL at each point). */
+function bonCurve(chain: MarkovChain, seqLaw: SequenceRewardLaw, size: BonSize): BonCurvePoint[] | undefined {
+  const levels = Math.max(1, seqLaw.values.length);
+  const points = Math.max(
+    BON_CURVE_MIN_POINTS,
+    Math.min(BON_CURVE_POINTS, Math.floor(BON_CURVE_WORK / levels)),
+  );
+  const out: BonCurvePoint[] = [];
+  for (const s of bonCurveSizes(size, points)) {
+    const r = markovBestOfNSummary(chain, seqLaw, s);
+    if (!r.ok) return undefined;
+    const b = r.value;
+    if (!ok(b.logN) || !ok(b.reward) || !ok(b.kl) || !ok(b.klBound)) return undefined;
+    const point: BonCurvePoint = {
+      log_n: clean(b.logN),
+      reward: clean(b.reward),
+      kl: clean(b.kl),
+      kl_bound: clean(b.klBound),
+    };
+    const same = markovLambdaForBudget(chain, seqLaw.n, Math.max(0, b.kl));
+    if (same.ok && ok(same.value.reward)) point.same_kl_reward = clean(same.value.reward);
+    const budget = markovLambdaForBudget(chain, seqLaw.n, b.logN);
+    if (budget.ok && ok(budget.value.reward)) point.log_n_budget_reward = clean(budget.value.reward);
+    out.push(point);
+  }
+  return out;
+}
+
+function bon(ctx: MarkovContext): QueryValues['bon'] {
+  const { chain, model } = ctx;
+  const size = bonSize(ctx);
+  const maxSupport = ctx.limits.maxExactSupport;
+  const logN = 'logN' in size ? size.logN : Math.log(size.N);
+  const atLogN = unwrapCore(markovLambdaForBudget(chain, model.n, logN));
+  // The whole law when the query needs it anyway (small N) or for the curve; huge N reads only
+  // the top levels (markovBestOfN).
+  const seqLaw =
+    logN < Math.log(800)
+      ? tryOptional(() => unwrapCore(markovRewardLaw(chain, model.n, { maxSupport })))
+      : undefined;
+  const b = unwrapCore(
+    markovBestOfN(chain, model.n, size, {
+      maxSupport,
+      lambda: atLogN.lambda,
+      ...(seqLaw !== undefined ? { sequenceLaw: seqLaw } : {}),
+    }),
+  );
+  noteApproximation(ctx, b);
+  const curve = seqLaw && tryOptional(() => bonCurve(chain, seqLaw, size));
+  const sameKL = unwrapCore(markovLambdaForBudget(chain, model.n, Math.max(0, b.kl)));
+  return {
+    N: num(b.N, 'N'),
+    log_n: finite(b.logN, 'log N'),
+    reward: finite(b.reward, 'BoN reward'),
+    kl: finite(b.kl, 'KL(BoN‖p)'),
+    kl_bound: finite(b.klBound, 'KL bound'),
+    exact: b.exact,
+    same_kl: {
+      lambda: num(sameKL.lambda, 'λ at the BoN KL'),
+      reward: finite(sameKL.reward, 'KL-RL reward at the BoN KL'),
+    },
+    log_n_budget: {
+      lambda: num(atLogN.lambda, 'λ at Δ = log N'),
+      reward: finite(atLogN.reward, 'KL-RL reward at Δ = log N'),
+      kl_bon_to_tilt: num(b.klToTilt ?? Number.NaN, 'KL(BoN‖φ_Δ)'),
+    },
+    ...optional('curve', curve),
+  };
+}
+
+/** The lengths of an equivalence series: one n, or `steps` geometrically spaced integers of a..b. */
+function equivalenceLengths(ctx: MarkovContext): number[] {
+  const n = ctx.query.params.get('n');
+  if (n?.kind === 'number') return [n.value];
+  const [a, b] =
+    n?.kind === 'range'
+      ? [n.from, n.to]
+      : String(paramSpec(ctx.query.spec!, 'n')?.default).split('..').map(Number);
+  const steps = numberOrDefault(ctx, 'steps');
+  const out = new Set<number>();
+  for (let i = 0; i < steps; i++) {
+    const t = steps === 1 ? 1 : i / (steps - 1);
+    out.add(Math.min(b, Math.max(a, Math.round(a * (b / a) ** t))));
+  }
+  return [...out].sort((u, v) => u - v);
+}
+
+function equivalence(ctx: MarkovContext): QueryValues['equivalence'] {
+  const delta = numberParam(ctx, 'rate') as number;
+  const asym = unwrapCore(markovAsymptoticTilt(ctx.chain, delta));
+  const points = unwrapCore(
+    markovEquivalencePoints(ctx.chain, delta, equivalenceLengths(ctx), {
+      maxSupport: ctx.limits.maxExactSupport,
+    }),
+  );
+  const rough = points.filter((pt) => !pt.exact);
+  if (rough.length > 0)
+    noteApproximation(ctx, {
+      exact: false,
+      method: 'fine-lattice',
+      errorBound: rough[rough.length - 1].errorBound,
+    });
+  return {
+    rate: finite(delta, 'rate δ'),
+    lambda: num(asym.lambda, 'λ*'),
+    rl_reward_per_token: finite(asym.rewardRate, 'KL-RL reward per token'),
+    points: points.map((pt) => ({
+      n: pt.n,
+      bon_reward_per_token: finite(pt.bonRewardPerToken, `BoN reward per token at n = ${pt.n}`),
+      kl_per_token: finite(pt.klPerToken, `KL per token at n = ${pt.n}`),
+      kl_to_rl_per_token: num(pt.klToRLPerToken, `KL(BoN‖φ)/n at n = ${pt.n}`),
+      rl_lambda: num(pt.rlLambda, `λ at n = ${pt.n}`),
+      rl_reward_per_token: finite(pt.rlRewardPerToken, `KL-RL reward per token at n = ${pt.n}`),
+    })),
+    markov: true,
+  };
+}
+
+/** `steps` evenly spaced points from a to b (both included; one point when steps = 1). */
+function grid(a: number, b: number, steps: number): number[] {
+  if (steps <= 1 || a === b) return [a];
+  const out: number[] = [];
+  for (let i = 0; i < steps; i++) out.push(i === steps - 1 ? b : a + ((b - a) * i) / (steps - 1));
+  return out;
+}
+
+function rate(ctx: MarkovContext): QueryValues['rate'] {
+  const { chain, model } = ctx;
+  const s = tiltSolution(ctx);
+  if (!Number.isFinite(s.lambda))
+    throw new ResultFailure(
+      'the rate function of a markov model needs a finite λ (the budget is at or above the maximum KL)',
+    );
+  const lim = unwrapCore(perronLimits(chain));
+  const x = ctx.query.params.get('x');
+  const steps = numberOrDefault(ctx, 'steps');
+  const xs =
+    x?.kind === 'number'
+      ? [x.value]
+      : x?.kind === 'range'
+        ? grid(x.from, x.to, steps)
+        : grid(lim.xMin, lim.xMax, steps);
+  const rates = unwrapCore(markovRateFunction(chain, s.lambda, xs));
+  const at = unwrapCore(perronPoint(chain, s.lambda, 1));
+  // Exact finite-n tails under φ_λ: the law of R under p, re-weighted by e^{λx}.
+  const law = unwrapCore(markovRewardLaw(chain, model.n, { maxSupport: ctx.limits.maxExactSupport }));
+  noteApproximation(ctx, law);
+  const tails = unwrapCore(tailExponents(tiltedRewardLaw(law, s.lambda), xs));
+  return {
+    lambda: num(s.lambda, 'λ'),
+    mean: finite(at.derivatives[0], 'mean Λ′(λ)'),
+    points: xs.map((xi, i) => ({
+      x: finite(xi, `x[${i}]`),
+      rate: num(rates[i], `I_λ(${xi})`),
+      tail_rate: num(tails[i].exponent, `tail exponent at ${xi}`),
+    })),
+    markov: true,
+  };
+}
+
+/** The t grid of the cumulants' CGF curves: [−T, T] with T = 2, or 8/span for wide rewards. */
+function cgfGrid(chain: MarkovChain): number[] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const w of chain.edgeReward) {
+    if (w < min) min = w;
+    if (w > max) max = w;
+  }
+  for (const r of chain.reward) {
+    if (r < min) min = r;
+    if (r > max) max = r;
+  }
+  const span = max - min;
+  const T = span > 4 ? 8 / span : 2;
+  const half = (CGF_POINTS - 1) / 2;
+  return Array.from({ length: CGF_POINTS }, (_, i) => clean((T * (i - half)) / half));
+}
+
+function curveOf(ts: number[], values: number[] | undefined): { t: number; value: number }[] | undefined {
+  if (!values || values.some((v) => !ok(v))) return undefined;
+  return ts.map((t, i) => ({ t, value: clean(values[i]) }));
+}
+
+function cumulants(ctx: MarkovContext): QueryValues['cumulants'] {
+  const { chain, model } = ctx;
+  const s = tiltSolution(ctx);
+  const order = numberOrDefault(ctx, 'order');
+  const kappa = unwrapCore(markovCumulants(chain, model.n, s.lambda, order));
+  const finiteLambda = Number.isFinite(s.lambda);
+  const ts = cgfGrid(chain);
+  const cgf = finiteLambda
+    ? tryOptional(() => curveOf(ts, unwrapCore(markovScaledCgf(chain, model.n, s.lambda, ts))))
+    : undefined;
+  let kappaLimit: number[] | undefined;
+  let cgfLimit: { t: number; value: number }[] | undefined;
+  if (finiteLambda && asymptotic(ctx)) {
+    const p = tryOptional(() => unwrapCore(perronPoint(chain, s.lambda, order)));
+    if (p && Array.from(p.derivatives).every(ok)) kappaLimit = Array.from(p.derivatives, clean);
+    cgfLimit = tryOptional(() => curveOf(ts, unwrapCore(markovCgfLimit(chain, s.lambda, ts))));
+  }
+  return {
+    lambda: num(s.lambda, 'λ'),
+    kappa: Array.from(kappa, (k, j) => finite(k, `κ${j + 1}`)),
+    markov: true,
+    ...optional('cgf', cgf),
+    ...optional('kappa_limit', kappaLimit),
+    ...optional('cgf_limit', cgfLimit),
+  };
+}
+
+/** Why `compare` reports no stability bound (as the memoryless evaluator says it). */
+const BOUND_NOTES = {
+  applies: undefined,
+  'not-binding':
+    'the budget does not bind (Δ ≥ the maximum KL −log p(S*)): every policy on the best sequences within the budget is optimal, φ_Δ is only one of them, and the stability theorem gives no bound on KL(q‖φ_Δ)',
+  'over-budget':
+    'the policy exceeds the budget (KL(q‖p) > Δ): the stability theorem needs KL ≤ Δ; here KL(q‖φ_Δ) = (KL − Δ) + λ·gap, more than λ·gap',
+} as const;
+
+function compare(ctx: MarkovContext): QueryValues['compare'] {
+  const policy = ctx.query.params.get('policy');
+  if (policy?.kind !== 'policy' || !policy.policy.chain)
+    throw new ResultFailure('compare needs a valid policy of this model (the checker should have said so)');
+  const q = policy.policy.chain;
+  const { chain, model } = ctx;
+  const c = unwrapCore(compareChains(chain, q, model.n, numberParam(ctx, 'delta')));
+  const own = Number.isFinite(c.kl) ? compareChains(chain, q, model.n) : undefined;
+  return {
+    kl: num(c.kl, 'KL(q‖p)'),
+    reward: finite(c.reward, 'policy reward'),
+    frontier_reward: finite(c.frontierReward, 'frontier reward'),
+    gap: finite(c.gap, 'reward gap'),
+    lambda: num(c.lambda, 'λ'),
+    kl_to_optimal: num(c.klToOptimal, 'KL(q‖φ_Δ)'),
+    bound: num(c.bound, 'λ·gap'),
+    ...optional('bound_note', BOUND_NOTES[c.boundStatus]),
+    ...(own?.ok
+      ? {
+          frontier_reward_at_kl: finite(own.value.frontierReward, 'frontier reward at KL(q‖p)'),
+          gap_at_kl: finite(own.value.gap, 'gap at KL(q‖p)'),
+        }
+      : {}),
+  };
+}
+
+function simulate(ctx: MarkovContext): QueryValues['simulate'] {
+  const { chain, model } = ctx;
+  const methodParam = ctx.query.params.get('method');
+  const method = (methodParam?.kind === 'word' ? methodParam.value : 'base') as 'base' | 'tilt' | 'bon';
+  let lambda: number | undefined;
+  let N: number | undefined;
+  let exact: () => { kl: number; exact_reward: number; log_n?: number } | undefined;
+  if (method === 'tilt') {
+    const s = tiltSolution(ctx);
+    lambda = s.lambda;
+    exact = () => ({ kl: s.kl, exact_reward: s.reward });
+  } else if (method === 'bon') {
+    const size = bonSize(ctx);
+    N = 'N' in size ? size.N : Math.exp(size.logN);
+    const bonN = N;
+    exact = () => {
+      const b = markovBestOfN(chain, model.n, { N: bonN }, { maxSupport: ctx.limits.maxExactSupport });
+      return b.ok ? { kl: b.value.kl, exact_reward: b.value.reward, log_n: b.value.logN } : undefined;
+    };
+  } else {
+    exact = () => {
+      const s = markovTiltAtLambda(chain, model.n, 0);
+      return s.ok ? { kl: 0, exact_reward: s.value.reward } : undefined;
+    };
+  }
+  const r = unwrapCore(
+    markovSimulate(chain, model.n, {
+      method,
+      samples: numberOrDefault(ctx, 'samples'),
+      seed: numberOrDefault(ctx, 'seed'),
+      ...(lambda !== undefined ? { lambda } : {}),
+      ...(N !== undefined ? { N } : {}),
+      maxDraws: ctx.limits.maxSimulationWork,
+    }),
+  );
+  const extra = tryOptional(exact);
+  const fields: { kl?: number; exact_reward?: number; log_n?: number } = {};
+  if (extra)
+    for (const [k, v] of Object.entries(extra))
+      if (typeof v === 'number' && ok(v)) (fields as Record<string, number>)[k] = clean(v);
+  return {
+    method: r.method,
+    samples: r.samples,
+    seed: r.seed,
+    reward_mean: finite(r.mean, 'mean reward'),
+    reward_stderr: finite(r.stderr, 'standard error'),
+    ...fields,
+  };
+}
+
+export const MARKOV_EVALUATORS: MarkovEvaluators = {
+  tilt,
+  frontier,
+  bon,
+  equivalence,
+  rate,
+  cumulants,
+  compare,
+  simulate,
+};
