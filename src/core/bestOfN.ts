@@ -28,7 +28,7 @@ import {
   WinRateSums,
 } from './bonLevels.js';
 import { type BonSize, bonKLBound, type ParsedSize, parseBonSize } from './bonSize.js';
-import { engineOf, type FourierEngine, fourierEngine } from './fourierLaw.js';
+import { engineOf, type FourierEngine, fourierEngine, tryFourier } from './fourierLaw.js';
 import { solveTiltForKL } from './klrl.js';
 import { LatticeConvolver } from './latticeConvolution.js';
 import { LogTailAccumulator, logCumulativeInto } from './logCumulative.js';
@@ -147,15 +147,26 @@ export function bestOfNFromLaw(
 /**
  * Best-of-N by the Fourier method (fourierLaw.ts, math-continuous.md §6–§7): E_BoN R, both KLs and
  * their bounds; the per-level arrays are the quadrature's cells. Where its bound on E_BoN R would
- * exceed the fine lattice's n·h/2 (a law whose |ϕ|ⁿ does not decay: few values, small n), the
- * fine lattice is used instead, so the answer is never less accurate than before.
+ * exceed the fine lattice's n·h/2 (a law whose |ϕ|ⁿ does not decay: few values, small n), or under
+ * 'auto' it runs out of its own work budget or has no finite result (`tryFourier`), the fine
+ * lattice is used instead, so the answer is never less accurate than before.
  */
 export function fourierBestOfN(engine: FourierEngine, size: ParsedSize, lambda: number | undefined): BestOfN {
   const law = engine.law;
   const n = engine.n;
-  const r = engine.bestOfN(size, lambda);
+  const r = tryFourier(
+    engine,
+    () => engine.bestOfN(size, lambda),
+    (b) =>
+      Number.isFinite(b.reward) &&
+      Number.isFinite(b.rewardError) &&
+      Number.isFinite(b.kl) &&
+      Number.isFinite(b.klError) &&
+      (b.klToTilt === null || !Number.isNaN(b.klToTilt)) &&
+      (b.klToTiltError === null || !Number.isNaN(b.klToTiltError)),
+  );
   const fine = fineLatticeBound(law, n, engine.options);
-  if (!(r.rewardError <= fine) && Number.isFinite(fine))
+  if (r === null || (!(r.rewardError <= fine) && Number.isFinite(fine)))
     return bestOfNForLengthUnchecked(law, n, size, { ...engine.options, method: 'fine-lattice', lambda });
   const L = r.values.length;
   const logRatio = new Float64Array(L);

@@ -26,7 +26,7 @@ import { evaluateTilt } from './logPartition.js';
 import { log1mExp, NeumaierSum } from './logspace.js';
 import { CoreFailure } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
-import { chargeWork } from './workBudget.js';
+import { chargeWork, checkWorkBudget, withWorkBudget } from './workBudget.js';
 
 const U = 2 ** -53;
 /** β/ε in |F − F_ε| ≤ β f_ε (C.2). */
@@ -99,6 +99,42 @@ export interface EngineOptions {
   readonly maxWork?: number;
   readonly accuracy?: number;
   readonly method?: 'auto' | 'fourier' | 'fine-lattice';
+}
+
+/**
+ * Work units the Fourier method may use under 'auto' before the fine lattice is used instead
+ * (≈ 2 s; the 50,257-token model at n = 64 needs ≈ 1e8). Laws whose |ϕ|ⁿ decays slowly (a few
+ * hundred values, n near 16) need far more and gain little over the fine lattice.
+ */
+export const FOURIER_AUTO_WORK = 2e8;
+
+/**
+ * Runs one Fourier computation. Under 'auto' it has a work budget of its own (FOURIER_AUTO_WORK)
+ * and returns null — use the fine lattice — when that runs out or the result is not `usable`
+ * (not finite); forced ('fourier'), an unusable result is a `numerical-failure`.
+ */
+export function tryFourier<T>(engine: FourierEngine, compute: () => T, usable: (r: T) => boolean): T | null {
+  if (engine.options.method === 'fourier') {
+    const r = compute();
+    if (!usable(r))
+      throw new CoreFailure(
+        'numerical-failure',
+        `the Fourier method gave no finite result with a finite bound for n = ${engine.n}`,
+      );
+    return r;
+  }
+  try {
+    const r = withWorkBudget({ maxUnits: FOURIER_AUTO_WORK }, compute);
+    return usable(r) ? r : null;
+  } catch (e) {
+    // Only the inner budget's own limit is caught: if the host's budget is spent too, its next
+    // charge (in the fallback) says so.
+    if (e instanceof CoreFailure && e.code === 'work-budget-exceeded') {
+      checkWorkBudget();
+      return null;
+    }
+    throw e;
+  }
 }
 
 const ENGINES = new WeakMap<TokenRewardLaw, Map<string, FourierEngine>>();

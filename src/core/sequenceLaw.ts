@@ -77,6 +77,14 @@ export interface SequenceLawOptions {
 /** Shortest length for which 'auto' uses the Fourier method (below, |ϕ|ⁿ decays too slowly). */
 export const FOURIER_MIN_LENGTH = 16;
 
+/**
+ * Fewest token values for which 'auto' uses the Fourier method. A law with few values has a
+ * characteristic function that never decays (|ϕ| comes back near 1), so only the smoothing ε cuts
+ * the frequencies off: the grids grow like 1/ε and the bounds, driven by the atoms of R, are worse
+ * than the fine lattice's. Vocabularies are far above this.
+ */
+export const FOURIER_MIN_VALUES = 257;
+
 export const DEFAULT_MAX_SUPPORT = 200_001;
 export const DEFAULT_MAX_WORK = 4e8;
 
@@ -222,15 +230,16 @@ export function fineLatticeBound(law: TokenRewardLaw, n: number, options: Sequen
 
 /**
  * Whether the law of R for (law, n, options) is computed by the Fourier method: 'fourier' forces
- * it (two values or more); 'auto' uses it for n ≥ FOURIER_MIN_LENGTH when the rewards are not on
- * a lattice and types do not fit.
+ * it (two values or more); 'auto' uses it for n ≥ FOURIER_MIN_LENGTH and at least
+ * FOURIER_MIN_VALUES token values when the rewards are not on a lattice and types do not fit.
  */
 export function fourierApplies(law: TokenRewardLaw, n: number, options: SequenceLawOptions): boolean {
   limits(options);
   if (law.values.length < 2) return false;
   const method = options.method ?? 'auto';
   if (method === 'fourier') return true;
-  if (method === 'fine-lattice' || n < FOURIER_MIN_LENGTH) return false;
+  if (method === 'fine-lattice' || n < FOURIER_MIN_LENGTH || law.values.length < FOURIER_MIN_VALUES)
+    return false;
   // A lattice law's characteristic function is periodic (|ϕ| returns to 1), so the Fourier
   // method has nothing to gain there: too large for the exact convolution, it keeps the fine grid.
   if (detectLatticeUnchecked(law.values) !== null) return false;

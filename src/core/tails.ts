@@ -14,7 +14,7 @@
  * (the lattice points n·a + i·h and the user's n·x are both rounded doubles), at most a quarter
  * of the smallest gap between levels (rewards far from 0 relative to their spacing).
  */
-import { engineOf, type FourierEngine } from './fourierLaw.js';
+import { engineOf, type FourierEngine, tryFourier } from './fourierLaw.js';
 import { CoreFailure, guard, type Result } from './result.js';
 import {
   buildSequenceRewardLaw,
@@ -106,9 +106,13 @@ function fourierTail(engine: FourierEngine, law: SequenceRewardLaw, x: number): 
   const n = engine.n;
   const level = n * x;
   const upper = level >= n * engine.mean;
-  const t = engine.tail(level, upper);
+  const t = tryFourier(
+    engine,
+    () => engine.tail(level, upper),
+    (r) => !Number.isNaN(r.logProbability) && !Number.isNaN(r.shift) && !Number.isNaN(r.logError),
+  );
   const fine = fineLatticeBound(engine.law, n, engine.options);
-  if (!(t.shift <= fine) && Number.isFinite(fine)) {
+  if (t === null || (!(t.shift <= fine) && Number.isFinite(fine))) {
     let coarse = FALLBACKS.get(engine);
     if (coarse === undefined) {
       coarse = buildSequenceRewardLaw(engine.law, n, { ...engine.options, method: 'fine-lattice' });
