@@ -205,29 +205,6 @@ function smoothedWinRates(size: ParsedSize): { winRate: number; lossRate: number
   return { winRate: 1 - lossRate, lossRate };
 }
 
-/** `fourierBestOfN` without the per-level arrays. */
-function fourierSummary(engine: FourierEngine, size: ParsedSize, lambda: number | undefined): BestOfNSummary {
-  const b = fourierBestOfN(engine, size, lambda);
-  return {
-    n: b.n,
-    N: b.N,
-    logN: b.logN,
-    reward: b.reward,
-    rewardPerToken: b.rewardPerToken,
-    kl: b.kl,
-    winRate: b.winRate,
-    lossRate: b.lossRate,
-    klBound: b.klBound,
-    lambda: b.lambda,
-    klToTilt: b.klToTilt,
-    method: b.method,
-    exact: b.exact,
-    errorBound: b.errorBound,
-    ...(b.klErrorBound !== undefined ? { klErrorBound: b.klErrorBound } : {}),
-    ...(b.klToTiltErrorBound !== undefined ? { klToTiltErrorBound: b.klToTiltErrorBound } : {}),
-  };
-}
-
 /**
  * The level inputs of a law of R and, for N > 1, their N-independent parts. They depend on the
  * law only: a curve of many N over one law (the preview's `bon.curve`) computes them once (laws
@@ -270,8 +247,8 @@ export function bestOfNSummary(
   return guard(() => {
     requireLambda(lambda);
     const parsed = parseBonSize(size);
-    const engine = engineOf(seqLaw);
-    if (engine !== undefined) return fourierSummary(engine, parsed, lambda);
+    // Curves over many N read the law's own levels (for a 'fourier' law, the fine lattice's, as
+    // its method says): one Fourier evaluation per point would cost seconds per curve.
     const { parts } = levelsOfLaw(seqLaw, parsed);
     const single = seqLaw.values.length === 1;
     const { levels } = levelsOfLaw(seqLaw, parsed);

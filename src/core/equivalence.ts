@@ -95,8 +95,10 @@ export function equivalenceSeries(
     // Lengths the Fourier method serves (math-continuous.md §6): each its own engine, tilted at
     // λ* for the top of the law (N = e^{nδ}); the others share one convolution as before.
     const byFourier = new Map<number, EquivalencePoint>();
+    // A series of several lengths keeps the one shared convolution: a Fourier evaluation per
+    // length would cost seconds per series (each length its own spectra).
     for (const n of lengths) {
-      if (!fourierApplies(law, n, options)) continue;
+      if (lengths.length > 1 || !fourierApplies(law, n, options)) continue;
       const bon = fourierBestOfN(fourierEngine(law, n, options), parseBonSize({ logN: n * rate }), lambda);
       byFourier.set(n, point(bon));
     }

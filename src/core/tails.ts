@@ -130,7 +130,8 @@ function fourierTail(engine: FourierEngine, law: SequenceRewardLaw, x: number): 
     logProbability,
     exponent,
     errorBound: t.shift,
-    exponentError: t.logError / n,
+    // Stated only when the bracket at x excludes 0 (a finite bound).
+    ...(Number.isFinite(t.logError) ? { exponentError: t.logError / n } : {}),
     method: 'fourier',
   };
 }
