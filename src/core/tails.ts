@@ -52,10 +52,17 @@ export function tailExponent(law: SequenceRewardLaw, x: number): Result<TailExpo
 /** Tail exponents at several levels (one Result for all: the first invalid x fails it). */
 export function tailExponents(law: SequenceRewardLaw, xs: ArrayLike<number>): Result<TailExponent[]> {
   return guard(() => {
-    chargeWork(xs.length * Math.ceil(Math.log2(law.values.length + 1)));
-    return Array.from(xs, (x) => tailExponentUnchecked(law, x));
+    // Each Fourier tail has its own saddle point and spectra (about a second for a vocabulary at
+    // n = 64): more than FOURIER_MAX_TAILS levels read the fine lattice, as before.
+    const engine = engineOf(law);
+    const source = engine !== undefined && xs.length > FOURIER_MAX_TAILS ? fineFallback(engine) : law;
+    chargeWork(xs.length * Math.ceil(Math.log2(source.values.length + 1)));
+    return Array.from(xs, (x) => tailExponentUnchecked(source, x));
   });
 }
+
+/** Most levels one `tailExponents` call computes by the Fourier method. */
+export const FOURIER_MAX_TAILS = 4;
 
 export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailExponent {
   // Checked before the message is built (formatting x as text is not free; this runs per level x).
@@ -113,12 +120,7 @@ function fourierTail(engine: FourierEngine, law: SequenceRewardLaw, x: number): 
   );
   const fine = fineLatticeBound(engine.law, n, engine.options);
   if (t === null || (!(t.shift <= fine) && Number.isFinite(fine))) {
-    let coarse = FALLBACKS.get(engine);
-    if (coarse === undefined) {
-      coarse = buildSequenceRewardLaw(engine.law, n, { ...engine.options, method: 'fine-lattice' });
-      FALLBACKS.set(engine, coarse);
-    }
-    return tailExponentUnchecked(coarse, x);
+    return tailExponentUnchecked(fineFallback(engine), x);
   }
   void law;
   const logProbability = Math.min(0, t.logProbability);
@@ -134,6 +136,16 @@ function fourierTail(engine: FourierEngine, law: SequenceRewardLaw, x: number): 
     ...(Number.isFinite(t.logError) ? { exponentError: t.logError / n } : {}),
     method: 'fourier',
   };
+}
+
+/** The fine-lattice law of R for an engine's token law and n (built once per engine). */
+function fineFallback(engine: FourierEngine): SequenceRewardLaw {
+  let coarse = FALLBACKS.get(engine);
+  if (coarse === undefined) {
+    coarse = buildSequenceRewardLaw(engine.law, engine.n, { ...engine.options, method: 'fine-lattice' });
+    FALLBACKS.set(engine, coarse);
+  }
+  return coarse;
 }
 
 const GAPS = new WeakMap<SequenceRewardLaw, number>();
