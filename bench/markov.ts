@@ -15,7 +15,7 @@ function median(xs: number[]): number {
 
 async function time(
   name: string,
-  target: number,
+  target: number | null,
   runs: number,
   f: () => unknown,
   warm = true,
@@ -29,7 +29,8 @@ async function time(
     if (r && r.ok === false) throw new Error(`${name} failed: ${JSON.stringify(r)}`);
   }
   const m = median(times);
-  console.log(`${name}: median ${m.toFixed(1)} ms (target ≤ ${target} ms)`);
+  const goal = target === null ? 'no target of its own' : `target ≤ ${target} ms`;
+  console.log(`${name}: median ${m.toFixed(1)} ms (${goal})`);
   return m;
 }
 
@@ -66,7 +67,9 @@ export async function run(): Promise<void> {
   // for this chain, far beyond the default work limit; the bench measures n = 100 (1.3e8) and
   // n = 1000 once, with the limits lifted.
   const limits = { maxSupport: 1e7, maxWork: 1e13 };
-  await time('law of R, K=50 dense, n=100, rewards 0..10', 300, 3, () => markovRewardLaw(dense, 100, limits));
+  await time('law of R, K=50 dense, n=100, rewards 0..10 (the target is for n = 1000, below)', null, 3, () =>
+    markovRewardLaw(dense, 100, limits),
+  );
   if (!process.env.ALIGN_LAB_BENCH_QUICK)
     await time(
       'law of R, K=50 dense, n=1000, rewards 0..10 (one run)',

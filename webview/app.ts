@@ -22,6 +22,7 @@ import {
 import type { Analysis, Position, QueryKind, QueryResult, Range } from '../src/protocol/preview.js';
 import {
   type AxisWindow,
+  CHART_IDS,
   type ChartId,
   type HostToWebview,
   type PreviewState,
@@ -38,7 +39,7 @@ import type { Host } from './host.js';
 import { SliderPanel, type SliderSpec, sliderSpecs } from './sliders.js';
 import { readTheme, watchTheme } from './theme.js';
 
-const CHART_ORDER: ChartId[] = ['frontier', 'bon', 'equivalence', 'rate', 'cumulants', 'renyi', 'tokens'];
+const CHART_ORDER: readonly ChartId[] = CHART_IDS;
 
 /** The chart that shows a query kind best ("Show in preview" scrolls to it). */
 const CHART_OF: Record<QueryKind, ChartId> = {
@@ -51,11 +52,11 @@ const CHART_OF: Record<QueryKind, ChartId> = {
   renyi: 'renyi',
   compare: 'frontier',
   simulate: 'frontier',
-  softbon: 'frontier',
-  blockbon: 'frontier',
-  reject: 'frontier',
-  winrate: 'frontier',
-  methods: 'frontier',
+  softbon: 'methodsReward',
+  blockbon: 'methodsReward',
+  reject: 'methodsReward',
+  winrate: 'methodsWinRate',
+  methods: 'methodsReward',
 };
 
 /** A live preview request without an answer after this long is given up (the server may restart). */

@@ -16,6 +16,7 @@ import {
   LinearScale,
   LineController,
   LineElement,
+  LogarithmicScale,
   PointElement,
   Tooltip,
 } from 'chart.js';
@@ -30,7 +31,7 @@ import {
 } from './charts/model.js';
 import { sameValue, setText } from './dom.js';
 import { Legend } from './legend.js';
-import { backgroundPlugin, errorBarsPlugin } from './plugins.js';
+import { backgroundPlugin, errorBarsPlugin, heatmapPlugin } from './plugins.js';
 import { colorAt, readableOn, type Theme, withAlpha } from './theme.js';
 import { attachZoomPan, type ZoomTarget } from './zoomPan.js';
 
@@ -42,6 +43,7 @@ Chart.register(
   PointElement,
   BarElement,
   LinearScale,
+  LogarithmicScale,
   CategoryScale,
   Tooltip,
 );
@@ -107,6 +109,47 @@ export function niceTicks(min: number, max: number, lengthPx: number, spacing: n
   return [];
 }
 
+/**
+ * Ticks of a logarithmic axis: the powers of ten inside the window, with 2× and 5× between them
+ * when there are few; every other power when there are too many for the axis length.
+ */
+export function logTicks(min: number, max: number, lengthPx: number, spacing: number): number[] {
+  if (!(max > min) || !(min > 0) || !Number.isFinite(max)) return [];
+  const most = Math.max(2, Math.min(8, Math.floor(lengthPx / spacing))) + 1;
+  const lo = Math.floor(Math.log10(min));
+  const hi = Math.ceil(Math.log10(max));
+  const inside = (x: number) => x >= min * (1 - 1e-9) && x <= max * (1 + 1e-9);
+  const powers: number[] = [];
+  for (let e = lo; e <= hi; e++) powers.push(Number(`1e${e}`));
+  let ticks = powers.filter(inside);
+  if (ticks.length < 3) {
+    const finer = powers.flatMap((p) => [p, 2 * p, 5 * p]).filter(inside);
+    if (finer.length <= most) ticks = finer;
+  }
+  for (let step = 2; ticks.length > most; step++)
+    ticks = powers.filter((p, i) => inside(p) && (lo + i) % step === 0);
+  return ticks;
+}
+
+/** Explicit ticks (a heatmap's tokens) thinned to fit: every k-th, so labels do not overlap. */
+function fitTicks(
+  ticks: { value: number; label: string }[],
+  min: number,
+  max: number,
+  lengthPx: number,
+  labelPx: (label: string) => number,
+): { value: number }[] {
+  const inside = ticks.filter((t) => t.value >= min && t.value <= max);
+  if (inside.length === 0) return [];
+  const widest = Math.max(...inside.map((t) => labelPx(t.label)));
+  const per = lengthPx / (max - min || 1);
+  const step = Math.max(1, Math.ceil(widest / Math.max(1, per)));
+  return inside.filter((_, i) => i % step === 0).map((t) => ({ value: t.value }));
+}
+
+/** A tick label of a heatmap, shortened when long (the tooltip has the whole token). */
+const shortLabel = (label: string) => (label.length > 10 ? `${label.slice(0, 9)}…` : label);
+
 export interface ChartHooks {
   /** A point was clicked (not dragged): the query it came from. */
   pointClicked(query: number): void;
@@ -135,6 +178,8 @@ export class ChartView implements ZoomTarget {
   private readonly emptyEl: HTMLElement;
   private readonly wrap: HTMLElement;
   private readonly legend: Legend;
+  /** Labels of explicit ticks (a heatmap's tokens), by axis and value. */
+  private tickLabels: Partial<Record<'x' | 'y' | 'y1', Map<number, string>>> = {};
 
   constructor(
     parent: HTMLElement,
@@ -167,13 +212,16 @@ export class ChartView implements ZoomTarget {
     parent.append(this.card);
 
     const isBar = id === 'tokens';
+    // The heatmap's axes are its rows and columns: no zoom or pan there.
+    const isMatrix = id === 'transitions';
     this.chart = new Chart(canvas, {
       type: isBar ? 'bar' : 'line',
       data: { labels: [], datasets: [] },
-      options: this.baseOptions(isBar),
-      plugins: [errorBarsPlugin, backgroundPlugin],
+      options: this.baseOptions(isBar, id === 'methodsTokens'),
+      plugins: [errorBarsPlugin, backgroundPlugin, heatmapPlugin],
     });
-    if (!isBar) attachZoomPan(canvas, this);
+    if (!isBar && !isMatrix) attachZoomPan(canvas, this);
+    else if (isMatrix) (actions.querySelector('[data-action="reset"]') as HTMLElement).hidden = true;
     // Live updates redraw only the charts in view within the frame; the others catch up when
     // scrolled to or when the browser is idle (charts cost a few ms each to lay out).
     new IntersectionObserver(
@@ -200,9 +248,9 @@ export class ChartView implements ZoomTarget {
     this.update(m, true);
   }
 
-  private baseOptions(isBar: boolean): ChartOptions<'line' | 'bar'> {
-    const axis = () => ({
-      type: 'linear' as const,
+  private baseOptions(isBar: boolean, logX: boolean): ChartOptions<'line' | 'bar'> {
+    const axis = (id: 'x' | 'y' | 'y1', log = false) => ({
+      type: log ? ('logarithmic' as const) : ('linear' as const),
       title: { display: true, text: '' },
       grid: {},
       // Round-number ticks never need skipping or rotating (and those passes cost a layout each).
@@ -210,7 +258,11 @@ export class ChartView implements ZoomTarget {
         maxTicksLimit: 8,
         autoSkip: false,
         maxRotation: 0,
-        callback: (value: number | string) => (typeof value === 'number' ? tickLabel(value) : value),
+        callback: (value: number | string) => {
+          if (typeof value !== 'number') return value;
+          const label = this.tickLabels[id]?.get(value);
+          return label === undefined ? tickLabel(value) : shortLabel(label);
+        },
       },
       afterBuildTicks: (scale: {
         min: number;
@@ -221,12 +273,19 @@ export class ChartView implements ZoomTarget {
         ticks: { value: number }[];
       }) => {
         const horizontal = scale.isHorizontal();
-        const ticks = niceTicks(
-          scale.min,
-          scale.max,
-          horizontal ? scale.width : scale.height,
-          horizontal ? TICK_SPACING.x : TICK_SPACING.y,
-        );
+        const length = horizontal ? scale.width : scale.height;
+        const spacing = horizontal ? TICK_SPACING.x : TICK_SPACING.y;
+        const explicit = id === 'y1' ? undefined : this.model?.[id].ticks;
+        if (explicit) {
+          const size = this.theme.fontSize;
+          // A line of text per tick: horizontal labels turn upright when they are wider (below).
+          const labelPx = () => size * 1.4;
+          scale.ticks = fitTicks(explicit, scale.min, scale.max, length, labelPx);
+          return;
+        }
+        const ticks = log
+          ? logTicks(scale.min, scale.max, length, spacing)
+          : niceTicks(scale.min, scale.max, length, spacing);
         if (ticks.length >= 2) scale.ticks = ticks.map((value) => ({ value }));
       },
     });
@@ -237,9 +296,11 @@ export class ChartView implements ZoomTarget {
       parsing: isBar ? undefined : false,
       interaction: { mode: isBar ? 'nearest' : 'alignLabMarkers', intersect: true },
       scales: {
-        x: isBar ? { type: 'category', title: { display: true, text: '' }, grid: {}, ticks: {} } : axis(),
-        y: { ...axis(), beginAtZero: isBar },
-        y1: { ...axis(), position: 'right', display: false, grid: { drawOnChartArea: false } },
+        x: isBar
+          ? { type: 'category', title: { display: true, text: '' }, grid: {}, ticks: {} }
+          : axis('x', logX),
+        y: { ...axis('y'), beginAtZero: isBar },
+        y1: { ...axis('y1'), position: 'right', display: false, grid: { drawOnChartArea: false } },
       },
       plugins: {
         legend: { display: false },
@@ -284,6 +345,10 @@ export class ChartView implements ZoomTarget {
       this.pending = undefined;
       return;
     }
+    const empty = !hasData(model);
+    // A chart of an optional group shows its card only when it has something to draw.
+    const hide = Boolean(model.optional) && empty;
+    if (this.card.hidden !== hide) this.card.hidden = hide;
     if (!this.visible && !now) {
       this.pending = model;
       this.idleHandle ??= requestIdleCallback(
@@ -298,7 +363,6 @@ export class ChartView implements ZoomTarget {
     this.pending = undefined;
     this.drawn = { model, highlight: this.highlight, theme: this.themeStamp };
     this.model = model;
-    const empty = !hasData(model);
     this.card.classList.toggle('is-empty', empty);
     setText(this.titleEl, model.title);
     setText(this.noteEl, model.note ?? '');
@@ -322,6 +386,21 @@ export class ChartView implements ZoomTarget {
     scales.y.title.text = model.y.title;
     scales.y1.title.text = model.y1?.title ?? '';
     scales.y1.display = model.series.some((s) => s.axis === 'y1' && s.points.length > 0);
+    this.tickLabels = {
+      x: model.x.ticks && new Map(model.x.ticks.map((t) => [t.value, t.label])),
+      y: model.y.ticks && new Map(model.y.ticks.map((t) => [t.value, t.label])),
+    };
+    // Token labels under a heatmap turn upright when they do not fit side by side.
+    (scales.x as unknown as { ticks: { maxRotation: number } }).ticks.maxRotation = model.x.ticks ? 90 : 0;
+    // A heatmap: no grid lines (the cells are the grid), fixed ranges (its cells), rows downwards.
+    for (const a of ['x', 'y'] as const)
+      (scales[a] as unknown as { grid: { display: boolean } }).grid.display = !model[a].ticks;
+    const fixed = scales as unknown as Record<string, { min?: number; max?: number; reverse?: boolean }>;
+    for (const a of ['x', 'y'] as const) {
+      const range = model[a].range;
+      if (range) [fixed[a].min, fixed[a].max] = range;
+      fixed[a].reverse = Boolean(model[a].reverse);
+    }
     if (this.appliedTheme !== this.themeStamp) this.applyTheme();
     chart.update('none');
     this.legend.update(
@@ -381,6 +460,25 @@ export class ChartView implements ZoomTarget {
     // here; the dataset's series then refers to the sorted points so tooltips and clicks match.
     const points = sortedByX(s.points);
     if (points !== s.points) s = { ...s, points };
+    if (s.style === 'cell') {
+      // Heatmap cells: drawn by heatmapPlugin; the points are only the hover and click targets
+      // (as large as a cell, from the last layout).
+      return {
+        type: 'line',
+        label: s.label,
+        data: s.points as unknown[],
+        showLine: false,
+        borderColor: color,
+        backgroundColor: color,
+        pointStyle: 'rect',
+        pointRadius: 0,
+        pointHoverRadius: 0,
+        pointHitRadius: this.cellHitRadius(),
+        order: 3,
+        hidden,
+        seriesRef: s,
+      } as unknown as AnyDataset;
+    }
     const showLine = s.style !== 'points';
     // Plain (non-scriptable) options let chart.js share one resolved option set per dataset,
     // which is what keeps an update within a frame; the highlight is a separate overlay dataset.
@@ -416,7 +514,8 @@ export class ChartView implements ZoomTarget {
           !this.hidden.has(this.hiddenKey(s)) &&
           s.style !== 'line' &&
           s.style !== 'dashed' &&
-          s.style !== 'dotted',
+          s.style !== 'dotted' &&
+          s.style !== 'cell',
       )
       .flatMap((s) => s.points.filter((p) => p.q === q).map((p) => ({ ...p, axis: s.axis ?? 'y' })));
     const onY = points.filter((p) => p.axis === 'y');
@@ -436,6 +535,14 @@ export class ChartView implements ZoomTarget {
       order: 0,
       overlay: true,
     } as unknown as AnyDataset;
+  }
+
+  /** Half a heatmap cell in pixels (from the last layout; a guess before the first). */
+  private cellHitRadius(): number {
+    const area = this.chart?.chartArea;
+    const range = this.model?.x.range;
+    if (!area || !range) return 12;
+    return Math.max(3, (area.right - area.left) / (range[1] - range[0]) / 2);
   }
 
   /** Whether the highlighted query has any series on this chart (only then dim the others). */
@@ -471,6 +578,7 @@ export class ChartView implements ZoomTarget {
     plugins.tooltip.borderColor = t.grid;
     plugins.tooltip.borderWidth = 1;
     plugins.alignLabBackground = { color: t.bg };
+    plugins.alignLabHeatmap = { fg: t.fg, bg: t.bg, font: t.font, fontSize: t.fontSize };
   }
 
   // ---- zoom (ZoomTarget) ----
@@ -559,9 +667,10 @@ export class ChartView implements ZoomTarget {
         const color = this.colorOf(s);
         ctx.strokeStyle = color;
         ctx.fillStyle = color;
-        if (isMarkerStyle(s.style) || s.style === 'bar') {
+        if (isMarkerStyle(s.style) || s.style === 'bar' || s.style === 'cell') {
           ctx.beginPath();
-          if (s.style === 'bar') ctx.rect(x + swatch / 2 - 4 * scale, y - 4 * scale, 8 * scale, 8 * scale);
+          if (s.style === 'bar' || s.style === 'cell')
+            ctx.rect(x + swatch / 2 - 4 * scale, y - 4 * scale, 8 * scale, 8 * scale);
           else ctx.arc(x + swatch / 2, y, 4 * scale, 0, 2 * Math.PI);
           ctx.fill();
         } else {

@@ -27,7 +27,7 @@ const line = (cells: (string | number | undefined)[]) => cells.map(cell).join(',
  * One series per column: each series gets its own x and y columns (and its error bars' low and
  * high when it has them), headed `series: axis title`, its points down the rows. Series of
  * different lengths leave the rest of their columns empty; none is ever merged with another.
- * Bar charts: one row per category (token), one column per series.
+ * Bar charts: one row per category (token), one column per series. Heatmaps: one row per cell.
  */
 export function chartCsv(model: ChartModel): string {
   if (model.categories) {
@@ -37,6 +37,7 @@ export function chartCsv(model: ChartModel): string {
     });
     return `${rows.join('\r\n')}\r\n`;
   }
+  if (model.series.some((s) => s.style === 'cell')) return matrixCsv(model);
   const series = model.series.filter((s) => s.points.length > 0);
   const yTitle = (s: ChartModel['series'][number]) =>
     s.axis === 'y1' ? (model.y1?.title ?? '') : model.y.title;
@@ -56,5 +57,19 @@ export function chartCsv(model: ChartModel): string {
   const length = Math.max(0, ...series.map((s) => s.points.length));
   const rows = [line(columns.map((c) => c.header))];
   for (let i = 0; i < length; i++) rows.push(line(columns.map((c) => c.cell(i))));
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+/**
+ * A heatmap (transition matrices): one row per cell — the matrix, its row and column labels (the
+ * tokens, from the axes' ticks) and the value.
+ */
+function matrixCsv(model: ChartModel): string {
+  const label = (ticks: { value: number; label: string }[] | undefined, v: number) =>
+    ticks?.find((t) => t.value === v)?.label ?? String(v);
+  const rows = [line(['matrix', model.y.title, model.x.title, 'value'])];
+  for (const s of model.series)
+    for (const p of s.points)
+      rows.push(line([s.label, label(model.y.ticks, p.y), label(model.x.ticks, p.x), p.value]));
   return `${rows.join('\r\n')}\r\n`;
 }

@@ -35,6 +35,11 @@ const FORMULA_KINDS: readonly QueryKind[] = [
   'cumulants',
   'renyi',
   'simulate',
+  'softbon',
+  'blockbon',
+  'reject',
+  'winrate',
+  'methods',
 ];
 
 /** The formulas for an analysis, numbers taken from the focused query of each kind when there is one. */

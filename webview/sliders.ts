@@ -1,9 +1,12 @@
 /**
- * Sliders for the numeric arguments (Δ, λ, β, N, log N, α, δ) of the query under the cursor.
+ * Sliders for the numeric arguments (Δ, λ, β, N, log N, α, δ, the block b, the threshold τ and
+ * the acceptance P(R ≥ τ)) of the query under the cursor.
  *
  * Ranges: each slider spans only valid values of its parameter (`sliderBounds` of the presentation
  * layer): Δ from 0 to the model's maximum KL, λ and log N from 0, N from 1 on a log scale; the
- * parameters that must be strictly positive (β, α, δ) move on a log scale that never reaches 0.
+ * parameters that must be strictly positive (β, α, δ, P(R ≥ τ)) move on a log scale that never
+ * reaches 0; a block length steps through the divisors of the model's length n, and a rejection
+ * threshold spans the sequence rewards [n·r_min, n·r_max].
  * The value written is rounded to 4 significant digits towards the inside of the range, so a
  * slider at either end writes a valid value.
  *
@@ -14,7 +17,7 @@
  * slider says beforehand what moving it rewrites (a `let` it moves, or a reference or expression
  * it replaces with a number).
  */
-import { sliderBounds } from '../src/presentation/kinds.js';
+import { PRESENTATION, sliderBounds } from '../src/presentation/kinds.js';
 import type { Analysis, QueryParamSource, QueryResult, Range } from '../src/protocol/preview.js';
 import { formatParameter, SLIDER_PARAMS, type SliderParam } from '../src/protocol/preview.js';
 import type { Format } from './charts/model.js';
@@ -32,6 +35,11 @@ export interface SliderSpec {
   logScale: boolean;
   /** The values at the slider's ends (valid values: what the ends write). */
   bounds: { min: number; max: number };
+  /**
+   * The only values the parameter may take, ascending (block: the divisors of the model's length):
+   * the slider's positions are then their indices.
+   */
+  values?: number[];
   /** The literal's range in the source, when the argument is a number literal. */
   literal?: Range;
   /** How the argument is written when it is not a number literal. */
@@ -48,10 +56,15 @@ const LABELS: Record<SliderParam, string> = {
   logN: 'log N',
   alpha: 'α',
   rate: 'δ',
+  block: 'b',
+  threshold: 'τ',
+  accept: 'P(R ≥ τ)',
 };
 
 /** The value a slider position writes (4 significant digits, inside the slider's bounds). */
 export function valueAt(s: SliderSpec, position: number): number {
+  if (s.values && s.values.length > 0)
+    return s.values[Math.min(s.values.length - 1, Math.max(0, Math.round(position)))];
   const raw = s.logScale ? Math.exp(position) : position;
   const clamped = Math.min(s.bounds.max, Math.max(s.bounds.min, raw));
   return Number(formatParameter(s.name, clamped, s.bounds));
@@ -74,6 +87,11 @@ function fallbackParams(r: QueryResult): { name: SliderParam; value: number }[] 
     case 'rate':
     case 'cumulants':
       return r.value.lambda === null ? [] : [{ name: 'lambda', value: r.value.lambda }];
+    case 'methods':
+      return [
+        ...(r.value.lambda === null ? [] : [{ name: 'lambda' as const, value: r.value.lambda }]),
+        { name: 'block', value: r.value.block },
+      ];
     default:
       return [];
   }
@@ -90,10 +108,16 @@ export function sliderSpecs(analysis: Analysis, query: number, literals = true):
   const summary = analysis.models?.find((m) => m.name === result.model);
   const maxKl =
     summary?.max_kl ?? itemsOf(analysis, 'frontier').find((i) => i.model === result.model)?.value.max_kl;
-  const limits = {
+  const n = summary?.length;
+  const limits: Limits = {
     maxKl: maxKl ?? undefined,
-    maxKlPerToken:
-      maxKl !== undefined && maxKl !== null && summary?.length ? maxKl / summary.length : undefined,
+    maxKlPerToken: maxKl !== undefined && maxKl !== null && n ? maxKl / n : undefined,
+    length: n,
+    // The sequence reward R lies in [n·r_min, n·r_max].
+    reward:
+      n && summary?.r_min != null && summary.r_max != null
+        ? [n * summary.r_min, n * summary.r_max]
+        : undefined,
   };
   const given = queryParams(result).flatMap((p) => {
     const name = SLIDER_PARAMS.find((n) => n === p.name);
@@ -102,6 +126,11 @@ export function sliderSpecs(analysis: Analysis, query: number, literals = true):
   });
   const params: { name: SliderParam; value: number; literal?: Range; source?: QueryParamSource }[] =
     given.length > 0 ? given : fallbackParams(result);
+  // methods: its optional λ (or β) and block have sliders even when not written (they are appended).
+  if (result.query === 'methods' && given.length > 0)
+    for (const p of fallbackParams(result))
+      if (!params.some((g) => g.name === p.name || (p.name === 'lambda' && g.name === 'beta')))
+        params.push(p);
   return params.flatMap((p) => {
     const s = spec(result.query, p.name, p.value, limits);
     if (!s) return [];
@@ -143,15 +172,57 @@ function noteFor(
   }
 }
 
+/** What the model says about the valid ranges: its maximum KL, its length n and the range of R. */
+interface Limits {
+  maxKl?: number;
+  maxKlPerToken?: number;
+  length?: number;
+  reward?: [number, number];
+}
+
+/** The divisors of n, ascending (the block lengths a model of length n allows). */
+export function divisors(n: number): number[] {
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let d = 1; d * d <= n; d++)
+    if (n % d === 0) {
+      lo.push(d);
+      if (d * d !== n) hi.unshift(n / d);
+    }
+  return [...lo, ...hi];
+}
+
 /** The slider of parameter `name` of a `kind` query at `value`, over the parameter's valid range. */
 function spec(
   kind: QueryResult['query'],
   name: SliderParam,
   value: number,
-  limits: { maxKl?: number; maxKlPerToken?: number },
+  limits: Limits,
 ): Omit<SliderSpec, 'literal' | 'source' | 'note'> | undefined {
+  if (name === 'threshold') return thresholdSpec(kind, value, limits);
   const b = sliderBounds(kind, name);
   if (!b) return undefined;
+  if (name === 'block') {
+    // b must divide n: the slider steps through the divisors.
+    const n = limits.length;
+    if (!n || !Number.isInteger(n) || n < 1) return undefined;
+    const values = divisors(n).filter((d) => d >= b.min && (b.max === undefined || d <= b.max));
+    if (values.length < 2) return undefined;
+    let at = 0;
+    values.forEach((d, i) => {
+      if (Math.abs(d - value) < Math.abs(values[at] - value)) at = i;
+    });
+    return {
+      name,
+      label: LABELS[name],
+      min: 0,
+      max: values.length - 1,
+      position: at,
+      logScale: false,
+      bounds: { min: values[0], max: values[values.length - 1] },
+      values,
+    };
+  }
   const v = Number.isFinite(value) ? value : b.min;
   const usable = (x: number | undefined) => (x !== undefined && Number.isFinite(x) && x > 0 ? x : undefined);
   let lo = b.min;
@@ -181,6 +252,12 @@ function spec(
       lo = Math.min(hi / 1000, v / 2);
       break;
     }
+    case 'accept':
+      hi = 1;
+      lo = Math.min(1e-3, v / 2);
+      break;
+    default:
+      return undefined;
   }
   // An open lower bound is never reached: those parameters move on a log scale above it.
   if (b.minExclusive) {
@@ -202,6 +279,35 @@ function spec(
     max: toPos(bounds.max),
     position: toPos(clamped),
     logScale,
+    bounds,
+  };
+}
+
+/**
+ * The threshold τ of `reject`: a level of the sequence reward R, from n·r_min (every sequence is
+ * accepted) to n·r_max (only the best); the language has no fixed bounds for it.
+ */
+function thresholdSpec(
+  kind: QueryResult['query'],
+  value: number,
+  limits: Limits,
+): Omit<SliderSpec, 'literal' | 'source' | 'note'> | undefined {
+  if (!(PRESENTATION[kind].sliders as readonly string[]).includes('threshold') || !limits.reward)
+    return undefined;
+  const [lo, hi] = limits.reward;
+  if (!(hi > lo)) return undefined;
+  const bounds = {
+    min: Number(formatParameter('threshold', lo, { min: lo, max: hi })),
+    max: Number(formatParameter('threshold', hi, { min: lo, max: hi })),
+  };
+  const v = Number.isFinite(value) ? value : lo;
+  return {
+    name: 'threshold',
+    label: LABELS.threshold,
+    min: bounds.min,
+    max: bounds.max,
+    position: Math.min(bounds.max, Math.max(bounds.min, v)),
+    logScale: false,
     bounds,
   };
 }
@@ -382,13 +488,16 @@ export class SliderPanel {
     });
     input.addEventListener('keydown', (e) => {
       const span = r.spec.max - r.spec.min;
+      // A slider over a few allowed values (block) moves one value per key.
+      const key = r.spec.values ? 1 / span : KEY_STEP;
+      const page = r.spec.values ? Math.max(1, Math.round(span / 4)) / span : PAGE_STEP;
       const steps: Record<string, number> = {
-        ArrowRight: KEY_STEP,
-        ArrowUp: KEY_STEP,
-        ArrowLeft: -KEY_STEP,
-        ArrowDown: -KEY_STEP,
-        PageUp: PAGE_STEP,
-        PageDown: -PAGE_STEP,
+        ArrowRight: key,
+        ArrowUp: key,
+        ArrowLeft: -key,
+        ArrowDown: -key,
+        PageUp: page,
+        PageDown: -page,
       };
       let position: number;
       if (e.key in steps) position = Number(input.value) + steps[e.key] * span;

@@ -117,3 +117,20 @@ export function readableOn(color: string, bg: string, ratio: number): string {
   readable.set(key, out);
   return out;
 }
+
+/**
+ * `color` at opacity `alpha` over `bg`, as an opaque #rrggbb (so text on it can be checked for
+ * contrast); `color` with that opacity when either is not an RGB colour.
+ */
+export function blend(color: string, bg: string, alpha: number): string {
+  const c = rgbOf(color);
+  const b = rgbOf(bg);
+  if (!c || !b) return withAlpha(color, alpha);
+  const mixed = c.map((v, i) => Math.round(b[i] + (v - b[i]) * alpha));
+  return `#${mixed.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** Of `a` and `b`, the text colour with more contrast on `bg`. */
+export function betterText(bg: string, a: string, b: string): string {
+  return (contrastRatio(a, bg) ?? 0) >= (contrastRatio(b, bg) ?? 0) ? a : b;
+}

@@ -12,7 +12,7 @@ export interface ZoomTarget {
   zoomed(): void;
 }
 
-type Scale = { min: number; max: number; getValueForPixel(px: number): number | undefined };
+type Scale = { type: string; min: number; max: number; getValueForPixel(px: number): number | undefined };
 type ScaleOptions = { min?: number; max?: number };
 
 const AXES = ['x', 'y', 'y1'] as const;
@@ -24,6 +24,10 @@ export function attachZoomPan(canvas: HTMLCanvasElement, target: ZoomTarget): vo
   const scale = (axis: string) => chart.scales[axis] as unknown as Scale | undefined;
   const opts = () => chart.options.scales as Record<string, ScaleOptions>;
   const isHorizontal = (axis: string) => axis === 'x';
+  // A logarithmic axis zooms and pans in log10 of its values (the window stays above 0).
+  const isLog = (s: Scale) => s.type === 'logarithmic';
+  const to = (s: Scale, v: number) => (isLog(s) ? Math.log10(v) : v);
+  const from = (s: Scale, v: number) => (isLog(s) ? 10 ** v : v);
 
   canvas.addEventListener(
     'wheel',
@@ -39,8 +43,9 @@ export function attachZoomPan(canvas: HTMLCanvasElement, target: ZoomTarget): vo
         if ((e.shiftKey && !isHorizontal(axis)) || (e.altKey && isHorizontal(axis))) continue;
         const at = s.getValueForPixel(isHorizontal(axis) ? px : py);
         if (at === undefined || !Number.isFinite(at)) continue;
-        opts()[axis].min = at + (s.min - at) * factor;
-        opts()[axis].max = at + (s.max - at) * factor;
+        const a = to(s, at);
+        opts()[axis].min = from(s, a + (to(s, s.min) - a) * factor);
+        opts()[axis].max = from(s, a + (to(s, s.max) - a) * factor);
       }
       chart.update('none');
       target.zoomed();
@@ -54,7 +59,7 @@ export function attachZoomPan(canvas: HTMLCanvasElement, target: ZoomTarget): vo
     const windows: Record<string, [number, number]> = {};
     for (const axis of AXES) {
       const s = scale(axis);
-      if (s) windows[axis] = [s.min, s.max];
+      if (s) windows[axis] = [to(s, s.min), to(s, s.max)];
     }
     drag = { x: e.clientX, y: e.clientY, windows, moved: false };
   });
@@ -73,8 +78,10 @@ export function attachZoomPan(canvas: HTMLCanvasElement, target: ZoomTarget): vo
       const shift = isHorizontal(axis)
         ? (-dx / (area.right - area.left)) * span
         : (dy / (area.bottom - area.top)) * span;
-      opts()[axis].min = w[0] + shift;
-      opts()[axis].max = w[1] + shift;
+      const s = scale(axis);
+      if (!s) continue;
+      opts()[axis].min = from(s, w[0] + shift);
+      opts()[axis].max = from(s, w[1] + shift);
     }
     chart.update('none');
   });

@@ -132,7 +132,7 @@ function requireLambda(lambda: number | undefined): void {
 
 export function bestOfNFromLaw(
   seqLaw: SequenceRewardLaw,
-  law: TokenRewardLaw,
+  law: TokenRewardLaw | ComparisonTilt,
   size: ParsedSize,
   lambda?: number,
 ): BestOfN {

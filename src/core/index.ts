@@ -76,6 +76,16 @@ export {
   markovRewardLaw,
   tiltedRewardLaw,
 } from './markovLaw.js';
+export {
+  chainMethodBase,
+  type MarkovMethodOptions,
+  markovBlockBestOfN,
+  markovMethodCurves,
+  markovRejectionSampling,
+  markovSoftBestOfN,
+  markovTiltWinRate,
+  markovWinRateComparison,
+} from './markovMethods.js';
 export { markovSimulate } from './markovMonteCarlo.js';
 export {
   type AsymptoticTilt,

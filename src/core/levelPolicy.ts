@@ -22,6 +22,28 @@ import type { TokenRewardLaw } from './rewardLaw.js';
 import type { SequenceRewardLaw } from './sequenceLaw.js';
 import { chargeWork } from './workBudget.js';
 
+/**
+ * The terms of KL(·‖φ_λ) at a finite λ for a base model that is not a token law (a Markov chain):
+ * E_{φ_λ} R (the centre, n·A'(λ) for a memoryless model) and KL(φ_λ‖p) (n·D(λ)).
+ */
+export interface TiltTermsSource {
+  terms(lambda: number): { readonly centre: number; readonly nD: number };
+}
+
+/** E_{φ_λ} R and KL(φ_λ‖p) at a finite λ, from a token law or a given source. */
+function centreAndKL(
+  law: SequenceRewardLaw,
+  token: TokenRewardLaw | TiltTermsSource,
+  lambda: number,
+): { centre: number; nD: number } {
+  if ('terms' in token) {
+    const t = token.terms(lambda);
+    return { centre: t.centre, nD: t.nD };
+  }
+  const st = evaluateTilt(token, lambda).stats;
+  return { centre: law.n * st.mean, nD: law.n * st.kl };
+}
+
 /** The numbers every method reports (math.md (8.2)–(8.5)). */
 export interface LevelPolicySummary {
   /** E_π R. */
@@ -124,11 +146,12 @@ export function summariseNormalised(law: SequenceRewardLaw, ell: ArrayLike<numbe
 /**
  * KL(π‖φ_λⁿ) of a level policy (8.4), λ ∈ [0, ∞]: Σ π_j [ℓ_j − λ(x_j − nA'(λ)) − nD(λ)], the two
  * large terms centred. λ = ∞ (φ = p restricted to the top reward): 0 when π lives on the top level
- * of R, +∞ otherwise. Needs the token law (A', D at λ).
+ * of R, +∞ otherwise. Needs the token law (A', D at λ), or E_{φ_λ} R and KL(φ_λ‖p) from
+ * `terms` (a Markov chain).
  */
 export function levelPolicyKLToTilt(
   law: SequenceRewardLaw,
-  token: TokenRewardLaw,
+  token: TokenRewardLaw | TiltTermsSource,
   ell: ArrayLike<number>,
   lambda: number,
 ): number {
@@ -140,9 +163,7 @@ export function levelPolicyKLToTilt(
       if (Math.exp(law.logMass[j] + ell[j]) > 0) return Number.POSITIVE_INFINITY;
     return 0;
   }
-  const st = evaluateTilt(token, lambda).stats;
-  const centre = law.n * st.mean;
-  const nD = law.n * st.kl;
+  const { centre, nD } = centreAndKL(law, token, lambda);
   const acc = new NeumaierSum();
   for (let j = 0; j < L; j++) {
     const pi = Math.exp(law.logMass[j] + ell[j]);
@@ -156,7 +177,11 @@ export function levelPolicyKLToTilt(
  * The log-ratios of the KL-RL tilt φ_λⁿ on the levels of R: ℓ_j = λ(x_j − nA'(λ)) + nD(λ)
  * (= λx_j − nA(λ), centred), λ ∈ [0, ∞]; λ = ∞ puts everything on the top level.
  */
-export function tiltLogRatios(law: SequenceRewardLaw, token: TokenRewardLaw, lambda: number): Float64Array {
+export function tiltLogRatios(
+  law: SequenceRewardLaw,
+  token: TokenRewardLaw | TiltTermsSource,
+  lambda: number,
+): Float64Array {
   const L = law.values.length;
   chargeWork(L);
   const out = new Float64Array(L);
@@ -166,9 +191,7 @@ export function tiltLogRatios(law: SequenceRewardLaw, token: TokenRewardLaw, lam
     out[L - 1] = -law.logMass[L - 1];
     return out;
   }
-  const st = evaluateTilt(token, lambda).stats;
-  const centre = law.n * st.mean;
-  const nD = law.n * st.kl;
+  const { centre, nD } = centreAndKL(law, token, lambda);
   for (let j = 0; j < L; j++) out[j] = lambda * (law.values[j] - centre) + nD;
   return out;
 }

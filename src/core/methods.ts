@@ -7,10 +7,20 @@
  * `klToTilt` is KL(·‖φ_λⁿ) with the method's own λ for soft best-of-N, and for every other method
  * with the λ of the KL-RL tilt that has the method's KL — by the stability identity (3.8) that is
  * λ·(F(KL) − E R): how far the method is from the optimal policy at its own KL.
+ *
+ * The base model enters only through its law of R and its KL-RL tilt φ_λ (`MethodBase`): a token
+ * law (φ_λⁿ, here) or a Markov chain (markovMethods.ts: the chain's law of R and its φ_λ). Every
+ * method but blockwise best-of-N is a level policy, so the same sums serve both.
  */
-import { type BonSize, bestOfNFromLaw, type ParsedSize, parseBonSize } from './bestOfN.js';
+import {
+  type BonSize,
+  bestOfNFromLaw,
+  type ComparisonTilt,
+  type ParsedSize,
+  parseBonSize,
+} from './bestOfN.js';
 import { blockBestOfNUnchecked, blockLaws } from './blockBestOfN.js';
-import { frontierUnchecked } from './frontier.js';
+import { type FrontierPoint, frontierUnchecked } from './frontier.js';
 import {
   lambdaForBudgetUnchecked,
   maxKLPerToken,
@@ -63,6 +73,36 @@ export interface BonPoint extends MethodPoint {
   readonly logN: number;
 }
 
+/**
+ * What the methods need of the base model besides its law of R: its KL-RL tilt φ_λ — λ for a
+ * budget, E_{φ_λ} R and KL(φ_λ‖p), the terms of KL(·‖φ_λ), the maximum KL, the frontier.
+ */
+export interface MethodBase {
+  readonly n: number;
+  /** The comparison tilt: the token law itself, or a chain's E_{φ_λ} R and KL(φ_λ‖p). */
+  readonly tilt: TokenRewardLaw | ComparisonTilt;
+  /** −log p(S*), the largest useful KL. */
+  maxKL(): number;
+  /** λ ∈ [0, ∞] of the KL-RL tilt with KL Δ (∞ at Δ ≥ the maximum KL). */
+  lambdaForBudget(delta: number): number;
+  /** E_{φ_λ} R and KL(φ_λ‖p) at λ ∈ [0, ∞]. */
+  tiltAt(lambda: number): { readonly reward: number; readonly kl: number };
+  /** The KL–reward frontier on `steps` points of KL from 0 to `deltaTo`. */
+  frontier(steps: number, deltaTo: number): readonly FrontierPoint[];
+}
+
+/** The base of a memoryless model: φ_λⁿ from the token law (klrl.ts, frontier.ts). */
+export function memorylessBase(law: TokenRewardLaw, n: number): MethodBase {
+  return {
+    n,
+    tilt: law,
+    maxKL: () => n * maxKLPerToken(law),
+    lambdaForBudget: (delta) => lambdaForBudgetUnchecked(law, n, delta).lambda,
+    tiltAt: (lambda) => tiltAtLambdaUnchecked(law, n, lambda),
+    frontier: (steps, deltaTo) => frontierUnchecked(law, n, { steps, deltaTo }).points,
+  };
+}
+
 /** The law of R these numbers were computed on. */
 export interface LawInfo {
   readonly n: number;
@@ -91,26 +131,26 @@ function info(seq: SequenceRewardLaw): LawInfo {
 /** A level policy's point, with its KL to the tilt that has the same KL. */
 function levelPoint(
   seq: SequenceRewardLaw,
-  law: TokenRewardLaw,
+  base: MethodBase,
   logRatio: ArrayLike<number>,
   tokens: number,
 ): MethodPoint {
   const s = summariseLevelPolicy(seq, logRatio);
-  return pointWithSameKL(seq, law, s, s.logRatio, tokens);
+  return pointWithSameKL(seq, base, s, s.logRatio, tokens);
 }
 
 function pointWithSameKL(
   seq: SequenceRewardLaw,
-  law: TokenRewardLaw,
+  base: MethodBase,
   s: LevelPolicySummary,
   ell: ArrayLike<number>,
   tokens: number,
 ): MethodPoint {
-  const lambda = lambdaForBudgetUnchecked(law, seq.n, s.kl).lambda;
+  const lambda = base.lambdaForBudget(s.kl);
   return {
     reward: s.reward,
     kl: s.kl,
-    klToTilt: levelPolicyKLToTilt(seq, law, ell, lambda),
+    klToTilt: levelPolicyKLToTilt(seq, base.tilt, ell, lambda),
     winRate: s.winRate,
     lossRate: s.lossRate,
     tokens,
@@ -118,9 +158,9 @@ function pointWithSameKL(
 }
 
 /** KL-RL at λ ∈ [0, ∞]: E R = nA'(λ), KL = nD(λ), its win rate from the levels, n tokens. */
-function tiltPoint(seq: SequenceRewardLaw, law: TokenRewardLaw, lambda: number): TiltPoint {
-  const sol = tiltAtLambdaUnchecked(law, seq.n, lambda);
-  const s = summariseLevelPolicy(seq, tiltLogRatios(seq, law, lambda));
+function tiltPoint(seq: SequenceRewardLaw, base: MethodBase, lambda: number): TiltPoint {
+  const sol = base.tiltAt(lambda);
+  const s = summariseLevelPolicy(seq, tiltLogRatios(seq, base.tilt, lambda));
   return {
     lambda,
     reward: sol.reward,
@@ -132,19 +172,19 @@ function tiltPoint(seq: SequenceRewardLaw, law: TokenRewardLaw, lambda: number):
   };
 }
 
-/** KL-RL at the budget Δ (the tilt with KL Δ, or the top-reward policy beyond the maximum KL). */
-function tiltAtBudget(seq: SequenceRewardLaw, law: TokenRewardLaw, delta: number): TiltPoint {
-  return tiltPoint(seq, law, lambdaForBudgetUnchecked(law, seq.n, delta).lambda);
+/** KL-RL at the budget Δ (the tilt with KL Δ, or the top-reward policy beyond the maximum KL). Internal. */
+export function tiltAtBudget(seq: SequenceRewardLaw, base: MethodBase, delta: number): TiltPoint {
+  return tiltPoint(seq, base, base.lambdaForBudget(delta));
 }
 
-function bonPoint(seq: SequenceRewardLaw, law: TokenRewardLaw, size: ParsedSize): BonPoint {
+export function bonPoint(seq: SequenceRewardLaw, base: MethodBase, size: ParsedSize): BonPoint {
   // best-of-N's own sums (exact 0 at N = 1), and its KL to the tilt with the same KL.
-  const b = bestOfNFromLaw(seq, law, size);
-  const lambda = lambdaForBudgetUnchecked(law, seq.n, b.kl).lambda;
+  const b = bestOfNFromLaw(seq, base.tilt, size);
+  const lambda = base.lambdaForBudget(b.kl);
   return {
     reward: b.reward,
     kl: b.kl,
-    klToTilt: levelPolicyKLToTilt(seq, law, b.logRatio, lambda),
+    klToTilt: levelPolicyKLToTilt(seq, base.tilt, b.logRatio, lambda),
     winRate: b.winRate,
     lossRate: b.lossRate,
     tokens: bonTokens(size, seq.n),
@@ -164,7 +204,7 @@ export function tiltWinRate(
 ): Result<{ readonly winRate: number; readonly lossRate: number } & LawInfo> {
   return guard(() => {
     const seq = lawOf(law, n, options);
-    const t = tiltPoint(seq, law, lambda);
+    const t = tiltPoint(seq, memorylessBase(law, n), lambda);
     return { ...info(seq), winRate: t.winRate, lossRate: t.lossRate };
   });
 }
@@ -200,7 +240,7 @@ function requireSoftLambda(lambda: number): void {
 /** Soft best-of-N at (N, λ) on a law of R. */
 export function softPoint(
   seq: SequenceRewardLaw,
-  law: TokenRewardLaw,
+  base: MethodBase,
   size: ParsedSize,
   lambda: number,
 ): SoftBonPoint {
@@ -223,7 +263,7 @@ export function softPoint(
       acc.add(r > -0.5 && r < 0.5 ? Math.exp(lp) * klTerm(r) : Math.exp(lp) + (r - 1) * Math.exp(lp + r));
     }
     klToTilt = Math.max(0, acc.value);
-  } else klToTilt = levelPolicyKLToTilt(seq, law, s.logRatio, lambda);
+  } else klToTilt = levelPolicyKLToTilt(seq, base.tilt, s.logRatio, lambda);
   return {
     reward: s.reward,
     kl: s.kl,
@@ -249,20 +289,27 @@ export function softBestOfN(
   lambda: number,
   options: MethodOptions = {},
 ): Result<SoftBonComparison> {
-  return guard(() => {
-    const parsed = parseBonSize(size);
-    requireSoftLambda(lambda);
-    const seq = lawOf(law, n, options);
-    return {
-      ...info(seq),
-      N: parsed.N,
-      logN: parsed.logN,
-      lambda,
-      soft: softPoint(seq, law, parsed, lambda),
-      bon: bonPoint(seq, law, parsed),
-      tilt: tiltPoint(seq, law, lambda),
-    };
-  });
+  return guard(() => softBestOfNOn(lawOf(law, n, options), memorylessBase(law, n), size, lambda));
+}
+
+/** `softBestOfN` on a given law of R and base model. Internal (throws). */
+export function softBestOfNOn(
+  seq: SequenceRewardLaw,
+  base: MethodBase,
+  size: BonSize,
+  lambda: number,
+): SoftBonComparison {
+  const parsed = parseBonSize(size);
+  requireSoftLambda(lambda);
+  return {
+    ...info(seq),
+    N: parsed.N,
+    logN: parsed.logN,
+    lambda,
+    soft: softPoint(seq, base, parsed, lambda),
+    bon: bonPoint(seq, base, parsed),
+    tilt: tiltPoint(seq, base, lambda),
+  };
 }
 
 // ---- blockwise best-of-N -----------------------------------------------------------------------
@@ -293,7 +340,7 @@ function blockPoint(
   // Curves do not read the KL to the tilt (+∞ stands for "not computed" there).
   let klToTilt = Number.POSITIVE_INFINITY;
   if (withTilt) {
-    const lambda = lambdaForBudgetUnchecked(law, n, r.kl).lambda;
+    const lambda = memorylessBase(law, n).lambdaForBudget(r.kl);
     if (lambda === Number.POSITIVE_INFINITY) {
       // φ_∞ⁿ lives on the top level; blockwise best-of-N has mass on every level for finite N.
       klToTilt = laws.full.values.length === 1 ? 0 : Number.POSITIVE_INFINITY;
@@ -329,6 +376,7 @@ export function blockBestOfN(
     const parsed = parseBonSize(size);
     const { point, laws, blocks } = blockPoint(law, n, parsed, block, options, true);
     const full = laws.full;
+    const base = memorylessBase(law, n);
     return {
       ...info(full),
       N: parsed.N,
@@ -336,8 +384,8 @@ export function blockBestOfN(
       block,
       blocks,
       blockwise: point,
-      bon: bonPoint(full, law, parsed),
-      tilt: tiltAtBudget(full, law, point.kl),
+      bon: bonPoint(full, base, parsed),
+      tilt: tiltAtBudget(full, base, point.kl),
     };
   });
 }
@@ -359,7 +407,7 @@ export interface RejectionComparison extends LawInfo {
 
 function rejectionPoint(
   seq: SequenceRewardLaw,
-  law: TokenRewardLaw,
+  base: MethodBase,
   target: RejectionTarget,
 ): { point: MethodPoint; threshold: number; logAccept: number } {
   const level = rejectionLevel(seq, target);
@@ -367,7 +415,7 @@ function rejectionPoint(
   // KL = −log P(R ≥ τ) exactly (the f-form sum agrees to rounding).
   const exact = { ...s, kl: Math.max(0, -level.logAccept) };
   return {
-    point: pointWithSameKL(seq, law, exact, s.logRatio, tokensFromLog(Math.log(seq.n) - level.logAccept)),
+    point: pointWithSameKL(seq, base, exact, s.logRatio, tokensFromLog(Math.log(seq.n) - level.logAccept)),
     threshold: level.threshold,
     logAccept: level.logAccept,
   };
@@ -383,19 +431,25 @@ export function rejectionSampling(
   target: RejectionTarget,
   options: MethodOptions = {},
 ): Result<RejectionComparison> {
-  return guard(() => {
-    const seq = lawOf(law, n, options);
-    const r = rejectionPoint(seq, law, target);
-    return {
-      ...info(seq),
-      threshold: r.threshold,
-      accept: Math.exp(r.logAccept),
-      logAccept: r.logAccept,
-      rejection: r.point,
-      bon: bonPoint(seq, law, parseBonSize({ logN: Math.max(0, -r.logAccept) })),
-      tilt: tiltAtBudget(seq, law, r.point.kl),
-    };
-  });
+  return guard(() => rejectionSamplingOn(lawOf(law, n, options), memorylessBase(law, n), target));
+}
+
+/** `rejectionSampling` on a given law of R and base model. Internal (throws). */
+export function rejectionSamplingOn(
+  seq: SequenceRewardLaw,
+  base: MethodBase,
+  target: RejectionTarget,
+): RejectionComparison {
+  const r = rejectionPoint(seq, base, target);
+  return {
+    ...info(seq),
+    threshold: r.threshold,
+    accept: Math.exp(r.logAccept),
+    logAccept: r.logAccept,
+    rejection: r.point,
+    bon: bonPoint(seq, base, parseBonSize({ logN: Math.max(0, -r.logAccept) })),
+    tilt: tiltAtBudget(seq, base, r.point.kl),
+  };
 }
 
 // ---- win rates at one KL -----------------------------------------------------------------------
@@ -474,36 +528,50 @@ export function winRateComparison(
   options: MethodOptions = {},
 ): Result<WinRateComparison> {
   return guard(() => {
-    if (!(delta >= 0 && delta < Number.POSITIVE_INFINITY))
-      throw new CoreFailure('out-of-range', `the KL budget Δ = ${delta} must be a finite number ≥ 0`);
-    const seq = lawOf(law, n, options);
-    const maxKL = n * maxKLPerToken(law);
-    const w = winRateFrontierAt(seq, delta);
-    const ws = summariseLevelPolicy(seq, w.logRatio);
-    const tilt = tiltAtBudget(seq, law, delta);
-    const bonLogN = solveLogN((t) => bestOfNFromLaw(seq, law, sizeOfLogN(t)).kl, delta, maxKL);
-    const bon: BonPoint =
-      bonLogN === Number.POSITIVE_INFINITY
-        ? { ...levelPoint(seq, law, topOnly(seq), Number.POSITIVE_INFINITY), logN: Number.POSITIVE_INFINITY }
-        : bonPoint(seq, law, sizeOfLogN(bonLogN));
-    const lambdaS = softLambda ?? lambdaForBudgetUnchecked(law, n, Math.min(2 * delta, maxKL)).lambda;
-    requireSoftLambda(lambdaS);
-    let soft: SoftBonPoint | null = null;
-    const softMax = lambdaS === Number.POSITIVE_INFINITY ? maxKL : tiltAtLambdaUnchecked(law, n, lambdaS).kl;
-    const softLogN = solveLogN((t) => softPoint(seq, law, sizeOfLogN(t), lambdaS).kl, delta, softMax);
-    if (softLogN < Number.POSITIVE_INFINITY) soft = softPoint(seq, law, sizeOfLogN(softLogN), lambdaS);
-    const rej = rejectionPoint(seq, law, { delta });
-    return {
-      ...info(seq),
-      delta,
-      frontier: { mu: w.mu, kl: w.kl, winRate: w.winRate, lossRate: w.lossRate, reward: ws.reward },
-      tilt,
-      bon,
-      soft,
-      softLambda: lambdaS,
-      rejection: { ...rej.point, threshold: rej.threshold, accept: Math.exp(rej.logAccept) },
-    };
+    requireBudget(delta);
+    return winRateComparisonOn(lawOf(law, n, options), memorylessBase(law, n), delta, softLambda);
   });
+}
+
+function requireBudget(delta: number): void {
+  if (!(delta >= 0 && delta < Number.POSITIVE_INFINITY))
+    throw new CoreFailure('out-of-range', `the KL budget Δ = ${delta} must be a finite number ≥ 0`);
+}
+
+/** `winRateComparison` on a given law of R and base model. Internal (throws). */
+export function winRateComparisonOn(
+  seq: SequenceRewardLaw,
+  base: MethodBase,
+  delta: number,
+  softLambda: number | undefined,
+): WinRateComparison {
+  requireBudget(delta);
+  const maxKL = base.maxKL();
+  const w = winRateFrontierAt(seq, delta);
+  const ws = summariseLevelPolicy(seq, w.logRatio);
+  const tilt = tiltAtBudget(seq, base, delta);
+  const bonLogN = solveLogN((t) => bestOfNFromLaw(seq, base.tilt, sizeOfLogN(t)).kl, delta, maxKL);
+  const bon: BonPoint =
+    bonLogN === Number.POSITIVE_INFINITY
+      ? { ...levelPoint(seq, base, topOnly(seq), Number.POSITIVE_INFINITY), logN: Number.POSITIVE_INFINITY }
+      : bonPoint(seq, base, sizeOfLogN(bonLogN));
+  const lambdaS = softLambda ?? base.lambdaForBudget(Math.min(2 * delta, maxKL));
+  requireSoftLambda(lambdaS);
+  let soft: SoftBonPoint | null = null;
+  const softMax = lambdaS === Number.POSITIVE_INFINITY ? maxKL : base.tiltAt(lambdaS).kl;
+  const softLogN = solveLogN((t) => softPoint(seq, base, sizeOfLogN(t), lambdaS).kl, delta, softMax);
+  if (softLogN < Number.POSITIVE_INFINITY) soft = softPoint(seq, base, sizeOfLogN(softLogN), lambdaS);
+  const rej = rejectionPoint(seq, base, { delta });
+  return {
+    ...info(seq),
+    delta,
+    frontier: { mu: w.mu, kl: w.kl, winRate: w.winRate, lossRate: w.lossRate, reward: ws.reward },
+    tilt,
+    bon,
+    soft,
+    softLambda: lambdaS,
+    rejection: { ...rej.point, threshold: rej.threshold, accept: Math.exp(rej.logAccept) },
+  };
 }
 
 /** Level log-ratios of the policy on the top level of R only. */
@@ -571,86 +639,125 @@ export function methodCurves(
   options: MethodOptions = {},
 ): Result<MethodCurves> {
   return guard(() => {
-    const { logNFrom, logNTo, steps } = curve;
-    if (!(logNFrom >= 0 && logNTo >= logNFrom && Number.isFinite(logNTo)))
-      throw new CoreFailure(
-        'out-of-range',
-        `the range of log N ${logNFrom}..${logNTo} must satisfy 0 ≤ from ≤ to`,
-      );
-    if (!(Number.isInteger(steps) && steps >= 2 && steps <= 1000))
-      throw new CoreFailure('out-of-range', `steps = ${steps} is not a whole number in 2..1000`);
+    requireCurve(curve);
     const seq = lawOf(law, n, options);
-    const maxKL = n * maxKLPerToken(law);
-    const softLambda = curve.softLambda ?? lambdaForBudgetUnchecked(law, n, Math.min(logNTo, maxKL)).lambda;
-    requireSoftLambda(softLambda);
     const block = curve.block ?? defaultBlock(n);
-    const logNs: number[] = [];
-    for (let i = 0; i < steps; i++)
-      logNs.push(i === steps - 1 ? logNTo : logNFrom + ((logNTo - logNFrom) * i) / (steps - 1));
-    const bon: CurvePoint[] = [];
-    const soft: CurvePoint[] = [];
-    const blockwise: CurvePoint[] = [];
-    for (const t of logNs) {
-      const size = sizeOfLogN(t);
-      const b = bestOfNFromLaw(seq, law, size);
-      bon.push({
-        parameter: t,
-        kl: b.kl,
-        reward: b.reward,
-        winRate: b.winRate,
-        lossRate: b.lossRate,
-        tokens: bonTokens(size, n),
-      });
-      const s = softPoint(seq, law, size, softLambda);
-      soft.push({ parameter: t, ...rates(s), tokens: bonTokens(size, n) });
-      const k = blockPoint(law, n, size, block, { ...options, sequenceLaw: seq }, false).point;
-      blockwise.push({ parameter: t, ...rates(k), tokens: bonTokens(size, n) });
+    return methodCurvesOn(
+      seq,
+      memorylessBase(law, n),
+      curve,
+      block,
+      (size) => blockPoint(law, n, size, block, { ...options, sequenceLaw: seq }, false).point,
+    );
+  });
+}
+
+function requireCurve(curve: CurveOptions): void {
+  const { logNFrom, logNTo, steps } = curve;
+  if (!(logNFrom >= 0 && logNTo >= logNFrom && Number.isFinite(logNTo)))
+    throw new CoreFailure(
+      'out-of-range',
+      `the range of log N ${logNFrom}..${logNTo} must satisfy 0 ≤ from ≤ to`,
+    );
+  if (!(Number.isInteger(steps) && steps >= 2 && steps <= 1000))
+    throw new CoreFailure('out-of-range', `steps = ${steps} is not a whole number in 2..1000`);
+}
+
+/**
+ * `methodCurves` on a given law of R and base model; `blockwise(size)` is blockwise best-of-N's
+ * point at N (its klToTilt is not read), or null for no blockwise curve. Internal (throws).
+ */
+export function methodCurvesOn(
+  seq: SequenceRewardLaw,
+  base: MethodBase,
+  curve: CurveOptions,
+  block: number,
+  blockwise: ((size: ParsedSize) => MethodPoint) | null,
+): MethodCurves {
+  requireCurve(curve);
+  const { logNFrom, logNTo, steps } = curve;
+  const n = seq.n;
+  const maxKL = base.maxKL();
+  const softLambda = curve.softLambda ?? base.lambdaForBudget(Math.min(logNTo, maxKL));
+  requireSoftLambda(softLambda);
+  const logNs: number[] = [];
+  for (let i = 0; i < steps; i++)
+    logNs.push(i === steps - 1 ? logNTo : logNFrom + ((logNTo - logNFrom) * i) / (steps - 1));
+  const bon: CurvePoint[] = [];
+  const soft: CurvePoint[] = [];
+  const blockCurve: CurvePoint[] = [];
+  for (const t of logNs) {
+    const size = sizeOfLogN(t);
+    const b = bestOfNFromLaw(seq, base.tilt, size);
+    bon.push({
+      parameter: t,
+      kl: b.kl,
+      reward: b.reward,
+      winRate: b.winRate,
+      lossRate: b.lossRate,
+      tokens: bonTokens(size, n),
+    });
+    const s = softPoint(seq, base, size, softLambda);
+    soft.push({ parameter: t, ...rates(s), tokens: bonTokens(size, n) });
+    if (blockwise !== null) {
+      const k = blockwise(size);
+      blockCurve.push({ parameter: t, ...rates(k), tokens: bonTokens(size, n) });
     }
-    // Rejection: levels with acceptance ≥ 1/N_max, `steps` targets evenly spread in KL.
-    const rejection: CurvePoint[] = [];
-    const klTop = Math.min(logNTo, maxKL);
-    let last = -1;
-    for (let i = 0; i < steps; i++) {
-      const level = rejectionLevelForKL(seq, (klTop * i) / (steps - 1));
-      if (level <= last) continue;
-      last = level;
-      const r = rejectionPoint(seq, law, { delta: -seq.logUpper[level] });
-      rejection.push({ parameter: r.threshold, ...rates(r.point), tokens: r.point.tokens });
+  }
+  // Rejection: levels with acceptance ≥ 1/N_max, `steps` targets evenly spread in KL.
+  const rejection: CurvePoint[] = [];
+  const klTop = Math.min(logNTo, maxKL);
+  let last = -1;
+  for (let i = 0; i < steps; i++) {
+    const level = rejectionLevelForKL(seq, (klTop * i) / (steps - 1));
+    if (level <= last) continue;
+    last = level;
+    const r = rejectionPoint(seq, base, { delta: -seq.logUpper[level] });
+    rejection.push({ parameter: r.threshold, ...rates(r.point), tokens: r.point.tokens });
+  }
+  let klMax = 0;
+  for (const c of [bon, soft, blockCurve, rejection]) for (const p of c) klMax = Math.max(klMax, p.kl);
+  klMax = Math.min(klMax, maxKL);
+  const tilt: CurvePoint[] = [];
+  const winRateFrontier: CurvePoint[] = [];
+  if (klMax > 0) {
+    for (const p of base.frontier(steps, klMax)) {
+      const s = summariseLevelPolicy(seq, tiltLogRatios(seq, base.tilt, p.lambda));
+      tilt.push({ parameter: p.lambda, kl: p.kl, reward: p.reward, ...winOf(s), tokens: n });
     }
-    let klMax = 0;
-    for (const c of [bon, soft, blockwise, rejection]) for (const p of c) klMax = Math.max(klMax, p.kl);
-    klMax = Math.min(klMax, maxKL);
-    const tilt: CurvePoint[] = [];
-    const winRateFrontier: CurvePoint[] = [];
-    if (klMax > 0) {
-      for (const p of frontierUnchecked(law, n, { steps, deltaTo: klMax }).points) {
-        const s = summariseLevelPolicy(seq, tiltLogRatios(seq, law, p.lambda));
-        tilt.push({ parameter: p.lambda, kl: p.kl, reward: p.reward, ...winOf(s), tokens: n });
-      }
-      for (const p of winRateFrontierCurve(seq, steps, klMax)) {
-        const w = winRateFrontierAt(seq, p.kl);
-        const ws = summariseNormalised(seq, normalised(seq, w.logRatio));
-        winRateFrontier.push({
-          parameter: p.mu,
-          kl: p.kl,
-          reward: ws.reward,
-          ...winOf(p),
-          tokens: n,
-        });
-      }
-    } else {
-      const base = summariseLevelPolicy(seq, new Float64Array(seq.values.length));
-      tilt.push({ parameter: 0, kl: 0, reward: base.reward, ...winOf(base), tokens: n });
+    for (const p of winRateFrontierCurve(seq, steps, klMax)) {
+      const w = winRateFrontierAt(seq, p.kl);
+      const ws = summariseNormalised(seq, normalised(seq, w.logRatio));
       winRateFrontier.push({
-        parameter: 0,
-        kl: 0,
-        reward: base.reward,
-        ...winOf(base),
+        parameter: p.mu,
+        kl: p.kl,
+        reward: ws.reward,
+        ...winOf(p),
         tokens: n,
       });
     }
-    return { ...info(seq), softLambda, block, bon, soft, blockwise, rejection, tilt, winRateFrontier };
-  });
+  } else {
+    const base = summariseLevelPolicy(seq, new Float64Array(seq.values.length));
+    tilt.push({ parameter: 0, kl: 0, reward: base.reward, ...winOf(base), tokens: n });
+    winRateFrontier.push({
+      parameter: 0,
+      kl: 0,
+      reward: base.reward,
+      ...winOf(base),
+      tokens: n,
+    });
+  }
+  return {
+    ...info(seq),
+    softLambda,
+    block,
+    bon,
+    soft,
+    blockwise: blockCurve,
+    rejection,
+    tilt,
+    winRateFrontier,
+  };
 }
 
 function winOf(m: { winRate: number; lossRate: number }): { winRate: number; lossRate: number } {

@@ -46,7 +46,7 @@ export function rejectionLevel(law: SequenceRewardLaw, target: RejectionTarget):
     if (index === L)
       throw new CoreFailure(
         'out-of-range',
-        `the threshold τ = ${tau} is above the largest reward n·r_max = ${x[L - 1]}: no sequence is ever accepted`,
+        `the threshold τ = ${tau} is above the largest sequence reward ${x[L - 1]} (n·r_max for a memoryless model): no sequence is ever accepted`,
       );
   } else if ('accept' in target) {
     const a = target.accept;

@@ -12,6 +12,8 @@ export type {
   Analysis,
   BonCurvePoint,
   Diagnostic,
+  MarkovTiltValue,
+  MethodCurvePoint,
   ModelSummary,
   Num,
   Position,
@@ -26,12 +28,40 @@ export type {
 /** The webview panel's viewType; the extension must declare `onWebviewPanel:alignLab.preview`. */
 export const PREVIEW_VIEW_TYPE = 'alignLab.preview';
 
-/** Identifiers of the charts, used for export and in persisted state. */
-export const CHART_IDS = ['frontier', 'bon', 'equivalence', 'rate', 'cumulants', 'renyi', 'tokens'] as const;
+/**
+ * Identifiers of the charts, used for export and in persisted state: the seven main charts, the
+ * methods group (the (KL, E[R]), (KL, win rate) and (tokens sampled, E[R]) planes) and the Markov
+ * group (transition heatmap, per-position marginals), the groups shown only when they have data.
+ */
+export const CHART_IDS = [
+  'frontier',
+  'bon',
+  'equivalence',
+  'rate',
+  'cumulants',
+  'renyi',
+  'tokens',
+  'methodsReward',
+  'methodsWinRate',
+  'methodsTokens',
+  'transitions',
+  'marginals',
+] as const;
 export type ChartId = (typeof CHART_IDS)[number];
 
 /** Query parameters the preview offers sliders for (names as in src/presentation/queries.ts). */
-export const SLIDER_PARAMS = ['delta', 'lambda', 'beta', 'N', 'logN', 'alpha', 'rate'] as const;
+export const SLIDER_PARAMS = [
+  'delta',
+  'lambda',
+  'beta',
+  'N',
+  'logN',
+  'alpha',
+  'rate',
+  'block',
+  'threshold',
+  'accept',
+] as const;
 export type SliderParam = (typeof SLIDER_PARAMS)[number];
 
 // ---- extension → webview ----------------------------------------------------------------------
@@ -156,7 +186,7 @@ export const MAX_EXPORT_BYTES = 32 * 1024 * 1024;
 export const NUMBER_LITERAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /**
- * A slider value as source text: 4 significant digits (a whole number for N), never exponent-free
+ * A slider value as source text: 4 significant digits (a whole number for N and block), never exponent-free
  * garbage. With `bounds` (the slider's ends, valid values themselves), a value that 4 digits would
  * round out of them is rounded towards the inside instead, so a slider at either end writes a
  * valid value (Δ at the maximum KL 2.07944… is written 2.079, not 2.08).
@@ -166,7 +196,7 @@ export function formatParameter(
   value: number,
   bounds?: { readonly min: number; readonly max?: number },
 ): string {
-  if (name === 'N') {
+  if (name === 'N' || name === 'block') {
     let n = Math.max(1, Math.round(value));
     if (bounds?.max !== undefined && n > bounds.max) n = Math.max(1, Math.floor(bounds.max));
     if (bounds && n < bounds.min) n = Math.ceil(bounds.min);

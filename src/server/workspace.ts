@@ -80,6 +80,12 @@ function afterPendingMessages(f: () => void): void {
 
 /** Longest stretch of query evaluation before the server looks at its messages again. */
 const SLICE_MS = 12;
+/**
+ * When model files were read, or reading and checking took this long already, the problems found
+ * so far go out before any query is evaluated: after a 50,000-token model the first query alone
+ * can take longer than the user should wait to see a typo.
+ */
+const EARLY_DIAGNOSTICS_MS = 50;
 /** Documents whose full evaluation is kept in memory (others are re-evaluated on demand). */
 const RETAINED = 24;
 /** Runs `f` after `ms`; with no wait, after the messages already queued but without
@@ -234,11 +240,21 @@ export class Workspace {
       return evaluated;
     };
     /** Steps the evaluation; the rest continues after the server has looked at its messages. */
-    const proceed = (engine: EngineRun): Evaluated | undefined | Promise<Evaluated | undefined> => {
-      if (engine.run.step(performance.now() + SLICE_MS)) return finish(engine);
-      // A long evaluation: the problems found so far (syntax, names, models, the queries done)
-      // go out now, so a mistake shows while the rest computes; the full set follows.
-      this.publishDiagnostics(uri, version, engine.run.result().analysis.diagnostics);
+    const proceed = (
+      engine: EngineRun,
+      readFiles: boolean,
+    ): Evaluated | undefined | Promise<Evaluated | undefined> => {
+      const early = readFiles || performance.now() - started >= EARLY_DIAGNOSTICS_MS;
+      if (early) {
+        // Sent before the first step, which then waits for the write to leave (a step blocks).
+        if (stale()) return undefined;
+        this.publishDiagnostics(uri, version, engine.run.result().analysis.diagnostics);
+      } else {
+        if (engine.run.step(performance.now() + SLICE_MS)) return finish(engine);
+        // A long evaluation: the problems found so far (syntax, names, models, the queries done)
+        // go out now, so a mistake shows while the rest computes; the full set follows.
+        this.publishDiagnostics(uri, version, engine.run.result().analysis.diagnostics);
+      }
       return new Promise<Evaluated | undefined>((resolve) => {
         const slice = () => {
           if (stale()) return resolve(undefined);
@@ -254,8 +270,8 @@ export class Workspace {
     };
     let result: Evaluated | undefined | Promise<Evaluated | undefined>;
     try {
-      const started = startEngine(uri, text, this.ctx.settings(), this.files, this.ctx.host, s.cache, stale);
-      result = started instanceof Promise ? started.then(proceed) : proceed(started);
+      const engine = startEngine(uri, text, this.ctx.settings(), this.files, this.ctx.host, s.cache, stale);
+      result = engine instanceof Promise ? engine.then((e) => proceed(e, true)) : proceed(engine, false);
     } catch (e) {
       return Promise.resolve(fail(e));
     }

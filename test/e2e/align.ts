@@ -37,7 +37,10 @@ export function columnOf(line: number, text: string): number {
   return col + 1;
 }
 
-/** The chart cards of the preview, in display order (src/protocol/preview.ts CHART_IDS). */
+/**
+ * The chart cards the preview shows for SAMPLE, in display order (src/protocol/preview.ts CHART_IDS;
+ * the methods and Markov groups are hidden without their queries).
+ */
 export const CHARTS = ['frontier', 'bon', 'equivalence', 'rate', 'cumulants', 'renyi', 'tokens'] as const;
 
 /** `node dist/cli.js eval --json FILE` (dist/ is built by packaging; ALIGN_LAB_CLI overrides the path). */
@@ -114,7 +117,8 @@ export async function previewState(frame: Frame): Promise<PreviewState> {
   const meta = await frame.evaluate(() => ({
     renders: Number(document.body.dataset.renders ?? '0'),
     bodyClass: document.body.className,
-    cards: [...document.querySelectorAll<HTMLElement>('section.card')].map((card) => ({
+    // The shown cards (the methods and Markov groups are hidden while they have nothing to draw).
+    cards: [...document.querySelectorAll<HTMLElement>('section.card:not([hidden])')].map((card) => ({
       id: card.dataset.chart ?? card.id,
       empty: card.classList.contains('is-empty'),
       canvasIndex: [...document.querySelectorAll('canvas')].indexOf(

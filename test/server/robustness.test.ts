@@ -4,7 +4,11 @@
 // the protocol where editors (or attackers) do not.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { CompletionRequest, HoverRequest } from 'vscode-languageserver-protocol';
 import { serverNodeArgs } from '../../src/protocol/protocol.js';
 import { ensureServerBuilt, type LspClient, serverBundle, startClient, uriOf } from './lsp.js';
@@ -64,6 +68,39 @@ describe('server: responsive while queries compute, and they stop when they run 
       position: { line: 1, character: 1 },
     });
     assert.ok(hover, 'hover answered');
+  });
+
+  it('after a model file is read, a mistake shows before any query is evaluated', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'align-early-'));
+    try {
+      const rows = Array.from({ length: 20_000 }, (_, i) => `t${i},${1 / 20_000},${i % 11}`);
+      writeFileSync(join(dir, 'big.csv'), `token,p,reward\n${rows.join('\n')}\n`);
+      const uri = pathToFileURL(join(dir, 'early.align')).toString();
+      // The first query runs into the time limit (400 ms); the typo is on the last line.
+      const text = `${MODEL}model big from "big.csv" { length 8 }\n${slow(1, 300)}tilt(big, delta = 1)\ntilt(nope, delta = 1)\n`;
+      void c.open(uri, text);
+      const results = c.waitForResults(uri, 1, 20_000).then(() => performance.now());
+      const deadline = performance.now() + 20_000;
+      let firstAt: number | undefined;
+      while (firstAt === undefined && performance.now() < deadline) {
+        const first = c.published.find((p) => p.uri === uri && p.version === 1);
+        if (first) {
+          assert.ok(
+            first.diagnostics.some((d) => d.code === 'unknown-model'),
+            `first diagnostics: ${JSON.stringify(first.diagnostics)}`,
+          );
+          firstAt = performance.now();
+        } else await new Promise((r) => setTimeout(r, 2));
+      }
+      assert.ok(firstAt !== undefined, 'diagnostics were published');
+      const resultsAt = await results;
+      assert.ok(
+        resultsAt - firstAt >= 200,
+        `the diagnostics came ${Math.round(resultsAt - firstAt)} ms before the results (the slow query takes 400): ${JSON.stringify(c.results.get(uri)?.analysis.results.map((r) => [r.query, r.error]))}`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an edit while a long evaluation runs abandons it: the newer version is published, never the old', async () => {

@@ -1,11 +1,12 @@
 // The preview's pure helpers, in Node (no browser needed): the structural equality that decides
-// whether a chart, banner or legend must be redrawn, and the axis tick labels.
+// whether a chart, banner or legend must be redrawn, the axis tick labels, and the block slider's steps.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyze } from '../../src/language/index.js';
 import { bannerEntries } from '../../webview/banner.js';
 import { tickLabel } from '../../webview/charts/model.js';
 import { sameValue } from '../../webview/dom.js';
+import { divisors, valueAt } from '../../webview/sliders.js';
 
 test('sameValue: equal JSON-like values, however built', () => {
   const cases: [unknown, unknown][] = [
@@ -64,18 +65,18 @@ test('sameValue: any difference, at any depth, is seen', () => {
   }
 });
 
-test('tickLabel: round numbers without floating noise, short exponents at the extremes', () => {
+test('tickLabel: round numbers without floating noise, short exponents at the extremes, true minus signs', () => {
   const cases: [number, string][] = [
     [0, '0'],
     [0.30000000000000004, '0.3'],
-    [0.1 + 0.2 - 0.3, '5.55112e-17'],
+    [0.1 + 0.2 - 0.3, '5.55112e−17'],
     [2.5, '2.5'],
-    [-12, '-12'],
+    [-12, '−12'],
     [123456.7, '123457'],
-    [1e6, '1e+6'],
-    [1.5e8, '1.5e+8'],
-    [2e-5, '2e-5'],
-    [-1.25e-7, '-1.25e-7'],
+    [1e6, '1e6'],
+    [1.5e8, '1.5e8'],
+    [2e-5, '2e−5'],
+    [-1.25e-7, '−1.25e−7'],
     [1e-4, '0.0001'],
     [Number.POSITIVE_INFINITY, '∞'],
   ];
@@ -115,4 +116,28 @@ test('banner: one cause, one entry — a query blocked by a diagnostic on it is 
     ['uses the fine-lattice approximation', 'tilt m: N must be at least 1'],
     warned.join(' | '),
   );
+});
+
+test('block sliders step through the divisors of the length: every value they write divides n', () => {
+  assert.deepEqual(divisors(32), [1, 2, 4, 8, 16, 32]);
+  assert.deepEqual(divisors(36), [1, 2, 3, 4, 6, 9, 12, 18, 36]);
+  assert.deepEqual(divisors(1), [1]);
+  assert.deepEqual(divisors(7), [1, 7]);
+  const values = divisors(12);
+  const spec = {
+    name: 'block' as const,
+    label: 'b',
+    min: 0,
+    max: values.length - 1,
+    position: 0,
+    logScale: false,
+    bounds: { min: 1, max: 12 },
+    values,
+  };
+  for (const position of [-1, 0, 0.4, 0.6, 2.49, 3, 5, 5.2, 99]) {
+    const v = valueAt(spec, position);
+    assert.ok(12 % v === 0, `position ${position} writes ${v}, which divides 12`);
+  }
+  assert.equal(valueAt(spec, 0), 1);
+  assert.equal(valueAt(spec, values.length - 1), 12);
 });

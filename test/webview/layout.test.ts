@@ -69,9 +69,9 @@ for (const width of [400, 320]) {
       assert.deepEqual(out, [], `nothing sticks out or is clipped at ${width} px (${theme})`);
       await h.page.screenshot({ path: join(shots, `narrow-${width}-${theme}.png`), fullPage: true });
     }
-    // The chart cards follow the width (one column), their canvases too.
+    // The chart cards shown follow the width (one column), their canvases too.
     const cards = await h.page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('section.card')].map((c) =>
+      [...document.querySelectorAll<HTMLElement>('section.card:not([hidden])')].map((c) =>
         Math.round(c.getBoundingClientRect().width),
       ),
     );

@@ -468,7 +468,9 @@ test('a 50,257-token model arrives summarised and draws in the same budget: top 
 test('an empty analysis shows explanations instead of charts', async () => {
   h = await openPreview(browser);
   await h.sendAnalysis({ file: 'x.align', diagnostics: [], results: [] }, 1);
-  assert.equal(await h.page.locator('.card.is-empty').count(), 7);
+  // The seven main charts explain themselves; the methods and Markov groups stay hidden.
+  assert.equal(await h.page.locator('.card.is-empty:not([hidden])').count(), 7);
+  assert.equal(await h.page.locator('.card[hidden]').count(), 5);
   assert.match((await h.page.textContent('#chart-frontier .empty')) ?? '', /frontier/);
 });
 
@@ -476,7 +478,7 @@ test('the real evaluator output for examples/paper.align fills every chart', asy
   h = await openPreview(browser);
   const paper = payload('paper');
   await h.sendAnalysis(paper, 1);
-  assert.equal(await h.page.locator('.card.is-empty').count(), 0);
+  assert.equal(await h.page.locator('.card.is-empty:not([hidden])').count(), 0);
   const frontier = await labels('frontier');
   for (const l of [
     'frontier F(Δ) · chat',

@@ -67,6 +67,30 @@ test('slider values become plain numeric literals', () => {
   assert.equal(formatParameter('N', 99.6), '100');
   assert.equal(formatParameter('N', 0.2), '1');
   assert.equal(formatParameter('lambda', 1e-7), '1e-7');
+  // The methods' parameters: a whole block length, a threshold (negative too), an acceptance.
+  assert.equal(formatParameter('block', 7.6), '8');
+  assert.equal(formatParameter('block', 0.2), '1');
+  assert.equal(formatParameter('threshold', -12.34567), '-12.35');
+  assert.equal(formatParameter('accept', 0.0123456), '0.01235');
+});
+
+test('the methods and Markov charts export, and their sliders write, through the same validation', () => {
+  for (const chart of ['methodsReward', 'methodsWinRate', 'methodsTokens', 'transitions', 'marginals'])
+    assert.deepEqual(parseWebviewMessage({ type: 'export', chart, format: 'csv', data: 'a\r\n' }), {
+      type: 'export',
+      chart,
+      format: 'csv',
+      data: 'a\r\n',
+    });
+  for (const name of ['block', 'threshold', 'accept']) {
+    const set = { type: 'setParameter', uri, version: 3, query: range, name, value: 2 };
+    assert.deepEqual(parseWebviewMessage(set), set, name);
+  }
+  assert.equal(
+    parseWebviewMessage({ type: 'export', chart: 'methods', format: 'csv', data: 'a' }),
+    undefined,
+    'only known chart ids',
+  );
 });
 
 test('a slider value at an end of its range is rounded towards the inside (valid values only)', () => {

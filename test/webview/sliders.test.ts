@@ -9,7 +9,7 @@ import { after, afterEach, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { analyze, paramSpec, querySpec } from '../../src/language/index.js';
 import { formatNumber } from '../../src/presentation/format.js';
-import type { Analysis } from '../../src/presentation/results.js';
+import type { Analysis, QueryResult } from '../../src/presentation/results.js';
 import { DOC_URI, type Harness, launch, openPreview } from './harness.js';
 
 const DOC = `model toy {
@@ -132,6 +132,108 @@ test('every slider spans only valid values: dragged to either end it writes a va
     }
   }
   assert.equal(checked.length, 14, checked.join('; '));
+});
+
+/** The methods' kinds (issue 11): one query per way of writing each slider parameter. */
+const METHODS_DOC = `model toy {
+  vocab  a b c
+  p      0.5 0.3 0.2
+  reward 0 1 2
+  length 8
+}
+softbon(toy, N = 16, lambda = 2)
+softbon(toy, logN = 3, beta = 0.5)
+blockbon(toy, N = 4, block = 2)
+reject(toy, threshold = 12)
+reject(toy, accept = 0.05)
+reject(toy, delta = 2)
+winrate(toy, delta = 4, lambda = 1)
+winrate(toy, delta = 4, beta = 1)
+methods(toy, N = 1..64, steps = 8, lambda = 1, block = 4)
+methods(toy, N = 1..64, steps = 8)
+`;
+/** 0-based line → the sliders its query offers (methods: λ and b also when not written). */
+const METHODS_SLIDERS: Record<number, string[]> = {
+  6: ['N', 'lambda'],
+  7: ['logN', 'beta'],
+  8: ['N', 'block'],
+  9: ['threshold'],
+  10: ['accept'],
+  11: ['delta'],
+  12: ['delta', 'lambda'],
+  13: ['delta', 'beta'],
+  14: ['lambda', 'block'],
+  15: ['lambda', 'block'],
+};
+
+/** The text with `name = value` on `line`: replaced when written, else appended (as the server does). */
+function withParam(text: string, line: number, name: string, value: number): string {
+  const lines = text.split('\n');
+  const written = new RegExp(`\\b${name} = [^,)]+`);
+  lines[line] = written.test(lines[line])
+    ? lines[line].replace(written, `${name} = ${value}`)
+    : lines[line].replace(/\)\s*$/, `, ${name} = ${value})`);
+  return lines.join('\n');
+}
+
+test('the methods’ sliders (N, λ/β, block, threshold, acceptance, Δ) dragged to either end write values the language accepts', async () => {
+  h = await openPreview(browser);
+  const analysis = evaluate(METHODS_DOC);
+  assert.deepEqual(
+    analysis.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+    'the document is valid',
+  );
+  assert.ok(
+    analysis.results.every((r) => r.value !== undefined),
+    'every query has a value',
+  );
+  await h.sendAnalysis(analysis, 1);
+  const checked: string[] = [];
+  for (const [lineText, params] of Object.entries(METHODS_SLIDERS)) {
+    const line = Number(lineText);
+    await cursorOn(line);
+    const r: QueryResult = analysis.results.find((x) => x.range.start.line === line)!;
+    await h.page.waitForFunction(
+      (n) => document.querySelectorAll('.sliders:not([hidden]) .slider').length === n,
+      params.length,
+    );
+    const shown = await h.page.$$eval('.slider', (els) => els.map((e) => (e as HTMLElement).dataset.param));
+    assert.deepEqual(shown, params, `${r.query} on line ${line + 1}: its sliders`);
+    for (const param of params)
+      for (const end of ['min', 'max'] as const) {
+        const before = (await posted('setParameter')).length;
+        await moveSlider(param, end);
+        const writes = (await posted('setParameter')).slice(before);
+        const what: string = `${r.query} (line ${line + 1}) ${param} at its ${end}`;
+        assert.equal(writes.length, 1, `${what}: one write (${JSON.stringify(writes)})`);
+        const value = writes[0].value as number;
+        const spec = paramSpec(querySpec(r.query)!, param)!;
+        if (spec.min !== undefined)
+          assert.ok(
+            spec.minExclusive ? value > spec.min : value >= spec.min,
+            `${what} = ${value}: above the lower bound`,
+          );
+        if (spec.max !== undefined) assert.ok(value <= spec.max, `${what} = ${value}: at most ${spec.max}`);
+        if (param === 'N') assert.ok(Number.isInteger(value), `${what} = ${value}: a whole N`);
+        if (param === 'block') assert.ok(8 % value === 0, `${what} = ${value}: divides the length 8`);
+        if (param === 'threshold')
+          assert.ok(value >= 0 && value <= 16, `${what} = ${value}: a level of R in [0, 16]`);
+        if (param === 'delta') assert.ok(value <= MAX_KL, `${what} = ${value}: at most the maximum KL`);
+        const written = evaluate(withParam(METHODS_DOC, line, param, value));
+        const errors = written.diagnostics.filter((d) => d.severity === 'error');
+        assert.deepEqual(errors, [], `${what} = ${value}: no error diagnostic`);
+        const result = written.results.find((x) => x.range.start.line === line);
+        assert.ok(result?.value, `${what} = ${value}: the query has a value (${result?.error})`);
+        checked.push(`${r.query}:${line + 1} ${param} ${end} ${value}`);
+      }
+  }
+  // Both ends of the block slider are the extreme divisors: token-level (b = 1) and whole sequences.
+  assert.ok(
+    checked.includes('blockbon:9 block min 1') && checked.includes('blockbon:9 block max 8'),
+    checked.join('; '),
+  );
+  assert.equal(checked.length, 2 * Object.values(METHODS_SLIDERS).flat().length, checked.join('; '));
 });
 
 test('sliders keep writing to the newest version while the document has errors (elsewhere or in the query)', async () => {

@@ -1,9 +1,11 @@
-/** All chart models for one analysis, in display order. */
+/** All chart models for one analysis, in display order (src/protocol/preview.ts CHART_IDS). */
 import type { Analysis } from '../../src/protocol/preview.js';
 import { bonChart } from './bon.js';
 import { cumulantsChart } from './cumulants.js';
 import { equivalenceChart } from './equivalence.js';
 import { frontierChart } from './frontier.js';
+import { markovCharts } from './markov.js';
+import { methodsCharts } from './methods.js';
 import { type ChartModel, formatWith } from './model.js';
 import { rateChart } from './rate.js';
 import { renyiChart } from './renyi.js';
@@ -20,5 +22,7 @@ export function buildCharts(analysis: Analysis, focus: number | null, digits: nu
     cumulantsChart(analysis, f),
     renyiChart(analysis, f),
     tokensChart(analysis, focus, f),
+    ...methodsCharts(analysis, f),
+    ...markovCharts(analysis, focus, f),
   ];
 }

@@ -16,9 +16,13 @@ export interface Point {
   /** Error bar (Monte Carlo: mean ± 2 standard errors). */
   yMin?: number;
   yMax?: number;
+  /** A heatmap cell's value (style `cell`: the cell is x ± ½, y ± ½) and its text inside the cell. */
+  value?: number;
+  label?: string;
 }
 
-export type SeriesStyle = 'line' | 'linePoints' | 'points' | 'dashed' | 'dotted' | 'bar';
+/** `cell`: the points are the cells of a matrix (heatmap), shaded by `Point.value`. */
+export type SeriesStyle = 'line' | 'linePoints' | 'points' | 'dashed' | 'dotted' | 'bar' | 'cell';
 export type Marker = 'circle' | 'triangle' | 'crossRot' | 'rectRot' | 'star' | 'rect';
 
 export interface Series {
@@ -48,6 +52,14 @@ export type SeriesDraft = Omit<Series, 'label'>;
 
 export interface Axis {
   title: string;
+  /** A logarithmic axis (values > 0 only). */
+  log?: boolean;
+  /** Labelled ticks at these values instead of round numbers (a heatmap's tokens). */
+  ticks?: { value: number; label: string }[];
+  /** A fixed range (a heatmap's cells); zoom and pan are off on such charts. */
+  range?: [number, number];
+  /** Values grow downwards (a matrix's rows). */
+  reverse?: boolean;
 }
 
 export interface ChartModel {
@@ -63,6 +75,8 @@ export interface ChartModel {
   emptyText: string;
   /** One line under the title (e.g. which query the tokens chart shows). */
   note?: string;
+  /** A chart of an optional group (methods, Markov): its card is hidden while it has nothing to draw. */
+  optional?: boolean;
 }
 
 /** Marker styles (query points): they are drawn above curves and win hit-testing over them. */
@@ -121,16 +135,17 @@ function samePoints(a: Point[], b: Point[]): boolean {
   return true;
 }
 
+/** Significant digits of an axis tick: enough for any round tick, few enough to drop floating noise. */
+const TICK_DIGITS = 6;
+
 /**
- * Axis tick label: ticks are round numbers, so 6 significant digits remove floating noise
- * (0.30000000000000004 → 0.3) and very large or small values use a short exponent (2e-5, 1.5e+8).
- * Cheaper than chart.js's default formatter, which builds an Intl.NumberFormat key per tick.
+ * Axis tick label, by the presentation layer's formatter (its exponent rule and true minus sign):
+ * ticks are round numbers, so 6 significant digits remove floating noise (0.30000000000000004 →
+ * 0.3); very large or small values get a short exponent (2e−5, 1.5e8). Cheaper than chart.js's
+ * default formatter, which builds an Intl.NumberFormat key per tick.
  */
 export function tickLabel(x: number): string {
-  if (x === 0 || !Number.isFinite(x)) return x === 0 ? '0' : formatNumber(x);
-  const a = Math.abs(x);
-  if (a >= 1e6 || a < 1e-4) return x.toExponential(5).replace(/\.?0+e/, 'e');
-  return String(Number(x.toPrecision(6)));
+  return formatNumber(x, TICK_DIGITS);
 }
 
 export const hasData = (m: ChartModel): boolean => m.series.some((s) => s.points.length > 0);

@@ -60,7 +60,7 @@ export function runEval(options: EvalOptions, io: Io, engine: Engine): number {
   if (options.json) {
     let text: string;
     try {
-      text = toContractJson(contractDocument(analysis, name));
+      text = toContractJson(contractDocument(analysis, name), 2, true);
     } catch (e) {
       if (e instanceof ContractViolation) return internalError(io, e.message).exit;
       throw e;

@@ -1,8 +1,9 @@
 /**
  * The queries on a `markov` model: parameters (already checked) → the core's Markov functions →
  * the JSON value of the same contract as for memoryless models (results.ts), plus the optional
- * chain readouts. A query kind missing here (renyi, and methods added since) is reported as not
- * available for markov models. docs/math-markov.md states every formula.
+ * chain readouts. A query kind missing here (renyi) is reported as not available for markov
+ * models. The alignment methods share the shaping of methodEvaluators.ts over the chain's
+ * computations (markovMethods.ts). docs/math-markov.md states every formula.
  */
 import {
   type BonSize,
@@ -13,17 +14,23 @@ import {
   markovAsymptoticTilt,
   markovBestOfN,
   markovBestOfNSummary,
+  markovBlockBestOfN,
   markovCgfLimit,
   markovCumulants,
   markovEquivalencePoints,
   markovFrontier,
   markovLambdaForBudget,
+  markovMethodCurves,
   markovRateFunction,
+  markovRejectionSampling,
   markovRewardLaw,
   markovScaledCgf,
   markovSimulate,
+  markovSoftBestOfN,
   markovTiltAtBeta,
   markovTiltAtLambda,
+  markovTiltWinRate,
+  markovWinRateComparison,
   mixing,
   perronLimits,
   perronPoint,
@@ -32,6 +39,7 @@ import {
   tiltedChain,
   tiltedRewardLaw,
   tiltMarginals,
+  withWorkBudget,
 } from '../../core/index.js';
 import { formatCount, formatNumber } from '../../presentation/format.js';
 import { paramSpec } from '../../presentation/queries.js';
@@ -47,7 +55,9 @@ import {
   CGF_POINTS,
 } from './enrichment.js';
 import { finite, num, ResultFailure } from './jsonValues.js';
+import { METHOD_VALUES, type MethodCore } from './methodEvaluators.js';
 import { type EvaluationLimits, type EvaluationNote, unwrapCore } from './outcome.js';
+import { TILT_WIN_RATE_WORK } from './queryEvaluators.js';
 import { tokenTable } from './tokenTables.js';
 
 export interface MarkovContext {
@@ -179,8 +189,24 @@ function tilt(ctx: MarkovContext): QueryValues['tilt'] {
     phi: table(model.vocab, marg.average, 'φ'),
     ...optional('p', tokenTable(model.vocab, model.p)),
     ...optional('r', tokenTable(model.vocab, model.reward)),
+    ...optional(
+      'win_rate',
+      tryOptional(() => tiltWinRateIfExact(ctx, s.lambda)),
+    ),
     markov: readouts,
   };
+}
+
+/**
+ * The win rate of φ_λ (as the memoryless `tilt.win_rate`): only when the chain's exact law of R
+ * costs at most TILT_WIN_RATE_WORK; undefined otherwise — never approximated.
+ */
+function tiltWinRateIfExact(ctx: MarkovContext, lambda: number): number | undefined {
+  const limits = { maxSupport: ctx.limits.maxExactSupport, maxWork: TILT_WIN_RATE_WORK };
+  const r = withWorkBudget({ maxUnits: 2 * TILT_WIN_RATE_WORK }, () =>
+    markovTiltWinRate(ctx.chain, ctx.model.n, lambda, limits),
+  );
+  return r.ok && r.value.exact && Number.isFinite(r.value.winRate) ? r.value.winRate : undefined;
 }
 
 function frontier(ctx: MarkovContext): QueryValues['frontier'] {
@@ -294,6 +320,7 @@ function bon(ctx: MarkovContext): QueryValues['bon'] {
       reward: finite(atLogN.reward, 'KL-RL reward at Δ = log N'),
       kl_bon_to_tilt: num(b.klToTilt ?? Number.NaN, 'KL(BoN‖φ_Δ)'),
     },
+    win_rate: finite(b.winRate, 'BoN win rate'),
     ...optional('curve', curve),
   };
 }
@@ -523,7 +550,32 @@ function simulate(ctx: MarkovContext): QueryValues['simulate'] {
   };
 }
 
+/** The methods of a chain (markovMethods.ts), on one law of R built on first use. */
+function chainCore(ctx: MarkovContext): MethodCore {
+  const { chain, model } = ctx;
+  const n = model.n;
+  const maxSupport = ctx.limits.maxExactSupport;
+  let law: SequenceRewardLaw | undefined;
+  const options = () => {
+    law ??= unwrapCore(markovRewardLaw(chain, n, { maxSupport }));
+    return { maxSupport, sequenceLaw: law };
+  };
+  return {
+    soft: (size, lambda) => markovSoftBestOfN(chain, n, size, lambda, options()),
+    block: (size, block) => markovBlockBestOfN(chain, n, size, block, options()),
+    reject: (target) => markovRejectionSampling(chain, n, target, options()),
+    winRate: (delta, softLambda) => markovWinRateComparison(chain, n, delta, softLambda, options()),
+    curves: (curve) => markovMethodCurves(chain, n, curve, options()),
+    note: (r) => noteApproximation(ctx, r),
+  };
+}
+
 export const MARKOV_EVALUATORS: MarkovEvaluators = {
+  softbon: (ctx) => METHOD_VALUES.softbon(ctx, chainCore(ctx)),
+  blockbon: (ctx) => METHOD_VALUES.blockbon(ctx, chainCore(ctx)),
+  reject: (ctx) => METHOD_VALUES.reject(ctx, chainCore(ctx)),
+  winrate: (ctx) => METHOD_VALUES.winrate(ctx, chainCore(ctx)),
+  methods: (ctx) => METHOD_VALUES.methods(ctx, chainCore(ctx)),
   tilt,
   frontier,
   bon,

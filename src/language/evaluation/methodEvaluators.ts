@@ -1,18 +1,27 @@
 /**
  * The evaluators of the alignment-methods queries (math.md §8): softbon, blockbon, reject,
- * winrate, methods. Parameters (already checked) → core calls (src/core/methods.ts) → the JSON
- * values of results.ts. Defaults are those of the query table (queries.ts).
+ * winrate, methods. Parameters (already checked) → core calls (src/core/methods.ts for a
+ * memoryless model, src/core/markovMethods.ts for a chain: `MethodCore`) → the JSON values of
+ * results.ts. Defaults are those of the query table (queries.ts).
  */
 import {
+  type BlockBonComparison,
   type BonPoint,
+  type BonSize,
   blockBestOfN,
+  type CurveOptions,
+  type MethodCurves,
   type MethodPoint,
   methodCurves,
+  type RejectionComparison,
   type RejectionTarget,
+  type Result,
   rejectionSampling,
   type SequenceRewardLaw,
+  type SoftBonComparison,
   softBestOfN,
   type TiltPoint,
+  type WinRateComparison,
   winRateComparison,
 } from '../../core/index.js';
 import { paramSpec } from '../../presentation/queries.js';
@@ -36,17 +45,45 @@ import {
   sharedSequenceLaw,
 } from './queryEvaluators.js';
 
+/**
+ * The core's method computations on one model — a memoryless token law or a Markov chain — at the
+ * model's n, with the law of R it shares with the model's other queries.
+ */
+export interface MethodCore {
+  soft(size: BonSize, lambda: number): Result<SoftBonComparison>;
+  block(size: BonSize, block: number): Result<BlockBonComparison>;
+  reject(target: RejectionTarget): Result<RejectionComparison>;
+  winRate(delta: number, softLambda: number | undefined): Result<WinRateComparison>;
+  curves(curve: CurveOptions): Result<MethodCurves>;
+  /** Records that the law of R was approximated (the model kind's own note). */
+  note(r: { exact: boolean; method: string; errorBound: number }): void;
+}
+
+/** What the method evaluators read of a query's context (memoryless or markov). */
+export type MethodContext = Pick<EvaluationContext, 'query' | 'model' | 'limits' | 'notes'>;
+
 /** The law of R shared with the model's other queries (built once per model, n and limit). */
 function sequenceLaw(ctx: EvaluationContext): SequenceRewardLaw {
   return unwrapCore(sharedSequenceLaw(ctx.law, ctx.model.n, ctx.limits.maxExactSupport));
 }
 
-function options(ctx: EvaluationContext) {
-  return { maxSupport: ctx.limits.maxExactSupport, sequenceLaw: sequenceLaw(ctx) };
+/** The methods of a memoryless model (methods.ts). */
+function memorylessCore(ctx: EvaluationContext): MethodCore {
+  const { law } = ctx;
+  const n = ctx.model.n;
+  const options = () => ({ maxSupport: ctx.limits.maxExactSupport, sequenceLaw: sequenceLaw(ctx) });
+  return {
+    soft: (size, lambda) => softBestOfN(law, n, size, lambda, options()),
+    block: (size, block) => blockBestOfN(law, n, size, block, options()),
+    reject: (target) => rejectionSampling(law, n, target, options()),
+    winRate: (delta, softLambda) => winRateComparison(law, n, delta, softLambda, options()),
+    curves: (curve) => methodCurves(law, n, curve, options()),
+    note: (r) => noteApproximation(ctx, r),
+  };
 }
 
 /** λ from `lambda` or `beta` (λ = 1/β); undefined when neither is given. */
-function inverseTemperature(ctx: EvaluationContext): number | undefined {
+function inverseTemperature(ctx: MethodContext): number | undefined {
   const lambda = numberParam(ctx, 'lambda');
   if (lambda !== undefined) return lambda;
   const beta = numberParam(ctx, 'beta');
@@ -72,11 +109,11 @@ function tiltMethod(t: TiltPoint): TiltMethodValue {
   return { ...method(t, 'KL-RL'), lambda: num(t.lambda, 'λ') };
 }
 
-function softbon(ctx: EvaluationContext): QueryValues['softbon'] {
+function softbon(ctx: MethodContext, core: MethodCore): QueryValues['softbon'] {
   const lambda = inverseTemperature(ctx);
   if (lambda === undefined) throw new Error('softbon needs lambda or beta (the checker should have said so)');
-  const r = unwrapCore(softBestOfN(ctx.law, ctx.model.n, bonSize(ctx), lambda, options(ctx)));
-  noteApproximation(ctx, r);
+  const r = unwrapCore(core.soft(bonSize(ctx), lambda));
+  core.note(r);
   return {
     ...method(r.soft, 'soft best-of-N'),
     N: num(r.N, 'N'),
@@ -89,11 +126,11 @@ function softbon(ctx: EvaluationContext): QueryValues['softbon'] {
   };
 }
 
-function blockbon(ctx: EvaluationContext): QueryValues['blockbon'] {
+function blockbon(ctx: MethodContext, core: MethodCore): QueryValues['blockbon'] {
   const block = numberParam(ctx, 'block');
   if (block === undefined) throw new Error('blockbon needs block (the checker should have said so)');
-  const r = unwrapCore(blockBestOfN(ctx.law, ctx.model.n, bonSize(ctx), block, options(ctx)));
-  noteApproximation(ctx, r);
+  const r = unwrapCore(core.block(bonSize(ctx), block));
+  core.note(r);
   return {
     ...method(r.blockwise, 'blockwise best-of-N'),
     N: num(r.N, 'N'),
@@ -106,7 +143,7 @@ function blockbon(ctx: EvaluationContext): QueryValues['blockbon'] {
   };
 }
 
-function reject(ctx: EvaluationContext): QueryValues['reject'] {
+function reject(ctx: MethodContext, core: MethodCore): QueryValues['reject'] {
   const threshold = numberParam(ctx, 'threshold');
   const accept = numberParam(ctx, 'accept');
   const target: RejectionTarget =
@@ -115,8 +152,8 @@ function reject(ctx: EvaluationContext): QueryValues['reject'] {
       : accept !== undefined
         ? { accept }
         : { delta: numberParam(ctx, 'delta') ?? 0 };
-  const r = unwrapCore(rejectionSampling(ctx.law, ctx.model.n, target, options(ctx)));
-  noteApproximation(ctx, r);
+  const r = unwrapCore(core.reject(target));
+  core.note(r);
   return {
     ...method(r.rejection, 'rejection sampling'),
     threshold: finite(r.threshold, 'threshold'),
@@ -127,11 +164,11 @@ function reject(ctx: EvaluationContext): QueryValues['reject'] {
   };
 }
 
-function winrate(ctx: EvaluationContext): QueryValues['winrate'] {
+function winrate(ctx: MethodContext, core: MethodCore): QueryValues['winrate'] {
   const delta = numberParam(ctx, 'delta');
   if (delta === undefined) throw new Error('winrate needs delta (the checker should have said so)');
-  const r = unwrapCore(winRateComparison(ctx.law, ctx.model.n, delta, inverseTemperature(ctx), options(ctx)));
-  noteApproximation(ctx, r);
+  const r = unwrapCore(core.winRate(delta, inverseTemperature(ctx)));
+  core.note(r);
   return {
     delta: finite(r.delta, 'Δ'),
     mu: num(r.frontier.mu, 'μ'),
@@ -170,7 +207,7 @@ function curvePoint(
   };
 }
 
-function methods(ctx: EvaluationContext): QueryValues['methods'] {
+function methods(ctx: MethodContext, core: MethodCore): QueryValues['methods'] {
   // The range of N, or of log N for N beyond the double range (default N = 1..1024).
   const range = ctx.query.params.get('N');
   const logRange = ctx.query.params.get('logN');
@@ -182,20 +219,15 @@ function methods(ctx: EvaluationContext): QueryValues['methods'] {
           : String(paramSpec(ctx.query.spec!, 'N')?.default).split('..').map(Number)
         ).map(Math.log);
   const r = unwrapCore(
-    methodCurves(
-      ctx.law,
-      ctx.model.n,
-      {
-        logNFrom: logFrom,
-        logNTo: logTo,
-        steps: numberOrDefault(ctx, 'steps'),
-        softLambda: inverseTemperature(ctx),
-        block: numberParam(ctx, 'block'),
-      },
-      options(ctx),
-    ),
+    core.curves({
+      logNFrom: logFrom,
+      logNTo: logTo,
+      steps: numberOrDefault(ctx, 'steps'),
+      softLambda: inverseTemperature(ctx),
+      block: numberParam(ctx, 'block'),
+    }),
   );
-  noteApproximation(ctx, r);
+  core.note(r);
   const withLogN = (c: typeof r.bon, what: string) =>
     c.map((p) => ({ ...curvePoint(p, what), log_n: finite(p.parameter, 'log N') }));
   return {
@@ -219,10 +251,13 @@ function methods(ctx: EvaluationContext): QueryValues['methods'] {
   };
 }
 
+/** The method evaluators over a model's `MethodCore` (memoryless here; markovEvaluators.ts for chains). */
+export const METHOD_VALUES = { softbon, blockbon, reject, winrate, methods } as const;
+
 export const METHOD_EVALUATORS = {
-  softbon,
-  blockbon,
-  reject,
-  winrate,
-  methods,
+  softbon: (ctx) => softbon(ctx, memorylessCore(ctx)),
+  blockbon: (ctx) => blockbon(ctx, memorylessCore(ctx)),
+  reject: (ctx) => reject(ctx, memorylessCore(ctx)),
+  winrate: (ctx) => winrate(ctx, memorylessCore(ctx)),
+  methods: (ctx) => methods(ctx, memorylessCore(ctx)),
 } satisfies Evaluators<MethodKind>;

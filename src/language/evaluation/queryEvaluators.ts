@@ -55,13 +55,13 @@ export type Evaluators<Kinds extends QueryKind = QueryKind> = {
   [K in Kinds]: (ctx: EvaluationContext) => QueryValues[K];
 };
 
-export function numberParam(ctx: EvaluationContext, name: string): number | undefined {
+export function numberParam(ctx: Pick<EvaluationContext, 'query'>, name: string): number | undefined {
   const v: ParamValue | undefined = ctx.query.params.get(name);
   return v?.kind === 'number' ? v.value : undefined;
 }
 
 /** A parameter's value, or its default from the query table. */
-export function numberOrDefault(ctx: EvaluationContext, name: string): number {
+export function numberOrDefault(ctx: Pick<EvaluationContext, 'query'>, name: string): number {
   const v = numberParam(ctx, name);
   if (v !== undefined) return v;
   const d = ctx.query.spec ? paramSpec(ctx.query.spec, name)?.default : undefined;
@@ -174,7 +174,7 @@ function frontier(ctx: EvaluationContext): QueryValues['frontier'] {
 }
 
 /** N from the `N` (log form) or `logN` parameter. */
-export function bonSize(ctx: EvaluationContext): BonSize {
+export function bonSize(ctx: Pick<EvaluationContext, 'query'>): BonSize {
   const N = ctx.query.params.get('N');
   if (N?.kind === 'count') return N.value !== null ? { N: N.value } : { logN: N.log };
   const logN = numberParam(ctx, 'logN');
