@@ -27,15 +27,19 @@ import {
   type TiltTerms,
   WinRateSums,
 } from './bonLevels.js';
+import { type BonSize, bonKLBound, type ParsedSize, parseBonSize } from './bonSize.js';
+import { engineOf, type FourierEngine, fourierEngine, tryFourier } from './fourierLaw.js';
 import { solveTiltForKL } from './klrl.js';
 import { LatticeConvolver } from './latticeConvolution.js';
 import { LogTailAccumulator, logCumulativeInto } from './logCumulative.js';
 import { evaluateTilt, requireTilt } from './logPartition.js';
-import { log1mExp, NeumaierSum } from './logspace.js';
-import { CoreFailure, guard, type Result, require } from './result.js';
+import { NeumaierSum } from './logspace.js';
+import { CoreFailure, guard, type Result } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import {
   buildSequenceRewardLaw,
+  fineLatticeBound,
+  fourierApplies,
   type LatticeKernel,
   latticeKernel,
   latticePointValue,
@@ -46,8 +50,7 @@ import {
 } from './sequenceLaw.js';
 import { chargeWork } from './workBudget.js';
 
-/** N itself, or its logarithm (for N beyond the largest double). */
-export type BonSize = { readonly N: number } | { readonly logN: number };
+export { type BonSize, bonKLBound, type ParsedSize, parseBonSize } from './bonSize.js';
 
 /** Best-of-N's numbers without its per-level arrays (`bestOfNSummary`). */
 export interface BestOfNSummary {
@@ -70,7 +73,14 @@ export interface BestOfNSummary {
   readonly klToTilt: number | null;
   readonly method: SequenceLawMethod;
   readonly exact: boolean;
+  /**
+   * 0 when exact; 'fine-lattice': every sequence reward is within ±errorBound of the grid's (so E R
+   * is); 'fourier': a bound on |reported − exact| of E_BoN R itself (units of R).
+   */
   readonly errorBound: number;
+  /** 'fourier' only: bounds on |reported − exact| of KL(BoN‖pⁿ) and KL(BoN‖φ_λⁿ), in nats. */
+  readonly klErrorBound?: number;
+  readonly klToTiltErrorBound?: number | null;
 }
 
 export interface BestOfN extends BestOfNSummary {
@@ -91,48 +101,6 @@ export interface BonOptions extends SequenceLawOptions {
    * Huge N still takes the top-window path, which needs only the upper end of the law.
    */
   readonly sequenceLaw?: SequenceRewardLaw;
-}
-
-export interface ParsedSize {
-  readonly N: number;
-  readonly logN: number;
-  /** log(N − 1), −∞ for N = 1. */
-  readonly logNm1: number;
-}
-
-/** Validates N ≥ 1 (finite) or log N ≥ 0 (finite). Errors: `invalid-argument`. */
-export function parseBonSize(size: BonSize): ParsedSize {
-  require(typeof size === 'object' && size !== null, 'invalid-argument', 'best-of-N needs N or log N');
-  if ('logN' in size) {
-    const logN = size.logN;
-    // Checked before the message is built: a best-of-N curve parses dozens of sizes.
-    if (!(typeof logN === 'number' && Number.isFinite(logN) && logN >= 0))
-      throw new CoreFailure('invalid-argument', `log N = ${logN} must be a finite number ≥ 0 (N ≥ 1)`);
-    // log(N − 1) = log N + log(1 − 1/N); for tiny log N, log(expm1(log N)) keeps every digit.
-    const logNm1 =
-      logN === 0 ? Number.NEGATIVE_INFINITY : logN < 1 ? Math.log(Math.expm1(logN)) : logN + log1mExp(-logN);
-    return { N: Math.exp(logN), logN, logNm1 };
-  }
-  const N = (size as { N: number }).N;
-  if (!(typeof N === 'number' && Number.isFinite(N) && N >= 1))
-    throw new CoreFailure('invalid-argument', `N = ${N} must be a finite number ≥ 1`);
-  // N − 1 is exact for N ∈ [1, 2] (Sterbenz), so N = 1 + 1e-12 keeps its digits.
-  return { N, logN: Math.log1p(N - 1), logNm1: N === 1 ? Number.NEGATIVE_INFINITY : Math.log(N - 1) };
-}
-
-/** log N − (N − 1)/N = log N + expm1(−log N); a series for small log N (no cancellation). */
-export function bonKLBound(logN: number): number {
-  if (logN < 0.1) {
-    // x + e^{−x} − 1 = Σ_{k≥2} (−x)^k / k!; 12 terms reach 1e-30 relative at x = 0.1.
-    let term = 1;
-    let sum = 0;
-    for (let k = 1; k <= 14; k++) {
-      term *= -logN / k;
-      if (k >= 2) sum += term;
-    }
-    return sum;
-  }
-  return logN + Math.expm1(-logN);
 }
 
 /** Best-of-N from a computed law of R (see the module comment). Errors: bad N, NaN λ, λ < 0. */
@@ -169,9 +137,72 @@ export function bestOfNFromLaw(
   lambda?: number,
 ): BestOfN {
   requireLambda(lambda);
+  const engine = engineOf(seqLaw);
+  if (engine !== undefined) return fourierBestOfN(engine, size, lambda);
   const { levels, parts } = levelsOfLaw(seqLaw, size);
   const single = seqLaw.values.length === 1;
   return summarise(seqLaw.n, seqLaw.values, levels, size, law, lambda, seqLaw, single, parts);
+}
+
+/**
+ * Best-of-N by the Fourier method (fourierLaw.ts, math-continuous.md §6–§7): E_BoN R, both KLs and
+ * their bounds; the per-level arrays are the quadrature's cells. Where its bound on E_BoN R would
+ * exceed the fine lattice's n·h/2 (a law whose |ϕ|ⁿ does not decay: few values, small n), or under
+ * 'auto' it runs out of its own work budget or has no finite result (`tryFourier`), the fine
+ * lattice is used instead, so the answer is never less accurate than before.
+ */
+export function fourierBestOfN(engine: FourierEngine, size: ParsedSize, lambda: number | undefined): BestOfN {
+  const law = engine.law;
+  const n = engine.n;
+  const r = tryFourier(
+    engine,
+    () => engine.bestOfN(size, lambda),
+    (b) =>
+      Number.isFinite(b.reward) &&
+      Number.isFinite(b.rewardError) &&
+      Number.isFinite(b.kl) &&
+      Number.isFinite(b.klError) &&
+      (b.klToTilt === null || !Number.isNaN(b.klToTilt)) &&
+      (b.klToTiltError === null || !Number.isNaN(b.klToTiltError)),
+  );
+  const fine = fineLatticeBound(law, n, engine.options);
+  if (r === null || (!(r.rewardError <= fine) && Number.isFinite(fine)))
+    return bestOfNForLengthUnchecked(law, n, size, { ...engine.options, method: 'fine-lattice', lambda });
+  const L = r.values.length;
+  const logRatio = new Float64Array(L);
+  for (let j = 0; j < L; j++) logRatio[j] = r.logLevelMass[j] - r.logMass[j];
+  return {
+    n,
+    N: size.N,
+    logN: size.logN,
+    values: r.values,
+    logLevelMass: r.logLevelMass,
+    logRatio,
+    reward: r.reward,
+    rewardPerToken: r.reward / n,
+    kl: r.kl,
+    ...smoothedWinRates(size),
+    klBound: bonKLBound(size.logN),
+    lambda: lambda ?? null,
+    klToTilt: r.klToTilt,
+    method: 'fourier',
+    exact: false,
+    errorBound: r.rewardError,
+    klErrorBound: r.klError,
+    klToTiltErrorBound: r.klToTiltError,
+  };
+}
+
+/**
+ * The win rate of best-of-N against pⁿ for a law of R without atoms, which the Fourier method's
+ * smoothed law R + εZ is: the best of N draws beats an (N+1)-th with probability N/(N+1), so
+ * W = N/(N+1) and 1 − W = 1/(N+1) = e^{−log N − log(1 + 1/N)}. Exact for the smoothed law; for R
+ * itself ties at the top add at most half their probability (math-continuous.md §7: no bound is
+ * stated for it).
+ */
+function smoothedWinRates(size: ParsedSize): { winRate: number; lossRate: number } {
+  const lossRate = Math.exp(-size.logN - Math.log1p(Math.exp(-size.logN)));
+  return { winRate: 1 - lossRate, lossRate };
 }
 
 /**
@@ -216,6 +247,8 @@ export function bestOfNSummary(
   return guard(() => {
     requireLambda(lambda);
     const parsed = parseBonSize(size);
+    // Curves over many N read the law's own levels (for a 'fourier' law, the fine lattice's, as
+    // its method says): one Fourier evaluation per point would cost seconds per curve.
     const { parts } = levelsOfLaw(seqLaw, parsed);
     const single = seqLaw.values.length === 1;
     const { levels } = levelsOfLaw(seqLaw, parsed);
@@ -334,6 +367,10 @@ export function bestOfNForLengthUnchecked(
 ): BestOfN {
   requireLength(n);
   requireLambda(options.lambda);
+  const given = options.sequenceLaw === undefined ? undefined : engineOf(options.sequenceLaw);
+  if (given !== undefined) return fourierBestOfN(given, size, options.lambda);
+  if (options.sequenceLaw === undefined && fourierApplies(law, n, options))
+    return fourierBestOfN(fourierEngine(law, n, options), size, options.lambda);
   const full = () =>
     bestOfNFromLaw(options.sequenceLaw ?? buildSequenceRewardLaw(law, n, options), law, size, options.lambda);
   if (size.logN < LOG_CUT || law.values.length === 1) return full();

@@ -17,18 +17,22 @@ import {
   type BestOfNSummary,
   bestOfNFromLaw,
   bestOfNSummaryFromConvolver,
+  fourierBestOfN,
   initialWindow,
   parseBonSize,
 } from './bestOfN.js';
+import { fourierEngine } from './fourierLaw.js';
 import { lambdaForBudgetUnchecked } from './klrl.js';
 import { LatticeConvolver } from './latticeConvolution.js';
 import { guard, type Result, require } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import {
   buildSequenceRewardLaw,
+  fourierApplies,
   type LatticeKernel,
   latticeKernel,
   requireLength,
+  type SequenceLawMethod,
   type SequenceLawOptions,
 } from './sequenceLaw.js';
 
@@ -40,7 +44,12 @@ export interface EquivalencePoint {
   /** (1/n) KL(BoN ‖ φ_λ*ⁿ); +∞ when λ* = ∞. */
   readonly klToRLPerToken: number;
   readonly exact: boolean;
+  readonly method: SequenceLawMethod;
+  /** The bound on E_BoN R of this length (units of R, the whole sequence; see `BestOfNSummary`). */
   readonly errorBound: number;
+  /** Fourier method only: bounds on KL(BoN‖pⁿ) and KL(BoN‖φ_λ*ⁿ) (nats, the whole sequence). */
+  readonly klErrorBound?: number;
+  readonly klToRLErrorBound?: number | null;
 }
 
 export interface EquivalenceSeries {
@@ -69,7 +78,6 @@ export function equivalenceSeries(
     require(ns.length > 0, 'invalid-argument', 'the equivalence series needs at least one length n');
     for (let i = 0; i < ns.length; i++) requireLength(ns[i]);
     const lengths = [...new Set(Array.from(ns))].sort((a, b) => a - b);
-    const nMax = lengths[lengths.length - 1];
     const rl = lambdaForBudgetUnchecked(law, 1, rate);
     const lambda = rl.lambda;
     const point = (bon: BestOfNSummary): EquivalencePoint => ({
@@ -79,38 +87,69 @@ export function equivalenceSeries(
       klPerToken: bon.kl / bon.n,
       klToRLPerToken: (bon.klToTilt ?? Number.NaN) / bon.n,
       exact: bon.exact,
+      method: bon.method,
       errorBound: bon.errorBound,
+      ...(bon.klErrorBound !== undefined ? { klErrorBound: bon.klErrorBound } : {}),
+      ...(bon.klToTiltErrorBound !== undefined ? { klToRLErrorBound: bon.klToTiltErrorBound } : {}),
     });
-    const points: EquivalencePoint[] = [];
-    const kernel = law.values.length > 1 ? latticeKernel(law, nMax, options, false) : null;
-    if (kernel !== null && (kernel.exact || lengths.length > 1)) {
-      // Large N = e^{nδ} reads only the top of the law, so the convolution keeps only the top
-      // `keep` + 1 points of every step (exact, see LatticeConvolver): the widest window any length
-      // asks for (`initialWindow`, the whole law for small N), doubled if a length's cut is not
-      // reached inside it (bestOfNSummaryFromConvolver returns null), as bestOfNForLength does.
-      const D = kernel.lattice.span;
-      let keep = 0;
-      for (const n of lengths) {
-        keep = Math.max(keep, initialWindow(law, n, n * rate, kernel.lattice.step, D));
-      }
-      for (;;) {
-        const found = seriesOnWindow(kernel, lengths, nMax, keep, rate, law, lambda);
-        if (found !== null) {
-          for (const bon of found) points.push(point(bon));
-          break;
-        }
-        if (keep >= nMax * D) throw new Error('a full convolver window always reaches the bottom level');
-        keep = Math.min(nMax * D, 2 * keep);
-      }
-    } else {
-      // One length of a non-lattice law (exact types when small), or a one-value law.
-      for (const n of lengths) {
-        const seq = buildSequenceRewardLaw(law, n, options);
-        points.push(point(bestOfNFromLaw(seq, law, parseBonSize({ logN: n * rate }), lambda)));
-      }
+    // Lengths the Fourier method serves (math-continuous.md §6): each its own engine, tilted at
+    // λ* for the top of the law (N = e^{nδ}); the others share one convolution as before.
+    const byFourier = new Map<number, EquivalencePoint>();
+    // A series of several lengths keeps the one shared convolution: a Fourier evaluation per
+    // length would cost seconds per series (each length its own spectra).
+    for (const n of lengths) {
+      if (lengths.length > 1 || !fourierApplies(law, n, options)) continue;
+      const bon = fourierBestOfN(fourierEngine(law, n, options), parseBonSize({ logN: n * rate }), lambda);
+      byFourier.set(n, point(bon));
     }
+    const rest = lengths.filter((n) => !byFourier.has(n));
+    const points: EquivalencePoint[] = [];
+    if (rest.length > 0) pointsByConvolution(law, rest, rate, lambda, options, point, points);
+    for (const p of byFourier.values()) points.push(p);
+    points.sort((a, b) => a.n - b.n);
     return { rate, lambda, rlRewardPerToken: rl.rewardPerToken, points };
   });
+}
+
+/** The points of lengths the lattice or types or the fine lattice serve (one shared convolution). */
+function pointsByConvolution(
+  law: TokenRewardLaw,
+  lengths: readonly number[],
+  rate: number,
+  lambda: number,
+  options: SequenceLawOptions,
+  point: (bon: BestOfNSummary) => EquivalencePoint,
+  points: EquivalencePoint[],
+): void {
+  const nMax = lengths[lengths.length - 1];
+  const noFourier: SequenceLawOptions = { ...options, method: 'fine-lattice' };
+  const kernel = law.values.length > 1 ? latticeKernel(law, nMax, options, false) : null;
+  if (kernel !== null && (kernel.exact || lengths.length > 1)) {
+    // Large N = e^{nδ} reads only the top of the law, so the convolution keeps only the top
+    // `keep` + 1 points of every step (exact, see LatticeConvolver): the widest window any length
+    // asks for (`initialWindow`, the whole law for small N), doubled if a length's cut is not
+    // reached inside it (bestOfNSummaryFromConvolver returns null), as bestOfNForLength does.
+    const D = kernel.lattice.span;
+    let keep = 0;
+    for (const n of lengths) {
+      keep = Math.max(keep, initialWindow(law, n, n * rate, kernel.lattice.step, D));
+    }
+    for (;;) {
+      const found = seriesOnWindow(kernel, lengths, nMax, keep, rate, law, lambda);
+      if (found !== null) {
+        for (const bon of found) points.push(point(bon));
+        break;
+      }
+      if (keep >= nMax * D) throw new Error('a full convolver window always reaches the bottom level');
+      keep = Math.min(nMax * D, 2 * keep);
+    }
+  } else {
+    // One length of a non-lattice law (exact types when small), or a one-value law.
+    for (const n of lengths) {
+      const seq = buildSequenceRewardLaw(law, n, noFourier);
+      points.push(point(bestOfNFromLaw(seq, law, parseBonSize({ logN: n * rate }), lambda)));
+    }
+  }
 }
 
 /**

@@ -14,8 +14,14 @@
  * (the lattice points n·a + i·h and the user's n·x are both rounded doubles), at most a quarter
  * of the smallest gap between levels (rewards far from 0 relative to their spacing).
  */
+import { engineOf, type FourierEngine, tryFourier } from './fourierLaw.js';
 import { CoreFailure, guard, type Result } from './result.js';
-import type { SequenceRewardLaw } from './sequenceLaw.js';
+import {
+  buildSequenceRewardLaw,
+  fineLatticeBound,
+  type SequenceLawMethod,
+  type SequenceRewardLaw,
+} from './sequenceLaw.js';
 import { chargeWork } from './workBudget.js';
 
 export interface TailExponent {
@@ -26,6 +32,16 @@ export interface TailExponent {
   readonly logProbability: number;
   /** −logProbability / n ∈ [0, ∞]; +∞ when the probability is 0. */
   readonly exponent: number;
+  /**
+   * A level shift a (units of R) with P(R ≥ nx + a) ≤ reported ≤ P(R ≥ nx − a) (mirrored below
+   * the mean): 0 when exact, n·h/2 on the fine lattice, computed for the Fourier method.
+   */
+  readonly errorBound: number;
+  /** A bound on |exponent − exact exponent| (Fourier method; 0 when exact; absent otherwise). */
+  readonly exponentError?: number;
+  /** How the probability was computed (the law's method; 'fine-lattice' where the Fourier
+   * method fell back to it). */
+  readonly method: SequenceLawMethod;
 }
 
 /** The tail exponent at per-token level x (see the module comment). Errors: x NaN or ±∞. */
@@ -36,15 +52,24 @@ export function tailExponent(law: SequenceRewardLaw, x: number): Result<TailExpo
 /** Tail exponents at several levels (one Result for all: the first invalid x fails it). */
 export function tailExponents(law: SequenceRewardLaw, xs: ArrayLike<number>): Result<TailExponent[]> {
   return guard(() => {
-    chargeWork(xs.length * Math.ceil(Math.log2(law.values.length + 1)));
-    return Array.from(xs, (x) => tailExponentUnchecked(law, x));
+    // Each Fourier tail has its own saddle point and spectra (about a second for a vocabulary at
+    // n = 64): more than FOURIER_MAX_TAILS levels read the fine lattice, as before.
+    const engine = engineOf(law);
+    const source = engine !== undefined && xs.length > FOURIER_MAX_TAILS ? fineFallback(engine) : law;
+    chargeWork(xs.length * Math.ceil(Math.log2(source.values.length + 1)));
+    return Array.from(xs, (x) => tailExponentUnchecked(source, x));
   });
 }
+
+/** Most levels one `tailExponents` call computes by the Fourier method. */
+export const FOURIER_MAX_TAILS = 4;
 
 export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailExponent {
   // Checked before the message is built (formatting x as text is not free; this runs per level x).
   if (!Number.isFinite(x))
     throw new CoreFailure('invalid-argument', `the tail level x = ${x} is not a finite number`);
+  const engine = engineOf(law);
+  if (engine !== undefined) return fourierTail(engine, law, x);
   const { n, values } = law;
   const L = values.length;
   const level = n * x;
@@ -66,7 +91,61 @@ export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailEx
   // log P ≤ 0 mathematically; rounding can give +1e-16, which would be an exponent of −0.
   const exponent =
     logProbability === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : Math.max(0, -logProbability / n);
-  return { x, side: upper ? 'upper' : 'lower', logProbability: Math.min(0, logProbability), exponent };
+  return {
+    x,
+    side: upper ? 'upper' : 'lower',
+    logProbability: Math.min(0, logProbability),
+    exponent,
+    errorBound: law.errorBound,
+    ...(law.exact ? { exponentError: 0 } : {}),
+    method: law.method,
+  };
+}
+
+/** Fine-lattice laws built for tails whose Fourier bound was worse (few values, small n). */
+const FALLBACKS = new WeakMap<FourierEngine, SequenceRewardLaw>();
+
+/**
+ * The tail by the Fourier method (math-continuous.md §8): tilted at the saddle point, with the
+ * level shift that brackets it; the fine lattice where that shift would exceed n·h/2.
+ */
+function fourierTail(engine: FourierEngine, law: SequenceRewardLaw, x: number): TailExponent {
+  const n = engine.n;
+  const level = n * x;
+  const upper = level >= n * engine.mean;
+  const t = tryFourier(
+    engine,
+    () => engine.tail(level, upper),
+    (r) => !Number.isNaN(r.logProbability) && !Number.isNaN(r.shift) && !Number.isNaN(r.logError),
+  );
+  const fine = fineLatticeBound(engine.law, n, engine.options);
+  if (t === null || (!(t.shift <= fine) && Number.isFinite(fine))) {
+    return tailExponentUnchecked(fineFallback(engine), x);
+  }
+  void law;
+  const logProbability = Math.min(0, t.logProbability);
+  const exponent =
+    logProbability === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : Math.max(0, -logProbability / n);
+  return {
+    x,
+    side: upper ? 'upper' : 'lower',
+    logProbability,
+    exponent,
+    errorBound: t.shift,
+    // Stated only when the bracket at x excludes 0 (a finite bound).
+    ...(Number.isFinite(t.logError) ? { exponentError: t.logError / n } : {}),
+    method: 'fourier',
+  };
+}
+
+/** The fine-lattice law of R for an engine's token law and n (built once per engine). */
+function fineFallback(engine: FourierEngine): SequenceRewardLaw {
+  let coarse = FALLBACKS.get(engine);
+  if (coarse === undefined) {
+    coarse = buildSequenceRewardLaw(engine.law, engine.n, { ...engine.options, method: 'fine-lattice' });
+    FALLBACKS.set(engine, coarse);
+  }
+  return coarse;
 }
 
 const GAPS = new WeakMap<SequenceRewardLaw, number>();

@@ -182,12 +182,48 @@ export function bonSize(ctx: Pick<EvaluationContext, 'query'>): BonSize {
   return { logN };
 }
 
-/** Records that the law of R was approximated, with the core's error bound. */
-export function noteApproximation(
-  ctx: EvaluationContext,
-  r: { exact: boolean; method: string; errorBound: number },
-): void {
+/** What a query reports about an approximated law of R: the core's method and bounds. */
+export interface Approximation {
+  readonly exact: boolean;
+  readonly method: string;
+  /** Units of R: the fine lattice's n·h/2; for 'fourier', the bound on E_BoN R (bon,
+   * equivalence) or the level shift that brackets the tails (rate). */
+  readonly errorBound: number;
+  readonly klErrorBound?: number | undefined;
+  readonly klToTiltErrorBound?: number | null | undefined;
+  readonly exponentError?: number | undefined;
+}
+
+/** Records that the law of R was approximated, with the core's error bounds. */
+export function noteApproximation(ctx: EvaluationContext, r: Approximation): void {
   if (r.exact) return;
+  if (r.method === 'fourier') {
+    const parts = [
+      `E_BoN R and the tail levels are within ±${formatNumber(r.errorBound, 3)} of their exact values`,
+    ];
+    if (r.klErrorBound !== undefined)
+      parts.push(`KL(BoN‖pⁿ) within ±${formatNumber(r.klErrorBound, 3)} nats`);
+    if (r.klToTiltErrorBound !== undefined && r.klToTiltErrorBound !== null)
+      parts.push(`KL(BoN‖φ) within ±${formatNumber(r.klToTiltErrorBound, 3)} nats`);
+    if (r.exponentError !== undefined)
+      parts.push(`the finite-n tail exponents within ±${formatNumber(r.exponentError, 3)}`);
+    ctx.notes.push({
+      code: 'approximation',
+      message:
+        `the rewards are not on a small lattice (n = ${formatCount(ctx.model.n)}); the law of R was computed by ` +
+        `Fourier inversion of its exact characteristic function ('fourier'), with rigorous bounds: ${parts.join(', ')}`,
+      data: {
+        method: r.method,
+        errorBound: r.errorBound,
+        ...(r.klErrorBound !== undefined ? { klErrorBound: r.klErrorBound } : {}),
+        ...(r.klToTiltErrorBound !== undefined && r.klToTiltErrorBound !== null
+          ? { klToTiltErrorBound: r.klToTiltErrorBound }
+          : {}),
+        ...(r.exponentError !== undefined ? { exponentError: r.exponentError } : {}),
+      },
+    });
+    return;
+  }
   ctx.notes.push({
     code: 'approximation',
     message:
@@ -196,6 +232,27 @@ export function noteApproximation(
       `±${formatNumber(r.errorBound, 3)} of its exact value and E R is off by at most that`,
     data: { method: r.method, errorBound: r.errorBound },
   });
+}
+
+/** The worst of several approximations (the largest bound in units of R), or undefined. */
+function worstApproximation(rs: readonly Approximation[]): Approximation | undefined {
+  let worst: Approximation | undefined;
+  const max = (a: number | null | undefined, b: number | null | undefined) =>
+    a === undefined || a === null ? (b ?? undefined) : b === undefined || b === null ? a : Math.max(a, b);
+  for (const r of rs) {
+    if (r.exact) continue;
+    if (worst === undefined) worst = r;
+    else
+      worst = {
+        exact: false,
+        method: r.errorBound > worst.errorBound ? r.method : worst.method,
+        errorBound: Math.max(worst.errorBound, r.errorBound),
+        klErrorBound: max(worst.klErrorBound, r.klErrorBound),
+        klToTiltErrorBound: max(worst.klToTiltErrorBound, r.klToTiltErrorBound),
+        exponentError: max(worst.exponentError, r.exponentError),
+      };
+  }
+  return worst;
 }
 
 function bon(ctx: EvaluationContext): QueryValues['bon'] {
@@ -291,8 +348,17 @@ function rate(ctx: EvaluationContext): QueryValues['rate'] {
   // Exact finite-n tails under φ_λⁿ: the sequence law of the tilted token law.
   const tilted = unwrapCore(guard(() => tiltedLaw(law, s.lambda)));
   const seq = unwrapCore(sequenceRewardLaw(tilted, model.n, { maxSupport: ctx.limits.maxExactSupport }));
-  noteApproximation(ctx, seq);
   const tails = unwrapCore(tailExponents(seq, xs));
+  // Each tail states its own bound ('fourier': the level shift and the exponent's error).
+  const worst = worstApproximation(
+    tails.map((t) => ({
+      exact: t.method === 'lattice' || t.method === 'types',
+      method: t.method,
+      errorBound: t.errorBound,
+      exponentError: t.exponentError,
+    })),
+  );
+  if (worst !== undefined) noteApproximation(ctx, worst);
   return {
     lambda: num(s.lambda, 'λ'),
     mean: finite(s.rewardPerToken, 'mean A′(λ)'),
@@ -326,11 +392,16 @@ function equivalence(ctx: EvaluationContext): QueryValues['equivalence'] {
   const series = unwrapCore(
     equivalenceSeries(ctx.law, delta, equivalenceLengths(ctx), { maxSupport: ctx.limits.maxExactSupport }),
   );
-  const rough = series.points.filter((pt) => !pt.exact);
-  if (rough.length > 0) {
-    const worst = rough[rough.length - 1];
-    noteApproximation(ctx, { exact: false, method: 'fine-lattice', errorBound: worst.errorBound });
-  }
+  const worst = worstApproximation(
+    series.points.map((pt) => ({
+      exact: pt.exact,
+      method: pt.method,
+      errorBound: pt.errorBound,
+      klErrorBound: pt.klErrorBound,
+      klToTiltErrorBound: pt.klToRLErrorBound,
+    })),
+  );
+  if (worst !== undefined) noteApproximation(ctx, worst);
   return {
     rate: finite(series.rate, 'rate δ'),
     lambda: num(series.lambda, 'λ*'),
