@@ -49,7 +49,8 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
   require(p.length > 0, 'empty-vocabulary', 'the vocabulary is empty');
   let total = 0;
   let maxP = 0;
-  const kept: number[] = [];
+  const keptIndex = new Int32Array(p.length);
+  let keptCount = 0;
   for (let i = 0; i < p.length; i++) {
     const pi = p[i];
     if (!(pi >= 0) || pi === Number.POSITIVE_INFINITY) {
@@ -60,13 +61,14 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
     if (!Number.isFinite(ri)) {
       throw new CoreFailure('invalid-reward', `reward[${i}] = ${ri} is not a finite number`);
     }
-    kept.push(i);
+    keptIndex[keptCount++] = i;
     if (pi > maxP) maxP = pi;
   }
+  const kept = keptIndex.subarray(0, keptCount);
   require(kept.length > 0, 'empty-vocabulary', 'no token has positive probability');
   // Sum scaled by the largest p so that a total above the largest double cannot overflow.
   let scaled = 0;
-  for (const i of kept) scaled += p[i] / maxP;
+  for (let t = 0; t < kept.length; t++) scaled += p[kept[t]] / maxP;
   total = scaled * maxP;
   // Checked before the message is built (formatting the sum costs more than the check).
   if (!(Number.isFinite(total) && total > 0))
@@ -75,14 +77,29 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
       `the probabilities sum to ${total}, which cannot be normalised`,
     );
 
-  // Distinct rewards: a native numeric sort of a typed array (no comparator calls, so 10^6
-  // tokens take milliseconds), then each token finds its group by binary search.
-  // (plain loops: Float64Array.from with a callback is ~10× slower on 50k entries)
-  const sorted = new Float64Array(kept.length);
-  for (let t = 0; t < kept.length; t++) sorted[t] = r[kept[t]];
-  sorted.sort();
+  // Tokens in reward order (ties in vocabulary order), then runs of equal reward are the groups.
+  // Within a group the tokens come in vocabulary order, so its sums are added in that order.
+  const order = orderByReward(r, kept);
+  // Gathered once in that order: the loops below then read memory in sequence (a million tokens
+  // in random order cost a cache miss per read).
+  const rs = new Float64Array(order.length);
+  const ps = new Float64Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    rs[k] = r[order[k]];
+    ps[k] = p[order[k]];
+  }
   const values: number[] = [];
-  for (let k = 0; k < sorted.length; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) values.push(sorted[k]);
+  const groupMax: number[] = [];
+  const groupOf = new Int32Array(kept.length); // by position in `order`
+  for (let k = 0; k < order.length; k++) {
+    if (k === 0 || rs[k] !== rs[k - 1]) {
+      values.push(rs[k]);
+      groupMax.push(0);
+    }
+    const j = values.length - 1;
+    groupOf[k] = j;
+    if (ps[k] > groupMax[j]) groupMax[j] = ps[k];
+  }
   const sortedValues = new Float64Array(values);
   // Every quantity of the law is a function of reward differences; beyond the largest double
   // they have no representation (r_max − r_min = 2e300 is fine, 2e308 is not).
@@ -92,18 +109,9 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
       'out-of-range',
       `the rewards of the tokens with p > 0 span from ${values[0]} to ${values[values.length - 1]}: their difference exceeds the largest double (≈ 1.8e308); rescale the rewards`,
     );
-  // Working arrays in plain arrays: a law is built for every model of a document (a thousand in
-  // a 10,000-line file), and typed arrays are costly objects to create for a few entries.
-  const group = new Array<number>(kept.length);
   // Within a group, sum linearly relative to the group's largest p (no overflow, no underflow).
-  const groupMax = new Array<number>(values.length).fill(0);
-  for (let t = 0; t < kept.length; t++) {
-    const j = lowerBound(sortedValues, r[kept[t]]);
-    group[t] = j;
-    groupMax[j] = Math.max(groupMax[j], p[kept[t]]);
-  }
   const groupScaled = new Array<number>(values.length).fill(0);
-  for (let t = 0; t < kept.length; t++) groupScaled[group[t]] += p[kept[t]] / groupMax[group[t]];
+  for (let k = 0; k < order.length; k++) groupScaled[groupOf[k]] += ps[k] / groupMax[groupOf[k]];
   // log of each merged group's mass (unnormalised)
   const groupLog = new Array<number>(values.length);
   for (let j = 0; j < values.length; j++) groupLog[j] = Math.log(groupMax[j]) + Math.log(groupScaled[j]);
@@ -130,14 +138,73 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
   };
 }
 
-/** First index j with values[j] ≥ v (values ascending). */
-function lowerBound(values: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] < v) lo = mid + 1;
-    else hi = mid;
+/** Below this many tokens a comparison sort is cheaper than the radix passes. */
+const RADIX_FROM = 2048;
+
+/**
+ * The entries of `indices` ordered by r[index] ascending, equal rewards in the order given (a
+ * stable sort; −0 before +0, which compare equal). Large inputs: an LSD radix sort on the
+ * IEEE-754 bits made order-preserving (sign bit flipped for x ≥ 0, every bit for x < 0), four
+ * passes of 16 bits — linear, where a comparison sort with a callback costs ~20 calls per token
+ * and a sort-then-binary-search ~20 cache misses per token of a 1,000,000-token vocabulary.
+ * Rewards must be finite (checked by the caller).
+ */
+export function orderByReward(r: ArrayLike<number>, indices: Int32Array): Int32Array {
+  const n = indices.length;
+  if (n < RADIX_FROM) {
+    return Int32Array.from(indices).sort((a, b) => {
+      const d = r[a] - r[b];
+      // Equal values, and −0/+0: −0 first, then the given (index) order.
+      if (d !== 0) return d;
+      const za = Object.is(r[a], -0) ? 0 : 1;
+      const zb = Object.is(r[b], -0) ? 0 : 1;
+      return za - zb || a - b;
+    });
   }
-  return lo;
+  // Order-preserving 64-bit keys as (hi, lo) 32-bit halves.
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const [loWord, hiWord] = little ? [0, 1] : [1, 0];
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    bits[0] = r[indices[k]];
+    let h = words[hiWord];
+    let l = words[loWord];
+    if (h & 0x80000000) {
+      h = ~h;
+      l = ~l;
+    } else h |= 0x80000000;
+    hi[k] = h >>> 0;
+    lo[k] = l >>> 0;
+  }
+  // Positions into the key arrays, sorted pass by pass (stable counting sorts).
+  let from = new Int32Array(n);
+  for (let k = 0; k < n; k++) from[k] = k;
+  let to = new Int32Array(n);
+  const count = new Int32Array(65536);
+  for (const [key, shift] of [
+    [lo, 0],
+    [lo, 16],
+    [hi, 0],
+    [hi, 16],
+  ] as const) {
+    count.fill(0);
+    for (let k = 0; k < n; k++) count[(key[k] >>> shift) & 0xffff]++;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = count[b];
+      count[b] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < n; k++) {
+      const pos = from[k];
+      to[count[(key[pos] >>> shift) & 0xffff]++] = pos;
+    }
+    [from, to] = [to, from];
+  }
+  const out = new Int32Array(n);
+  for (let k = 0; k < n; k++) out[k] = indices[from[k]];
+  return out;
 }
