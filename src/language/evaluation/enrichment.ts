@@ -6,8 +6,7 @@
  */
 import {
   type BonSize,
-  bestOfNSummary,
-  lambdaForBudget,
+  type Result,
   renyiCrossEntropyCurve,
   type SequenceRewardLaw,
   scaledCgfCurve,
@@ -98,15 +97,23 @@ export function bonCurveSizes(size: BonSize, points: number): BonSize[] {
   return out;
 }
 
+/** What `bonCurve` needs of a model (memoryless or a chain) and its law of R. */
+export interface BonCurveSource {
+  /** Best-of-N at one size from the query's law of R. */
+  readonly bestOfN: (size: BonSize) => Result<{ logN: number; reward: number; kl: number; klBound: number }>;
+  /** KL-RL (the tilt of the same model) at a KL budget. */
+  readonly tiltAtBudget: (delta: number) => Result<{ reward: number }>;
+}
+
 /**
  * `bon.curve`: best-of-N for N = 1 … the query's N from ONE law of R (`seqLaw`), with the KL-RL
  * rewards at the same KL and at Δ = log N. Points: up to 64 so that points × levels of the law
  * stays within BON_CURVE_WORK, but at least 16. Undefined if any point fails.
  */
 export function bonCurve(
-  law: TokenRewardLaw,
   seqLaw: SequenceRewardLaw,
   size: BonSize,
+  source: BonCurveSource,
 ): BonCurvePoint[] | undefined {
   const levels = Math.max(1, seqLaw.values.length);
   const points = Math.max(
@@ -115,7 +122,7 @@ export function bonCurve(
   );
   const out: BonCurvePoint[] = [];
   for (const s of bonCurveSizes(size, points)) {
-    const r = bestOfNSummary(seqLaw, law, s);
+    const r = source.bestOfN(s);
     if (!r.ok) return undefined;
     const b = r.value;
     if (!ok(b.logN) || !ok(b.reward) || !ok(b.kl) || !ok(b.klBound)) return undefined;
@@ -125,9 +132,9 @@ export function bonCurve(
       kl: clean(b.kl),
       kl_bound: clean(b.klBound),
     };
-    const same = lambdaForBudget(law, seqLaw.n, Math.max(0, b.kl));
+    const same = source.tiltAtBudget(Math.max(0, b.kl));
     if (same.ok && ok(same.value.reward)) point.same_kl_reward = clean(same.value.reward);
-    const budget = lambdaForBudget(law, seqLaw.n, b.logN);
+    const budget = source.tiltAtBudget(b.logN);
     if (budget.ok && ok(budget.value.reward)) point.log_n_budget_reward = clean(budget.value.reward);
     out.push(point);
   }

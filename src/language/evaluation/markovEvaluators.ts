@@ -6,7 +6,6 @@
  * computations (markovMethods.ts). docs/math-markov.md states every formula.
  */
 import {
-  type BonSize,
   compareChains,
   type MarkovChain,
   type MarkovTiltSolution,
@@ -42,22 +41,25 @@ import {
   withWorkBudget,
 } from '../../core/index.js';
 import { formatCount, formatNumber } from '../../presentation/format.js';
-import { paramSpec } from '../../presentation/queries.js';
-import type { BonCurvePoint, MarkovTiltValue, QueryKind, QueryValues } from '../../presentation/results.js';
+import type { MarkovTiltValue, QueryKind, QueryValues } from '../../presentation/results.js';
 import { emptyTokenTable, setTokenValue } from '../../presentation/tokens.js';
 import type { ResolvedModel } from '../checking/models.js';
-import type { CheckedQuery, ParamValue } from '../checking/params.js';
-import {
-  BON_CURVE_MIN_POINTS,
-  BON_CURVE_POINTS,
-  BON_CURVE_WORK,
-  bonCurveSizes,
-  CGF_POINTS,
-} from './enrichment.js';
+import type { CheckedQuery } from '../checking/params.js';
+import { bonCurve, CGF_POINTS } from './enrichment.js';
 import { finite, num, ResultFailure } from './jsonValues.js';
 import { METHOD_VALUES, type MethodCore } from './methodEvaluators.js';
 import { type EvaluationLimits, type EvaluationNote, unwrapCore } from './outcome.js';
-import { TILT_WIN_RATE_WORK } from './queryEvaluators.js';
+import {
+  bonSize,
+  bonValue,
+  equivalenceLengths,
+  grid,
+  numberOrDefault,
+  numberParam,
+  optional,
+  TILT_WIN_RATE_WORK,
+  tryOptional,
+} from './queryEvaluators.js';
 import { tokenTable } from './tokenTables.js';
 
 export interface MarkovContext {
@@ -74,33 +76,6 @@ type MarkovEvaluators = { readonly [K in QueryKind]?: (ctx: MarkovContext) => Qu
 export const MAX_MATRIX_TOKENS = 64;
 /** Most positions of `tilt.markov.marginals`. */
 export const MARGINAL_POSITIONS = 200;
-
-function numberParam(ctx: MarkovContext, name: string): number | undefined {
-  const v: ParamValue | undefined = ctx.query.params.get(name);
-  return v?.kind === 'number' ? v.value : undefined;
-}
-
-function numberOrDefault(ctx: MarkovContext, name: string): number {
-  const v = numberParam(ctx, name);
-  if (v !== undefined) return v;
-  const d = ctx.query.spec ? paramSpec(ctx.query.spec, name)?.default : undefined;
-  if (typeof d !== 'number') throw new Error(`parameter '${name}' has no default`);
-  return d;
-}
-
-/** `{ [key]: value }`, or nothing when value is undefined (optional result fields). */
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-/** An optional field's value, or undefined when computing it fails (never fails the query). */
-function tryOptional<V>(f: () => V | undefined): V | undefined {
-  try {
-    return f();
-  } catch {
-    return undefined;
-  }
-}
 
 const ok = (x: number) => typeof x === 'number' && Number.isFinite(x);
 const clean = (x: number) => (x === 0 ? 0 : x);
@@ -229,15 +204,6 @@ function frontier(ctx: MarkovContext): QueryValues['frontier'] {
   };
 }
 
-/** N from the `N` (log form) or `logN` parameter. */
-function bonSize(ctx: MarkovContext): BonSize {
-  const N = ctx.query.params.get('N');
-  if (N?.kind === 'count') return N.value !== null ? { N: N.value } : { logN: N.log };
-  const logN = numberParam(ctx, 'logN');
-  if (logN === undefined) throw new Error('bon needs N or logN (the checker should have said so)');
-  return { logN };
-}
-
 /** Records that the law of R was approximated, with the core's error bound. */
 function noteApproximation(
   ctx: MarkovContext,
@@ -252,34 +218,6 @@ function noteApproximation(
       `±${formatNumber(r.errorBound, 3)} of its exact value and E R is off by at most that`,
     data: { method: r.method, errorBound: r.errorBound },
   });
-}
-
-/** `bon.curve` for a chain (as enrichment.ts's `bonCurve`: one law of R, KL-RL at each point). */
-function bonCurve(chain: MarkovChain, seqLaw: SequenceRewardLaw, size: BonSize): BonCurvePoint[] | undefined {
-  const levels = Math.max(1, seqLaw.values.length);
-  const points = Math.max(
-    BON_CURVE_MIN_POINTS,
-    Math.min(BON_CURVE_POINTS, Math.floor(BON_CURVE_WORK / levels)),
-  );
-  const out: BonCurvePoint[] = [];
-  for (const s of bonCurveSizes(size, points)) {
-    const r = markovBestOfNSummary(chain, seqLaw, s);
-    if (!r.ok) return undefined;
-    const b = r.value;
-    if (!ok(b.logN) || !ok(b.reward) || !ok(b.kl) || !ok(b.klBound)) return undefined;
-    const point: BonCurvePoint = {
-      log_n: clean(b.logN),
-      reward: clean(b.reward),
-      kl: clean(b.kl),
-      kl_bound: clean(b.klBound),
-    };
-    const same = markovLambdaForBudget(chain, seqLaw.n, Math.max(0, b.kl));
-    if (same.ok && ok(same.value.reward)) point.same_kl_reward = clean(same.value.reward);
-    const budget = markovLambdaForBudget(chain, seqLaw.n, b.logN);
-    if (budget.ok && ok(budget.value.reward)) point.log_n_budget_reward = clean(budget.value.reward);
-    out.push(point);
-  }
-  return out;
 }
 
 function bon(ctx: MarkovContext): QueryValues['bon'] {
@@ -302,44 +240,16 @@ function bon(ctx: MarkovContext): QueryValues['bon'] {
     }),
   );
   noteApproximation(ctx, b);
-  const curve = seqLaw && tryOptional(() => bonCurve(chain, seqLaw, size));
+  const curve =
+    seqLaw &&
+    tryOptional(() =>
+      bonCurve(seqLaw, size, {
+        bestOfN: (s) => markovBestOfNSummary(chain, seqLaw, s),
+        tiltAtBudget: (delta) => markovLambdaForBudget(chain, model.n, delta),
+      }),
+    );
   const sameKL = unwrapCore(markovLambdaForBudget(chain, model.n, Math.max(0, b.kl)));
-  return {
-    N: num(b.N, 'N'),
-    log_n: finite(b.logN, 'log N'),
-    reward: finite(b.reward, 'BoN reward'),
-    kl: finite(b.kl, 'KL(BoN‖p)'),
-    kl_bound: finite(b.klBound, 'KL bound'),
-    exact: b.exact,
-    same_kl: {
-      lambda: num(sameKL.lambda, 'λ at the BoN KL'),
-      reward: finite(sameKL.reward, 'KL-RL reward at the BoN KL'),
-    },
-    log_n_budget: {
-      lambda: num(atLogN.lambda, 'λ at Δ = log N'),
-      reward: finite(atLogN.reward, 'KL-RL reward at Δ = log N'),
-      kl_bon_to_tilt: num(b.klToTilt ?? Number.NaN, 'KL(BoN‖φ_Δ)'),
-    },
-    win_rate: finite(b.winRate, 'BoN win rate'),
-    ...optional('curve', curve),
-  };
-}
-
-/** The lengths of an equivalence series: one n, or `steps` geometrically spaced integers of a..b. */
-function equivalenceLengths(ctx: MarkovContext): number[] {
-  const n = ctx.query.params.get('n');
-  if (n?.kind === 'number') return [n.value];
-  const [a, b] =
-    n?.kind === 'range'
-      ? [n.from, n.to]
-      : String(paramSpec(ctx.query.spec!, 'n')?.default).split('..').map(Number);
-  const steps = numberOrDefault(ctx, 'steps');
-  const out = new Set<number>();
-  for (let i = 0; i < steps; i++) {
-    const t = steps === 1 ? 1 : i / (steps - 1);
-    out.add(Math.min(b, Math.max(a, Math.round(a * (b / a) ** t))));
-  }
-  return [...out].sort((u, v) => u - v);
+  return bonValue(b, sameKL, atLogN, curve);
 }
 
 function equivalence(ctx: MarkovContext): QueryValues['equivalence'] {
@@ -371,14 +281,6 @@ function equivalence(ctx: MarkovContext): QueryValues['equivalence'] {
     })),
     markov: true,
   };
-}
-
-/** `steps` evenly spaced points from a to b (both included; one point when steps = 1). */
-function grid(a: number, b: number, steps: number): number[] {
-  if (steps <= 1 || a === b) return [a];
-  const out: number[] = [];
-  for (let i = 0; i < steps; i++) out.push(i === steps - 1 ? b : a + ((b - a) * i) / (steps - 1));
-  return out;
 }
 
 function rate(ctx: MarkovContext): QueryValues['rate'] {

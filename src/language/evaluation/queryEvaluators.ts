@@ -6,6 +6,7 @@
 import {
   type BonSize,
   bestOfNForLength,
+  bestOfNSummary,
   comparePolicy,
   frontier as coreFrontier,
   simulate as coreSimulate,
@@ -31,7 +32,7 @@ import {
 } from '../../core/index.js';
 import { formatCount, formatNumber } from '../../presentation/format.js';
 import { paramSpec } from '../../presentation/queries.js';
-import type { QueryKind, QueryValues } from '../../presentation/results.js';
+import type { BonCurvePoint, QueryKind, QueryValues } from '../../presentation/results.js';
 import type { ResolvedModel } from '../checking/models.js';
 import type { CheckedQuery, ParamValue } from '../checking/params.js';
 import { bonCurve, cgfCurve, MAX_TOKEN_TABLE, renyiCurve } from './enrichment.js';
@@ -276,13 +277,39 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
     }),
   );
   noteApproximation(ctx, b);
-  const curve = seqLaw && tryOptional(() => bonCurve(law, seqLaw, size));
+  const curve =
+    seqLaw &&
+    tryOptional(() =>
+      bonCurve(seqLaw, size, {
+        bestOfN: (s) => bestOfNSummary(seqLaw, law, s),
+        tiltAtBudget: (delta) => lambdaForBudget(law, model.n, delta),
+      }),
+    );
   const sameKL = unwrapCore(lambdaForBudget(law, model.n, Math.max(0, b.kl)));
+  return bonValue(b, sameKL, atLogN, curve);
+}
+
+/** A `bon` result from the core's best-of-N and the KL-RL tilts it is compared with (every model kind). */
+export function bonValue(
+  b: {
+    N: number;
+    logN: number;
+    reward: number;
+    kl: number;
+    klBound: number;
+    exact: boolean;
+    klToTilt: number | null;
+    winRate: number;
+  },
+  sameKL: { lambda: number; reward: number },
+  atLogN: { lambda: number; reward: number },
+  curve: BonCurvePoint[] | undefined,
+): QueryValues['bon'] {
   return {
     N: num(b.N, 'N'),
     log_n: finite(b.logN, 'log N'),
     reward: finite(b.reward, 'BoN reward'),
-    kl: finite(b.kl, 'KL(BoN‖pⁿ)'),
+    kl: finite(b.kl, 'KL(BoN‖base)'),
     kl_bound: finite(b.klBound, 'KL bound'),
     exact: b.exact,
     same_kl: {
@@ -326,7 +353,7 @@ export function sharedSequenceLaw(
 }
 
 /** `steps` evenly spaced points from a to b (both included; one point when steps = 1). */
-function grid(a: number, b: number, steps: number): number[] {
+export function grid(a: number, b: number, steps: number): number[] {
   if (steps <= 1 || a === b) return [a];
   const out: number[] = [];
   for (let i = 0; i < steps; i++) out.push(i === steps - 1 ? b : a + ((b - a) * i) / (steps - 1));
@@ -371,7 +398,7 @@ function rate(ctx: EvaluationContext): QueryValues['rate'] {
 }
 
 /** The lengths of an equivalence series: one n, or `steps` geometrically spaced integers of a..b. */
-export function equivalenceLengths(ctx: EvaluationContext): number[] {
+export function equivalenceLengths(ctx: Pick<EvaluationContext, 'query'>): number[] {
   const n = ctx.query.params.get('n');
   if (n?.kind === 'number') return [n.value];
   const [a, b] =
