@@ -244,16 +244,9 @@ export function bestOfNSummary(
   size: BonSize,
   lambda?: number,
 ): Result<BestOfNSummary> {
-  return guard(() => {
-    requireLambda(lambda);
-    const parsed = parseBonSize(size);
-    // Curves over many N read the law's own levels (for a 'fourier' law, the fine lattice's, as
-    // its method says): one Fourier evaluation per point would cost seconds per curve.
-    const { parts } = levelsOfLaw(seqLaw, parsed);
-    const single = seqLaw.values.length === 1;
-    const { levels } = levelsOfLaw(seqLaw, parsed);
-    return summariseSums(seqLaw.n, seqLaw.values, levels, parsed, law, lambda, seqLaw, single, parts);
-  });
+  // Curves over many N read the law's own levels (for a 'fourier' law, the fine lattice's, as
+  // its method says): one Fourier evaluation per point would cost seconds per curve.
+  return guard(() => bestOfNSummaryWithTilt(seqLaw, law, parseBonSize(size), lambda));
 }
 
 /**
@@ -281,10 +274,10 @@ export function bestOfNWithTilt(
   );
 }
 
-/** `bestOfNSummary` with a given comparison tilt. Internal (throws). */
+/** `bestOfNSummary` compared with a token law's tilt or a given one (a chain's). Internal (throws). */
 export function bestOfNSummaryWithTilt(
   seqLaw: SequenceRewardLaw,
-  tilt: ComparisonTilt,
+  tilt: TokenRewardLaw | ComparisonTilt,
   size: ParsedSize,
   lambda?: number,
 ): BestOfNSummary {
