@@ -143,6 +143,27 @@ test('the methods group draws every method’s curve, both frontiers and the que
     frontierPoints.points.map((p) => p.y),
     METHODS.results.flatMap((r) => (r.query === 'winrate' ? [r.value!.win_rate as number] : [])),
   );
+  // The document's tilt and bon queries as yardsticks, at their own KL, E[R] and win rate.
+  for (const kind of ['tilt', 'bon'] as const) {
+    const i = METHODS.results.findIndex((r) => r.query === kind);
+    const v = METHODS.results[i].value as { kl: number; reward: number; win_rate: number };
+    const label =
+      kind === 'tilt'
+        ? 'KL-RL (tilt) · chat'
+        : `best-of-N · chat, line ${METHODS.results[i].range.start.line + 1}`;
+    const s = await series('methodsReward', label);
+    assert.deepEqual(
+      s.points.map((p) => [p.x, p.y, p.q]),
+      [[v.kl, v.reward, i]],
+      label,
+    );
+    const w = await series('methodsWinRate', label);
+    assert.deepEqual(
+      w.points.map((p) => p.y),
+      [v.win_rate],
+      label,
+    );
+  }
   // Tokens sampled on a log axis: points without a finite token count are left out.
   const axis = await h.page.evaluate(() => {
     const c = window.alignLab!.view('methodsTokens')!.chart;

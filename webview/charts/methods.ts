@@ -220,8 +220,24 @@ export function methodsCharts(analysis: Analysis, f: Format): ChartModel[] {
       );
     }
     // The yardsticks of the same document: tilt and bon queries with their win rates.
-    for (const t of itemsOf(analysis, 'tilt')) {
-      const v = t.value;
+    const yardsticks = [
+      ...itemsOf(analysis, 'tilt').map((t) => ({
+        item: t,
+        kind: 'tilt',
+        series: PRESENTATION.tilt.series.point,
+        role: 'klRl' as const,
+        text: `KL-RL λ ${f(t.value.lambda)}`,
+      })),
+      ...itemsOf(analysis, 'bon').map((b) => ({
+        item: b,
+        kind: 'bon',
+        series: PRESENTATION.bon.series.point,
+        role: 'bon' as const,
+        text: `best-of-N ${nText(b.value.log_n, f)}`,
+      })),
+    ];
+    for (const { item, kind, series, role, text } of yardsticks) {
+      const v = item.value;
       if (!finite(v.win_rate)) continue;
       const p = {
         kl: v.kl,
@@ -231,35 +247,14 @@ export function methodsCharts(analysis: Analysis, f: Format): ChartModel[] {
         tokens_sampled: null,
       };
       add(
-        `q:tilt:${t.model}`,
-        PRESENTATION.tilt.series.point,
-        'klRl',
+        `q:${kind}:${item.model}`,
+        series,
+        role,
         'points',
-        t.model,
-        t.index,
+        item.model,
+        item.index,
         p,
-        `KL-RL λ ${f(v.lambda)}: KL ${f(v.kl)}, E R ${f(v.reward)}, W ${f(v.win_rate)}${at(t)}`,
-      );
-    }
-    for (const b of itemsOf(analysis, 'bon')) {
-      const v = b.value;
-      if (!finite(v.win_rate)) continue;
-      const p = {
-        kl: v.kl,
-        reward: v.reward,
-        win_rate: v.win_rate,
-        loss_rate: 1 - v.win_rate,
-        tokens_sampled: null,
-      };
-      add(
-        `q:bon:${b.model}`,
-        PRESENTATION.bon.series.point,
-        'bon',
-        'points',
-        b.model,
-        b.index,
-        p,
-        `best-of-N ${nText(v.log_n, f)}: KL ${f(v.kl)}, E R ${f(v.reward)}, W ${f(v.win_rate)}${at(b)}`,
+        `${text}: KL ${f(v.kl)}, E R ${f(v.reward)}, W ${f(v.win_rate)}${at(item)}`,
       );
     }
   }
