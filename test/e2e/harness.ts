@@ -717,10 +717,20 @@ export class Workbench {
   }
 
   /** Moves the cursor to line:column (1-based) with "Go to Line/Column". */
+  /**
+   * Focuses the active editor by a click in the middle of what it shows. (Not near the top of
+   * `.view-lines`: that element spans the whole scrolled content, so once the editor has scrolled
+   * its top is out of sight and the click lands on the page — a flaky "html intercepts pointer
+   * events".)
+   */
+  async focusEditor(): Promise<void> {
+    const editor = this.activeEditor();
+    const box = await editor.boundingBox();
+    await editor.click({ position: { x: 80, y: Math.max(10, Math.round((box?.height ?? 40) / 2)) } });
+  }
+
   async goTo(line: number, column = 1): Promise<void> {
-    await this.activeEditor()
-      .locator('.view-lines')
-      .click({ position: { x: 5, y: 5 } });
+    await this.focusEditor();
     const widget = this.page.locator('.quick-input-widget');
     await this.page.keyboard.press('Control+G');
     await widget.waitFor({ state: 'visible', timeout: 10_000 });

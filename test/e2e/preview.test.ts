@@ -239,10 +239,7 @@ describe('preview: Align Lab charts in code-server', () => {
     const value = Number(/delta = ([\d.e+-]+)\)/.exec(line)?.[1]);
     assert.ok(Number.isFinite(value) && value > 4, `the slider moved right, so Δ grew: ${line}`);
     // The edit is one undo step.
-    await wb
-      .activeEditor()
-      .locator('.view-lines')
-      .click({ position: { x: 5, y: 5 } });
+    await wb.focusEditor();
     await wb.page.keyboard.press('Control+Z');
     await waitFor('undo to restore delta = 4', async () =>
       /tilt\(toy, delta = 4\)/.test(await wb.editorText()),
@@ -376,10 +373,7 @@ describe('preview: Align Lab charts in code-server', () => {
     });
     await wb.step('slider-released');
     // One undo step restores the value.
-    await wb
-      .activeEditor()
-      .locator('.view-lines')
-      .click({ position: { x: 5, y: 5 } });
+    await wb.focusEditor();
     await wb.page.keyboard.press('Control+Z');
     await waitFor(`undo to restore "${before}" (after "${after}")`, async () =>
       (await wb.editorText()).split('\n').includes(before),
