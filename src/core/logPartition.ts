@@ -37,7 +37,7 @@ export interface TiltMoments {
 }
 
 // Coefficients (j − 1)/j! of f(u)/u² = Σ_{j≥2} u^{j−2} (j−1)/j!; 15 terms reach 1e-17 at |u| = 0.5.
-const F_SERIES: number[] = (() => {
+const F_SERIES: readonly number[] = (() => {
   const out: number[] = [];
   let fact = 2;
   for (let j = 2; j <= 16; j++) {
@@ -46,16 +46,22 @@ const F_SERIES: number[] = (() => {
   }
   return out;
 })();
+const [F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14] = F_SERIES;
 
 /**
  * f(u) = 1 + (u − 1)eᵘ = KL contribution per unit base mass, ≥ 0, f(0) = 0.
- * Series for |u| < 0.5 (Horner), closed form otherwise.
+ * Series for |u| < 0.5, closed form otherwise. The series is evaluated by Estrin's scheme, not
+ * Horner's: its products are independent, so a loop calling it per transition (markovMessages.ts)
+ * is not held up by one long chain of dependent multiply-adds.
  */
 export function klTerm(u: number): number {
   if (Math.abs(u) < 0.5) {
-    let acc = F_SERIES[F_SERIES.length - 1];
-    for (let i = F_SERIES.length - 2; i >= 0; i--) acc = acc * u + F_SERIES[i];
-    return u * u * acc;
+    const u2 = u * u;
+    const u4 = u2 * u2;
+    const u8 = u4 * u4;
+    const a = F0 + F1 * u + (F2 + F3 * u) * u2 + (F4 + F5 * u + (F6 + F7 * u) * u2) * u4;
+    const b = F8 + F9 * u + (F10 + F11 * u) * u2 + (F12 + F13 * u + F14 * u2) * u4;
+    return u2 * (a + b * u8);
   }
   return 1 + (u - 1) * Math.exp(u);
 }

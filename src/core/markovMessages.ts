@@ -161,14 +161,67 @@ const MAX_PERRON_STEPS = 1_000_000;
 
 const FACTORIAL = [1, 1, 2, 6, 24, 120, 720, 5040, 40320];
 
+/** Doubles per state in the fast path's packed state (six used; eight keep a state in one line). */
+const PACK = 8;
+
 /**
  * One backward pass (module comment) of length n ≥ 1 at tilt s ∈ [0, ∞] on the active chain.
  * Throws CoreFailure('work-budget-exceeded') through chargeWork.
  */
 export function backwardPass(ac: ActiveChain, n: number, s: number, options: PassOptions): PassResult {
   const run = new Recursion(ac, s, options.order, options.record === true);
-  const settled = run.runTo(n);
-  return run.finish(n, settled);
+  try {
+    return run.finish(n, run.runTo(n));
+  } finally {
+    run.release();
+  }
+}
+
+/**
+ * The buffers of a pass (per transition, per state, the ring of recent states), kept per chain
+ * and cumulant order for the next pass: a frontier or a λ solve runs hundreds of passes, and
+ * allocating them anew each time cost a tenth of the time, in the garbage collector. A pass takes
+ * them while it runs (a pass started meanwhile gets its own).
+ */
+interface Scratch {
+  readonly x: Float64Array;
+  readonly ex: Float64Array;
+  readonly res: Float64Array;
+  readonly tr: Float64Array;
+  readonly packed: Float64Array;
+  readonly col8: Int32Array;
+  readonly ring: Float64Array[];
+  readonly ringIncr: Float64Array[];
+  busy: boolean;
+}
+
+const scratchPool = new WeakMap<ActiveChain, Map<number, Scratch>>();
+
+function acquireScratch(ac: ActiveChain, order: number): Scratch {
+  let byOrder = scratchPool.get(ac);
+  if (byOrder === undefined) {
+    byOrder = new Map();
+    scratchPool.set(ac, byOrder);
+  }
+  const kept = byOrder.get(order);
+  if (kept !== undefined && !kept.busy) {
+    kept.busy = true;
+    return kept;
+  }
+  const nnz = Math.max(ac.col.length, ac.startCol.length);
+  const made: Scratch = {
+    x: new Float64Array(nnz),
+    ex: new Float64Array(nnz),
+    res: new Float64Array(nnz),
+    tr: new Float64Array(4 * ac.col.length),
+    packed: new Float64Array(ac.K * PACK),
+    col8: ac.col.map((j) => j * PACK),
+    ring: [],
+    ringIncr: [],
+    busy: true,
+  };
+  if (kept === undefined) byOrder.set(order, made);
+  return made;
 }
 
 /**
@@ -178,13 +231,17 @@ export function backwardPass(ac: ActiveChain, n: number, s: number, options: Pas
  */
 export function periodicRegime(ac: ActiveChain, s: number, order: number): PeriodicRegime {
   const run = new Recursion(ac, s, order, false);
-  const settled = run.runTo(Number.POSITIVE_INFINITY);
-  if (!settled)
-    throw new CoreFailure(
-      'numerical-failure',
-      `the tilted chain did not settle within ${MAX_PERRON_STEPS} positions: it mixes too slowly for its Perron root to be found`,
-    );
-  return run.regime();
+  try {
+    const settled = run.runTo(Number.POSITIVE_INFINITY);
+    if (!settled)
+      throw new CoreFailure(
+        'numerical-failure',
+        `the tilted chain did not settle within ${MAX_PERRON_STEPS} positions: it mixes too slowly for its Perron root to be found`,
+      );
+    return run.regime();
+  } finally {
+    run.release();
+  }
 }
 
 /** Per-row results of `rowPass` (reused, no allocation per row). */
@@ -214,13 +271,25 @@ class Recursion {
   private readonly ex: Float64Array;
   private readonly res: Float64Array;
   /**
-   * The fast path (tilts not tiny, so log-sums need no expm1): per transition the factor
-   * e^{−s·ρ} (valid while the max-sum deviations V feeding it repeat), per token e^{log h̃}.
+   * The fast path (tilts not tiny, so log-sums need no expm1). Per transition, interleaved for
+   * the fused loop (`tr`): P·e^{−s·ρ}, s·ρ, ρ, w — kept per row while the max-sum deviations V of
+   * the row's targets repeat. Per state (`packed`, one cache line each): e^{log h̃} and the rest
+   * of the next position's state; `col8` are the transitions' targets × PACK.
    */
-  private readonly factor: Float64Array;
-  private factorValid = false;
+  private readonly tr: Float64Array;
+  private readonly rowFilled: Uint8Array;
+  private readonly changedV: Uint8Array;
   private readonly lastV: Float64Array;
-  private readonly expL: Float64Array;
+  private readonly packed: Float64Array;
+  private readonly col8: Int32Array;
+  private readonly scratch: Scratch;
+  /** Per row, for the fast path: its max-sum, and its mean and log-sum at the step before. */
+  private readonly rowBest: Float64Array;
+  private readonly rowMean: Float64Array;
+  private readonly rowLam: Float64Array;
+  /** max s·ρ over a row's transitions (with its factors), and max |log h̃| of the packed state. */
+  private readonly rowSres: Float64Array;
+  private maxAbsL = 0;
   private readonly fast: boolean;
   private readonly row: RowOut;
   private readonly series: Float64Array;
@@ -261,15 +330,24 @@ class Recursion {
     this.cur = new Float64Array(this.channels * this.K);
     this.nxt = new Float64Array(this.channels * this.K);
     this.commons = Array.from({ length: this.channels }, () => new NeumaierSum());
-    const nnz = Math.max(ac.col.length, ac.startCol.length);
-    this.x = new Float64Array(nnz);
-    this.ex = new Float64Array(nnz);
-    this.res = new Float64Array(nnz);
-    this.factor = new Float64Array(ac.col.length);
+    const scratch = acquireScratch(ac, order);
+    this.scratch = scratch;
+    this.x = scratch.x;
+    this.ex = scratch.ex;
+    this.res = scratch.res;
     this.lastV = new Float64Array(this.K).fill(Number.NaN);
-    this.expL = new Float64Array(this.K);
-    // Below s·scale = 1e-3 the careful path keeps the KL's relative accuracy (expm1 near 0).
-    this.fast = s * ac.scale >= 1e-3;
+    this.rowFilled = new Uint8Array(this.K);
+    this.changedV = new Uint8Array(this.K);
+    this.rowBest = new Float64Array(this.K);
+    this.rowMean = new Float64Array(this.K).fill(Number.NaN);
+    this.rowLam = new Float64Array(this.K).fill(Number.NaN);
+    this.rowSres = new Float64Array(this.K);
+    // Below s·scale = 1e-3 the careful path keeps the KL's relative accuracy (expm1 near 0);
+    // s = 0 is p itself (KL 0). The fused kernel serves the mean and variance (order ≤ 2).
+    this.fast = (s === 0 || s * ac.scale >= 1e-3) && order <= 2;
+    this.packed = scratch.packed;
+    this.col8 = scratch.col8;
+    this.tr = scratch.tr;
     this.row = new RowOut(order);
     this.series = new Float64Array(order + 1);
     this.mix = new Float64Array(order + 1);
@@ -284,11 +362,16 @@ class Recursion {
     }
     this.lags = [...lags].sort((a, b) => a - b);
     this.ringSize = 2 * this.lags[this.lags.length - 1] + 1;
-    this.ring = [];
-    this.ringIncr = [];
+    this.ring = scratch.ring;
+    this.ringIncr = scratch.ringIncr;
     this.periodicMatches = new Int32Array(this.lags.length);
     this.affineMatches = new Int32Array(this.lags.length);
     this.recorded = record ? new Map() : undefined;
+  }
+
+  /** Returns the buffers to the pool (the pass's results hold none of them). */
+  release(): void {
+    this.scratch.busy = false;
   }
 
   /** Offsets of the channels in a state buffer (V first, at 0). */
@@ -405,19 +488,30 @@ class Recursion {
     let gmax = Number.NEGATIVE_INFINITY;
     let ref = 0;
     let refLam = Number.NEGATIVE_INFINITY;
-    // The residuals (hence e^{−s·ρ}) repeat when the max-sum deviations V do.
-    let sameV = true;
+    // A row's residuals (hence e^{−s·ρ}) repeat when the max-sum deviations V of its targets do.
+    const { changedV, rowFilled } = this;
+    let anyChanged = false;
     for (let i = 0; i < K; i++) {
-      if (cur[i] !== this.lastV[i]) sameV = false;
+      const changed = cur[i] !== this.lastV[i];
+      changedV[i] = changed ? 1 : 0;
+      if (changed) anyChanged = true;
       this.lastV[i] = cur[i];
-      this.expL[i] = Math.exp(cur[K + i]);
     }
-    this.factorValid = this.fast && sameV && this.factorValid;
-    const fillFactor = this.fast && !this.factorValid;
+    if (this.fast) this.pack();
+    const col = ac.col;
     for (let i = 0; i < K; i++) {
-      if (this.fast && this.fastRow(ac.rowStart[i], ac.rowStart[i + 1], tol, fillFactor)) {
+      const e0 = ac.rowStart[i];
+      const e1 = ac.rowStart[i + 1];
+      let fill = rowFilled[i] === 0;
+      if (!fill && anyChanged)
+        for (let e = e0; e < e1; e++)
+          if (changedV[col[e]] !== 0) {
+            fill = true;
+            break;
+          }
+      if (this.fast && this.fastRow(i, e0, e1, tol, fill)) {
         // done by the fast path
-      } else this.rowPass(ac.rowStart[i], ac.rowStart[i + 1], ac.col, ac.prob, ac.w, tol);
+      } else this.rowPass(e0, e1, ac.col, ac.prob, ac.w, tol);
       nxt[i] = row.best;
       nxt[this.offL + i] = row.lam;
       for (let k = 1; k <= this.order; k++) nxt[this.offC(k) + i] = row.jets[k];
@@ -439,89 +533,154 @@ class Recursion {
       for (let i = 0; i < K; i++) nxt[off + i] -= r;
     }
     for (let c = 0; c < this.channels; c++) this.commons[c].add(incr[c]);
-    if (fillFactor) this.factorValid = true;
     this.cur = nxt;
     this.nxt = cur;
   }
 
   /**
-   * `rowPass` in linear space for a row of the recursion: the weights P·e^{−s·ρ}·h̃(j) are
-   * products of a cached per-transition factor and a per-token e^{log h̃} (no exp per transition),
-   * the log-sum is log of a plain sum (no expm1: s·scale ≥ 1e-3, where the KL's terms are not
-   * tiny). False (nothing done) when the row's terms could underflow: the careful path then runs.
+   * `rowPass` in linear space for a row of the recursion (s·scale ≥ 1e-3, or s = 0): the weights
+   * y = P·e^{−s·ρ}·h̃(j) = P·e^{d} are the products of a cached per-transition factor P·e^{−s·ρ}
+   * and a per-state e^{log h̃} (no exp per transition), and one fused loop forms every sum at
+   * once from the next position's state, packed per state (`pack`) so a transition reads one
+   * cache line:
+   *  - the mean and variance of the future reward about a shift c (the row's mean of the step
+   *    before, close once the recursion converges): Σq(z − c)² − (z̄ − c)² loses nothing while
+   *    (z̄ − c)² ≤ Var, and the row is redone about its own mean otherwise (first steps);
+   *  - the row's KL by E_q[d] − log Σ P·e^{d}, both about the row's log-sum of the step before.
+   *    The difference cancels where KL is small beside the d's; the rounding bound is checked,
+   *    and such rows are redone by the non-negative terms P·f(u) (math.md (2.6)).
+   * The max-sum `best` of a row is kept with its factors (both change only when V does).
+   * False (nothing done) when the row's sum could underflow: the careful path then runs.
    */
-  private fastRow(e0: number, e1: number, tol: number, fill: boolean): boolean {
-    const { cur, ex, res, row, s, K, factor, expL } = this;
+  private fastRow(i: number, e0: number, e1: number, tol: number, fill: boolean): boolean {
+    const { cur, row, s, packed, col8, tr } = this;
     const { col, prob: P, w } = this.ac;
-    let best = Number.NEGATIVE_INFINITY;
-    for (let e = e0; e < e1; e++) {
-      const a = w[e] + cur[col[e]];
-      if (a > best) best = a;
-    }
-    if (fill)
+    if (fill) {
+      let srMax = 0;
+      let best = Number.NEGATIVE_INFINITY;
+      for (let e = e0; e < e1; e++) {
+        const a = w[e] + cur[col[e]];
+        if (a > best) best = a;
+      }
       for (let e = e0; e < e1; e++) {
         let r = best - (w[e] + cur[col[e]]);
         if (r <= tol) r = 0;
-        res[e] = r;
-        factor[e] = r === 0 ? 1 : Math.exp(-s * r);
+        // s·ρ capped at 1e300 (s = ∞ rules the transition out: factor 0), so 0·(s·ρ) is 0.
+        const sr = r === 0 ? 0 : Math.min(s * r, 1e300);
+        if (sr > srMax) srMax = sr;
+        const t = e << 2;
+        tr[t] = P[e] * (r === 0 ? 1 : Math.exp(-sr));
+        tr[t + 1] = sr;
+        tr[t + 2] = r;
+        tr[t + 3] = w[e];
       }
-    // The largest term's log (the residual-0 transitions carry the factor 1).
-    let dmax = Number.NEGATIVE_INFINITY;
-    for (let e = e0; e < e1; e++) {
-      const d = cur[K + col[e]] - (res[e] === 0 ? 0 : s * res[e]);
-      if (d > dmax) dmax = d;
+      this.rowBest[i] = best;
+      this.rowSres[i] = srMax;
+      this.rowFilled[i] = 1;
     }
-    if (!(dmax > -700)) return false;
+    const priorMean = this.rowMean[i];
+    const priorLam = this.rowLam[i];
+    const b0 = col8[e0];
+    const c = !Number.isNaN(priorMean) ? priorMean : tr[(e0 << 2) + 3] + packed[b0 + 2];
+    const cd = !Number.isNaN(priorLam) ? priorLam : packed[b0 + 1] - tr[(e0 << 2) + 1];
     let sum = 0;
+    let sz = 0;
+    let szz = 0;
+    let sc2 = 0;
+    let skl = 0;
+    let sgap = 0;
+    let sd = 0;
     for (let e = e0; e < e1; e++) {
-      const y = P[e] * factor[e] * expL[col[e]];
-      ex[e] = y;
+      const b = col8[e];
+      const t = e << 2;
+      const y = tr[t] * packed[b];
+      const z = tr[t + 3] + packed[b + 2] - c;
+      const dd = packed[b + 1] - tr[t + 1] - cd;
+      const yz = y * z;
       sum += y;
+      sz += yz;
+      szz += yz * z;
+      sc2 += y * packed[b + 3];
+      skl += y * packed[b + 4];
+      sgap += y * (tr[t + 2] + packed[b + 5]);
+      sd += y * dd;
     }
-    if (!(sum > 0)) return false;
+    // Terms below 1e-280 would lose digits as subnormals (and 0 has no log): the careful path.
+    if (!(sum > 1e-280)) return false;
     const logSum = Math.log(sum);
     const inv = 1 / sum;
+    let dev = sz * inv;
+    let second = szz * inv;
+    let mean = c + dev;
+    if (this.order === 2 && !(2 * dev * dev <= second)) {
+      // The shift was far from the mean ((z̄ − c)² > Var: a first step): redone about the mean.
+      dev = 0;
+      second = 0;
+      for (let e = e0; e < e1; e++) {
+        const b = col8[e];
+        const t = e << 2;
+        const q = tr[t] * packed[b] * inv;
+        const d = tr[t + 3] + packed[b + 2] - mean;
+        dev += q * d;
+        second += q * d * d;
+      }
+      mean += dev;
+    }
+    let kl = 0;
+    if (s !== 0) {
+      // E_q[d] − log Σ P e^{d} about cd. Its rounding: of each d − cd (inputs up to |log h̃| +
+      // s·ρ + |cd|), of the q-weighted sum of those, and of the log.
+      const lead = logSum - cd;
+      kl = sd * inv - lead;
+      const dBound = this.maxAbsL + this.rowSres[i] + Math.abs(cd);
+      const err = 4e-16 * (4 + Math.abs(logSum) + 3 * dBound + Math.abs(lead));
+      if (!(err <= 1e-12 * kl)) {
+        kl = 0;
+        for (let e = e0; e < e1; e++) {
+          const b = col8[e];
+          const t = e << 2;
+          const pe = P[e];
+          const q = tr[t] * packed[b] * inv;
+          const u = packed[b + 1] - tr[t + 1] - logSum;
+          if (u === Number.NEGATIVE_INFINITY) kl += pe;
+          else if (u > -0.5 && u < 0.5) kl += pe * klTerm(u);
+          else kl += pe + (u - 1) * q;
+        }
+      }
+    }
+    const jets = row.jets;
+    jets[1] = mean;
+    if (this.order === 2) jets[2] = second - dev * dev + sc2 * inv;
+    this.rowMean[i] = mean;
+    this.rowLam[i] = logSum;
+    row.best = this.rowBest[i];
+    row.lam = logSum;
+    row.kl = kl + skl * inv;
+    row.gap = sgap * inv;
+    return true;
+  }
+
+  /** The next position's state per state, for `fastRow`: e^{log h̃}, log h̃, C₁, C₂, KL, gap. */
+  private pack(): void {
+    const { K, cur, packed } = this;
     const offC1 = this.offC(1);
     const offKL = this.offKL;
     const offGap = this.offGap;
-    let mean = 0;
-    let klRow = 0;
-    let klNext = 0;
-    let gap = 0;
-    for (let e = e0; e < e1; e++) {
-      const pe = P[e];
-      const q = ex[e] * inv;
-      ex[e] = q;
-      const j = col[e];
-      mean += q * (w[e] + cur[offC1 + j]);
-      klNext += q * cur[offKL + j];
-      gap += q * (res[e] + cur[offGap + j]);
-      const u = cur[K + j] - (res[e] === 0 ? 0 : s * res[e]) - logSum;
-      if (u === Number.NEGATIVE_INFINITY) klRow += pe;
-      else if (u > -0.5 && u < 0.5) klRow += pe * klTerm(u);
-      else klRow += pe + (u - 1) * q;
+    const two = this.order === 2;
+    const offC2 = two ? this.offC(2) : 0;
+    let maxAbsL = 0;
+    for (let j = 0; j < K; j++) {
+      const b = j * PACK;
+      const l = cur[K + j];
+      if (-l > maxAbsL) maxAbsL = -l;
+      packed[b] = Math.exp(l);
+      packed[b + 1] = l;
+      packed[b + 2] = cur[offC1 + j];
+      packed[b + 3] = two ? cur[offC2 + j] : 0;
+      packed[b + 4] = cur[offKL + j];
+      packed[b + 5] = cur[offGap + j];
     }
-    row.best = best;
-    row.lam = logSum;
-    row.kl = klRow + klNext;
-    row.gap = gap;
-    const jets = row.jets;
-    if (this.order === 1) jets[1] = mean;
-    else if (this.order === 2) {
-      let a1 = 0;
-      let var2 = 0;
-      const offC2 = this.offC(2);
-      for (let e = e0; e < e1; e++) {
-        const q = ex[e];
-        const j = col[e];
-        const d = w[e] + cur[offC1 + j] - mean;
-        a1 += q * d;
-        var2 += q * (cur[offC2 + j] + d * d);
-      }
-      jets[1] = mean + a1;
-      jets[2] = var2 - a1 * a1;
-    } else this.mixJets(e0, e1, col, w, mean);
-    return true;
+    this.maxAbsL = maxAbsL;
   }
 
   /** Residuals below this are ties (sums that are equal but rounded differently). */
@@ -690,7 +849,11 @@ class Recursion {
           this.settledMode = 'periodic';
           return lag;
         }
-      } else this.periodicMatches[k] = 0;
+        // The state repeats at this lag, so at its multiples too: the smallest lag settles first,
+        // and comparing the others (12 full comparisons near convergence) would be wasted.
+        return 0;
+      }
+      this.periodicMatches[k] = 0;
       if (this.periodicOnly || this.done <= 2 * lag) continue;
       const c = this.ring[(this.done - 1 - 2 * lag) % this.ringSize];
       if (this.agree(this.cur, b, c) && this.incrementsRepeat(lag)) {
@@ -731,31 +894,37 @@ class Recursion {
     const { K, s } = this;
     const scale = this.ac.scale;
     const TOL = 1e-13;
-    const diff = (x: number, y: number, z: number) => (c === null ? x - y : x - 2 * y + z);
-    const mag = (x: number, y: number, z: number) =>
-      Math.abs(x) + Math.abs(y) + (c === null ? 0 : Math.abs(z));
+    // diff: a − b, or a − 2b + c; mag: |a| + |b| (+ |c|). Written out (no closures: this runs
+    // every step of every pass).
+    const second = c !== null;
+    const cc = c ?? a;
     let vmax = 0;
     for (let i = 0; i < K; i++) vmax = Math.max(vmax, Math.abs(a[i]));
     // Log messages: compare s·V + log h̃ (what the transitions depend on) when s·V is moderate,
     // else V and log h̃ separately (huge tilts: the tie structure must repeat exactly).
     const joint = s * vmax <= 1e3;
-    const sv = (v: number) => (v === 0 ? 0 : s * v);
     for (let i = 0; i < K; i++) {
       const va = a[i];
       const vb = b[i];
-      const vc = c === null ? 0 : c[i];
+      const vc = second ? cc[i] : 0;
       const la = a[K + i];
       const lb = b[K + i];
-      const lc = c === null ? 0 : c[K + i];
+      const lc = second ? cc[K + i] : 0;
       if (joint) {
-        const ja = sv(va) + la;
-        const jb = sv(vb) + lb;
-        const jc = sv(vc) + lc;
-        const m = mag(ja, jb, jc) + Math.abs(sv(va)) + Math.abs(la);
-        if (Math.abs(diff(ja, jb, jc)) > TOL * (1 + m)) return false;
+        const sa = va === 0 ? 0 : s * va;
+        const ja = sa + la;
+        const jb = (vb === 0 ? 0 : s * vb) + lb;
+        const jc = (vc === 0 ? 0 : s * vc) + lc;
+        const d = second ? ja - 2 * jb + jc : ja - jb;
+        const m = Math.abs(ja) + Math.abs(jb) + (second ? Math.abs(jc) : 0) + Math.abs(sa) + Math.abs(la);
+        if (Math.abs(d) > TOL * (1 + m)) return false;
       } else {
-        if (Math.abs(diff(va, vb, vc)) > TOL * (scale + mag(va, vb, vc))) return false;
-        if (Math.abs(diff(la, lb, lc)) > TOL * (1 + mag(la, lb, lc))) return false;
+        const dv = second ? va - 2 * vb + vc : va - vb;
+        const mv = Math.abs(va) + Math.abs(vb) + (second ? Math.abs(vc) : 0);
+        if (Math.abs(dv) > TOL * (scale + mv)) return false;
+        const dl = second ? la - 2 * lb + lc : la - lb;
+        const ml = Math.abs(la) + Math.abs(lb) + (second ? Math.abs(lc) : 0);
+        if (Math.abs(dl) > TOL * (1 + ml)) return false;
       }
     }
     for (let k = 1; k <= this.order; k++) {
@@ -764,19 +933,25 @@ class Recursion {
       for (let i = 0; i < K; i++) {
         const x = a[off + i];
         const y = b[off + i];
-        const z = c === null ? 0 : c[off + i];
-        if (Math.abs(diff(x, y, z)) > TOL * (floor + mag(x, y, z))) return false;
+        const z = second ? cc[off + i] : 0;
+        const d = second ? x - 2 * y + z : x - y;
+        const m = Math.abs(x) + Math.abs(y) + (second ? Math.abs(z) : 0);
+        if (Math.abs(d) > TOL * (floor + m)) return false;
       }
     }
-    for (const off of [this.offKL, this.offGap]) {
-      let m = 0;
-      for (let i = 0; i < K; i++) m = Math.max(m, Math.abs(a[off + i]));
-      const last = Math.abs(this.ringIncr[(this.done - 1) % this.ringSize][off / K]);
+    const lastIncr = this.ringIncr[(this.done - 1) % this.ringSize];
+    for (let ch = this.order + 2; ch <= this.order + 3; ch++) {
+      const off = ch * K;
+      let top = 0;
+      for (let i = 0; i < K; i++) top = Math.max(top, Math.abs(a[off + i]));
+      const floor = top + Math.abs(lastIncr[ch]);
       for (let i = 0; i < K; i++) {
         const x = a[off + i];
         const y = b[off + i];
-        const z = c === null ? 0 : c[off + i];
-        if (Math.abs(diff(x, y, z)) > TOL * (m + last + mag(x, y, z))) return false;
+        const z = second ? cc[off + i] : 0;
+        const d = second ? x - 2 * y + z : x - y;
+        const m = Math.abs(x) + Math.abs(y) + (second ? Math.abs(z) : 0);
+        if (Math.abs(d) > TOL * (floor + m)) return false;
       }
     }
     return true;
@@ -800,7 +975,7 @@ class Recursion {
       rMax: rMaxC + n * ac.offset,
       logResidual: Math.min(0, logResidual),
       cumulants,
-      kl: Math.max(0, kl),
+      kl: s === 0 ? 0 : Math.max(0, kl), // s = 0 is p itself, whatever the rounding of h̃ ≈ 1
       gap: Math.max(0, gap),
       settledAt: settled ? n - this.settledAfter : 0,
       lag: this.settledLag,

@@ -209,7 +209,8 @@ export interface KLPoint {
  * cancellation). Every evaluation narrows a bracket; steps leaving it, or not halving |g|, are
  * replaced by bisection (geometric when the bracket is wide); while the bracket is open steps
  * are capped (|Δ log s| ≤ 2, resp. Δs ≤ 8·max(s, cap)). Stops after a Newton step |Δy| ≤ 1e-9
- * (quadratic convergence: the error is then ≈ 1e-18) or when the bracket is 4e-16 wide.
+ * (quadratic convergence: the error is then ≈ 1e-18), when the bracket is 4e-16 wide, or when the
+ * KL matches to rounding (|g| ≤ 1e-15).
  */
 export function solveIncreasingKL(
   evaluate: (s: number) => KLPoint,
@@ -229,7 +230,9 @@ export function solveIncreasingKL(
     const pt = evaluate(s);
     const value = upper ? pt.complement : pt.kl;
     const g = upper ? target - Math.log(value) : Math.log(value) - target;
-    if (g === 0) return s;
+    // |g| is a relative error of the KL: at rounding level the KL is matched, and steps driven by
+    // its noise (which need not halve) would only bisect away from the solution.
+    if (Math.abs(g) <= 1e-15) return s;
     const bracketed = Number.isFinite(lo) && Number.isFinite(hi);
     const slow = Math.abs(g) > 0.5 * previous && bracketed;
     previous = Math.abs(g);
