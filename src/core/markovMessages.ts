@@ -188,8 +188,15 @@ interface Scratch {
   readonly ex: Float64Array;
   readonly res: Float64Array;
   readonly tr: Float64Array;
+  readonly aw: Float64Array;
   readonly packed: Float64Array;
   readonly col8: Int32Array;
+  readonly cur: Float64Array;
+  readonly nxt: Float64Array;
+  /** lastV, rowBest, rowMean, rowLam, rowSres, expV (per state). */
+  readonly perState: Float64Array[];
+  /** rowFilled, changedV. */
+  readonly flags: Uint8Array[];
   readonly ring: Float64Array[];
   readonly ringIncr: Float64Array[];
   busy: boolean;
@@ -214,8 +221,13 @@ function acquireScratch(ac: ActiveChain, order: number): Scratch {
     ex: new Float64Array(nnz),
     res: new Float64Array(nnz),
     tr: new Float64Array(4 * ac.col.length),
+    aw: new Float64Array(ac.col.length),
     packed: new Float64Array(ac.K * PACK),
     col8: ac.col.map((j) => j * PACK),
+    cur: new Float64Array((order + 4) * ac.K),
+    nxt: new Float64Array((order + 4) * ac.K),
+    perState: Array.from({ length: 6 }, () => new Float64Array(ac.K)),
+    flags: [new Uint8Array(ac.K), new Uint8Array(ac.K)],
     ring: [],
     ringIncr: [],
     busy: true,
@@ -264,7 +276,13 @@ class Recursion {
   private cur: Float64Array;
   private nxt: Float64Array;
   /** Commons: V, log h̃, C_1..C_order, KL, gap. */
-  private readonly commons: NeumaierSum[];
+  /**
+   * Neumaier sums per channel: [sum, compensation] pairs. Not NeumaierSum objects: a double passed
+   * to a method that is not inlined is boxed, and this is added to every step of every pass.
+   */
+  private readonly commons: Float64Array;
+  /** Residuals below this are ties (sums that are equal but rounded differently); per step. */
+  private tol = 0;
   private readonly channels: number;
   /** Scratch per transition. */
   private readonly x: Float64Array;
@@ -277,6 +295,13 @@ class Recursion {
    * of the next position's state; `col8` are the transitions' targets × PACK.
    */
   private readonly tr: Float64Array;
+  /** The product fill (`fastRow`): P·e^{s(w − w_top)}, e^{s·V} of the step, and when it applies. */
+  private readonly aw: Float64Array;
+  private awReady = false;
+  private readonly expV: Float64Array;
+  private readonly wTop: number;
+  private readonly wSpan: number;
+  private productFill = false;
   private readonly rowFilled: Uint8Array;
   private readonly changedV: Uint8Array;
   private readonly lastV: Float64Array;
@@ -327,27 +352,39 @@ class Recursion {
     this.K = ac.K;
     this.order = order;
     this.channels = order + 4;
-    this.cur = new Float64Array(this.channels * this.K);
-    this.nxt = new Float64Array(this.channels * this.K);
-    this.commons = Array.from({ length: this.channels }, () => new NeumaierSum());
+    this.commons = new Float64Array(2 * this.channels);
     const scratch = acquireScratch(ac, order);
     this.scratch = scratch;
+    this.cur = scratch.cur.fill(0);
+    this.nxt = scratch.nxt;
+    const [lastV, rowBest, rowMean, rowLam, rowSres, expV] = scratch.perState;
+    const [rowFilled, changedV] = scratch.flags;
     this.x = scratch.x;
     this.ex = scratch.ex;
     this.res = scratch.res;
-    this.lastV = new Float64Array(this.K).fill(Number.NaN);
-    this.rowFilled = new Uint8Array(this.K);
-    this.changedV = new Uint8Array(this.K);
-    this.rowBest = new Float64Array(this.K);
-    this.rowMean = new Float64Array(this.K).fill(Number.NaN);
-    this.rowLam = new Float64Array(this.K).fill(Number.NaN);
-    this.rowSres = new Float64Array(this.K);
+    this.lastV = lastV.fill(Number.NaN);
+    this.rowFilled = rowFilled.fill(0);
+    this.changedV = changedV;
+    this.rowBest = rowBest;
+    this.rowMean = rowMean.fill(Number.NaN);
+    this.rowLam = rowLam.fill(Number.NaN);
+    this.rowSres = rowSres;
     // Below s·scale = 1e-3 the careful path keeps the KL's relative accuracy (expm1 near 0);
     // s = 0 is p itself (KL 0). The fused kernel serves the mean and variance (order ≤ 2).
     this.fast = (s === 0 || s * ac.scale >= 1e-3) && order <= 2;
     this.packed = scratch.packed;
     this.col8 = scratch.col8;
     this.tr = scratch.tr;
+    this.aw = scratch.aw;
+    this.expV = expV;
+    let wTop = 0;
+    let wLow = 0;
+    for (let e = 0; e < ac.w.length; e++) {
+      wTop = Math.max(wTop, ac.w[e]);
+      wLow = Math.min(wLow, ac.w[e]);
+    }
+    this.wTop = wTop;
+    this.wSpan = wTop - wLow;
     this.row = new RowOut(order);
     this.series = new Float64Array(order + 1);
     this.mix = new Float64Array(order + 1);
@@ -438,7 +475,7 @@ class Recursion {
     for (let c = 0; c < this.channels; c++) {
       const inc = new NeumaierSum();
       for (let k = 0; k < lag; k++) inc.add(this.ringIncrAt(k)[c]);
-      this.commons[c].add(periods * inc.value);
+      this.addCommon(c, periods * inc.value);
     }
     if (this.settledMode === 'affine') {
       const before = this.ring[(this.done - 1 - lag) % this.ringSize];
@@ -484,7 +521,7 @@ class Recursion {
     const cur = this.cur;
     const nxt = this.nxt;
     chargeWork(ac.col.length * (this.order + 3) + K);
-    const tol = this.residualTolerance();
+    this.updateTolerance();
     let gmax = Number.NEGATIVE_INFINITY;
     let ref = 0;
     let refLam = Number.NEGATIVE_INFINITY;
@@ -497,7 +534,14 @@ class Recursion {
       if (changed) anyChanged = true;
       this.lastV[i] = cur[i];
     }
-    if (this.fast) this.pack();
+    if (this.fast) {
+      this.pack();
+      let vLow = 0;
+      for (let j = 0; j < K; j++) vLow = Math.min(vLow, cur[j]);
+      this.productFill = this.s * (this.wSpan - vLow) <= 40;
+      if (this.productFill && (anyChanged || this.done === 0))
+        for (let j = 0; j < K; j++) this.expV[j] = Math.exp(this.s * cur[j]);
+    }
     const col = ac.col;
     for (let i = 0; i < K; i++) {
       const e0 = ac.rowStart[i];
@@ -509,9 +553,9 @@ class Recursion {
             fill = true;
             break;
           }
-      if (this.fast && this.fastRow(i, e0, e1, tol, fill)) {
+      if (this.fast && this.fastRow(i, e0, e1, fill)) {
         // done by the fast path
-      } else this.rowPass(e0, e1, ac.col, ac.prob, ac.w, tol);
+      } else this.rowPass(e0, e1, ac.col, ac.prob, ac.w);
       nxt[i] = row.best;
       nxt[this.offL + i] = row.lam;
       for (let k = 1; k <= this.order; k++) nxt[this.offC(k) + i] = row.jets[k];
@@ -532,7 +576,15 @@ class Recursion {
       incr[c] = r;
       for (let i = 0; i < K; i++) nxt[off + i] -= r;
     }
-    for (let c = 0; c < this.channels; c++) this.commons[c].add(incr[c]);
+    const commons = this.commons;
+    for (let c = 0; c < this.channels; c++) {
+      // Neumaier's compensated sum, written out (see `commons`).
+      const x = incr[c];
+      const sum = commons[2 * c];
+      const t = sum + x;
+      commons[2 * c + 1] += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+      commons[2 * c] = t;
+    }
     this.cur = nxt;
     this.nxt = cur;
   }
@@ -552,8 +604,8 @@ class Recursion {
    * The max-sum `best` of a row is kept with its factors (both change only when V does).
    * False (nothing done) when the row's sum could underflow: the careful path then runs.
    */
-  private fastRow(i: number, e0: number, e1: number, tol: number, fill: boolean): boolean {
-    const { cur, row, s, packed, col8, tr } = this;
+  private fastRow(i: number, e0: number, e1: number, fill: boolean): boolean {
+    const { cur, row, s, packed, col8, tr, tol } = this;
     const { col, prob: P, w } = this.ac;
     if (fill) {
       let srMax = 0;
@@ -562,14 +614,22 @@ class Recursion {
         const a = w[e] + cur[col[e]];
         if (a > best) best = a;
       }
+      // Moderate tilts: e^{−s·ρ} = e^{s(w − w_top)}·e^{s·V(j)}·e^{s(w_top − best)}, a product of
+      // a per-pass, a per-state and a per-row exponential (no exp per transition and step); the
+      // exponents stay within ±40, so nothing overflows and the rounding is that of e^{−s·ρ}.
+      const product = this.productFill;
+      const rowScale = product ? Math.exp(s * (this.wTop - best)) : 0;
+      if (product && !this.awReady) this.fillAw();
+      const { aw, expV } = this;
       for (let e = e0; e < e1; e++) {
-        let r = best - (w[e] + cur[col[e]]);
+        const j = col[e];
+        let r = best - (w[e] + cur[j]);
         if (r <= tol) r = 0;
         // s·ρ capped at 1e300 (s = ∞ rules the transition out: factor 0), so 0·(s·ρ) is 0.
         const sr = r === 0 ? 0 : Math.min(s * r, 1e300);
         if (sr > srMax) srMax = sr;
         const t = e << 2;
-        tr[t] = P[e] * (r === 0 ? 1 : Math.exp(-sr));
+        tr[t] = r === 0 ? P[e] : product ? aw[e] * expV[j] * rowScale : P[e] * Math.exp(-sr);
         tr[t + 1] = sr;
         tr[t + 2] = r;
         tr[t + 3] = w[e];
@@ -660,6 +720,14 @@ class Recursion {
     return true;
   }
 
+  /** P·e^{s(w − w_top)} per transition, once per pass (`fastRow`'s product fill). */
+  private fillAw(): void {
+    const { aw, s, wTop } = this;
+    const { prob: P, w } = this.ac;
+    for (let e = 0; e < P.length; e++) aw[e] = P[e] * Math.exp(s * (w[e] - wTop));
+    this.awReady = true;
+  }
+
   /** The next position's state per state, for `fastRow`: e^{log h̃}, log h̃, C₁, C₂, KL, gap. */
   private pack(): void {
     const { K, cur, packed } = this;
@@ -683,11 +751,25 @@ class Recursion {
     this.maxAbsL = maxAbsL;
   }
 
-  /** Residuals below this are ties (sums that are equal but rounded differently). */
-  private residualTolerance(): number {
+  /** `tol` for the current deviations (a field, not a return value: see `commons`). */
+  private updateTolerance(): void {
     let vmax = 0;
     for (let i = 0; i < this.K; i++) vmax = Math.max(vmax, -this.cur[i]);
-    return 1e-13 * (this.ac.scale + vmax);
+    this.tol = 1e-13 * (this.ac.scale + vmax);
+  }
+
+  /** Adds x to channel c's common part (rare calls: the jump). */
+  private addCommon(c: number, x: number): void {
+    const commons = this.commons;
+    const sum = commons[2 * c];
+    const t = sum + x;
+    commons[2 * c + 1] += Math.abs(sum) >= Math.abs(x) ? sum - t + x : x - t + sum;
+    commons[2 * c] = t;
+  }
+
+  /** Channel c's common part. */
+  private common(c: number): number {
+    return this.commons[2 * c] + this.commons[2 * c + 1];
   }
 
   /**
@@ -695,15 +777,8 @@ class Recursion {
    * current deviations: best (max-sum), lam (log Σ P e^{−s ρ} h̃), the future reward's mean and
    * higher cumulants (jets[1..order]), the future KL and the future gap.
    */
-  private rowPass(
-    e0: number,
-    e1: number,
-    col: Int32Array,
-    P: Float64Array,
-    w: Float64Array,
-    tol: number,
-  ): void {
-    const { cur, x, ex, res, row, s, K } = this;
+  private rowPass(e0: number, e1: number, col: Int32Array, P: Float64Array, w: Float64Array): void {
+    const { cur, x, ex, res, row, s, K, tol } = this;
     const order = this.order;
     let best = Number.NEGATIVE_INFINITY;
     for (let e = e0; e < e1; e++) {
@@ -960,15 +1035,15 @@ class Recursion {
   /** The start row and the totals (finite n). */
   finish(n: number, settled: boolean): PassResult {
     const { ac, row, s } = this;
-    this.rowPass(0, ac.startCol.length, ac.startCol, ac.startProb, ac.startW, this.residualTolerance());
-    const c = this.commons;
-    const rMaxC = c[0].value + row.best;
-    const logResidual = c[1].value + row.lam;
+    this.updateTolerance();
+    this.rowPass(0, ac.startCol.length, ac.startCol, ac.startProb, ac.startW);
+    const rMaxC = this.common(0) + row.best;
+    const logResidual = this.common(1) + row.lam;
     const cumulants = new Float64Array(this.order);
-    cumulants[0] = c[2].value + row.jets[1] + n * ac.offset;
-    for (let k = 2; k <= this.order; k++) cumulants[k - 1] = c[1 + k].value + row.jets[k];
-    const kl = c[this.order + 2].value + row.kl;
-    const gap = c[this.order + 3].value + row.gap;
+    cumulants[0] = this.common(2) + row.jets[1] + n * ac.offset;
+    for (let k = 2; k <= this.order; k++) cumulants[k - 1] = this.common(1 + k) + row.jets[k];
+    const kl = this.common(this.order + 2) + row.kl;
+    const gap = this.common(this.order + 3) + row.gap;
     return {
       n,
       s,
