@@ -199,7 +199,32 @@ interface Scratch {
   readonly flags: Uint8Array[];
   readonly ring: Float64Array[];
   readonly ringIncr: Float64Array[];
+  readonly row: RowOut;
+  /** The commons' increments of a step. */
+  readonly incr: Float64Array;
+  readonly series: Float64Array;
+  readonly mix: Float64Array;
+  readonly logSeries: Float64Array;
+  /** The lags at which the regime is looked for, and their match counters. */
+  readonly lags: readonly number[];
+  readonly periodicMatches: Int32Array;
+  readonly affineMatches: Int32Array;
   busy: boolean;
+}
+
+/**
+ * Lags tried for the periodic regime: small ones and the chain's period times them, as far as
+ * the ring of states they need fits in memory (channels·K doubles per state).
+ */
+function regimeLags(ac: ActiveChain, channels: number): number[] {
+  const period = Math.max(1, ac.period);
+  const memoryCap = Math.max(period, Math.floor(4e6 / (channels * Math.max(1, ac.K))));
+  const lags = new Set<number>();
+  for (const b of [1, 2, 3, 4, 6, 12]) {
+    if (b <= memoryCap) lags.add(b);
+    if (b * period <= memoryCap) lags.add(b * period);
+  }
+  return [...lags].sort((a, b) => a - b);
 }
 
 const scratchPool = new WeakMap<ActiveChain, Map<number, Scratch>>();
@@ -216,6 +241,7 @@ function acquireScratch(ac: ActiveChain, order: number): Scratch {
     return kept;
   }
   const nnz = Math.max(ac.col.length, ac.startCol.length);
+  const lags = regimeLags(ac, order + 4);
   const made: Scratch = {
     x: new Float64Array(nnz),
     ex: new Float64Array(nnz),
@@ -230,6 +256,14 @@ function acquireScratch(ac: ActiveChain, order: number): Scratch {
     flags: [new Uint8Array(ac.K), new Uint8Array(ac.K)],
     ring: [],
     ringIncr: [],
+    row: new RowOut(order),
+    incr: new Float64Array(order + 4),
+    series: new Float64Array(order + 1),
+    mix: new Float64Array(order + 1),
+    logSeries: new Float64Array(order + 1),
+    lags,
+    periodicMatches: new Int32Array(lags.length),
+    affineMatches: new Int32Array(lags.length),
     busy: true,
   };
   if (kept === undefined) byOrder.set(order, made);
@@ -324,7 +358,7 @@ class Recursion {
   private readonly ringSize: number;
   private readonly ring: Float64Array[];
   private readonly ringIncr: Float64Array[];
-  private readonly lags: number[];
+  private readonly lags: readonly number[];
   /** Consecutive matches per lag: periodic (state repeats) and affine (second differences vanish). */
   private readonly periodicMatches: Int32Array;
   private readonly affineMatches: Int32Array;
@@ -385,24 +419,16 @@ class Recursion {
     }
     this.wTop = wTop;
     this.wSpan = wTop - wLow;
-    this.row = new RowOut(order);
-    this.series = new Float64Array(order + 1);
-    this.mix = new Float64Array(order + 1);
-    this.logSeries = new Float64Array(order + 1);
-    const period = Math.max(1, ac.period);
-    const base = [1, 2, 3, 4, 6, 12];
-    const memoryCap = Math.max(period, Math.floor(4e6 / (this.channels * Math.max(1, this.K))));
-    const lags = new Set<number>();
-    for (const b of base) {
-      if (b <= memoryCap) lags.add(b);
-      if (b * period <= memoryCap) lags.add(b * period);
-    }
-    this.lags = [...lags].sort((a, b) => a - b);
+    this.row = scratch.row;
+    this.series = scratch.series;
+    this.mix = scratch.mix;
+    this.logSeries = scratch.logSeries;
+    this.lags = scratch.lags;
     this.ringSize = 2 * this.lags[this.lags.length - 1] + 1;
     this.ring = scratch.ring;
     this.ringIncr = scratch.ringIncr;
-    this.periodicMatches = new Int32Array(this.lags.length);
-    this.affineMatches = new Int32Array(this.lags.length);
+    this.periodicMatches = scratch.periodicMatches.fill(0);
+    this.affineMatches = scratch.affineMatches.fill(0);
     this.recorded = record ? new Map() : undefined;
   }
 
@@ -432,7 +458,7 @@ class Recursion {
   runTo(n: number): boolean {
     this.periodicOnly = !Number.isFinite(n);
     this.record(n);
-    const incr = new Float64Array(this.channels);
+    const incr = this.scratch.incr;
     const limit = Number.isFinite(n) ? n - 1 : MAX_PERRON_STEPS;
     while (this.done < limit) {
       this.step(incr);
