@@ -37,6 +37,7 @@ import { NeumaierSum } from './logspace.js';
 import { type ActiveChain, activeChain, type MarkovChain } from './markovChain.js';
 import { backwardPass } from './markovMessages.js';
 import {
+  basePass,
   limitPass,
   markovLambdaForBudgetUnchecked,
   markovMaxKLUnchecked,
@@ -445,7 +446,7 @@ export function chainTilt(chain: MarkovChain, n: number): ComparisonTilt {
       return { lambda, centre: pass.cumulants[0], nD: pass.kl };
     },
     get single() {
-      return markovMaxKLUnchecked(chain, n) === 0 && backwardPass(ac, n, 0, { order: 2 }).cumulants[1] === 0;
+      return markovMaxKLUnchecked(chain, n) === 0 && basePass(ac, n).cumulants[1] === 0;
     },
   };
 }

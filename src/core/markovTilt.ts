@@ -39,6 +39,27 @@ export function limitPass(chain: MarkovChain, n: number): PassResult {
   return pass;
 }
 
+const baseCache = new WeakMap<ActiveChain, Map<number, PassResult>>();
+
+/**
+ * The pass at λ = 0 (p itself: E_p R, Var_p R), cached per active chain and n like the limit
+ * pass: a λ solve starts from Var_p R, and re-solving for another Δ on the same model (a slider,
+ * a frontier) should not pay for it again.
+ */
+export function basePass(ac: ActiveChain, n: number): PassResult {
+  let byN = baseCache.get(ac);
+  if (byN === undefined) {
+    byN = new Map();
+    baseCache.set(ac, byN);
+  }
+  let pass = byN.get(n);
+  if (pass === undefined) {
+    pass = backwardPass(ac, n, 0, { order: 2 });
+    byN.set(n, pass);
+  }
+  return pass;
+}
+
 /** The largest useful budget: −log p(S*), S* the sequences of largest reward. */
 export function markovMaxKLUnchecked(chain: MarkovChain, n: number): number {
   requireSequenceLength(n);
@@ -149,7 +170,7 @@ export function markovLambdaForBudgetUnchecked(
   const kmax = markovMaxKLUnchecked(chain, n);
   if (delta >= kmax) return solutionOf(chain, n, Number.POSITIVE_INFINITY, limitPass(chain, n));
   const ac = activeChain(chain);
-  if (delta === 0) return solutionOf(chain, n, 0, backwardPass(ac, n, 0, { order: 2 }), 0);
+  if (delta === 0) return solutionOf(chain, n, 0, basePass(ac, n), 0);
   const pass = solveMarkovKL(ac, n, delta, kmax, start);
   return solutionOf(chain, n, pass.s, pass);
 }
@@ -179,11 +200,7 @@ export function solveMarkovKL(
   const s0 =
     start !== undefined && start > 0 && Number.isFinite(start)
       ? start
-      : initialTilt(
-          backwardPass(ac, n, 0, { order: 2 }).cumulants[1],
-          delta,
-          (50 * n) / Math.max(1e-300, 2 * ac.scale * n),
-        );
+      : initialTilt(basePass(ac, n).cumulants[1], delta, (50 * n) / Math.max(1e-300, 2 * ac.scale * n));
   const s = solveIncreasingKL(evaluate, delta, kmax, s0, 50 / Math.max(1e-300, 2 * ac.scale));
   if (last === undefined || last.s !== s) return backwardPass(ac, n, s, { order: 2 });
   return last;
@@ -305,7 +322,7 @@ export function markovFrontier(chain: MarkovChain, n: number, options: FrontierO
       const prev = sols[sols.length - 1];
       let sol: MarkovTiltSolution;
       if (target >= kmax) sol = solutionOf(chain, n, Number.POSITIVE_INFINITY, top);
-      else if (target <= 0) sol = solutionOf(chain, n, 0, backwardPass(ac, n, 0, { order: 2 }), 0);
+      else if (target <= 0) sol = solutionOf(chain, n, 0, basePass(ac, n), 0);
       else {
         const predicted = predictTilt(sols, target);
         if (exact || predicted === undefined || prev === undefined || i === 0) {
