@@ -45,6 +45,11 @@ export interface PassOptions {
   readonly order: number;
   /** Keep each position's (V, log h̃) deviations, for forward passes (marginals, policies). */
   readonly record?: boolean;
+  /**
+   * Compute the gap E_φ[R* − R] (default true). A λ solve needs it above K_max/2 only, and a
+   * frontier's points not at all; without it the fast rows skip a term (`gap` is then NaN).
+   */
+  readonly gap?: boolean;
 }
 
 /** The per-state deviations after a position (see the module comment). */
@@ -169,7 +174,7 @@ const PACK = 8;
  * Throws CoreFailure('work-budget-exceeded') through chargeWork.
  */
 export function backwardPass(ac: ActiveChain, n: number, s: number, options: PassOptions): PassResult {
-  const run = new Recursion(ac, s, options.order, options.record === true);
+  const run = new Recursion(ac, s, options.order, options.record === true, options.gap !== false);
   try {
     return run.finish(n, run.runTo(n));
   } finally {
@@ -346,6 +351,7 @@ class Recursion {
   private readonly rowBest: Float64Array;
   private readonly rowMean: Float64Array;
   private readonly rowLam: Float64Array;
+  private readonly withGap: boolean;
   /** max s·ρ over a row's transitions (with its factors), and max |log h̃| of the packed state. */
   private readonly rowSres: Float64Array;
   private maxAbsL = 0;
@@ -379,7 +385,9 @@ class Recursion {
     private readonly s: number,
     order: number,
     record: boolean,
+    withGap = true,
   ) {
+    this.withGap = withGap;
     if (!(Number.isInteger(order) && order >= 1 && order <= MAX_JET_ORDER))
       throw new CoreFailure('invalid-argument', `cumulant order ${order} is not in 1..${MAX_JET_ORDER}`);
     if (!(s >= 0)) throw new CoreFailure('invalid-argument', `the tilt s = ${s} must be ≥ 0 here`);
@@ -675,6 +683,7 @@ class Recursion {
     let sc2 = 0;
     let skl = 0;
     let sgap = 0;
+    const withGap = this.withGap;
     let sd = 0;
     for (let e = e0; e < e1; e++) {
       const b = col8[e];
@@ -688,7 +697,7 @@ class Recursion {
       szz += yz * z;
       sc2 += y * packed[b + 3];
       skl += y * packed[b + 4];
-      sgap += y * (tr[t + 2] + packed[b + 5]);
+      if (withGap) sgap += y * (tr[t + 2] + packed[b + 5]);
       sd += y * dd;
     }
     // Terms below 1e-280 would lose digits as subnormals (and 0 has no log): the careful path.
@@ -742,7 +751,7 @@ class Recursion {
     row.best = this.rowBest[i];
     row.lam = logSum;
     row.kl = kl + skl * inv;
-    row.gap = sgap * inv;
+    row.gap = withGap ? sgap * inv : 0;
     return true;
   }
 
@@ -1077,7 +1086,7 @@ class Recursion {
       logResidual: Math.min(0, logResidual),
       cumulants,
       kl: s === 0 ? 0 : Math.max(0, kl), // s = 0 is p itself, whatever the rounding of h̃ ≈ 1
-      gap: Math.max(0, gap),
+      gap: this.withGap ? Math.max(0, gap) : Number.NaN,
       settledAt: settled ? n - this.settledAfter : 0,
       lag: this.settledLag,
       ...(this.recorded ? { stateAt: (t: number) => this.stateAt(t) } : {}),

@@ -188,8 +188,10 @@ export function solveMarkovKL(
 ): PassResult {
   const residualLimit = -kmax; // log Z̃(∞) = log p(S*) = −K_max
   let last: PassResult | undefined;
+  // The complement K_max − KL (which needs the gap) is read above K_max/2 only.
+  const gap = delta > kmax / 2;
   const evaluate = (s: number): KLPoint => {
-    const pass = backwardPass(ac, n, s, { order: 2 });
+    const pass = backwardPass(ac, n, s, { order: 2, gap });
     last = pass;
     return {
       kl: pass.kl,
@@ -202,7 +204,7 @@ export function solveMarkovKL(
       ? start
       : initialTilt(basePass(ac, n).cumulants[1], delta, (50 * n) / Math.max(1e-300, 2 * ac.scale * n));
   const s = solveIncreasingKL(evaluate, delta, kmax, s0, 50 / Math.max(1e-300, 2 * ac.scale));
-  if (last === undefined || last.s !== s) return backwardPass(ac, n, s, { order: 2 });
+  if (last === undefined || last.s !== s) return backwardPass(ac, n, s, { order: 2, gap });
   return last;
 }
 
@@ -329,7 +331,7 @@ export function markovFrontier(chain: MarkovChain, n: number, options: FrontierO
           const pass = solveMarkovKL(ac, n, target, kmax, predicted ?? prev?.lambda);
           sol = solutionOf(chain, n, pass.s, pass);
         } else {
-          const pass = backwardPass(ac, n, predicted, { order: 2 });
+          const pass = backwardPass(ac, n, predicted, { order: 2, gap: false });
           sol = solutionOf(chain, n, predicted, pass);
         }
       }

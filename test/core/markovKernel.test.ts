@@ -114,6 +114,22 @@ describe('Markov backward pass: the fused kernel agrees with the careful rows', 
     }
   }
 
+  test('without the gap (a frontier point, a solve below K_max/2) the other totals are the same', () => {
+    for (const [name, chain] of chains) {
+      const ac = activeChain(chain);
+      for (const s of [0.3 / ac.scale, 2]) {
+        const full = backwardPass(ac, 1000, s, { order: 2 });
+        const lean = backwardPass(ac, 1000, s, { order: 2, gap: false });
+        const context = `${name}, s = ${s}`;
+        assert.ok(Number.isNaN(lean.gap), `${context}: gap not computed, so NaN (got ${lean.gap})`);
+        assertClose(lean.kl, full.kl, { rel: 1e-13, context: `${context}: KL` });
+        assertClose(lean.cumulants[0], full.cumulants[0], { rel: 1e-13, context: `${context}: E R` });
+        assertClose(lean.cumulants[1], full.cumulants[1], { rel: 1e-12, context: `${context}: Var R` });
+        assertClose(lean.logResidual, full.logResidual, { rel: 1e-13, context: `${context}: log Z̃` });
+      }
+    }
+  });
+
   test('s = 0 is p itself: KL exactly 0, E R and Var R those of the careful rows', () => {
     for (const [name, chain] of chains) {
       const ac = activeChain(chain);
