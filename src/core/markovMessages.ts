@@ -587,17 +587,19 @@ class Recursion {
             fill = true;
             break;
           }
-      if (this.fast && this.fastRow(i, e0, e1, fill)) {
-        // done by the fast path
-      } else this.rowPass(e0, e1, ac.col, ac.prob, ac.w);
-      nxt[i] = row.best;
-      nxt[this.offL + i] = row.lam;
-      for (let k = 1; k <= this.order; k++) nxt[this.offC(k) + i] = row.jets[k];
-      nxt[this.offKL + i] = row.kl;
-      nxt[this.offGap + i] = row.gap;
-      if (row.best > gmax) gmax = row.best;
-      if (row.lam > refLam) {
-        refLam = row.lam;
+      if (!(this.fast && this.fastRow(i, e0, e1, fill))) {
+        this.rowPass(e0, e1, ac.col, ac.prob, ac.w);
+        nxt[i] = row.best;
+        nxt[this.offL + i] = row.lam;
+        for (let k = 1; k <= this.order; k++) nxt[this.offC(k) + i] = row.jets[k];
+        nxt[this.offKL + i] = row.kl;
+        nxt[this.offGap + i] = row.gap;
+      }
+      const best = nxt[i];
+      const lam = nxt[K + i];
+      if (best > gmax) gmax = best;
+      if (lam > refLam) {
+        refLam = lam;
         ref = i;
       }
     }
@@ -639,7 +641,7 @@ class Recursion {
    * False (nothing done) when the row's sum could underflow: the careful path then runs.
    */
   private fastRow(i: number, e0: number, e1: number, fill: boolean): boolean {
-    const { cur, row, s, packed, col8, tr, tol } = this;
+    const { cur, s, packed, col8, tr, tol } = this;
     const { col, prob: P, w } = this.ac;
     if (fill) {
       let srMax = 0;
@@ -743,15 +745,21 @@ class Recursion {
         }
       }
     }
-    const jets = row.jets;
-    jets[1] = mean;
-    if (this.order === 2) jets[2] = second - dev * dev + sc2 * inv;
+    // Straight into the next state (channels V, log h̃, C₁[, C₂], KL, gap; see the offsets).
+    const nxt = this.nxt;
+    const K = this.K;
+    nxt[i] = this.rowBest[i];
+    nxt[K + i] = logSum;
+    nxt[2 * K + i] = mean;
+    let off = 3 * K;
+    if (this.order === 2) {
+      nxt[off + i] = second - dev * dev + sc2 * inv;
+      off += K;
+    }
+    nxt[off + i] = kl + skl * inv;
+    nxt[off + K + i] = withGap ? sgap * inv : 0;
     this.rowMean[i] = mean;
     this.rowLam[i] = logSum;
-    row.best = this.rowBest[i];
-    row.lam = logSum;
-    row.kl = kl + skl * inv;
-    row.gap = withGap ? sgap * inv : 0;
     return true;
   }
 

@@ -202,15 +202,22 @@ export function solveMarkovKL(
   const s0 =
     start !== undefined && start > 0 && Number.isFinite(start)
       ? start
-      : initialTilt(basePass(ac, n).cumulants[1], delta, (50 * n) / Math.max(1e-300, 2 * ac.scale * n));
+      : initialTilt(basePass(ac, n).cumulants[1], delta, (50 * n) / Math.max(1e-300, 2 * ac.scale * n), kmax);
   const s = solveIncreasingKL(evaluate, delta, kmax, s0, 50 / Math.max(1e-300, 2 * ac.scale));
   if (last === undefined || last.s !== s) return backwardPass(ac, n, s, { order: 2, gap });
   return last;
 }
 
-/** √(2Δ/Var) (the small-tilt solution of KL ≈ s²·Var/2), capped. */
-export function initialTilt(variance: number, delta: number, cap: number): number {
-  return variance > 0 ? Math.min(Math.sqrt((2 * delta) / variance), cap) : cap;
+/**
+ * √(2Δ/Var) (the small-tilt solution of KL ≈ s²·Var/2), capped. With the largest KL K_max, the
+ * solution of the saturating model KL ≈ K_max·a s²/(1 + a s²), a = Var/(2K_max), which has the same
+ * small-tilt form and the limit K_max: √(2Δ/(Var·(1 − Δ/K_max))). A start nearer the solution
+ * when Δ is a fair share of K_max saves a Newton step; any start converges.
+ */
+export function initialTilt(variance: number, delta: number, cap: number, kmax?: number): number {
+  if (!(variance > 0)) return cap;
+  const saturation = kmax !== undefined && kmax > delta ? 1 - delta / kmax : 1;
+  return Math.min(Math.sqrt((2 * delta) / (variance * saturation)), cap);
 }
 
 /** A KL and its complement K_max − KL (computed directly, ≥ 0) at a tilt, with Var R there. */
