@@ -19,10 +19,10 @@
 import { logNegLog1mExp } from './bonLevels.js';
 import { bonKLBound, type ParsedSize } from './bonSize.js';
 import { gridLength, type InversionGrid, invert, PointInverter } from './fourierInversion.js';
-import { TiltSpectrum } from './fourierSpectrum.js';
+import { TiltSpectrum, tiltStatsOf } from './fourierSpectrum.js';
 import { solveTiltForKL } from './klrl.js';
 import { cramerPoint } from './largeDeviations.js';
-import { evaluateTilt } from './logPartition.js';
+
 import { log1mExp, NeumaierSum } from './logspace.js';
 import { CoreFailure } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
@@ -41,6 +41,24 @@ const QUAD_SHARE = 0.2;
 const TAIL_SHARE = 0.005;
 /** Largest inversion grid (points). */
 const MAX_GRID = 1 << 21;
+/**
+ * Shared evaluations (a bon curve's many N, a rate's many levels) use tilts on a ladder of step
+ * TILT_STEP/sd(R) and periods rounded up to sd·2^k, so that they meet on a few spectra and
+ * prepared frequency sets (math-continuous.md §10).
+ */
+const TILT_STEP = 2;
+
+/** s rounded to the tilt ladder, away from 0 (the sign of the kernel is kept). */
+function ladderTilt(s: number, sd: number): number {
+  if (s === 0) return 0;
+  const k = Math.max(1, Math.round((Math.abs(s) * sd) / TILT_STEP));
+  return (Math.sign(s) * k * TILT_STEP) / sd;
+}
+
+/** The period P rounded up to sd·2^k (shared prepared frequencies). */
+function ladderPeriod(P: number, sd: number): number {
+  return sd * 2 ** Math.ceil(Math.log2(P / sd));
+}
 
 /** Best-of-N by the Fourier method: the numbers and their bounds. */
 export interface FourierBon {
@@ -113,7 +131,12 @@ export const FOURIER_AUTO_WORK = 2e8;
  * and returns null — use the fine lattice — when that runs out or the result is not `usable`
  * (not finite); forced ('fourier'), an unusable result is a `numerical-failure`.
  */
-export function tryFourier<T>(engine: FourierEngine, compute: () => T, usable: (r: T) => boolean): T | null {
+export function tryFourier<T>(
+  engine: FourierEngine,
+  compute: () => T,
+  usable: (r: T) => boolean,
+  maxUnits: number = FOURIER_AUTO_WORK,
+): T | null {
   if (engine.options.method === 'fourier') {
     const r = compute();
     if (!usable(r))
@@ -124,7 +147,7 @@ export function tryFourier<T>(engine: FourierEngine, compute: () => T, usable: (
     return r;
   }
   try {
-    const r = withWorkBudget({ maxUnits: FOURIER_AUTO_WORK }, compute);
+    const r = withWorkBudget({ maxUnits: Math.min(maxUnits, FOURIER_AUTO_WORK) }, compute);
     return usable(r) ? r : null;
   } catch (e) {
     // Only the inner budget's own limit is caught: if the host's budget is spent too, its next
@@ -204,7 +227,7 @@ export class FourierEngine {
     this.law = law;
     this.n = n;
     this.accuracy = accuracy;
-    const st = evaluateTilt(law, 0, 2).stats;
+    const st = tiltStatsOf(law, 0);
     this.mean = st.mean;
     this.variance = st.variance;
     this.sd = Math.sqrt(n * st.variance);
@@ -223,7 +246,7 @@ export class FourierEngine {
 
   /** log E e^{θ(R − nμ)} + θ²ε²/2: the Chernoff exponent of R_ε − nμ (and of R, without ε). */
   private logMgfCentred(theta: number, withEps: boolean): number {
-    const a = evaluateTilt(this.law, theta, 2).stats.logPartition;
+    const a = tiltStatsOf(this.law, theta).logPartition;
     return this.n * (a - theta * this.mean) + (withEps ? (theta * theta * this.eps * this.eps) / 2 : 0);
   }
 
@@ -238,8 +261,13 @@ export class FourierEngine {
 
   // ---- best-of-N ----------------------------------------------------------------------------
 
-  bestOfN(size: ParsedSize, lambda?: number): FourierBon {
-    const base = size.logN < Math.log(800) ? this.bonBulk(size) : this.bonTop(size, this.topTilt(size.logN));
+  /**
+   * Best-of-N at one N. `shared` (a point of a curve over many N): the top form is tilted on the
+   * ladder (`ladderTilt`) and its period rounded up, so that the points share spectra — unless
+   * that bound exceeds the target, then at the point's own tilt.
+   */
+  bestOfN(size: ParsedSize, lambda?: number, shared = false): FourierBon {
+    const base = size.logN < Math.log(800) ? this.bonBulk(size) : this.bonTopAt(size, shared);
     const K = bonKLBound(size.logN);
     const kl = Math.max(0, K - base.gap / 2);
     const klError = base.gap / 2 + 4 * U * K;
@@ -250,7 +278,7 @@ export class FourierEngine {
         klToTilt = Number.POSITIVE_INFINITY;
         klToTiltError = 0;
       } else {
-        const st = evaluateTilt(this.law, lambda, 2).stats;
+        const st = tiltStatsOf(this.law, lambda);
         // E_BoN R − nA'(λ) = (E − nμ) − n(A'(λ) − μ), the second from the mean gaps.
         const excess = base.excess - this.n * (st.mean - this.mean);
         const value = kl - lambda * excess - this.n * st.kl;
@@ -271,6 +299,15 @@ export class FourierEngine {
       logMass: base.logMass,
       smoothing: this.eps,
     };
+  }
+
+  private bonTopAt(size: ParsedSize, shared: boolean): BonPart {
+    const own = this.topTilt(size.logN);
+    if (shared) {
+      const part = this.bonTop(size, ladderTilt(own, this.sd), true);
+      if (part.error <= this.target) return part;
+    }
+    return this.bonTop(size, own);
   }
 
   /** The tilt of the top form: nD(s) = log N (capped below D_max). */
@@ -351,20 +388,27 @@ export class FourierEngine {
   }
 
   /** E_BoN R = a + ∫_a^∞ (1 − F^N) − ∫_{−∞}^a F^N on the grid tilted at s (math-continuous.md (C.9)). */
-  private bonTop(size: ParsedSize, s: number): BonPart {
+  private bonTop(size: ParsedSize, s: number, shared = false): BonPart {
     const spec = this.spectrum(s);
     const sdS = spec.sd;
     const budget = this.target;
     // Window in x' = x − n A'(s): N·G ≥ 800 at its low end, N·G ≤ e^{−60} at its high end
-    // (estimates; checked on the computed values, and widened if needed).
-    let lo = -(Math.log(800) + Math.log(2.5 * s * sdS + 1) + 8) / s;
-    let hi = (60 + 4) / s;
+    // (estimates; checked on the computed values, and widened if needed). Off the tilt's own N
+    // (shared), moved by (log N − nD(s))/s, where N·e^{−nD(s) − s x'} = 1.
+    const offset = shared ? (size.logN - this.n * tiltStatsOf(this.law, s).kl) / s : 0;
+    let lo = offset - (Math.log(800) + Math.log(2.5 * s * sdS + 1) + 8) / s;
+    let hi = offset + (60 + 4) / s;
     // Third-order trapezoid bound: ∫|φ'''| ≈ 3s³ for the Gumbel-like top (see bonBulk).
     const C3 = 3 * s * s * s + 3 / sdS ** 3;
     let dx = Math.min(sdS / 4, 1 / s, Math.cbrt((12 * QUAD_SHARE * budget) / C3));
     for (let attempt = 0; ; attempt++) {
       const width = hi - lo;
-      const P = Math.max((size.logN + 120) / s, width + 30 * sdS);
+      const need = Math.max(
+        (size.logN + 120) / s,
+        width + 30 * sdS,
+        2 * Math.max(Math.abs(lo), Math.abs(hi)),
+      );
+      const P = shared ? ladderPeriod(need, sdS) : Math.max((size.logN + 120) / s, width + 30 * sdS);
       if (spec.direct && attempt === 0) dx = Math.max(Math.min(dx, 0.25 * this.eps), P / MAX_GRID);
       const M = gridLength(P, dx);
       const x0 = lo - (M * dx - width) / 2;
@@ -389,7 +433,7 @@ export class FourierEngine {
   ): { above: number; below: number; gapAbove: number } {
     // ∫_{xb}^∞ (1 − F^N) ≤ N ∫_{xb}^∞ P(R_ε ≥ x) dx ≤ N e^{nA(θ) + θ²ε²/2 − θ xb}/θ, θ > 0.
     const theta = s * 1.05 + 1 / this.sd;
-    const a = evaluateTilt(this.law, theta, 2).stats.logPartition;
+    const a = tiltStatsOf(this.law, theta).logPartition;
     const logTail = this.n * a + (theta * theta * this.eps * this.eps) / 2 - theta * xb;
     const above = Math.exp(size.logN + logTail - Math.log(theta));
     const gapAbove = Math.exp(size.logN + logTail) * bonKLBound(size.logN);
@@ -402,7 +446,7 @@ export class FourierEngine {
   // ---- tails --------------------------------------------------------------------------------
 
   /** P(R ≥ X) (upper) or P(R ≤ X) (lower) with its bracket and level shift (math-continuous.md §8). */
-  tail(X: number, upper: boolean): FourierTail {
+  tail(X: number, upper: boolean, shared = false): FourierTail {
     const n = this.n;
     const law = this.law;
     if (upper && X > n * law.rMax) return { logProbability: Number.NEGATIVE_INFINITY, logError: 0, shift: 0 };
@@ -415,15 +459,18 @@ export class FourierEngine {
         ? 50 / (law.rMax - law.rMin)
         : -50 / (law.rMax - law.rMin);
     if (Math.abs(s) * this.sd < 1.5) s = 0;
+    // One of several levels: a tilt of the ladder (the level then lies within sd(R) of its centre).
+    if (shared) s = ladderTilt(s, this.sd);
     const spec = this.spectrum(s);
     const c = spec.law.centre;
     const xp = X - n * c;
     const sdS = Math.max(spec.sd, 1e-300);
     const logEst = -n * Math.max(0, point.rate);
-    const P =
+    const need =
       s === 0
         ? 2 * (Math.abs(xp) + 14 * sdS)
         : Math.max((Math.abs(logEst) + 120) / Math.abs(s), 2 * Math.abs(xp) + 40 * sdS);
+    const P = shared ? ladderPeriod(need, sdS) : need;
     const inv = new PointInverter(law, spec, P, xp - 3 * sdS, xp + 3 * sdS);
     // The bracket of P(R ≥ x) (or ≤) at a level x' (log scale: [lo, hi], and the reported value).
     const bracket = (y: number): { lo: number; hi: number; mid: number } => {
@@ -512,8 +559,8 @@ function psiN(u: number, logNm1: number): number {
 
 /** max |1 − N u^{N−1}| over u ∈ [a, b] ⊂ [0, 1] (|Ψ'|; monotone in u). */
 function psiSlope(a: number, b: number, N: number): number {
-  const at = (u: number) => Math.abs(1 - N * u ** (N - 1));
-  return Math.max(at(Math.max(0, a)), at(Math.min(1, b)));
+  // (no inner closure: this runs per cell)
+  return Math.max(Math.abs(1 - N * Math.max(0, a) ** (N - 1)), Math.abs(1 - N * Math.min(1, b) ** (N - 1)));
 }
 
 /** max of u^p over u ∈ [a, b] ⊂ [0, 1] (∞ for p < 0 and a = 0). */
