@@ -57,24 +57,35 @@ export function tailExponents(law: SequenceRewardLaw, xs: ArrayLike<number>): Re
       chargeWork(xs.length * Math.ceil(Math.log2(law.values.length + 1)));
       return Array.from(xs, (x) => tailExponentUnchecked(law, x));
     }
-    // Several levels share spectra: their tilts lie on a ladder (`FourierEngine.tail`), and
-    // together they get one Fourier work budget (FOURIER_AUTO_WORK under 'auto'); levels beyond
-    // it read the fine lattice, each stating its bound.
+    // Several levels share spectra: their tilts lie on a ladder (`FourierEngine.tail`). Under
+    // 'auto' each level may use half of FOURIER_AUTO_WORK and all of them together twice it
+    // (about 4 s); levels beyond that read the fine lattice, each stating its bound.
     chargeWork(xs.length);
+    for (let i = 0; i < xs.length; i++)
+      if (!Number.isFinite(xs[i]))
+        throw new CoreFailure('invalid-argument', `the tail level x = ${xs[i]} is not a finite number`);
     const shared = xs.length > 1;
-    let left = FOURIER_AUTO_WORK;
-    // (an inner budget without limits of its own, so that the work of each level is measured)
-    return withWorkBudget({}, () =>
-      Array.from(xs, (x) => {
-        if (!Number.isFinite(x))
-          throw new CoreFailure('invalid-argument', `the tail level x = ${x} is not a finite number`);
-        if (left <= 0) return tailExponentUnchecked(fineFallback(engine), x);
-        const before = workUsed();
-        const t = fourierTail(engine, x, shared, left);
-        left -= workUsed() - before;
-        return t;
-      }),
+    // Nearest the mean first: the far levels (the costliest, and those most likely to fall back)
+    // then cannot use up the budget of the others.
+    const order = Array.from(xs, (_, i) => i).sort(
+      (a, b) => Math.abs(xs[a] - engine.mean) - Math.abs(xs[b] - engine.mean),
     );
+    const out = new Array<TailExponent>(xs.length);
+    let left = xs.length > 1 ? 2 * FOURIER_AUTO_WORK : FOURIER_AUTO_WORK;
+    const perLevel = xs.length > 1 ? FOURIER_AUTO_WORK / 2 : FOURIER_AUTO_WORK;
+    // (an inner budget without limits of its own, so that the work of each level is measured)
+    withWorkBudget({}, () => {
+      for (const i of order) {
+        if (left <= 0) {
+          out[i] = tailExponentUnchecked(fineFallback(engine), xs[i]);
+          continue;
+        }
+        const before = workUsed();
+        out[i] = fourierTail(engine, xs[i], shared, Math.min(left, perLevel));
+        left -= workUsed() - before;
+      }
+    });
+    return out;
   });
 }
 
