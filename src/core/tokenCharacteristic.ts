@@ -323,6 +323,8 @@ function certifyBlock(
   // Error bounds at the worst output |m| = J/2 (ĝ smallest there).
   let alias = 0;
   for (let p = 1; p <= 3; p++) alias += gHat(p * Mr - J / 2) + gHat(p * Mr + J / 2);
+  // p ≥ 4 (both signs): ĝ_{J/2 ∓ pM_r}/ĝ_{J/2} ≤ e^{−pM_r(pM_r − J)τ} ≤ e^{−3pM_r²τ} (J ≤ M_r).
+  alias += (gEdge * 2 * Math.exp(-12 * Mr * Mr * tau)) / -Math.expm1(-3 * Mr * Mr * tau);
   let trunc = 0;
   for (let i = 0; i < 40; i++) trunc += Math.exp(-(((SPREAD + i) * h) ** 2) / (4 * tau));
   trunc *= 2;
