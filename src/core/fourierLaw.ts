@@ -343,15 +343,23 @@ export class FourierEngine {
     let dx = Math.min(sd / 4, Math.cbrt((12 * QUAD_SHARE * budget) / C3));
     const spec = this.spectrum(0);
     if (spec.direct) dx = Math.max(Math.min(dx, 0.25 * this.eps), (Wlo + Whi + 20 * sd) / MAX_GRID);
+    // A spacing that was fine enough for a larger N is tried first (the quadrature error grows
+    // with N): a curve's points then take one quadrature each instead of a halving sequence.
+    for (const done of this.bulkSpacings) if (done.logN >= size.logN) dx = Math.min(dx, done.dx);
     for (let attempt = 0; ; attempt++) {
       const bg = this.bulkGrid(dx, Wlo, Whi);
       let stride = 1;
       while (bg.grid.dx * stride * 2 <= dx * (1 + 1e-9)) stride *= 2;
       const part = bulkQuadrature(bg, stride, size, -Wlo, Whi, this.eps, this.n * this.mean, outside);
-      if (part.quadError <= QUAD_SHARE * budget || attempt >= 12 || bg.grid.M >= MAX_GRID) return part;
+      const ok = part.quadError <= QUAD_SHARE * budget;
+      if (ok) this.bulkSpacings.push({ logN: size.logN, dx: bg.grid.dx * stride });
+      if (ok || attempt >= 12 || bg.grid.M >= MAX_GRID) return part;
       dx = (bg.grid.dx * stride) / 2;
     }
   }
+
+  /** Spacings that met the quadrature share in the bulk form, by the N they were for. */
+  private readonly bulkSpacings: { logN: number; dx: number }[] = [];
 
   private readonly bulkGrids: BulkGrid[] = [];
 

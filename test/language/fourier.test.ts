@@ -57,7 +57,9 @@ test('a continuous-reward model: bon, rate and equivalence state the Fourier bou
 test('the bon note states the worst bound of the query and of every point of its curve (each by the Fourier method)', () => {
   const csv = gaussianCsv(1000);
   const n = 64;
-  const text = `model g from "g.csv" { length ${n} }\nbon(g, N = 64)\n`;
+  // log N = 12: the query in the top form at its own tilt, the curve's points in the bulk form and
+  // on the tilt ladder (math-continuous.md §10), some of them with larger bounds than the query.
+  const text = `model g from "g.csv" { length ${n} }\nbon(g, logN = 12)\n`;
   const a = analyze(text, { readFile: (p) => (p === 'g.csv' ? csv : undefined) });
   const note = a.diagnostics.find((d) => d.code === 'approximation');
   assert.ok(note !== undefined, JSON.stringify(a.diagnostics));
@@ -65,7 +67,7 @@ test('the bon note states the worst bound of the query and of every point of its
   assert.equal(data.method, 'fourier', note.message);
   const value = a.results[0].value as { curve?: { log_n: number; reward: number }[] };
   assert.ok(value.curve !== undefined && value.curve.length >= 16, JSON.stringify(value).slice(0, 200));
-  // The same numbers from the core: the query at N = 64 and the curve's sizes.
+  // The same numbers from the core: the query at log N = 12 and the curve's sizes.
   const rows = csv.trim().split('\n').slice(1);
   const law = unwrap(
     tokenRewardLaw(
@@ -75,7 +77,7 @@ test('the bon note states the worst bound of the query and of every point of its
   );
   const seq = unwrap(sequenceRewardLaw(law, n, { maxSupport: DEFAULT_MAX_SUPPORT }));
   const own = unwrap(
-    bestOfNForLength(law, n, { N: 64 }, { maxSupport: DEFAULT_MAX_SUPPORT, sequenceLaw: seq }),
+    bestOfNForLength(law, n, { logN: 12 }, { maxSupport: DEFAULT_MAX_SUPPORT, sequenceLaw: seq }),
   );
   assert.equal(own.method, 'fourier');
   let worst = own.errorBound;
