@@ -267,7 +267,8 @@ export class FourierEngine {
    * that bound exceeds the target, then at the point's own tilt.
    */
   bestOfN(size: ParsedSize, lambda?: number, shared = false): FourierBon {
-    const base = size.logN < Math.log(800) ? this.bonBulk(size) : this.bonTopAt(size, shared);
+    // (a shared point is a curve's: its per-level arrays are not wanted)
+    const base = size.logN < Math.log(800) ? this.bonBulk(size, !shared) : this.bonTopAt(size, shared);
     const K = bonKLBound(size.logN);
     const kl = Math.max(0, K - base.gap / 2);
     const klError = base.gap / 2 + 4 * U * K;
@@ -304,10 +305,10 @@ export class FourierEngine {
   private bonTopAt(size: ParsedSize, shared: boolean): BonPart {
     const own = this.topTilt(size.logN);
     if (shared) {
-      const part = this.bonTop(size, ladderTilt(own, this.sd), true);
+      const part = this.bonTop(size, ladderTilt(own, this.sd), true, false);
       if (part.error <= this.target) return part;
     }
-    return this.bonTop(size, own);
+    return this.bonTop(size, own, false, !shared);
   }
 
   /** The tilt of the top form: nD(s) = log N (capped below D_max). */
@@ -321,7 +322,7 @@ export class FourierEngine {
    * E_BoN R − nμ = ∫ Ψ(F(x)) dx with Ψ(u) = u − u^N (math-continuous.md (C.8)), by the trapezoid rule
    * on the untilted inversion grid.
    */
-  private bonBulk(size: ParsedSize): BonPart {
+  private bonBulk(size: ParsedSize, arrays = true): BonPart {
     const N = size.N;
     const sd = this.sd;
     const budget = this.target;
@@ -343,18 +344,21 @@ export class FourierEngine {
     let dx = Math.min(sd / 4, Math.cbrt((12 * QUAD_SHARE * budget) / C3));
     const spec = this.spectrum(0);
     if (spec.direct) dx = Math.max(Math.min(dx, 0.25 * this.eps), (Wlo + Whi + 20 * sd) / MAX_GRID);
-    // A spacing that was fine enough for a larger N is tried first (the quadrature error grows
-    // with N): a curve's points then take one quadrature each instead of a halving sequence.
-    for (const done of this.bulkSpacings) if (done.logN >= size.logN) dx = Math.min(dx, done.dx);
+    // After the first attempt, a spacing that was fine enough for a larger N (the quadrature error
+    // grows with N) is tried next instead of a halving sequence: a curve's points take one or two
+    // quadratures each.
+    let known = Number.POSITIVE_INFINITY;
+    for (const done of this.bulkSpacings) if (done.logN >= size.logN) known = Math.min(known, done.dx);
     for (let attempt = 0; ; attempt++) {
       const bg = this.bulkGrid(dx, Wlo, Whi);
       let stride = 1;
       while (bg.grid.dx * stride * 2 <= dx * (1 + 1e-9)) stride *= 2;
-      const part = bulkQuadrature(bg, stride, size, -Wlo, Whi, this.eps, this.n * this.mean, outside);
+      const part = bulkQuadrature(bg, stride, size, -Wlo, Whi, this.eps, this.n * this.mean, outside, arrays);
       const ok = part.quadError <= QUAD_SHARE * budget;
       if (ok) this.bulkSpacings.push({ logN: size.logN, dx: bg.grid.dx * stride });
       if (ok || attempt >= 12 || bg.grid.M >= MAX_GRID) return part;
       dx = (bg.grid.dx * stride) / 2;
+      if (attempt === 0 && known < dx) dx = known;
     }
   }
 
@@ -396,7 +400,7 @@ export class FourierEngine {
   }
 
   /** E_BoN R = a + ∫_a^∞ (1 − F^N) − ∫_{−∞}^a F^N on the grid tilted at s (math-continuous.md (C.9)). */
-  private bonTop(size: ParsedSize, s: number, shared = false): BonPart {
+  private bonTop(size: ParsedSize, s: number, shared = false, arrays = true): BonPart {
     const spec = this.spectrum(s);
     const sdS = spec.sd;
     const budget = this.target;
@@ -421,7 +425,7 @@ export class FourierEngine {
       const M = gridLength(P, dx);
       const x0 = lo - (M * dx - width) / 2;
       const grid = invert(this.law, spec, { x0, dx, M, lo, hi });
-      const part = topQuadrature(grid, size, lo, hi, this);
+      const part = topQuadrature(grid, size, lo, hi, this, arrays);
       if (part.widen === 0 && (part.quadError <= QUAD_SHARE * budget || attempt >= 12 || M >= MAX_GRID))
         return part;
       if (part.widen < 0) lo -= (hi - lo) / 2;
@@ -649,6 +653,7 @@ function bulkQuadrature(
   eps: number,
   meanR: number,
   outside: { psi: number; pow: number },
+  arrays: boolean,
 ): BonPart {
   const { N, logNm1 } = size;
   const g = bg.grid;
@@ -681,9 +686,9 @@ function bulkQuadrature(
   let smoothPow = 0;
   let gap = 0;
   const cells = k1 - k0;
-  const values = new Float64Array(cells);
-  const logLevelMass = new Float64Array(cells);
-  const logMass = new Float64Array(cells);
+  const values = new Float64Array(arrays ? cells : 0);
+  const logLevelMass = new Float64Array(arrays ? cells : 0);
+  const logMass = new Float64Array(arrays ? cells : 0);
   const uStar = N > 1 ? N ** (-1 / (N - 1)) : 1;
   let psiL = psiN(F[k0], logNm1);
   for (let i = k0; i < k1; i++) {
@@ -716,9 +721,11 @@ function bulkQuadrature(
       gap += pBon * Math.min(K, xg, (xg * xg) / 8);
     }
     const c = i - k0;
-    values[c] = meanR + base + (i + 0.5) * h;
-    logMass[c] = logAbs(F[i + 1] - F[i]);
-    logLevelMass[c] = logAbs(F[i + 1] ** N - F[i] ** N);
+    if (arrays) {
+      values[c] = meanR + base + (i + 0.5) * h;
+      logMass[c] = logAbs(F[i + 1] - F[i]);
+      logLevelMass[c] = logAbs(F[i + 1] ** N - F[i] ** N);
+    }
     psiL = psiR;
   }
   const quad = trap.value;
@@ -749,6 +756,7 @@ function topQuadrature(
   lo: number,
   hi: number,
   eng: FourierEngine,
+  arrays: boolean,
 ): BonPart {
   const { logN } = size;
   const h = g.dx;
@@ -811,9 +819,9 @@ function topQuadrature(
   let gap = 0;
   let numeric = 0;
   const cells = b - a;
-  const values = new Float64Array(cells);
-  const logLevelMass = new Float64Array(cells);
-  const logMass = new Float64Array(cells);
+  const values = new Float64Array(arrays ? cells : 0);
+  const logLevelMass = new Float64Array(arrays ? cells : 0);
+  const logMass = new Float64Array(arrays ? cells : 0);
   let midL = logGmid(a);
   let hiL = logGhi(a);
   let loL = logGlo(a);
@@ -866,9 +874,11 @@ function topQuadrature(
       gap += pBon * Math.min(K, xg, (xg * xg) / 8);
     }
     const c = i - a;
-    values[c] = nc + x(i) + h / 2;
-    logMass[c] = logAbs(Math.exp(midL) - Math.exp(midR));
-    logLevelMass[c] = logAbs(Math.exp(powerLog(logN, midR)) - Math.exp(powerLog(logN, midL)));
+    if (arrays) {
+      values[c] = nc + x(i) + h / 2;
+      logMass[c] = logAbs(Math.exp(midL) - Math.exp(midR));
+      logLevelMass[c] = logAbs(Math.exp(powerLog(logN, midR)) - Math.exp(powerLog(logN, midL)));
+    }
     midL = midR;
     hiL = hiR;
     loL = loR;
