@@ -561,12 +561,12 @@ interface BulkGrid {
   readonly fHi: Float64Array;
 }
 
-/** Ψ(u) = u − u^N, computed as u·(−expm1((N−1) log u)) (full accuracy for N near 1). */
-function psiN(u: number, logNm1: number): number {
+/** Ψ(u) = u − u^N, computed as u·(−expm1((N−1) log u)) (full accuracy for N near 1); nm1 = N − 1. */
+function psiN(u: number, nm1: number): number {
   if (u <= 0) return 0;
   if (u >= 1) return 0;
-  if (logNm1 === Number.NEGATIVE_INFINITY) return 0;
-  return -u * Math.expm1(Math.exp(logNm1) * Math.log(u));
+  if (nm1 === 0) return 0;
+  return -u * Math.expm1(nm1 * Math.log(u));
 }
 
 /** max |1 − N u^{N−1}| over u ∈ [a, b] ⊂ [0, 1] (|Ψ'|; monotone in u). */
@@ -690,9 +690,11 @@ function bulkQuadrature(
   const logLevelMass = new Float64Array(arrays ? cells : 0);
   const logMass = new Float64Array(arrays ? cells : 0);
   const uStar = N > 1 ? N ** (-1 / (N - 1)) : 1;
-  let psiL = psiN(F[k0], logNm1);
+  // N − 1 = e^{log(N − 1)} once, not per call of Ψ (0 for N = 1)
+  const nm1 = Math.exp(logNm1);
+  let psiL = psiN(F[k0], nm1);
   for (let i = k0; i < k1; i++) {
-    const psiR = psiN(F[i + 1], logNm1);
+    const psiR = psiN(F[i + 1], nm1);
     q.add((h * (psiL + psiR)) / 2);
     const e = Math.max(eF[i], eF[i + 1]) + errV;
     const Fl = Math.max(0, Math.min(F[i], F[i + 1]) - e);
@@ -703,8 +705,8 @@ function bulkQuadrature(
     const d2 = N * (N - 1) * maxPower(Fl, Fr, N - 2);
     const d3 = N * (N - 1) * Math.abs(N - 2) * maxPower(Fl, Fr, N - 3);
     const phi3 = N === 1 ? 0 : (d3 === 0 ? 0 : d3 * f0 * f0 * f0) + 3 * d2 * f0 * f1 + d1 * f2;
-    const top = psiN(Math.min(Math.max(uStar, Fl), Fr), logNm1);
-    const range = h * (top - Math.min(psiN(Fl, logNm1), psiN(Fr, logNm1)));
+    const top = psiN(Math.min(Math.max(uStar, Fl), Fr), nm1);
+    const range = h * (top - Math.min(psiN(Fl, nm1), psiN(Fr, nm1)));
     trap.add(phi3, d1 * f0, range);
     // Numerical: the nodes' errors and the frequencies beyond T_c (|F_ε − F_T| ≤ errValue).
     numeric += h * d1 * (e + errV);
