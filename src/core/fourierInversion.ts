@@ -17,7 +17,6 @@
  */
 import { fftErrorBound, fftForward, nextPowerOfTwo } from './fft.js';
 import { kernelAbs, type TiltSpectrum, tiltStatsOf } from './fourierSpectrum.js';
-
 import type { TokenRewardLaw } from './rewardLaw.js';
 import type { Certificate, CFValue } from './tokenCharacteristic.js';
 import { chargeWork } from './workBudget.js';

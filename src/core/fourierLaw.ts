@@ -22,7 +22,6 @@ import { gridLength, type InversionGrid, invert, PointInverter } from './fourier
 import { TiltSpectrum, tiltStatsOf } from './fourierSpectrum.js';
 import { solveTiltForKL } from './klrl.js';
 import { cramerPoint } from './largeDeviations.js';
-
 import { log1mExp, NeumaierSum } from './logspace.js';
 import { CoreFailure } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
