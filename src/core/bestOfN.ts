@@ -152,11 +152,32 @@ export function bestOfNFromLaw(
  * lattice is used instead, so the answer is never less accurate than before.
  */
 export function fourierBestOfN(engine: FourierEngine, size: ParsedSize, lambda: number | undefined): BestOfN {
+  return (
+    fourierBestOfNOrNull(engine, size, lambda) ??
+    bestOfNForLengthUnchecked(engine.law, engine.n, size, {
+      ...engine.options,
+      method: 'fine-lattice',
+      lambda,
+    })
+  );
+}
+
+/**
+ * `fourierBestOfN`, or null where it would use the fine lattice (the caller has its own: a curve
+ * reads the law's shared levels, a series its shared convolution). `shared`: one of many N of a
+ * curve (tilts shared, `FourierEngine.bestOfN`).
+ */
+export function fourierBestOfNOrNull(
+  engine: FourierEngine,
+  size: ParsedSize,
+  lambda: number | undefined,
+  shared = false,
+): BestOfN | null {
   const law = engine.law;
   const n = engine.n;
   const r = tryFourier(
     engine,
-    () => engine.bestOfN(size, lambda),
+    () => engine.bestOfN(size, lambda, shared),
     (b) =>
       Number.isFinite(b.reward) &&
       Number.isFinite(b.rewardError) &&
@@ -166,8 +187,7 @@ export function fourierBestOfN(engine: FourierEngine, size: ParsedSize, lambda: 
       (b.klToTiltError === null || !Number.isNaN(b.klToTiltError)),
   );
   const fine = fineLatticeBound(law, n, engine.options);
-  if (r === null || (!(r.rewardError <= fine) && Number.isFinite(fine)))
-    return bestOfNForLengthUnchecked(law, n, size, { ...engine.options, method: 'fine-lattice', lambda });
+  if (r === null || (!(r.rewardError <= fine) && Number.isFinite(fine))) return null;
   const L = r.values.length;
   const logRatio = new Float64Array(L);
   for (let j = 0; j < L; j++) logRatio[j] = r.logLevelMass[j] - r.logMass[j];
@@ -244,9 +264,25 @@ export function bestOfNSummary(
   size: BonSize,
   lambda?: number,
 ): Result<BestOfNSummary> {
-  // Curves over many N read the law's own levels (for a 'fourier' law, the fine lattice's, as
-  // its method says): one Fourier evaluation per point would cost seconds per curve.
-  return guard(() => bestOfNSummaryWithTilt(seqLaw, law, parseBonSize(size), lambda));
+  // A 'fourier' law: the engine, whose points share their grids and tilts (the bulk grid of the
+  // largest N serves every smaller one; the top form's tilts lie on a ladder); where it would use
+  // the fine lattice, the law's own levels (the fine lattice's, built once for the curve).
+  return guard(() => {
+    const parsed = parseBonSize(size);
+    const engine = engineOf(seqLaw);
+    if (engine !== undefined) {
+      requireLambda(lambda);
+      const b = fourierBestOfNOrNull(engine, parsed, lambda, true);
+      if (b !== null) return summaryOf(b);
+    }
+    return bestOfNSummaryWithTilt(seqLaw, law, parsed, lambda);
+  });
+}
+
+/** A best-of-N's numbers without its per-level arrays. */
+function summaryOf(b: BestOfN): BestOfNSummary {
+  const { values: _v, logLevelMass: _l, logRatio: _r, ...numbers } = b;
+  return numbers;
 }
 
 /**

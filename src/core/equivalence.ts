@@ -17,7 +17,7 @@ import {
   type BestOfNSummary,
   bestOfNFromLaw,
   bestOfNSummaryFromConvolver,
-  fourierBestOfN,
+  fourierBestOfNOrNull,
   initialWindow,
   parseBonSize,
 } from './bestOfN.js';
@@ -92,15 +92,19 @@ export function equivalenceSeries(
       ...(bon.klErrorBound !== undefined ? { klErrorBound: bon.klErrorBound } : {}),
       ...(bon.klToTiltErrorBound !== undefined ? { klToRLErrorBound: bon.klToTiltErrorBound } : {}),
     });
-    // Lengths the Fourier method serves (math-continuous.md §6): each its own engine, tilted at
-    // λ* for the top of the law (N = e^{nδ}); the others share one convolution as before.
+    // Lengths the Fourier method serves (math-continuous.md §6, §10): each its own engine, all
+    // tilted at λ* for the top of the law (N = e^{nδ}, nD(λ*) = log N), so that they share the
+    // token law's spectrum at λ* (its certificate, computed once for the finest length); the
+    // others, and those where it would use the fine lattice, share one convolution as before.
     const byFourier = new Map<number, EquivalencePoint>();
-    // A series of several lengths keeps the one shared convolution: a Fourier evaluation per
-    // length would cost seconds per series (each length its own spectra).
     for (const n of lengths) {
-      if (lengths.length > 1 || !fourierApplies(law, n, options)) continue;
-      const bon = fourierBestOfN(fourierEngine(law, n, options), parseBonSize({ logN: n * rate }), lambda);
-      byFourier.set(n, point(bon));
+      if (!fourierApplies(law, n, options)) continue;
+      const bon = fourierBestOfNOrNull(
+        fourierEngine(law, n, options),
+        parseBonSize({ logN: n * rate }),
+        lambda,
+      );
+      if (bon !== null) byFourier.set(n, point(bon));
     }
     const rest = lengths.filter((n) => !byFourier.has(n));
     const points: EquivalencePoint[] = [];

@@ -16,8 +16,7 @@
  * rounding by the FFT bound.
  */
 import { fftErrorBound, fftForward, nextPowerOfTwo } from './fft.js';
-import { kernelAbs, type TiltSpectrum } from './fourierSpectrum.js';
-import { evaluateTilt } from './logPartition.js';
+import { kernelAbs, type TiltSpectrum, tiltStatsOf } from './fourierSpectrum.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import type { Certificate, CFValue } from './tokenCharacteristic.js';
 import { chargeWork } from './workBudget.js';
@@ -59,7 +58,7 @@ export interface InversionGrid {
  * log E_s[e^{θR'}] = n(A(s + θ) − A(s) − θc) for the aliasing bounds (+∞ where A is infinite).
  */
 function logMgf(law: TokenRewardLaw, spec: TiltSpectrum, theta: number): number {
-  const a = evaluateTilt(law, spec.s + theta, 2).stats.logPartition;
+  const a = tiltStatsOf(law, spec.s + theta).logPartition;
   return spec.n * (a - spec.law.logPartition - theta * spec.law.centre);
 }
 
@@ -99,17 +98,37 @@ interface Prepared {
 }
 
 function prepare(spec: TiltSpectrum, P: number, maxCount: number): Prepared {
-  const s = spec.s;
-  const n = spec.n;
-  const eps = spec.eps;
   const dOmega = (2 * Math.PI) / P;
-  const offset = s === 0 ? 0.5 : 0;
   // Frequencies summed: all up to T_c when that is cheap and fits, else up to the end of the
   // Gaussian bulk of ϕ_s, with a certificate beyond.
   const fullCount = Math.ceil(spec.tc / dOmega + 1);
   const full = fullCount <= maxCount && spec.evaluationCost(fullCount) <= FULL_RANGE_WORK;
   let J = full ? fullCount : Math.ceil(spec.bulkEnd / dOmega + 1);
   J = Math.min(J, maxCount);
+  // The same frequencies (a grid refined at the same period, the tails of several levels) are
+  // prepared once per spectrum.
+  let cache = PREPARED.get(spec);
+  if (cache === undefined) {
+    cache = new Map();
+    PREPARED.set(spec, cache);
+  }
+  const key = `${P}/${J}/${full}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const out = prepareFrequencies(spec, P, J, full);
+  if (cache.size >= 16) cache.clear();
+  cache.set(key, out);
+  return out;
+}
+
+const PREPARED = new WeakMap<TiltSpectrum, Map<string, Prepared>>();
+
+function prepareFrequencies(spec: TiltSpectrum, P: number, J: number, full: boolean): Prepared {
+  const s = spec.s;
+  const n = spec.n;
+  const eps = spec.eps;
+  const dOmega = (2 * Math.PI) / P;
+  const offset = s === 0 ? 0.5 : 0;
   const fineEnd = (J - 1 + offset) * dOmega + dOmega / 2;
   const cert: Certificate | null = full ? null : spec.certificate(fineEnd);
   chargeWork(spec.evaluationCost(J) + 20 * J);
@@ -266,7 +285,7 @@ export function invert(law: TokenRewardLaw, spec: TiltSpectrum, req: InversionRe
   const errDensity =
     scale * (pre.errD + phaseD + fftErrorBound(M, Math.sqrt(normD)) + 8 * U * maxD) + pre.truncD;
   const { aliasValue, aliasDensity } = aliasBounds(law, spec, P, req.lo, req.hi);
-  const st = evaluateTilt(law, s, 2).stats;
+  const st = tiltStatsOf(law, s);
   return {
     s,
     n: spec.n,
@@ -309,7 +328,7 @@ export class PointInverter {
     this.spec = spec;
     this.pre = prepare(spec, P, 1 << 22);
     this.alias = aliasBounds(law, spec, P, lo, hi);
-    this.nD = spec.s === 0 ? 0 : spec.n * evaluateTilt(law, spec.s, 2).stats.kl;
+    this.nD = spec.s === 0 ? 0 : spec.n * tiltStatsOf(law, spec.s).kl;
   }
 
   at(x: number): PointInversion {

@@ -19,10 +19,9 @@
 import { logNegLog1mExp } from './bonLevels.js';
 import { bonKLBound, type ParsedSize } from './bonSize.js';
 import { gridLength, type InversionGrid, invert, PointInverter } from './fourierInversion.js';
-import { TiltSpectrum } from './fourierSpectrum.js';
+import { TiltSpectrum, tiltStatsOf } from './fourierSpectrum.js';
 import { solveTiltForKL } from './klrl.js';
 import { cramerPoint } from './largeDeviations.js';
-import { evaluateTilt } from './logPartition.js';
 import { log1mExp, NeumaierSum } from './logspace.js';
 import { CoreFailure } from './result.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
@@ -41,6 +40,24 @@ const QUAD_SHARE = 0.2;
 const TAIL_SHARE = 0.005;
 /** Largest inversion grid (points). */
 const MAX_GRID = 1 << 21;
+/**
+ * Shared evaluations (a bon curve's many N, a rate's many levels) use tilts on a ladder of step
+ * TILT_STEP/sd(R) and periods rounded up to sd·2^k, so that they meet on a few spectra and
+ * prepared frequency sets (math-continuous.md §10).
+ */
+const TILT_STEP = 2;
+
+/** s rounded to the tilt ladder, away from 0 (the sign of the kernel is kept). */
+function ladderTilt(s: number, sd: number): number {
+  if (s === 0) return 0;
+  const k = Math.max(1, Math.round((Math.abs(s) * sd) / TILT_STEP));
+  return (Math.sign(s) * k * TILT_STEP) / sd;
+}
+
+/** The period P rounded up to sd·2^k (shared prepared frequencies). */
+function ladderPeriod(P: number, sd: number): number {
+  return sd * 2 ** Math.ceil(Math.log2(P / sd));
+}
 
 /** Best-of-N by the Fourier method: the numbers and their bounds. */
 export interface FourierBon {
@@ -113,7 +130,12 @@ export const FOURIER_AUTO_WORK = 2e8;
  * and returns null — use the fine lattice — when that runs out or the result is not `usable`
  * (not finite); forced ('fourier'), an unusable result is a `numerical-failure`.
  */
-export function tryFourier<T>(engine: FourierEngine, compute: () => T, usable: (r: T) => boolean): T | null {
+export function tryFourier<T>(
+  engine: FourierEngine,
+  compute: () => T,
+  usable: (r: T) => boolean,
+  maxUnits: number = FOURIER_AUTO_WORK,
+): T | null {
   if (engine.options.method === 'fourier') {
     const r = compute();
     if (!usable(r))
@@ -124,7 +146,7 @@ export function tryFourier<T>(engine: FourierEngine, compute: () => T, usable: (
     return r;
   }
   try {
-    const r = withWorkBudget({ maxUnits: FOURIER_AUTO_WORK }, compute);
+    const r = withWorkBudget({ maxUnits: Math.min(maxUnits, FOURIER_AUTO_WORK) }, compute);
     return usable(r) ? r : null;
   } catch (e) {
     // Only the inner budget's own limit is caught: if the host's budget is spent too, its next
@@ -204,7 +226,7 @@ export class FourierEngine {
     this.law = law;
     this.n = n;
     this.accuracy = accuracy;
-    const st = evaluateTilt(law, 0, 2).stats;
+    const st = tiltStatsOf(law, 0);
     this.mean = st.mean;
     this.variance = st.variance;
     this.sd = Math.sqrt(n * st.variance);
@@ -223,7 +245,7 @@ export class FourierEngine {
 
   /** log E e^{θ(R − nμ)} + θ²ε²/2: the Chernoff exponent of R_ε − nμ (and of R, without ε). */
   private logMgfCentred(theta: number, withEps: boolean): number {
-    const a = evaluateTilt(this.law, theta, 2).stats.logPartition;
+    const a = tiltStatsOf(this.law, theta).logPartition;
     return this.n * (a - theta * this.mean) + (withEps ? (theta * theta * this.eps * this.eps) / 2 : 0);
   }
 
@@ -238,8 +260,14 @@ export class FourierEngine {
 
   // ---- best-of-N ----------------------------------------------------------------------------
 
-  bestOfN(size: ParsedSize, lambda?: number): FourierBon {
-    const base = size.logN < Math.log(800) ? this.bonBulk(size) : this.bonTop(size, this.topTilt(size.logN));
+  /**
+   * Best-of-N at one N. `shared` (a point of a curve over many N): the top form is tilted on the
+   * ladder (`ladderTilt`) and its period rounded up, so that the points share spectra — unless
+   * that bound exceeds the target, then at the point's own tilt.
+   */
+  bestOfN(size: ParsedSize, lambda?: number, shared = false): FourierBon {
+    // (a shared point is a curve's: its per-level arrays are not wanted)
+    const base = size.logN < Math.log(800) ? this.bonBulk(size, !shared) : this.bonTopAt(size, shared);
     const K = bonKLBound(size.logN);
     const kl = Math.max(0, K - base.gap / 2);
     const klError = base.gap / 2 + 4 * U * K;
@@ -250,7 +278,7 @@ export class FourierEngine {
         klToTilt = Number.POSITIVE_INFINITY;
         klToTiltError = 0;
       } else {
-        const st = evaluateTilt(this.law, lambda, 2).stats;
+        const st = tiltStatsOf(this.law, lambda);
         // E_BoN R − nA'(λ) = (E − nμ) − n(A'(λ) − μ), the second from the mean gaps.
         const excess = base.excess - this.n * (st.mean - this.mean);
         const value = kl - lambda * excess - this.n * st.kl;
@@ -273,6 +301,15 @@ export class FourierEngine {
     };
   }
 
+  private bonTopAt(size: ParsedSize, shared: boolean): BonPart {
+    const own = this.topTilt(size.logN);
+    if (shared) {
+      const part = this.bonTop(size, ladderTilt(own, this.sd), true, false);
+      if (part.error <= this.target) return part;
+    }
+    return this.bonTop(size, own, false, !shared);
+  }
+
   /** The tilt of the top form: nD(s) = log N (capped below D_max). */
   private topTilt(logN: number): number {
     const dMax = this.law.values.length === 1 ? 0 : -this.law.logMassMax;
@@ -284,7 +321,7 @@ export class FourierEngine {
    * E_BoN R − nμ = ∫ Ψ(F(x)) dx with Ψ(u) = u − u^N (math-continuous.md (C.8)), by the trapezoid rule
    * on the untilted inversion grid.
    */
-  private bonBulk(size: ParsedSize): BonPart {
+  private bonBulk(size: ParsedSize, arrays = true): BonPart {
     const N = size.N;
     const sd = this.sd;
     const budget = this.target;
@@ -306,15 +343,26 @@ export class FourierEngine {
     let dx = Math.min(sd / 4, Math.cbrt((12 * QUAD_SHARE * budget) / C3));
     const spec = this.spectrum(0);
     if (spec.direct) dx = Math.max(Math.min(dx, 0.25 * this.eps), (Wlo + Whi + 20 * sd) / MAX_GRID);
+    // After the first attempt, a spacing that was fine enough for a larger N (the quadrature error
+    // grows with N) is tried next instead of a halving sequence: a curve's points take one or two
+    // quadratures each.
+    let known = Number.POSITIVE_INFINITY;
+    for (const done of this.bulkSpacings) if (done.logN >= size.logN) known = Math.min(known, done.dx);
     for (let attempt = 0; ; attempt++) {
       const bg = this.bulkGrid(dx, Wlo, Whi);
       let stride = 1;
       while (bg.grid.dx * stride * 2 <= dx * (1 + 1e-9)) stride *= 2;
-      const part = bulkQuadrature(bg, stride, size, -Wlo, Whi, this.eps, this.n * this.mean, outside);
-      if (part.quadError <= QUAD_SHARE * budget || attempt >= 12 || bg.grid.M >= MAX_GRID) return part;
+      const part = bulkQuadrature(bg, stride, size, -Wlo, Whi, this.eps, this.n * this.mean, outside, arrays);
+      const ok = part.quadError <= QUAD_SHARE * budget;
+      if (ok) this.bulkSpacings.push({ logN: size.logN, dx: bg.grid.dx * stride });
+      if (ok || attempt >= 12 || bg.grid.M >= MAX_GRID) return part;
       dx = (bg.grid.dx * stride) / 2;
+      if (attempt === 0 && known < dx) dx = known;
     }
   }
+
+  /** Spacings that met the quadrature share in the bulk form, by the N they were for. */
+  private readonly bulkSpacings: { logN: number; dx: number }[] = [];
 
   private readonly bulkGrids: BulkGrid[] = [];
 
@@ -351,25 +399,32 @@ export class FourierEngine {
   }
 
   /** E_BoN R = a + ∫_a^∞ (1 − F^N) − ∫_{−∞}^a F^N on the grid tilted at s (math-continuous.md (C.9)). */
-  private bonTop(size: ParsedSize, s: number): BonPart {
+  private bonTop(size: ParsedSize, s: number, shared = false, arrays = true): BonPart {
     const spec = this.spectrum(s);
     const sdS = spec.sd;
     const budget = this.target;
     // Window in x' = x − n A'(s): N·G ≥ 800 at its low end, N·G ≤ e^{−60} at its high end
-    // (estimates; checked on the computed values, and widened if needed).
-    let lo = -(Math.log(800) + Math.log(2.5 * s * sdS + 1) + 8) / s;
-    let hi = (60 + 4) / s;
+    // (estimates; checked on the computed values, and widened if needed). Off the tilt's own N
+    // (shared), moved by (log N − nD(s))/s, where N·e^{−nD(s) − s x'} = 1.
+    const offset = shared ? (size.logN - this.n * tiltStatsOf(this.law, s).kl) / s : 0;
+    let lo = offset - (Math.log(800) + Math.log(2.5 * s * sdS + 1) + 8) / s;
+    let hi = offset + (60 + 4) / s;
     // Third-order trapezoid bound: ∫|φ'''| ≈ 3s³ for the Gumbel-like top (see bonBulk).
     const C3 = 3 * s * s * s + 3 / sdS ** 3;
     let dx = Math.min(sdS / 4, 1 / s, Math.cbrt((12 * QUAD_SHARE * budget) / C3));
     for (let attempt = 0; ; attempt++) {
       const width = hi - lo;
-      const P = Math.max((size.logN + 120) / s, width + 30 * sdS);
+      const need = Math.max(
+        (size.logN + 120) / s,
+        width + 30 * sdS,
+        2 * Math.max(Math.abs(lo), Math.abs(hi)),
+      );
+      const P = shared ? ladderPeriod(need, sdS) : Math.max((size.logN + 120) / s, width + 30 * sdS);
       if (spec.direct && attempt === 0) dx = Math.max(Math.min(dx, 0.25 * this.eps), P / MAX_GRID);
       const M = gridLength(P, dx);
       const x0 = lo - (M * dx - width) / 2;
       const grid = invert(this.law, spec, { x0, dx, M, lo, hi });
-      const part = topQuadrature(grid, size, lo, hi, this);
+      const part = topQuadrature(grid, size, lo, hi, this, arrays);
       if (part.widen === 0 && (part.quadError <= QUAD_SHARE * budget || attempt >= 12 || M >= MAX_GRID))
         return part;
       if (part.widen < 0) lo -= (hi - lo) / 2;
@@ -389,7 +444,7 @@ export class FourierEngine {
   ): { above: number; below: number; gapAbove: number } {
     // ∫_{xb}^∞ (1 − F^N) ≤ N ∫_{xb}^∞ P(R_ε ≥ x) dx ≤ N e^{nA(θ) + θ²ε²/2 − θ xb}/θ, θ > 0.
     const theta = s * 1.05 + 1 / this.sd;
-    const a = evaluateTilt(this.law, theta, 2).stats.logPartition;
+    const a = tiltStatsOf(this.law, theta).logPartition;
     const logTail = this.n * a + (theta * theta * this.eps * this.eps) / 2 - theta * xb;
     const above = Math.exp(size.logN + logTail - Math.log(theta));
     const gapAbove = Math.exp(size.logN + logTail) * bonKLBound(size.logN);
@@ -402,7 +457,7 @@ export class FourierEngine {
   // ---- tails --------------------------------------------------------------------------------
 
   /** P(R ≥ X) (upper) or P(R ≤ X) (lower) with its bracket and level shift (math-continuous.md §8). */
-  tail(X: number, upper: boolean): FourierTail {
+  tail(X: number, upper: boolean, shared = false): FourierTail {
     const n = this.n;
     const law = this.law;
     if (upper && X > n * law.rMax) return { logProbability: Number.NEGATIVE_INFINITY, logError: 0, shift: 0 };
@@ -415,15 +470,18 @@ export class FourierEngine {
         ? 50 / (law.rMax - law.rMin)
         : -50 / (law.rMax - law.rMin);
     if (Math.abs(s) * this.sd < 1.5) s = 0;
+    // One of several levels: a tilt of the ladder (the level then lies within sd(R) of its centre).
+    if (shared) s = ladderTilt(s, this.sd);
     const spec = this.spectrum(s);
     const c = spec.law.centre;
     const xp = X - n * c;
     const sdS = Math.max(spec.sd, 1e-300);
     const logEst = -n * Math.max(0, point.rate);
-    const P =
+    const need =
       s === 0
         ? 2 * (Math.abs(xp) + 14 * sdS)
         : Math.max((Math.abs(logEst) + 120) / Math.abs(s), 2 * Math.abs(xp) + 40 * sdS);
+    const P = shared ? ladderPeriod(need, sdS) : need;
     const inv = new PointInverter(law, spec, P, xp - 3 * sdS, xp + 3 * sdS);
     // The bracket of P(R ≥ x) (or ≤) at a level x' (log scale: [lo, hi], and the reported value).
     const bracket = (y: number): { lo: number; hi: number; mid: number } => {
@@ -502,18 +560,18 @@ interface BulkGrid {
   readonly fHi: Float64Array;
 }
 
-/** Ψ(u) = u − u^N, computed as u·(−expm1((N−1) log u)) (full accuracy for N near 1). */
-function psiN(u: number, logNm1: number): number {
+/** Ψ(u) = u − u^N, computed as u·(−expm1((N−1) log u)) (full accuracy for N near 1); nm1 = N − 1. */
+function psiN(u: number, nm1: number): number {
   if (u <= 0) return 0;
   if (u >= 1) return 0;
-  if (logNm1 === Number.NEGATIVE_INFINITY) return 0;
-  return -u * Math.expm1(Math.exp(logNm1) * Math.log(u));
+  if (nm1 === 0) return 0;
+  return -u * Math.expm1(nm1 * Math.log(u));
 }
 
 /** max |1 − N u^{N−1}| over u ∈ [a, b] ⊂ [0, 1] (|Ψ'|; monotone in u). */
 function psiSlope(a: number, b: number, N: number): number {
-  const at = (u: number) => Math.abs(1 - N * u ** (N - 1));
-  return Math.max(at(Math.max(0, a)), at(Math.min(1, b)));
+  // (no inner closure: this runs per cell)
+  return Math.max(Math.abs(1 - N * Math.max(0, a) ** (N - 1)), Math.abs(1 - N * Math.min(1, b) ** (N - 1)));
 }
 
 /** max of u^p over u ∈ [a, b] ⊂ [0, 1] (∞ for p < 0 and a = 0). */
@@ -594,6 +652,7 @@ function bulkQuadrature(
   eps: number,
   meanR: number,
   outside: { psi: number; pow: number },
+  arrays: boolean,
 ): BonPart {
   const { N, logNm1 } = size;
   const g = bg.grid;
@@ -626,13 +685,15 @@ function bulkQuadrature(
   let smoothPow = 0;
   let gap = 0;
   const cells = k1 - k0;
-  const values = new Float64Array(cells);
-  const logLevelMass = new Float64Array(cells);
-  const logMass = new Float64Array(cells);
+  const values = new Float64Array(arrays ? cells : 0);
+  const logLevelMass = new Float64Array(arrays ? cells : 0);
+  const logMass = new Float64Array(arrays ? cells : 0);
   const uStar = N > 1 ? N ** (-1 / (N - 1)) : 1;
-  let psiL = psiN(F[k0], logNm1);
+  // N − 1 = e^{log(N − 1)} once, not per call of Ψ (0 for N = 1)
+  const nm1 = Math.exp(logNm1);
+  let psiL = psiN(F[k0], nm1);
   for (let i = k0; i < k1; i++) {
-    const psiR = psiN(F[i + 1], logNm1);
+    const psiR = psiN(F[i + 1], nm1);
     q.add((h * (psiL + psiR)) / 2);
     const e = Math.max(eF[i], eF[i + 1]) + errV;
     const Fl = Math.max(0, Math.min(F[i], F[i + 1]) - e);
@@ -643,8 +704,8 @@ function bulkQuadrature(
     const d2 = N * (N - 1) * maxPower(Fl, Fr, N - 2);
     const d3 = N * (N - 1) * Math.abs(N - 2) * maxPower(Fl, Fr, N - 3);
     const phi3 = N === 1 ? 0 : (d3 === 0 ? 0 : d3 * f0 * f0 * f0) + 3 * d2 * f0 * f1 + d1 * f2;
-    const top = psiN(Math.min(Math.max(uStar, Fl), Fr), logNm1);
-    const range = h * (top - Math.min(psiN(Fl, logNm1), psiN(Fr, logNm1)));
+    const top = psiN(Math.min(Math.max(uStar, Fl), Fr), nm1);
+    const range = h * (top - Math.min(psiN(Fl, nm1), psiN(Fr, nm1)));
     trap.add(phi3, d1 * f0, range);
     // Numerical: the nodes' errors and the frequencies beyond T_c (|F_ε − F_T| ≤ errValue).
     numeric += h * d1 * (e + errV);
@@ -661,9 +722,11 @@ function bulkQuadrature(
       gap += pBon * Math.min(K, xg, (xg * xg) / 8);
     }
     const c = i - k0;
-    values[c] = meanR + base + (i + 0.5) * h;
-    logMass[c] = logAbs(F[i + 1] - F[i]);
-    logLevelMass[c] = logAbs(F[i + 1] ** N - F[i] ** N);
+    if (arrays) {
+      values[c] = meanR + base + (i + 0.5) * h;
+      logMass[c] = logAbs(F[i + 1] - F[i]);
+      logLevelMass[c] = logAbs(F[i + 1] ** N - F[i] ** N);
+    }
     psiL = psiR;
   }
   const quad = trap.value;
@@ -694,6 +757,7 @@ function topQuadrature(
   lo: number,
   hi: number,
   eng: FourierEngine,
+  arrays: boolean,
 ): BonPart {
   const { logN } = size;
   const h = g.dx;
@@ -756,9 +820,9 @@ function topQuadrature(
   let gap = 0;
   let numeric = 0;
   const cells = b - a;
-  const values = new Float64Array(cells);
-  const logLevelMass = new Float64Array(cells);
-  const logMass = new Float64Array(cells);
+  const values = new Float64Array(arrays ? cells : 0);
+  const logLevelMass = new Float64Array(arrays ? cells : 0);
+  const logMass = new Float64Array(arrays ? cells : 0);
   let midL = logGmid(a);
   let hiL = logGhi(a);
   let loL = logGlo(a);
@@ -811,9 +875,11 @@ function topQuadrature(
       gap += pBon * Math.min(K, xg, (xg * xg) / 8);
     }
     const c = i - a;
-    values[c] = nc + x(i) + h / 2;
-    logMass[c] = logAbs(Math.exp(midL) - Math.exp(midR));
-    logLevelMass[c] = logAbs(Math.exp(powerLog(logN, midR)) - Math.exp(powerLog(logN, midL)));
+    if (arrays) {
+      values[c] = nc + x(i) + h / 2;
+      logMass[c] = logAbs(Math.exp(midL) - Math.exp(midR));
+      logLevelMass[c] = logAbs(Math.exp(powerLog(logN, midR)) - Math.exp(powerLog(logN, midL)));
+    }
     midL = midR;
     hiL = hiR;
     loL = loR;

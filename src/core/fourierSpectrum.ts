@@ -6,16 +6,67 @@
  * Beyond T_c the Gaussian factor e^{−ε²ω²/2} of the smoothing does it.
  */
 
+import { evaluateTilt, type TiltStats } from './logPartition.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
 import {
   type CentredTokenLaw,
   type Certificate,
   type CFValue,
   centredTokenLaw,
+  certificateWork,
   certifyCF,
   LowFrequencyCF,
 } from './tokenCharacteristic.js';
-import { chargeWork } from './workBudget.js';
+import { chargeWork, workLeft } from './workBudget.js';
+
+/**
+ * What one tilt s of a token law gives every length n (ψ = ϕⁿ is the only n-dependent part): the
+ * centred tilted law, its low-frequency evaluator and the certificates computed so far (a
+ * certificate's bounds on |ϕ_s| hold whatever n they were computed for). Shared by the spectra of
+ * every engine of the law, e.g. the lengths of an equivalence series (all tilted at λ*).
+ */
+interface TokenTilt {
+  readonly law: CentredTokenLaw;
+  low: LowFrequencyCF | null;
+  readonly certs: Certificate[];
+}
+
+const TOKEN_TILTS = new WeakMap<TokenRewardLaw, Map<number, TokenTilt>>();
+
+function tokenTilt(law: TokenRewardLaw, s: number): TokenTilt {
+  let byS = TOKEN_TILTS.get(law);
+  if (byS === undefined) {
+    byS = new Map();
+    TOKEN_TILTS.set(law, byS);
+  }
+  let t = byS.get(s);
+  if (t === undefined) {
+    t = { law: centredTokenLaw(law, s), low: null, certs: [] };
+    byS.set(s, t);
+  }
+  return t;
+}
+
+const TILT_STATS = new WeakMap<TokenRewardLaw, Map<number, TiltStats>>();
+
+/**
+ * `evaluateTilt(law, s, 2).stats`, remembered per law and s: the Chernoff and aliasing bounds of
+ * many inversions of one law ask for the same few tilts.
+ */
+export function tiltStatsOf(law: TokenRewardLaw, s: number): TiltStats {
+  let byS = TILT_STATS.get(law);
+  if (byS === undefined) {
+    byS = new Map();
+    TILT_STATS.set(law, byS);
+  }
+  let st = byS.get(s);
+  if (st === undefined) {
+    st = evaluateTilt(law, s, 2).stats;
+    if (byS.size >= 4096) byS.clear();
+    byS.set(s, st);
+  }
+  return st;
+}
 
 const U = 2 ** -53;
 
@@ -61,11 +112,12 @@ export class TiltSpectrum {
   private cert: Certificate | null = null;
   private blockCert: Certificate | null = null;
   private blockPow = new Float64Array(0);
-  private low: LowFrequencyCF | null = null;
+  private readonly token: TokenTilt;
   private readonly scratch: CFValue = { re: 0, im: 0, err: 0 };
 
   constructor(tokenLaw: TokenRewardLaw, n: number, s: number, options: SpectrumOptions) {
-    this.law = centredTokenLaw(tokenLaw, s);
+    this.token = tokenTilt(tokenLaw, s);
+    this.law = this.token.law;
     this.n = n;
     this.s = s;
     this.eps = options.eps;
@@ -91,7 +143,7 @@ export class TiltSpectrum {
 
   /** Work of evaluating ψ at `count` frequencies. */
   evaluationCost(count: number): number {
-    return count * (this.direct ? this.law.y.length : Math.max(64, this.low?.cost ?? 64));
+    return count * (this.direct ? this.law.y.length : Math.max(64, this.token.low?.cost ?? 64));
   }
 
   /**
@@ -101,20 +153,36 @@ export class TiltSpectrum {
    */
   certificate(t1: number): Certificate {
     if (this.cert !== null && this.cert.start <= t1) return this.cert;
+    // From the end of the bulk at the latest (every length's summed range ends beyond it, so one
+    // certificate serves them all; cells counted twice only add to the bounds).
+    const start = Math.min(t1, this.bulkEnd);
     const sigma = Math.sqrt(this.law.variance);
     const cn = Math.min(0.98, 10 ** (-18 / Math.max(1, this.n)));
     const delta = Math.max(0.05 / sigma, (2 * Math.max(0.05, cn - 0.2)) / this.law.absMoment);
-    const count = Math.max(1, Math.ceil((this.tc - t1) / delta));
-    this.cert = certifyCF(this.law, t1, delta, count);
+    // A certificate of this tilt computed for another length serves when it starts no later,
+    // reaches T_c and has cells no wider (its bounds on |ϕ_s| are the same statement).
+    for (const c of this.token.certs) {
+      if (c.start <= t1 && c.start + c.sup.length * c.delta >= this.tc && c.delta <= delta) {
+        this.cert = c;
+        return c;
+      }
+    }
+    const count = Math.max(1, Math.ceil((this.tc - start) / delta));
+    // Charged at once when it cannot fit what is left of the budget (instead of on the way).
+    const work = certificateWork(this.law.y.length, count);
+    if (work > workLeft()) chargeWork(work);
+    this.cert = certifyCF(this.law, start, delta, count);
+    this.token.certs.push(this.cert);
     return this.cert;
   }
 
   private ensureLow(omegaMax: number): LowFrequencyCF {
-    if (this.low === null || this.low.omegaMax < omegaMax) {
-      const prev = this.low?.omegaMax ?? 0;
-      this.low = new LowFrequencyCF(this.law, Math.max(omegaMax, 2 * prev));
+    const t = this.token;
+    if (t.low === null || t.low.omegaMax < omegaMax) {
+      const prev = t.low?.omegaMax ?? 0;
+      t.low = new LowFrequencyCF(this.law, Math.max(omegaMax, 2 * prev));
     }
-    return this.low;
+    return t.low;
   }
 
   /** ϕ_s(ω) with an error bound. */

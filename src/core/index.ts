@@ -165,6 +165,7 @@ export { type TokenRewardLaw, tokenRewardLaw } from './rewardLaw.js';
 export {
   DEFAULT_MAX_SUPPORT,
   exactLawFits,
+  levelCountHint,
   type SequenceLawMethod,
   type SequenceLawOptions,
   type SequenceRewardLaw,

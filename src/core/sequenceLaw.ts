@@ -381,6 +381,14 @@ export function fourierSequenceLaw(
   return out;
 }
 
+/**
+ * The number of levels of a law of R without building them: +∞ for a 'fourier' law (its levels,
+ * the fine lattice's, are computed only when read; a curve over many N need not read them).
+ */
+export function levelCountHint(law: SequenceRewardLaw): number {
+  return law instanceof FourierSequenceLaw ? Number.POSITIVE_INFINITY : law.values.length;
+}
+
 /** A law of R with a Fourier engine attached; its levels are the fine lattice's (see above). */
 class FourierSequenceLaw implements SequenceRewardLaw {
   private computed: SequenceRewardLaw | null = null;

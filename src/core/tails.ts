@@ -14,7 +14,7 @@
  * (the lattice points n·a + i·h and the user's n·x are both rounded doubles), at most a quarter
  * of the smallest gap between levels (rewards far from 0 relative to their spacing).
  */
-import { engineOf, type FourierEngine, tryFourier } from './fourierLaw.js';
+import { engineOf, FOURIER_AUTO_WORK, type FourierEngine, tryFourier } from './fourierLaw.js';
 import { CoreFailure, guard, type Result } from './result.js';
 import {
   buildSequenceRewardLaw,
@@ -22,7 +22,7 @@ import {
   type SequenceLawMethod,
   type SequenceRewardLaw,
 } from './sequenceLaw.js';
-import { chargeWork } from './workBudget.js';
+import { chargeWork, withWorkBudget, workUsed } from './workBudget.js';
 
 export interface TailExponent {
   /** The per-token level x. */
@@ -52,24 +52,49 @@ export function tailExponent(law: SequenceRewardLaw, x: number): Result<TailExpo
 /** Tail exponents at several levels (one Result for all: the first invalid x fails it). */
 export function tailExponents(law: SequenceRewardLaw, xs: ArrayLike<number>): Result<TailExponent[]> {
   return guard(() => {
-    // Each Fourier tail has its own saddle point and spectra (about a second for a vocabulary at
-    // n = 64): more than FOURIER_MAX_TAILS levels read the fine lattice, as before.
     const engine = engineOf(law);
-    const source = engine !== undefined && xs.length > FOURIER_MAX_TAILS ? fineFallback(engine) : law;
-    chargeWork(xs.length * Math.ceil(Math.log2(source.values.length + 1)));
-    return Array.from(xs, (x) => tailExponentUnchecked(source, x));
+    if (engine === undefined) {
+      chargeWork(xs.length * Math.ceil(Math.log2(law.values.length + 1)));
+      return Array.from(xs, (x) => tailExponentUnchecked(law, x));
+    }
+    // Several levels share spectra: their tilts lie on a ladder (`FourierEngine.tail`). Under
+    // 'auto' each level may use half of FOURIER_AUTO_WORK and all of them together twice it
+    // (about 4 s); levels beyond that read the fine lattice, each stating its bound.
+    chargeWork(xs.length);
+    for (let i = 0; i < xs.length; i++)
+      if (!Number.isFinite(xs[i]))
+        throw new CoreFailure('invalid-argument', `the tail level x = ${xs[i]} is not a finite number`);
+    const shared = xs.length > 1;
+    // Nearest the mean first: the far levels (the costliest, and those most likely to fall back)
+    // then cannot use up the budget of the others.
+    const order = Array.from(xs, (_, i) => i).sort(
+      (a, b) => Math.abs(xs[a] - engine.mean) - Math.abs(xs[b] - engine.mean),
+    );
+    const out = new Array<TailExponent>(xs.length);
+    let left = xs.length > 1 ? 2 * FOURIER_AUTO_WORK : FOURIER_AUTO_WORK;
+    const perLevel = xs.length > 1 ? FOURIER_AUTO_WORK / 2 : FOURIER_AUTO_WORK;
+    // (an inner budget without limits of its own, so that the work of each level is measured)
+    withWorkBudget({}, () => {
+      for (const i of order) {
+        if (left <= 0) {
+          out[i] = tailExponentUnchecked(fineFallback(engine), xs[i]);
+          continue;
+        }
+        const before = workUsed();
+        out[i] = fourierTail(engine, xs[i], shared, Math.min(left, perLevel));
+        left -= workUsed() - before;
+      }
+    });
+    return out;
   });
 }
-
-/** Most levels one `tailExponents` call computes by the Fourier method. */
-export const FOURIER_MAX_TAILS = 4;
 
 export function tailExponentUnchecked(law: SequenceRewardLaw, x: number): TailExponent {
   // Checked before the message is built (formatting x as text is not free; this runs per level x).
   if (!Number.isFinite(x))
     throw new CoreFailure('invalid-argument', `the tail level x = ${x} is not a finite number`);
   const engine = engineOf(law);
-  if (engine !== undefined) return fourierTail(engine, law, x);
+  if (engine !== undefined) return fourierTail(engine, x, false, FOURIER_AUTO_WORK);
   const { n, values } = law;
   const L = values.length;
   const level = n * x;
@@ -109,20 +134,20 @@ const FALLBACKS = new WeakMap<FourierEngine, SequenceRewardLaw>();
  * The tail by the Fourier method (math-continuous.md §8): tilted at the saddle point, with the
  * level shift that brackets it; the fine lattice where that shift would exceed n·h/2.
  */
-function fourierTail(engine: FourierEngine, law: SequenceRewardLaw, x: number): TailExponent {
+function fourierTail(engine: FourierEngine, x: number, shared: boolean, maxUnits: number): TailExponent {
   const n = engine.n;
   const level = n * x;
   const upper = level >= n * engine.mean;
   const t = tryFourier(
     engine,
-    () => engine.tail(level, upper),
+    () => engine.tail(level, upper, shared),
     (r) => !Number.isNaN(r.logProbability) && !Number.isNaN(r.shift) && !Number.isNaN(r.logError),
+    maxUnits,
   );
   const fine = fineLatticeBound(engine.law, n, engine.options);
   if (t === null || (!(t.shift <= fine) && Number.isFinite(fine))) {
     return tailExponentUnchecked(fineFallback(engine), x);
   }
-  void law;
   const logProbability = Math.min(0, t.logProbability);
   const exponent =
     logProbability === Number.NEGATIVE_INFINITY ? Number.POSITIVE_INFINITY : Math.max(0, -logProbability / n);

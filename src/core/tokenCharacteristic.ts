@@ -186,29 +186,44 @@ export interface Certificate {
 }
 
 /** Spreading half-width of the Gaussian gridding (grid points on each side of a source). */
-const SPREAD = 6;
+const SPREAD = 8;
+
+/** Most cells per block, and the least oversampling M_r/J of a block's grid (M_r a power of two). */
+const MAX_BLOCK = 419_430;
+const OVERSAMPLING = 1.25;
 
 /**
  * Upper bounds on |ϕ_s(t)| over the cells [start + jδ, start + (j+1)δ], j < count (t > 0), from
- * ϕ_s at the cell centres by a non-uniform FFT (Gaussian gridding, blocks of at most 2^18 cells),
+ * ϕ_s at the cell centres by a non-uniform FFT (Gaussian gridding, blocks of at most 419,430 cells),
  * plus its error bound and δ/2 times the Lipschitz constant Σ q|y|; every bound is capped at Σq.
  *
  * One block: centres t_j = t_c + (j − J/2 + 1/2)δ, j < J (J even). With θ_k = δ·y_k and weights
  * w_k = q_k e^{i(t_c + δ/2) y_k}, ϕ(t_j) = S(j − J/2), S(m) = Σ_k w_k e^{i m θ_k}. Spread onto the
- * oversampled grid θ_l = 2πl/M_r (M_r = 2J) with the periodic Gaussian g(θ) = Σ_p e^{−(θ−2πp)²/4τ},
+ * oversampled grid θ_l = 2πl/M_r (M_r the power of two ≥ 1.25·J) with the periodic Gaussian
+ * g(θ) = Σ_p e^{−(θ−2πp)²/4τ} (τ chosen to minimise the bound below),
  * keep the 2·SPREAD nearest grid points per source, transform, divide by ĝ_m = √(τ/π) e^{−m²τ}.
  * Errors per output (|m| ≤ J/2), all relative to W = Σ|w_k|:
  *   aliasing   Σ_{p≠0} ĝ_{m − pM_r}/ĝ_m,
  *   truncation (1/M_r)·2Σ_{i≥0} e^{−(SPREAD + i)²h²/4τ}/ĝ_m,  h = 2π/M_r,
  *   rounding   the FFT bound for the grid values, divided by M_r·ĝ_m, and the phases of w_k.
  */
+/** The work units `certifyCF` charges for `count` cells of a law of K values (with its FFTs). */
+export function certificateWork(K: number, count: number): number {
+  const blocks = Math.ceil(count / MAX_BLOCK);
+  const J = Math.max(2, 2 * Math.ceil(count / blocks / 2));
+  const Mr = Math.max(4, nextPowerOfTwo(Math.ceil(OVERSAMPLING * J)));
+  return blocks * (K * (2 * SPREAD + 8) + Mr + Mr * Math.log2(Mr));
+}
+
 export function certifyCF(law: CentredTokenLaw, start: number, delta: number, count: number): Certificate {
   const sup = new Float64Array(count);
-  const BLOCK = 1 << 18;
+  const blocks = Math.ceil(count / MAX_BLOCK);
+  // Equal blocks of an even number of cells (the last one may have a few cells beyond `count`).
+  const BLOCK = 2 * Math.ceil(count / blocks / 2);
   const lipschitz = (law.absMoment * delta) / 2;
   let maxSup = 0;
   for (let first = 0; first < count; first += BLOCK) {
-    const J = Math.max(2, nextPowerOfTwo(Math.min(BLOCK, count - first)));
+    const J = Math.max(2, BLOCK);
     const values = certifyBlock(law, start + first * delta, delta, J);
     for (let j = 0; j < J && first + j < count; j++) {
       const v = Math.min(law.mass * (1 + 4 * U), values.abs[j] + values.err + lipschitz);
@@ -228,10 +243,20 @@ function certifyBlock(
 ): { abs: Float64Array; err: number } {
   const { y, q } = law;
   const K = y.length;
-  const Mr = 2 * J;
+  const Mr = Math.max(4, nextPowerOfTwo(Math.ceil(OVERSAMPLING * J)));
   const h = (2 * Math.PI) / Mr;
-  // τ balancing aliasing e^{−2J²τ} against truncation e^{−SPREAD²π²/(4J²τ) + J²τ/4}.
-  const tau = (SPREAD * Math.PI) / 3 / (J * J);
+  // τ = u/J² balancing aliasing ≈ e^{−M_r(M_r − J)τ} against truncation
+  // ≈ e^{−SPREAD²h²/4τ + J²τ/4}: the u of a coarse scan with the smallest sum of the two.
+  let tau = 0;
+  let best = Number.POSITIVE_INFINITY;
+  for (let u = 0.5; u <= 64; u *= 1.05) {
+    const t = u / (J * J);
+    const e = Math.exp(-Mr * (Mr - J) * t) + Math.exp(-((SPREAD * h) ** 2) / (4 * t) + (J * J * t) / 4);
+    if (e < best) {
+      best = e;
+      tau = t;
+    }
+  }
   chargeWork(K * (2 * SPREAD + 8) + Mr);
   const re = new Float64Array(Mr);
   const im = new Float64Array(Mr);
@@ -256,11 +281,12 @@ function certifyBlock(
     // g at grid point l0 + i: e^{−(d − i h)²/4τ} = e^{−d²/4τ} · (e^{d h/2τ})^i · e^{−(ih)²/4τ}.
     const e1 = Math.exp(-(d * d) / (4 * tau));
     const e2 = Math.exp((d * h) / (2 * tau));
-    // i = 0, 1, …, SPREAD
+    // i = 0, 1, …, SPREAD (indices wrapped only near the ends of the grid)
+    const inside = l0 >= SPREAD && l0 + SPREAD < Mr;
     let grow = 1;
     for (let i = 0; i <= SPREAD; i++) {
       const g = e1 * grow * square[i];
-      const l = (((l0 + i) % Mr) + Mr) % Mr;
+      const l = inside ? l0 + i : (l0 + i) % Mr;
       re[l] += wr * g;
       im[l] += wi * g;
       grow *= e2;
@@ -270,7 +296,7 @@ function certifyBlock(
     for (let i = 1; i < SPREAD; i++) {
       grow /= e2;
       const g = e1 * grow * square[i];
-      const l = (((l0 - i) % Mr) + Mr) % Mr;
+      const l = inside ? l0 - i : (((l0 - i) % Mr) + Mr) % Mr;
       re[l] += wr * g;
       im[l] += wi * g;
     }
@@ -282,16 +308,23 @@ function certifyBlock(
   norm2 = Math.sqrt(norm2) * (1 + 8 * U);
   fftInverse(re, im); // Σ_l f_l e^{+i m θ_l}
   const abs = new Float64Array(J);
-  const gHat = (m: number) => Math.sqrt(tau / Math.PI) * Math.exp(-m * m * tau);
+  const gScale = Math.sqrt(tau / Math.PI);
+  const gHat = (m: number) => gScale * Math.exp(-m * m * tau);
   const gEdge = gHat(J / 2);
+  // |S(m)| = √(re² + im²)/(M_r ĝ_m) (no overflow here: |re|, |im| ≤ M_r·W·2SPREAD; its rounding,
+  // ≤ 8u relative to |S(m)| ≤ W, is in `err` below).
   for (let j = 0; j < J; j++) {
     const m = j - J / 2;
-    const idx = ((m % Mr) + Mr) % Mr;
-    abs[j] = Math.hypot(re[idx], im[idx]) / Mr / gHat(m);
+    const idx = m < 0 ? m + Mr : m;
+    const a = re[idx];
+    const b = im[idx];
+    abs[j] = Math.sqrt(a * a + b * b) / Mr / (gScale * Math.exp(-m * m * tau));
   }
   // Error bounds at the worst output |m| = J/2 (ĝ smallest there).
   let alias = 0;
   for (let p = 1; p <= 3; p++) alias += gHat(p * Mr - J / 2) + gHat(p * Mr + J / 2);
+  // p ≥ 4 (both signs): ĝ_{J/2 ∓ pM_r}/ĝ_{J/2} ≤ e^{−pM_r(pM_r − J)τ} ≤ e^{−3pM_r²τ} (J ≤ M_r).
+  alias += (gEdge * 2 * Math.exp(-12 * Mr * Mr * tau)) / -Math.expm1(-3 * Mr * Mr * tau);
   let trunc = 0;
   for (let i = 0; i < 40; i++) trunc += Math.exp(-(((SPREAD + i) * h) ** 2) / (4 * tau));
   trunc *= 2;
@@ -308,6 +341,7 @@ function certifyBlock(
     (trunc * weightSum) / Mr / gEdge +
     (fftErrorBound(Mr, norm2) + spreadRound) / Mr / gEdge +
     phaseErr +
-    thetaErr;
+    thetaErr +
+    8 * U * weightSum;
   return { abs, err };
 }

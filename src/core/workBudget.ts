@@ -105,6 +105,13 @@ export function checkWorkBudget(): void {
 }
 
 /** Work units used under the innermost active budget (0 without one); for tests and benchmarks. */
+/** Units the active budget has left (∞ without a budget or without a unit limit). */
+export function workLeft(): number {
+  const b = active;
+  if (b === undefined) return Number.POSITIVE_INFINITY;
+  return (b.limits.maxUnits ?? Number.POSITIVE_INFINITY) - b.used;
+}
+
 export function workUsed(): number {
   return active?.used ?? 0;
 }

@@ -5,13 +5,14 @@
 // tokens; few-valued laws keep the fine lattice or the exact methods under 'auto'.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bestOfNForLength, bestOfNFromLaw, parseBonSize } from '../../src/core/bestOfN.js';
+import { bestOfNForLength, bestOfNFromLaw, bestOfNSummary, parseBonSize } from '../../src/core/bestOfN.js';
 import { equivalenceSeries } from '../../src/core/equivalence.js';
 import { FourierEngine } from '../../src/core/fourierLaw.js';
 import { evaluateTilt } from '../../src/core/logPartition.js';
 import { buildTokenRewardLaw, type TokenRewardLaw } from '../../src/core/rewardLaw.js';
 import { buildSequenceRewardLaw } from '../../src/core/sequenceLaw.js';
-import { tailExponent } from '../../src/core/tails.js';
+import { tailExponent, tailExponents } from '../../src/core/tails.js';
+import { centredTokenLaw, certifyCF } from '../../src/core/tokenCharacteristic.js';
 import { bruteForce, unwrapOk } from './sequenceHelpers.js';
 
 interface Level {
@@ -268,4 +269,214 @@ test('win rate of the Fourier best-of-N: N/(N + 1) of the smoothed law, and 1 �
     assert.ok(Math.abs(b.lossRate - 1 / (N + 1)) <= 1e-15 / (N + 1), `log N = ${logN}: ${b.lossRate}`);
     assert.ok(Math.abs(b.winRate - N / (N + 1)) <= 1e-15, `log N = ${logN}: ${b.winRate}`);
   }
+});
+
+// ---- Shared spectra (math-continuous.md §10): curves over N, several levels, several lengths ----
+
+test('a bon curve over N = 1 … e^{50} (K = 6, n = 30): every point within its stated bound of the exact types law', () => {
+  const law = sixTokens();
+  const n = 30;
+  const exact = buildSequenceRewardLaw(law, n, { maxSupport: 1_000_000 });
+  const seq = buildSequenceRewardLaw(law, n, { method: 'fourier', accuracy: ACCURACY });
+  let fourier = 0;
+  for (const logN of [0, 0.3, 1, 2, 3, 4.5, 6, 6.7, 8, 12, 20, 30, 40, 50]) {
+    const size = parseBonSize({ logN });
+    const ex = bestOfNFromLaw(exact, law, size, LAMBDA);
+    const b = unwrapOk(bestOfNSummary(seq, law, { logN }, LAMBDA), 'fourier test');
+    const inputs = `K = 6, n = 30, log N = ${logN}, curve point (${b.method})`;
+    // A point falls back where the query at that N would (its bound worse than the fine lattice's).
+    const own = unwrapOk(
+      bestOfNForLength(law, n, { logN }, { method: 'fourier', accuracy: ACCURACY, lambda: LAMBDA }),
+      'fourier test',
+    );
+    assert.equal(b.method, own.method, `${inputs}: the query at this N uses ${own.method}`);
+    if (b.method === 'fourier') fourier++;
+    within(b.reward, ex.reward, b.errorBound, 'E_BoN R', inputs);
+    if (b.method === 'fourier') {
+      within(b.kl, ex.kl, b.klErrorBound ?? Number.NaN, 'KL(BoN‖pⁿ)', inputs);
+      within(
+        b.klToTilt ?? Number.NaN,
+        ex.klToTilt ?? Number.NaN,
+        b.klToTiltErrorBound ?? Number.NaN,
+        'KL(BoN‖φ)',
+        inputs,
+      );
+    }
+  }
+  assert.ok(fourier >= 10, `only ${fourier} of 14 curve points used the Fourier method`);
+});
+
+test('tails at several levels (K = 6, n = 30): shared tilts, each level within its stated bounds of the exact types law', () => {
+  const law = sixTokens();
+  const n = 30;
+  const exact = buildSequenceRewardLaw(law, n, { maxSupport: 1_000_000 });
+  const seq = buildSequenceRewardLaw(law, n, { method: 'fourier', accuracy: ACCURACY });
+  const xs = [-0.25, -0.15, -0.05, 0.05, 0.12, 0.2, 0.3, 0.4];
+  const tails = unwrapOk(tailExponents(seq, xs), 'fourier test');
+  let fourier = 0;
+  for (let i = 0; i < xs.length; i++) {
+    const t = tails[i];
+    const e = unwrapOk(tailExponent(exact, xs[i]), 'fourier test');
+    const inputs = `K = 6, n = 30, levels ${xs.join(', ')}, x = ${xs[i]} (${t.method})`;
+    assert.equal(t.x, xs[i], inputs);
+    assert.equal(t.side, e.side, inputs);
+    if (t.method !== 'fourier') continue;
+    fourier++;
+    assert.ok(
+      t.exponentError !== undefined && Number.isFinite(t.exponentError),
+      `${inputs}: no exponent bound`,
+    );
+    within(t.exponent, e.exponent, t.exponentError ?? 0, 'tail exponent', inputs);
+    // The level shift: P(R ≥ x + a) ≤ P̂ ≤ P(R ≥ x − a) (mirrored below the mean).
+    const upper = t.side === 'upper';
+    const X = n * xs[i];
+    const a = t.errorBound;
+    const further = unwrapOk(tailExponent(exact, (upper ? X + a : X - a) / n), 'fourier test');
+    const nearer = unwrapOk(tailExponent(exact, (upper ? X - a : X + a) / n), 'fourier test');
+    const P = Math.exp(t.logProbability);
+    assert.ok(
+      Math.exp(further.logProbability) <= P * (1 + SLACK) &&
+        P <= Math.exp(nearer.logProbability) * (1 + SLACK),
+      `${inputs}: value ${P}, expected within [${Math.exp(further.logProbability)}, ${Math.exp(nearer.logProbability)}] (shift ${a})`,
+    );
+  }
+  assert.ok(fourier >= 6, `only ${fourier} of ${xs.length} levels used the Fourier method`);
+});
+
+test('an equivalence series over several lengths (K = 6, n = 20, 25, 30): each length within its stated bounds or exact', () => {
+  const law = sixTokens();
+  const ns = [20, 25, 30];
+  const rate = 0.3;
+  const f = unwrapOk(
+    equivalenceSeries(law, rate, ns, { method: 'fourier', accuracy: ACCURACY }),
+    'fourier test',
+  );
+  // The exact references one length at a time (types; a series of several shares a fine lattice).
+  const exactPoint = (n: number) =>
+    unwrapOk(equivalenceSeries(law, rate, [n], { maxSupport: 1_000_000 }), 'fourier test').points[0];
+  let fourier = 0;
+  assert.deepEqual(
+    f.points.map((p) => p.n),
+    ns,
+  );
+  for (let i = 0; i < ns.length; i++) {
+    const pf = f.points[i];
+    const px = exactPoint(ns[i]);
+    const inputs = `K = 6, n = ${pf.n} of ${ns.join(', ')}, rate = ${rate}`;
+    assert.ok(px.exact, `${inputs}: the reference is not exact (${px.method})`);
+    // A length whose Fourier bound would be worse than the fine lattice's takes the shared
+    // convolution, here exact types (n = 20), as a series of that length alone does.
+    const alone = unwrapOk(
+      equivalenceSeries(law, rate, [pf.n], { method: 'fourier', accuracy: ACCURACY }),
+      'fourier test',
+    ).points[0];
+    assert.equal(pf.method, alone.method, `${inputs}: alone, this length uses ${alone.method}`);
+    if (pf.method !== 'fourier') {
+      assert.ok(pf.exact, `${inputs}: ${pf.method}`);
+      within(pf.bonRewardPerToken, px.bonRewardPerToken, 0, 'E_BoN R / n (exact)', inputs);
+      continue;
+    }
+    fourier++;
+    within(pf.bonRewardPerToken, px.bonRewardPerToken, pf.errorBound / pf.n, 'E_BoN R / n', inputs);
+    within(pf.klPerToken, px.klPerToken, (pf.klErrorBound ?? Number.NaN) / pf.n, 'KL / n', inputs);
+    within(
+      pf.klToRLPerToken,
+      px.klToRLPerToken,
+      (pf.klToRLErrorBound ?? Number.NaN) / pf.n,
+      'KL to φ / n',
+      inputs,
+    );
+  }
+  assert.ok(fourier >= 2, `only ${fourier} of ${ns.length} lengths used the Fourier method`);
+});
+
+test('the goals hold for curves, several levels and several lengths (5,000 Gaussian-reward tokens, n = 64)', () => {
+  const law = gaussianModel(5000);
+  const n = 64;
+  const sd = Math.sqrt(n * evaluateTilt(law, 0, 2).stats.variance);
+  const goal = 1e-6 * sd;
+  const seq = buildSequenceRewardLaw(law, n, {});
+  for (const logN of [0, 1, 2, 3, Math.log(64), 8, 14, 20]) {
+    const b = unwrapOk(bestOfNSummary(seq, law, { logN }, 0.5), 'fourier test');
+    const inputs = `n = ${n}, log N = ${logN}, curve point, sd(R) = ${sd}`;
+    assert.equal(b.method, 'fourier', inputs);
+    assert.ok(
+      b.errorBound <= goal,
+      `${inputs}: bound ${b.errorBound} = ${b.errorBound / sd}·sd(R) > 1e-6·sd(R)`,
+    );
+  }
+  const xs = [-0.1, 0.05, 0.2, 0.35];
+  const tails = unwrapOk(tailExponents(seq, xs), 'fourier test');
+  for (const t of tails) {
+    const inputs = `n = ${n}, levels ${xs.join(', ')}, x = ${t.x}`;
+    assert.equal(t.method, 'fourier', inputs);
+    assert.ok(t.errorBound <= goal, `${inputs}: shift ${t.errorBound} > 1e-6·sd(R) = ${goal}`);
+  }
+  const eq = unwrapOk(equivalenceSeries(law, 0.5, [64, 128]), 'fourier test');
+  for (const p of eq.points) {
+    const sdN = Math.sqrt(p.n * evaluateTilt(law, 0, 2).stats.variance);
+    assert.equal(p.method, 'fourier', `equivalence at n = ${p.n} of 64, 128`);
+    assert.ok(
+      p.errorBound <= 1e-6 * sdN,
+      `equivalence at n = ${p.n}: bound ${p.errorBound} > 1e-6·sd(R) = ${1e-6 * sdN}`,
+    );
+  }
+});
+
+test('certificates bound |ϕ_s| on every cell (direct sums inside the cells), and one serves every length', () => {
+  let s = 11;
+  const rnd = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+  const p: number[] = [];
+  const r: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    p.push(rnd() + 0.02);
+    r.push(3 * rnd() - 1);
+  }
+  const law = buildTokenRewardLaw(p, r);
+  const cl = centredTokenLaw(law, 0.4);
+  const phiAbs = (t: number) => {
+    let re = 0;
+    let im = 0;
+    for (let k = 0; k < cl.y.length; k++) {
+      re += cl.q[k] * Math.cos(t * cl.y[k]);
+      im += cl.q[k] * Math.sin(t * cl.y[k]);
+    }
+    return Math.hypot(re, im);
+  };
+  for (const count of [1, 7, 1000, 450_000]) {
+    const start = 0.7;
+    const delta = 0.37;
+    const cert = certifyCF(cl, start, delta, count);
+    assert.equal(cert.sup.length, count);
+    const stride = Math.max(1, Math.floor(count / 300));
+    for (let j = 0; j < count; j += stride) {
+      for (const u of [0, 0.5, 1, rnd()]) {
+        const t = start + (j + u) * delta;
+        const v = phiAbs(t);
+        assert.ok(
+          v <= cert.sup[j],
+          `cell ${j} of ${count} (δ = ${delta}, from ${start}), t = ${t}: |ϕ| = ${v} > certified ${cert.sup[j]}`,
+        );
+      }
+    }
+    // Not vacuous: away from ω = 0 the bounds are far below 1 for this law.
+    const mid = cert.sup[Math.floor(count / 2)];
+    assert.ok(count < 100 || mid < 0.9, `count ${count}: the certified bound ${mid} is vacuous`);
+  }
+  // One tilt's certificate serves every length: the longer length (wider cells, nearer T_c)
+  // takes the one computed for the shorter.
+  const big = gaussianModel(5000);
+  const e64 = new FourierEngine(big, 64, ACCURACY);
+  const e256 = new FourierEngine(big, 256, ACCURACY);
+  const a = e64.spectrum(0.25);
+  const b = e256.spectrum(0.25);
+  const ca = a.certificate(a.bulkEnd);
+  assert.equal(b.certificate(b.bulkEnd + 0.01), ca, 'n = 256 did not reuse the certificate of n = 64');
+  // The shorter one cannot use the longer one's (its cells would be too wide): computed anew.
+  const e32 = new FourierEngine(big, 32, ACCURACY);
+  const c = e32.spectrum(0.25);
+  assert.notEqual(c.certificate(c.bulkEnd), ca);
 });

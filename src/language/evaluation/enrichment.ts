@@ -6,6 +6,7 @@
  */
 import {
   type BonSize,
+  levelCountHint,
   type Result,
   renyiCrossEntropyCurve,
   type SequenceRewardLaw,
@@ -115,7 +116,8 @@ export function bonCurve(
   size: BonSize,
   source: BonCurveSource,
 ): BonCurvePoint[] | undefined {
-  const levels = Math.max(1, seqLaw.values.length);
+  // (a 'fourier' law counts as many levels: 16 points, its levels are not built for the curve)
+  const levels = Math.max(1, levelCountHint(seqLaw));
   const points = Math.max(
     BON_CURVE_MIN_POINTS,
     Math.min(BON_CURVE_POINTS, Math.floor(BON_CURVE_WORK / levels)),

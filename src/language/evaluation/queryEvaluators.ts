@@ -276,15 +276,23 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
       ...(seqLaw !== undefined ? { sequenceLaw: seqLaw } : {}),
     }),
   );
-  noteApproximation(ctx, b);
+  // The curve's points state their bounds too (the Fourier method's, or the fine lattice's where
+  // a point fell back to it): the note gives the worst of the query's and theirs.
+  const pointBounds: Approximation[] = [];
   const curve =
     seqLaw &&
     tryOptional(() =>
       bonCurve(seqLaw, size, {
-        bestOfN: (s) => bestOfNSummary(seqLaw, law, s),
+        bestOfN: (s) => {
+          const r = bestOfNSummary(seqLaw, law, s);
+          if (r.ok) pointBounds.push(r.value);
+          return r;
+        },
         tiltAtBudget: (delta) => lambdaForBudget(law, model.n, delta),
       }),
     );
+  const worst = worstApproximation(curve === undefined ? [b] : [b, ...pointBounds]);
+  if (worst !== undefined) noteApproximation(ctx, worst);
   const sameKL = unwrapCore(lambdaForBudget(law, model.n, Math.max(0, b.kl)));
   return bonValue(b, sameKL, atLogN, curve);
 }
