@@ -2,7 +2,15 @@
  * The JSON writer for `eval --json`. The results contract (src/presentation/results.ts) writes an
  * infinite value as null; NaN has no meaning in it, so a NaN reaching this point is a bug
  * upstream and is reported as an internal error (with its path) instead of being printed.
+ *
+ * The text is JSON.stringify(value, null, indent)'s, byte for byte (a test compares them), but
+ * written by this serializer in chunks: a tilt's per-token tables are TokenTables (columns, see
+ * presentation/tokens.ts), written entry by entry from their typed arrays — a 1,000,000-token φ
+ * is never built as an object (a million property insertions, then JSON.stringify's walk over
+ * them), and no 45 MB string is built either. Every number is seen once on the way, which is
+ * also the NaN check.
  */
+import { TokenTable } from '../presentation/tokens.js';
 import { isHiddenControl } from './escape.js';
 
 /** Thrown when a value cannot be represented in the contract; the CLI reports it as a bug. */
@@ -13,36 +21,146 @@ export class ContractViolation extends Error {
   }
 }
 
+/** About this many UTF-16 code units per chunk (large enough that writes are few). */
+const CHUNK = 1 << 20;
+
 /**
- * JSON.stringify, with ±Infinity as null and typed arrays as arrays; throws on NaN. `checked`:
- * the caller has verified that `value` holds neither (`findNaN` over the analysis, as loadDocument
- * does, and no typed arrays: the language layer's values are plain JSON), so the walk that looks for them is skipped — on a
- * 1,000,000-token result it costs as much as writing the JSON.
+ * The contract JSON of `value` as chunks (their concatenation is the document, without a final
+ * newline): ±Infinity as null, typed arrays as arrays, TokenTables as objects token → number;
+ * throws a ContractViolation on NaN, before anything is returned.
  */
-export function toContractJson(value: unknown, indent = 2, checked = false): string {
-  // A replacer function makes JSON.stringify several times slower (a call per value: a
-  // 1,000,000-token table has a million). Without NaN and typed arrays — what the language layer
-  // produces — the native form is the same (it writes ±Infinity as null itself).
-  if (checked) return escapeInvisible(JSON.stringify(value, null, indent));
-  const found = scan(value);
-  if (!found.nan && !found.typed) return escapeInvisible(JSON.stringify(value, null, indent));
-  let sawNaN = false;
-  const text = JSON.stringify(
-    value,
-    (_key, v: unknown) => {
-      if (typeof v === 'number') {
-        if (Number.isNaN(v)) sawNaN = true;
-        return Number.isFinite(v) ? v : null;
-      }
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView))
-        return Array.from(v as unknown as ArrayLike<number>);
-      return v;
-    },
-    indent,
-  );
-  if (sawNaN) throw new ContractViolation(findNaN(value, '$') ?? '$');
-  return escapeInvisible(text);
+export function contractJsonChunks(value: unknown, indent = 2): string[] {
+  const w = new ChunkWriter(value, ' '.repeat(Math.min(10, Math.max(0, indent))));
+  w.value(value, '', '');
+  return w.finish();
 }
+
+/** contractJsonChunks as one string. */
+export function toContractJson(value: unknown, indent = 2): string {
+  return contractJsonChunks(value, indent).join('');
+}
+
+/**
+ * JSON.stringify's algorithm (SerializeJSONProperty) for the values a document holds: own
+ * enumerable keys in Object.keys order, undefined / functions / symbols left out of objects and
+ * null in arrays, `toJSON` called, boxed primitives unwrapped; plus the contract's rules above.
+ */
+class ChunkWriter {
+  private readonly chunks: string[] = [];
+  private buffer = '';
+  /** `": "` with indentation, `":"` without (as JSON.stringify). */
+  private readonly colon: string;
+
+  constructor(
+    private readonly root: unknown,
+    private readonly gap: string,
+  ) {
+    this.colon = gap === '' ? ':' : ': ';
+  }
+
+  finish(): string[] {
+    this.flush();
+    return this.chunks;
+  }
+
+  private flush(): void {
+    if (this.buffer !== '') this.chunks.push(escapeInvisible(this.buffer));
+    this.buffer = '';
+  }
+
+  private write(text: string): void {
+    this.buffer += text;
+    if (this.buffer.length >= CHUNK) this.flush();
+  }
+
+  private number(x: number): string {
+    if (Number.isFinite(x)) return String(x); // the same shortest form JSON.stringify writes
+    if (Number.isNaN(x)) throw new ContractViolation(findNaN(this.root, '$') ?? '$');
+    return 'null';
+  }
+
+  /** Writes `v` (the value at `key`; `indent` is the current line's indentation). */
+  value(v: unknown, key: string, indent: string): void {
+    if (v !== null && typeof v === 'object' && !(v instanceof TokenTable)) {
+      const toJSON = (v as { toJSON?: unknown }).toJSON;
+      if (typeof toJSON === 'function') v = toJSON.call(v, key);
+    }
+    if (v instanceof Number) v = Number(v);
+    else if (v instanceof String) v = String(v);
+    else if (v instanceof Boolean) v = v.valueOf();
+    if (v === null) this.write('null');
+    else if (typeof v === 'number') this.write(this.number(v));
+    else if (typeof v === 'string') this.write(JSON.stringify(v));
+    else if (typeof v === 'boolean') this.write(v ? 'true' : 'false');
+    else if (typeof v === 'bigint') throw new TypeError('Do not know how to serialize a BigInt');
+    else if (v instanceof TokenTable) this.table(v, indent);
+    else if (Array.isArray(v)) this.array(v, indent);
+    else if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+      this.array(Array.from(v as unknown as ArrayLike<number>), indent);
+    else this.object(v as Record<string, unknown>, indent);
+  }
+
+  private array(items: readonly unknown[], indent: string): void {
+    if (items.length === 0) {
+      this.write('[]');
+      return;
+    }
+    const inner = indent + this.gap;
+    const open = this.gap === '' ? '' : `\n${inner}`;
+    this.write('[');
+    for (let i = 0; i < items.length; i++) {
+      this.write(i === 0 ? open : `,${open}`);
+      const item = items[i];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') this.write('null');
+      else this.value(item, String(i), inner);
+    }
+    this.write(this.gap === '' ? ']' : `\n${indent}]`);
+  }
+
+  private object(o: Record<string, unknown>, indent: string): void {
+    const inner = indent + this.gap;
+    const open = this.gap === '' ? '' : `\n${inner}`;
+    let first = true;
+    for (const key of Object.keys(o)) {
+      const item = o[key];
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+      this.write(first ? `{${open}` : `,${open}`);
+      first = false;
+      this.write(JSON.stringify(key) + this.colon);
+      this.value(item, key, inner);
+    }
+    this.write(first ? '{}' : this.gap === '' ? '}' : `\n${indent}}`);
+  }
+
+  /** A TokenTable, as the object its toJSON makes, written straight from its columns. */
+  private table(t: TokenTable, indent: string): void {
+    const { tokens, values } = t;
+    if (tokens.length === 0) {
+      this.write('{}');
+      return;
+    }
+    const inner = indent + this.gap;
+    const separator = this.gap === '' ? ',' : `,\n${inner}`;
+    this.write(this.gap === '' ? '{' : `{\n${inner}`);
+    // Entries are joined in batches: a string per entry appended to the buffer would make a rope
+    // of a million pieces.
+    // The object's key order (array-index tokens first), not always the vocabulary's.
+    const order = t.jsonOrder();
+    const batch: string[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const j = order === undefined ? i : order[i];
+      batch.push(JSON.stringify(tokens[j]) + this.colon + this.number(values[j]));
+      if (batch.length === TABLE_BATCH || i === tokens.length - 1) {
+        this.write((i < TABLE_BATCH ? '' : separator) + batch.join(separator));
+        batch.length = 0;
+      }
+    }
+    this.write(this.gap === '' ? '}' : `\n${indent}}`);
+  }
+}
+
+/** Entries of a token table joined at a time. */
+const TABLE_BATCH = 4096;
 
 /**
  * JSON.stringify escapes C0 controls but leaves DEL, the C1 controls and the bidirectional
@@ -73,23 +191,6 @@ export function escapeInvisible(json: string): string {
  */
 const HIDDEN_AFTER_STRINGIFY = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
-/** Whether `value` holds a NaN, and a typed array, anywhere (one walk that builds no strings). */
-function scan(value: unknown, found = { nan: false, typed: false }): { nan: boolean; typed: boolean } {
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) found.nan = true;
-    return found;
-  }
-  if (value === null || typeof value !== 'object') return found;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) scan(value[i], found);
-  } else if (ArrayBuffer.isView(value)) {
-    found.typed = true;
-  } else {
-    for (const key in value) scan((value as Record<string, unknown>)[key], found);
-  }
-  return found;
-}
-
 /** Whether a NaN is anywhere inside `value` (a walk that builds no strings: analyses can be large). */
 function containsNaN(value: unknown): boolean {
   if (typeof value === 'number') return Number.isNaN(value);
@@ -98,9 +199,11 @@ function containsNaN(value: unknown): boolean {
     for (let i = 0; i < value.length; i++) if (containsNaN(value[i])) return true;
     return false;
   }
+  // A per-token table: its values, by a tight loop over the typed array (its tokens are strings).
+  if (value instanceof TokenTable) return typedNaN(value.values) >= 0;
   if (ArrayBuffer.isView(value)) {
-    for (const item of Array.from(value as unknown as ArrayLike<unknown>)) if (containsNaN(item)) return true;
-    return false;
+    if (value instanceof DataView) return false;
+    return typedNaN(value as unknown as ArrayLike<unknown>) >= 0;
   }
   for (const key in value) {
     if (Object.hasOwn(value, key) && containsNaN((value as Record<string, unknown>)[key])) return true;
@@ -108,11 +211,21 @@ function containsNaN(value: unknown): boolean {
   return false;
 }
 
+/** The index of the first NaN in a typed array (−1 when none). */
+function typedNaN(values: ArrayLike<unknown>): number {
+  for (let i = 0; i < values.length; i++) if (Number.isNaN(values[i])) return i;
+  return -1;
+}
+
+const keyPath = (path: string, key: string) =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+
 /** The JSON path of the first NaN inside `value`, or undefined when there is none. */
 export function findNaN(value: unknown, path: string): string | undefined {
   // The path is built only on the way to a NaN that is known to be there.
   if (!containsNaN(value)) return undefined;
   if (typeof value === 'number') return path;
+  if (value instanceof TokenTable) return keyPath(path, value.tokens[typedNaN(value.values)]);
   if (Array.isArray(value) || ArrayBuffer.isView(value)) {
     const items = Array.from(value as ArrayLike<unknown>);
     for (let i = 0; i < items.length; i++)
@@ -121,10 +234,7 @@ export function findNaN(value: unknown, path: string): string | undefined {
   }
   for (const [key, item] of Object.entries(value as object)) {
     if (!containsNaN(item)) continue;
-    return findNaN(
-      item,
-      /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`,
-    );
+    return findNaN(item, keyPath(path, key));
   }
   return undefined;
 }

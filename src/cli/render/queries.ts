@@ -10,6 +10,7 @@ import {
   type QueryResult,
   quantityRows,
   type TiltValue,
+  tokenEntries,
 } from '../../presentation/index.js';
 import { quoted, visible } from '../escape.js';
 import { renderTable } from '../table.js';
@@ -54,7 +55,7 @@ export function renderValue(result: QueryResult, digits: number): string[] {
 }
 
 function phiTable(v: TiltValue, digits: number): string[] {
-  const entries = Object.entries(v.phi).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const entries = tokenEntries(v.phi).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   const shown = entries.slice(0, TOP_TOKENS);
   const out = renderTable(
     [
