@@ -289,3 +289,13 @@ test('CSV: CRLF, blank and comment lines, exponents and signs read as the genera
     assert.deepEqual(parseCsvModel(bad, { general: true }), { ok: false, message });
   }
 });
+
+test('CSV: many lines without a separator are read in linear time (and reported)', () => {
+  const text = `token,p,reward\n${'x\n'.repeat(200_000)}a,1,1\n`;
+  const started = performance.now();
+  assert.deepEqual(parseCsvModel(text), { ok: false, message: 'line 2: expected at least 3 columns, found 1' });
+  const lines = `token,p,reward\n${'# note\n'.repeat(200_000)}a,1,1\n`;
+  const read = parseCsvModel(lines);
+  assert.ok(read.ok && read.model.vocab.length === 1);
+  assert.ok(performance.now() - started < 5000, 'not quadratic');
+});

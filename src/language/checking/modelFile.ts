@@ -199,7 +199,6 @@ function parseUnquotedCsv(text: string): ModelFileResult {
   let first: string | undefined;
   while ((first = nextLine()) !== undefined && (first.trim() === '' || first.trimStart().startsWith('#')));
   const sep = separatorOf(first ?? '');
-  const sepCode = sep.charCodeAt(0);
   // …and rows are skipped as the general splitter skips them: one blank cell, or a first cell
   // that starts with `#`.
   const skip = (l: string) => {
@@ -232,25 +231,33 @@ function parseUnquotedCsv(text: string): ModelFileResult {
   // Where each of the first `need` cells of the row starts and ends.
   const starts = new Int32Array(need);
   const ends = new Int32Array(need);
+  // Lines and cells are found with indexOf (native, several times quicker than a loop over the
+  // characters) when every line ends in \n alone; a file with a \r anywhere takes the loop.
+  const newlinesOnly = text.indexOf('\r', pos) < 0;
+  /** The first separator at or after the last search's start (`length`: none). */
+  let nextSep = -1;
   while (pos < length) {
     const lineStart = pos;
     line++;
-    // The first `need` cells, then the end of the line.
+    let end = newlinesOnly ? text.indexOf('\n', pos) : lineEnd(text, pos);
+    if (end < 0) end = length;
+    // The first `need` cells: `cell` separators found before the line's end.
     let cell = 0;
-    let at = pos;
-    starts[0] = at;
-    let c = 0;
-    for (; at < length; at++) {
-      c = text.charCodeAt(at);
-      if (c === 10 || c === 13) break;
-      if (c === sepCode) {
-        ends[cell] = at;
-        if (++cell === need) break;
-        starts[cell] = at + 1;
+    starts[0] = pos;
+    while (cell < need) {
+      // The search is remembered: lines without separators must not each search to the next one.
+      if (starts[cell] > nextSep) {
+        nextSep = text.indexOf(sep, starts[cell]);
+        if (nextSep < 0) nextSep = length;
       }
+      const at = nextSep;
+      if (at >= end) {
+        ends[cell] = end;
+        break;
+      }
+      ends[cell] = at;
+      if (++cell < need) starts[cell] = at + 1;
     }
-    if (cell < need) ends[cell] = at;
-    const end = c === 10 || c === 13 || at >= length ? at : lineEnd(text, at);
     pos = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
     const firstCode = text.charCodeAt(starts[0]);
     // A complete row whose first cell does not start with a space or `#`: read in place.
