@@ -63,8 +63,9 @@ class ChunkWriter {
     return this.chunks;
   }
 
+  /** Ends the current chunk. Nothing is escaped here: strings are escaped as they are quoted. */
   private flush(): void {
-    if (this.buffer !== '') this.chunks.push(escapeInvisible(this.buffer));
+    if (this.buffer !== '') this.chunks.push(this.buffer);
     this.buffer = '';
   }
 
@@ -90,7 +91,7 @@ class ChunkWriter {
     else if (v instanceof Boolean) v = v.valueOf();
     if (v === null) this.write('null');
     else if (typeof v === 'number') this.write(this.number(v));
-    else if (typeof v === 'string') this.write(JSON.stringify(v));
+    else if (typeof v === 'string') this.write(quote(v));
     else if (typeof v === 'boolean') this.write(v ? 'true' : 'false');
     else if (typeof v === 'bigint') throw new TypeError('Do not know how to serialize a BigInt');
     else if (v instanceof TokenTable) this.table(v, indent);
@@ -126,7 +127,7 @@ class ChunkWriter {
       if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
       this.write(first ? `{${open}` : `,${open}`);
       first = false;
-      this.write(JSON.stringify(key) + this.colon);
+      this.write(quote(key) + this.colon);
       this.value(item, key, inner);
     }
     this.write(first ? '{}' : this.gap === '' ? '}' : `\n${indent}}`);
@@ -146,12 +147,18 @@ class ChunkWriter {
     // of a million pieces.
     // The object's key order (array-index tokens first), not always the vocabulary's.
     const order = t.jsonOrder();
+    // Most vocabularies need no escape at all: then a key is the token between quotes.
+    const plain = !NEEDS_QUOTING.test(tokens.join(''));
+    // Entries go straight into chunks, a batch at a time (a string per entry appended to the
+    // buffer would make a rope of a million pieces).
+    this.flush();
     const batch: string[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const j = order === undefined ? i : order[i];
-      batch.push(JSON.stringify(tokens[j]) + this.colon + this.number(values[j]));
+      const key = plain ? `"${tokens[j]}"` : quote(tokens[j]);
+      batch.push(key + this.colon + this.number(values[j]));
       if (batch.length === TABLE_BATCH || i === tokens.length - 1) {
-        this.write((i < TABLE_BATCH ? '' : separator) + batch.join(separator));
+        this.chunks.push((i < TABLE_BATCH ? '' : separator) + batch.join(separator));
         batch.length = 0;
       }
     }
@@ -161,6 +168,18 @@ class ChunkWriter {
 
 /** Entries of a token table joined at a time. */
 const TABLE_BATCH = 4096;
+
+/** A string as JSON writes it, with the hidden controls JSON.stringify leaves raw escaped too. */
+function quote(text: string): string {
+  return escapeInvisible(JSON.stringify(text));
+}
+
+/**
+ * What makes JSON.stringify(token) more than the token between quotes (a quote, a backslash, a
+ * C0 control, a surrogate: lone ones are escaped), or escapeInvisible change it.
+ */
+const NEEDS_QUOTING =
+  /["\\\u0000-\u001f\ud800-\udfff\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /**
  * JSON.stringify escapes C0 controls but leaves DEL, the C1 controls and the bidirectional

@@ -82,12 +82,15 @@ test('json writer: the same text as JSON.stringify for every indentation, odd to
 });
 
 test('json writer: a table larger than a batch and a chunk is written whole and in order', () => {
-  const tokens = Array.from({ length: 70_000 }, (_, i) => (i % 1000 === 0 ? `t"${i}\\` : `tok${i}`));
-  const values = Float64Array.from(tokens, (_, i) => Math.sin(i) / (i + 1));
-  const doc = { results: [{ value: { phi: new TokenTable(tokens, values), after: [1, 2] } }] };
-  const chunks = contractJsonChunks(doc, 2);
-  assert.ok(chunks.length > 1, 'several chunks');
-  assert.equal(chunks.join(''), reference(JSON.parse(JSON.stringify(doc))));
+  // Plain tokens (quoted as they are), then tokens that need escapes (JSON.stringify each).
+  for (const odd of [false, true]) {
+    const tokens = Array.from({ length: 70_000 }, (_, i) => (odd && i % 1000 === 0 ? `t"${i}\\` : `tok${i}`));
+    const values = Float64Array.from(tokens, (_, i) => Math.sin(i) / (i + 1));
+    const doc = { results: [{ value: { phi: new TokenTable(tokens, values), after: [1, 2] } }] };
+    const chunks = contractJsonChunks(doc, 2);
+    assert.ok(chunks.length > 1, 'several chunks');
+    assert.equal(chunks.join(''), reference(JSON.parse(JSON.stringify(doc))));
+  }
 });
 
 test('json writer: ±Infinity as null, typed arrays as arrays, boxed and toJSON values as JSON.stringify', () => {
