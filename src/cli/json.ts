@@ -147,15 +147,14 @@ class ChunkWriter {
     // of a million pieces.
     // The object's key order (array-index tokens first), not always the vocabulary's.
     const order = t.jsonOrder();
-    // Most vocabularies need no escape at all: then a key is the token between quotes.
-    const plain = !NEEDS_QUOTING.test(tokens.join(''));
     // Entries go straight into chunks, a batch at a time (a string per entry appended to the
     // buffer would make a rope of a million pieces).
     this.flush();
     const batch: string[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const j = order === undefined ? i : order[i];
-      const key = plain ? `"${tokens[j]}"` : quote(tokens[j]);
+      // Most tokens need no escape: then the key is the token between quotes.
+      const key = plainJsonString(tokens[j]) ? `"${tokens[j]}"` : quote(tokens[j]);
       batch.push(key + this.colon + this.number(values[j]));
       if (batch.length === TABLE_BATCH || i === tokens.length - 1) {
         this.chunks.push((i < TABLE_BATCH ? '' : separator) + batch.join(separator));
@@ -175,11 +174,17 @@ function quote(text: string): string {
 }
 
 /**
- * What makes JSON.stringify(token) more than the token between quotes (a quote, a backslash, a
- * C0 control, a surrogate: lone ones are escaped), or escapeInvisible change it.
+ * Whether JSON.stringify(text) is the text between quotes and escapeInvisible leaves it alone: no
+ * quote, backslash or C0 control, no surrogate (a lone one is escaped), no hidden control.
  */
-const NEEDS_QUOTING =
-  /["\\\u0000-\u001f\ud800-\udfff\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+function plainJsonString(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c) return false;
+    if (c >= 0x7f && (isHiddenControl(c) || (c >= 0xd800 && c <= 0xdfff))) return false;
+  }
+  return true;
+}
 
 /**
  * JSON.stringify escapes C0 controls but leaves DEL, the C1 controls and the bidirectional
