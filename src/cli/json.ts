@@ -25,17 +25,25 @@ export class ContractViolation extends Error {
 const CHUNK = 1 << 20;
 
 /**
- * The contract JSON of `value` as chunks (their concatenation is the document, without a final
- * newline): ±Infinity as null, typed arrays as arrays, TokenTables as objects token → number;
- * throws a ContractViolation on NaN, before anything is returned.
+ * Writes the contract JSON of `value` through `emit`, a chunk at a time (their concatenation is
+ * the document, without a final newline): ±Infinity as null, typed arrays as arrays, TokenTables
+ * as objects token → number. Throws a ContractViolation on NaN — after the chunks before it were
+ * emitted, so a caller that must print nothing then checks first (findNaN: the CLI's loadDocument).
  */
-export function contractJsonChunks(value: unknown, indent = 2): string[] {
-  const w = new ChunkWriter(value, ' '.repeat(Math.min(10, Math.max(0, indent))));
+export function writeContractJson(value: unknown, emit: (chunk: string) => void, indent = 2): void {
+  const w = new ChunkWriter(value, ' '.repeat(Math.min(10, Math.max(0, indent))), emit);
   w.value(value, '', '');
-  return w.finish();
+  w.flush();
 }
 
-/** contractJsonChunks as one string. */
+/** The chunks writeContractJson emits (a NaN throws before any is returned). */
+export function contractJsonChunks(value: unknown, indent = 2): string[] {
+  const chunks: string[] = [];
+  writeContractJson(value, (chunk) => chunks.push(chunk), indent);
+  return chunks;
+}
+
+/** The contract JSON of `value` as one string. */
 export function toContractJson(value: unknown, indent = 2): string {
   return contractJsonChunks(value, indent).join('');
 }
@@ -46,7 +54,6 @@ export function toContractJson(value: unknown, indent = 2): string {
  * null in arrays, `toJSON` called, boxed primitives unwrapped; plus the contract's rules above.
  */
 class ChunkWriter {
-  private readonly chunks: string[] = [];
   private buffer = '';
   /** `": "` with indentation, `":"` without (as JSON.stringify). */
   private readonly colon: string;
@@ -54,18 +61,14 @@ class ChunkWriter {
   constructor(
     private readonly root: unknown,
     private readonly gap: string,
+    private readonly emit: (chunk: string) => void,
   ) {
     this.colon = gap === '' ? ':' : ': ';
   }
 
-  finish(): string[] {
-    this.flush();
-    return this.chunks;
-  }
-
   /** Ends the current chunk. Nothing is escaped here: strings are escaped as they are quoted. */
-  private flush(): void {
-    if (this.buffer !== '') this.chunks.push(this.buffer);
+  flush(): void {
+    if (this.buffer !== '') this.emit(this.buffer);
     this.buffer = '';
   }
 
@@ -147,7 +150,7 @@ class ChunkWriter {
     // of a million pieces.
     // The object's key order (array-index tokens first), not always the vocabulary's.
     const order = t.jsonOrder();
-    // Entries go straight into chunks, a batch at a time (a string per entry appended to the
+    // Entries are emitted a batch at a time (a string per entry appended to the
     // buffer would make a rope of a million pieces).
     this.flush();
     const batch: string[] = [];
@@ -157,7 +160,7 @@ class ChunkWriter {
       const key = plainJsonString(tokens[j]) ? `"${tokens[j]}"` : quote(tokens[j]);
       batch.push(key + this.colon + this.number(values[j]));
       if (batch.length === TABLE_BATCH || i === tokens.length - 1) {
-        this.chunks.push((i < TABLE_BATCH ? '' : separator) + batch.join(separator));
+        this.emit((i < TABLE_BATCH ? '' : separator) + batch.join(separator));
         batch.length = 0;
       }
     }
