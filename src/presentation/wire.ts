@@ -1,5 +1,5 @@
 /** The analysis in its JSON form, as a client receives it (see wireAnalysis). */
-import type { Analysis } from './results.js';
+import type { Analysis, QueryResult } from './results.js';
 import { tokenRecordOf } from './tokens.js';
 
 /**
@@ -10,20 +10,20 @@ import { tokenRecordOf } from './tokens.js';
  */
 export function wireAnalysis(a: Analysis): Analysis {
   if (!a.results.some((r) => r.query === 'tilt' && r.value !== undefined)) return a;
+  return { ...a, results: a.results.map(wireResult) };
+}
+
+/** One result as the client receives it (the alignLab/previewParameter answer is one). */
+export function wireResult(r: QueryResult): QueryResult {
+  if (r.query !== 'tilt' || r.value === undefined) return r;
+  const { phi, p, r: reward } = r.value;
   return {
-    ...a,
-    results: a.results.map((r) => {
-      if (r.query !== 'tilt' || r.value === undefined) return r;
-      const { phi, p, r: reward } = r.value;
-      return {
-        ...r,
-        value: {
-          ...r.value,
-          phi: tokenRecordOf(phi),
-          ...(p !== undefined ? { p: tokenRecordOf(p) } : {}),
-          ...(reward !== undefined ? { r: tokenRecordOf(reward) } : {}),
-        },
-      };
-    }),
+    ...r,
+    value: {
+      ...r.value,
+      phi: tokenRecordOf(phi),
+      ...(p !== undefined ? { p: tokenRecordOf(p) } : {}),
+      ...(reward !== undefined ? { r: tokenRecordOf(reward) } : {}),
+    },
   };
 }

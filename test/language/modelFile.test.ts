@@ -293,7 +293,10 @@ test('CSV: CRLF, blank and comment lines, exponents and signs read as the genera
 test('CSV: many lines without a separator are read in linear time (and reported)', () => {
   const text = `token,p,reward\n${'x\n'.repeat(200_000)}a,1,1\n`;
   const started = performance.now();
-  assert.deepEqual(parseCsvModel(text), { ok: false, message: 'line 2: expected at least 3 columns, found 1' });
+  assert.deepEqual(parseCsvModel(text), {
+    ok: false,
+    message: 'line 2: expected at least 3 columns, found 1',
+  });
   const lines = `token,p,reward\n${'# note\n'.repeat(200_000)}a,1,1\n`;
   const read = parseCsvModel(lines);
   assert.ok(read.ok && read.model.vocab.length === 1);
