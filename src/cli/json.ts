@@ -21,8 +21,13 @@ export class ContractViolation extends Error {
   }
 }
 
-/** About this many UTF-16 code units per chunk (large enough that writes are few). */
-const CHUNK = 1 << 20;
+/**
+ * About this many UTF-16 code units per chunk: enough that writes are few (a thousand for a
+ * million tokens), and few enough that a chunk is an ordinary young object, not a large object —
+ * V8 maps and unmaps a large object's pages (over 128 KB) one by one, and on a 45 MB output the
+ * page faults of those cost more than the writes. So do the write buffers above malloc's threshold.
+ */
+const CHUNK = 1 << 15;
 
 /**
  * Writes the contract JSON of `value` through `emit`, a chunk at a time (their concatenation is
@@ -168,8 +173,8 @@ class ChunkWriter {
   }
 }
 
-/** Entries of a token table joined at a time. */
-const TABLE_BATCH = 4096;
+/** Entries of a token table joined at a time (about 45 characters each: a chunk, as above). */
+const TABLE_BATCH = 1024;
 
 /** A string as JSON writes it, with the hidden controls JSON.stringify leaves raw escaped too. */
 function quote(text: string): string {
