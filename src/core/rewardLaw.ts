@@ -106,7 +106,8 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
     groupOf[k] = j;
     if (ps[k] > groupMax[j]) groupMax[j] = ps[k];
   }
-  const values = allValues.slice(0, groups);
+  // (Every reward distinct, as continuous rewards are: the array itself, no copy.)
+  const values = groups === allValues.length ? allValues : allValues.slice(0, groups);
   const valueIndexOfToken = new Int32Array(p.length).fill(-1);
   for (let k = 0; k < order.length; k++) valueIndexOfToken[order[k]] = groupOf[k];
   // Every quantity of the law is a function of reward differences; beyond the largest double
@@ -216,7 +217,7 @@ export function orderByReward(r: ArrayLike<number>, indices: Int32Array): Int32A
     }
     [from, to] = [to, from];
   }
-  const out = new Int32Array(n);
-  for (let k = 0; k < n; k++) out[k] = indices[from[k]];
-  return out;
+  // `to` is free after the last pass: the result goes there (one fewer array of n).
+  for (let k = 0; k < n; k++) to[k] = indices[from[k]];
+  return to;
 }
