@@ -135,3 +135,25 @@ test('json writer: real analyses (every example, the sample) print what JSON.str
   assert.ok(docs.length > 1);
   for (const doc of docs) assert.equal(toContractJson(doc), reference(JSON.parse(JSON.stringify(doc))));
 });
+
+test('json writer: tables at the batch boundaries, with special numbers and index-like tokens anywhere', () => {
+  const special = [
+    0,
+    -0,
+    5e-324,
+    1e-7,
+    1e21,
+    -1.5e300,
+    0.1 + 0.2,
+    Number.POSITIVE_INFINITY,
+    123456789012345680000,
+  ];
+  for (const n of [1, 2, 1023, 1024, 1025, 2048, 2049, 3000]) {
+    // Every 97th token is an array index ("0", "97", …): those come first in an object.
+    const tokens = Array.from({ length: n }, (_, i) => (i % 97 === 0 ? String(i) : `w${i}`));
+    const values = Float64Array.from(tokens, (_, i) => special[i % special.length] / (1 + (i % 3)));
+    const doc = { phi: new TokenTable(tokens, values), n };
+    for (const indent of [0, 2])
+      assert.equal(toContractJson(doc, indent), reference(doc, indent), `${n} tokens, indent ${indent}`);
+  }
+});
