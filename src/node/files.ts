@@ -19,7 +19,7 @@
  * simple; in the server it keeps libuv's four threads free.
  */
 
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import {
   closeSync,
   constants,
@@ -216,6 +216,8 @@ export function readConfined(
  * drops a leading byte order mark; so does this. Invalid files get decodeUtf8Strict's message.
  */
 function decodeFile(bytes: Buffer): ModelFileRead {
+  // ASCII (most exported models): the same text as latin1, decoded by a plain copy.
+  if (isAscii(bytes)) return { ok: true, text: bytes.toString('latin1') };
   if (!isUtf8(bytes)) return decodeUtf8Strict(bytes);
   const text = bytes.toString('utf8');
   return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
