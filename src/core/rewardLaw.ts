@@ -123,7 +123,8 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
   for (let k = 0; k < order.length; k++) groupScaled[groupOf[k]] += ps[k] / groupMax[groupOf[k]];
   // log of each merged group's mass (unnormalised)
   // (A group of one token has groupScaled = 1 exactly, whose log 0 would add nothing.)
-  const groupLog = new Float64Array(groups);
+  // In place of the scales (each read before its log is written): one array of a million fewer.
+  const groupLog = groupScaled;
   for (let j = 0; j < groups; j++)
     groupLog[j] =
       groupScaled[j] === 1 ? Math.log(groupMax[j]) : Math.log(groupMax[j]) + Math.log(groupScaled[j]);
@@ -135,7 +136,8 @@ export function buildTokenRewardLaw(p: ArrayLike<number>, r: ArrayLike<number>):
   let rho = 0;
   for (let j = 0; j < groupLog.length; j++) if (j !== heavy) rho += Math.exp(groupLog[j] - groupLog[heavy]);
   const logNorm = groupLog[heavy] + Math.log1p(rho);
-  const logMass = new Float64Array(values.length);
+  // In place of the logs too (the law keeps it; the logs are not needed after).
+  const logMass = groupLog;
   for (let j = 0; j < values.length; j++) logMass[j] = j === heavy ? -Math.log1p(rho) : groupLog[j] - logNorm;
   const last = values.length - 1;
   return {
