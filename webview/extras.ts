@@ -3,7 +3,7 @@
  * them). Each reader validates what it finds, so an older or newer evaluator never breaks a chart:
  * a missing or malformed field just means the chart falls back to what the stable contract offers.
  */
-import { finiteTokenTable, type TokenTable } from '../src/presentation/tokens.js';
+import { finiteTokenTable, type TokenRecord } from '../src/presentation/tokens.js';
 import type { BonCurvePoint, QueryParamSource, Range } from '../src/protocol/preview.js';
 
 export type { BonCurvePoint };
@@ -42,7 +42,7 @@ export function renyiCurve(value: unknown): { alpha: number; cross_entropy: numb
 }
 
 /** `tilt.p` / `tilt.r`: the base model and reward per token. */
-export function tokenTable(value: unknown, key: 'p' | 'r'): TokenTable | undefined {
+export function tokenTable(value: unknown, key: 'p' | 'r'): TokenRecord | undefined {
   return isObject(value) ? finiteTokenTable(value[key]) : undefined;
 }
 

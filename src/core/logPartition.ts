@@ -619,9 +619,11 @@ export function tokenTilt(
     const out = new Float64Array(p.length);
     // The law's values are sorted; map each token's reward to its merged index by binary search.
     const logInputMass = Math.log(law.inputMass);
+    // The law knows each token's value index when it was built from these p and r.
+    const known = law.valueIndexOfToken?.length === p.length ? law.valueIndexOfToken : undefined;
     for (let i = 0; i < p.length; i++) {
       if (p[i] === 0) continue;
-      const j = valueIndex(law.values, r[i]);
+      const j = known !== undefined ? known[i] : valueIndex(law.values, r[i]);
       // φ_s(token) = φ_s(value) · p_token / p(value); all in logs so p down to 1e-300 is exact.
       const logShare = Math.log(p[i]) - logInputMass - law.logMass[j];
       out[i] = Math.exp(logPhi[j] + logShare);

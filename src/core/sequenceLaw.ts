@@ -123,8 +123,9 @@ export function exactLawFits(
   return guard(() => {
     requireLength(n);
     if (law.values.length === 1) return true;
-    const kernel = latticeKernel(law, n, options, true);
-    return kernel === null || kernel.exact;
+    // The exact methods only: when neither fits, the answer is no — without building the fine
+    // lattice's kernel (a pass over every value of the law) to read that it is not exact.
+    return exactKernel(law, n, options, true) !== undefined;
   });
 }
 

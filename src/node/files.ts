@@ -18,6 +18,8 @@
  * Synchronous on purpose: each step is bounded (nothing waits on a pipe), and it keeps the CLI
  * simple; in the server it keeps libuv's four threads free.
  */
+
+import { isAscii, isUtf8 } from 'node:buffer';
 import {
   closeSync,
   constants,
@@ -200,12 +202,25 @@ export function readConfined(
       return fail('file-refused', `it resolves to a place outside ${root.label}`);
     const bytes = readAtMost(fd, maxBytes + 1, opened.size);
     if (bytes.length > maxBytes) return tooLarge(maxBytes);
-    return decodeUtf8Strict(bytes);
+    return decodeFile(bytes);
   } catch (e) {
     return ioProblem(e);
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * decodeUtf8Strict, quicker in node: buffer.isUtf8 validates natively (SIMD) and toString decodes
+ * without TextDecoder's fatal mode, together about half its time on a 40 MB file. TextDecoder
+ * drops a leading byte order mark; so does this. Invalid files get decodeUtf8Strict's message.
+ */
+function decodeFile(bytes: Buffer): ModelFileRead {
+  // ASCII (most exported models): the same text as latin1, decoded by a plain copy.
+  if (isAscii(bytes)) return { ok: true, text: bytes.toString('latin1') };
+  if (!isUtf8(bytes)) return decodeUtf8Strict(bytes);
+  const text = bytes.toString('utf8');
+  return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
 }
 
 /** Where an open descriptor really is (Linux: /proc/self/fd), or undefined where unknown. */

@@ -12,3 +12,4 @@ export * from './queries.js';
 export type * from './results.js';
 export * from './tables.js';
 export * from './tokens.js';
+export * from './wire.js';

@@ -6,6 +6,7 @@
  * `per_token`; positions are 0-based (LSP style); Infinity is written as null in JSON
  * (`Num` = number | null where the math allows an infinite value).
  */
+import type { AnyTokenTable } from './tokens.js';
 
 /** A number that may be infinite (serialised as null). */
 export type Num = number | null;
@@ -38,14 +39,18 @@ export interface TiltValue {
   reward: number;
   kl_per_token: number;
   reward_per_token: number;
-  /** token → φ_λ(token): every token (CLI, the full result), or the `tokens_shown` of a summary. */
-  phi: Record<string, number>;
+  /**
+   * token → φ_λ(token): every token (CLI, the full result), or the `tokens_shown` of a summary.
+   * The language layer makes TokenTables (columns; presentation/tokens.ts), written in JSON as
+   * objects token → number: what a client receives. Read either with tokenValue / tokenEntries.
+   */
+  phi: AnyTokenTable;
   /**
    * Optional: token → p(token) (base model) and token → r(token); for ≤ 1000 tokens, or for the
    * tokens of a summary.
    */
-  p?: Record<string, number>;
-  r?: Record<string, number>;
+  p?: AnyTokenTable;
+  r?: AnyTokenTable;
   /**
    * Optional, only in a summary (the language server's results notification for a large
    * vocabulary): `phi`, `p` and `r` list the tokens where φ_λ and p differ most (|φ − p|), and

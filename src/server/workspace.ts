@@ -22,6 +22,7 @@ import type { Connection } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, type DocumentAnalysis } from '../language/analyze.js';
 import type { ParseResult } from '../language/syntax/parser.js';
+import { wireAnalysis } from '../presentation/wire.js';
 import {
   ResultsClearedNotification,
   ResultsNotification,
@@ -318,7 +319,7 @@ export class Workspace {
     void connection.sendNotification(ResultsNotification, {
       uri: e.uri,
       version: e.version,
-      analysis: e.analysis,
+      analysis: wireAnalysis(e.analysis),
       elapsedMs: e.elapsedMs,
     });
   }
@@ -330,11 +331,15 @@ export class Workspace {
    */
   async resultsOf(e: Evaluated, full: boolean): Promise<ResultsParams> {
     const summarised = e.analysis.results.some((r) => r.value !== undefined && 'tokens_total' in r.value);
-    if (!full || !summarised)
-      return { uri: e.uri, version: e.version, analysis: e.analysis, elapsedMs: e.elapsedMs };
+    const asEvaluated = {
+      uri: e.uri,
+      version: e.version,
+      analysis: wireAnalysis(e.analysis),
+      elapsedMs: e.elapsedMs,
+    };
+    if (!full || !summarised) return asEvaluated;
     const doc = this.documents.get(e.uri);
-    if (!doc || doc.version !== e.version)
-      return { uri: e.uri, version: e.version, analysis: e.analysis, elapsedMs: e.elapsedMs };
+    if (!doc || doc.version !== e.version) return asEvaluated;
     const s = this.state(e.uri);
     const started = performance.now();
     const engine = await startEngine(
@@ -352,7 +357,7 @@ export class Workspace {
     return {
       uri: e.uri,
       version: e.version,
-      analysis,
+      analysis: wireAnalysis(analysis),
       elapsedMs: Math.round((performance.now() - started) * 100) / 100,
     };
   }

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { detectLattice } from '../../src/core/lattice.js';
 import { buildTokenRewardLaw, tokenRewardLaw } from '../../src/core/rewardLaw.js';
-import { sequenceRewardLaw } from '../../src/core/sequenceLaw.js';
+import { exactLawFits, sequenceRewardLaw } from '../../src/core/sequenceLaw.js';
+import { mulberry32 } from '../helpers/random.js';
 import { bruteForce, close, expectError, unwrapOk } from './sequenceHelpers.js';
 
 const fixture = JSON.parse(
@@ -221,4 +222,25 @@ test('type enumeration over a 50,000-token vocabulary (n = 1): no recursion, O(n
       `log mass ${i}: ${one.value.logMass[i]} vs ${law.value.logMass[i]}`,
     );
   }
+});
+
+test('exactLawFits: yes for a lattice or an enumeration of types within the limits, no otherwise (never an error for size)', () => {
+  const lattice = tokenRewardLaw([0.5, 0.3, 0.2], [0, 1, 2]);
+  assert.ok(lattice.ok);
+  assert.deepEqual(exactLawFits(lattice.value, 64), { ok: true, value: true });
+  // Three incommensurable rewards: no lattice; types for small n only.
+  const types = tokenRewardLaw([0.5, 0.3, 0.2], [0, 1, Math.SQRT2]);
+  assert.ok(types.ok);
+  assert.deepEqual(exactLawFits(types.value, 8), { ok: true, value: true });
+  // Continuous rewards on many tokens: neither fits, for any limits (even those no grid fits).
+  const rand = mulberry32(3);
+  const K = 20_000;
+  const wide = tokenRewardLaw(
+    Array.from({ length: K }, () => 1 / K),
+    Array.from({ length: K }, () => rand() * 2 - 1),
+  );
+  assert.ok(wide.ok);
+  assert.deepEqual(exactLawFits(wide.value, 64), { ok: true, value: false });
+  assert.deepEqual(exactLawFits(wide.value, 64, { maxSupport: 2, maxWork: 2 }), { ok: true, value: false });
+  assert.equal(exactLawFits(wide.value, 0).ok, false, 'an invalid n is still an error');
 });

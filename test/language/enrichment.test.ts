@@ -11,6 +11,7 @@ import {
   type QueryResult,
   type QueryValues,
 } from '../../src/language/index.js';
+import { tokenRecordOf, tokenValue } from '../../src/presentation/tokens.js';
 import * as brute from './bruteForce.js';
 import { close, TOY } from './helpers.js';
 
@@ -134,20 +135,21 @@ test('params: how a value that is not a number literal is written (what a slider
 
 test('tilt.p and tilt.r are the model per token, only up to 1000 tokens', () => {
   const [v] = values(`${TOY}tilt(toy, lambda = 0.5)\n`, 'tilt');
-  assert.deepEqual(Object.keys(v.p ?? {}), ['a', 'b', 'c', 'd']);
-  for (const [k, p] of P.entries()) close(v.p?.['abcd'[k]], p, `p(${'abcd'[k]})`, 1e-15);
-  assert.deepEqual(v.r, { a: 0, b: 1, c: 2, d: 3 });
+  assert.ok(v.p && v.r);
+  assert.deepEqual(Object.keys(tokenRecordOf(v.p)), ['a', 'b', 'c', 'd']);
+  for (const [k, p] of P.entries()) close(tokenValue(v.p, 'abcd'[k]), p, `p(${'abcd'[k]})`, 1e-15);
+  assert.deepEqual(tokenRecordOf(v.r), { a: 0, b: 1, c: 2, d: 3 });
   const big = (k: number) =>
     `model big {\n vocab ${Array.from({ length: k }, (_, i) => `t${i}`).join(' ')}\n` +
     ` p ${Array.from({ length: k }, (_, i) => (i < 1000 ? '0.001' : '0')).join(' ')}\n` +
     ` reward ${Array.from({ length: k }, (_, i) => i % 7).join(' ')}\n length 3\n}\ntilt(big, lambda = 0.1)\n`;
   const [small] = values(big(1000), 'tilt');
-  assert.equal(Object.keys(small.p ?? {}).length, 1000);
-  assert.equal(small.r?.t999, 999 % 7);
+  assert.equal(Object.keys(tokenRecordOf(small.p ?? {})).length, 1000);
+  assert.equal(tokenValue(small.r, 't999'), 999 % 7);
   const [large] = values(big(1001), 'tilt');
   assert.equal(large.p, undefined);
   assert.equal(large.r, undefined);
-  assert.equal(Object.keys(large.phi).length, 1001, 'phi is still complete');
+  assert.equal(Object.keys(tokenRecordOf(large.phi)).length, 1001, 'phi is still complete');
 });
 
 function checkBonCurve(v: QueryValues['bon'], points: number): void {

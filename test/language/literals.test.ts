@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyze } from '../../src/language/index.js';
-import type { Diagnostic } from '../../src/presentation/results.js';
+import type { Diagnostic, TiltValue } from '../../src/presentation/results.js';
+import { tokenValue } from '../../src/presentation/tokens.js';
 import { TOY } from './helpers.js';
 
 const big401 = `1${'0'.repeat(400)}`; // 1e400 written out
@@ -129,9 +130,9 @@ test('a nonzero literal that underflows is 0, with the warning underflow-to-zero
       );
       // The value really is 0: λ = 0 leaves φ = p; p = 0 drops token a.
       const result = analyze(text).results[0];
-      const tilt = result.value as { lambda: number; phi: Record<string, number> };
+      const tilt = result.value as TiltValue;
       if (value === 'λ') assert.equal(tilt.lambda, 0, where);
-      else assert.equal(tilt.phi.a, 0, where);
+      else assert.equal(tokenValue(tilt.phi, 'a'), 0, where);
     }
   }
   // Literals that are doubles are not reported: zeros, subnormals, the largest double.

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { excerpt, parseCsvModel } from '../../src/language/checking/modelFile.js';
+import { excerpt, parseCsvModel, parseCsvNumber, scanNumber } from '../../src/language/checking/modelFile.js';
 import { analyze, confinePath, parseModelFile } from '../../src/language/index.js';
 import { mulberry32 } from '../helpers/random.js';
 
@@ -195,4 +195,110 @@ test('CSV without quotes: the fast reader gives what the general splitter gives,
     const text = lines.join(end) + (rand() < 0.5 ? end : '');
     assert.deepEqual(parseCsvModel(text), parseCsvModel(text, { general: true }), JSON.stringify(text));
   }
+});
+
+test('scanNumber: the quick in-place reading of a number cell is Number()’s value, or NaN when not a number', () => {
+  const rand = mulberry32(1729);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 10)).join('');
+  const samples = [
+    '0',
+    '-0',
+    '+0.0',
+    '-0.000',
+    '1',
+    '.5',
+    '5.',
+    '-.5e-3',
+    '1e22',
+    '1e23',
+    '1e-22',
+    '1e-23',
+    '123456789012345',
+    '1234567890123456',
+    '9007199254740993',
+    '0.000000000000000000001',
+    '1.7976931348623157e308',
+    '1e309',
+    '5e-324',
+    '2.4703282292062328e-324',
+    '00012.5000',
+    '1E5',
+    '1e+5',
+    '1e',
+    '1e+',
+    'e5',
+    '.',
+    '-',
+    '+-1',
+    '1.2.3',
+    '1,5',
+    ' 1.5',
+    '1.5 ',
+    '0x10',
+    'Infinity',
+    'NaN',
+    '1_000',
+    '１',
+    '',
+  ];
+  for (let i = 0; i < 20_000; i++) {
+    const sign = pick(['', '', '-', '+']);
+    const int = digits(Math.floor(rand() * 12));
+    const frac = rand() < 0.7 ? `.${digits(Math.floor(rand() * 14))}` : '';
+    const exp =
+      rand() < 0.4 ? `${pick(['e', 'E'])}${pick(['', '-', '+'])}${digits(1 + Math.floor(rand() * 3))}` : '';
+    samples.push(`${sign}${int}${frac}${exp}`);
+  }
+  for (const cell of samples) {
+    // In place, between separators: what follows a cell must not be read.
+    const text = `x,${cell},-9`;
+    const expected = parseCsvNumber(cell) ?? Number.NaN;
+    const got = scanNumber(text, 2, 2 + cell.length);
+    assert.ok(Object.is(got, expected), `${JSON.stringify(cell)}: ${got} ≠ ${expected}`);
+    if (!Number.isNaN(expected)) assert.ok(Object.is(expected, Number(cell.trim())), cell);
+  }
+});
+
+test('CSV: CRLF, blank and comment lines, exponents and signs read as the general splitter reads them', () => {
+  const text = [
+    '# exported',
+    '',
+    'token;p;reward',
+    'a;2.5e-1;-1E+2',
+    '   ',
+    '# skipped;1;2',
+    'b ; .25 ;+3.',
+    ' c;0.5;1e-400',
+    'd;0.0;-0',
+    '',
+  ].join('\r\n');
+  const fast = parseCsvModel(text);
+  assert.deepEqual(fast, parseCsvModel(text, { general: true }));
+  assert.ok(fast.ok);
+  assert.deepEqual(fast.model.vocab, ['a', 'b', 'c', 'd']);
+  assert.deepEqual(fast.model.p, [0.25, 0.25, 0.5, 0]);
+  assert.ok(Object.is(fast.model.reward[3], -0));
+  assert.deepEqual(fast.model.reward.slice(0, 3), [-100, 3, 0]);
+  for (const [bad, message] of [
+    ['token,p,reward\na,0.5,1\nb,0x1,2\n', "line 3: p '0x1' is not a number"],
+    ['token,p,reward\r\na,0.5,1\r\n\r\nb,0.5,1e\r\n', "line 4: reward '1e' is not a number"],
+    ['token,p,reward\ra,0.5\r', 'line 2: expected at least 3 columns, found 2'],
+  ] as const) {
+    assert.deepEqual(parseCsvModel(bad), { ok: false, message }, JSON.stringify(bad));
+    assert.deepEqual(parseCsvModel(bad, { general: true }), { ok: false, message });
+  }
+});
+
+test('CSV: many lines without a separator are read in linear time (and reported)', () => {
+  const text = `token,p,reward\n${'x\n'.repeat(200_000)}a,1,1\n`;
+  const started = performance.now();
+  assert.deepEqual(parseCsvModel(text), {
+    ok: false,
+    message: 'line 2: expected at least 3 columns, found 1',
+  });
+  const lines = `token,p,reward\n${'# note\n'.repeat(200_000)}a,1,1\n`;
+  const read = parseCsvModel(lines);
+  assert.ok(read.ok && read.model.vocab.length === 1);
+  assert.ok(performance.now() - started < 5000, 'not quadratic');
 });

@@ -224,3 +224,18 @@ test('files: isInside is lexical and exact about prefixes', () => {
   assert.equal(isInside('/a/b', '/a'), false);
   assert.equal(isInside('/a/b', '/a/b/..foo'), true);
 });
+
+test('files: ASCII, UTF-8 (with and without a byte order mark), empty and invalid files decode as TextDecoder does', () => {
+  const cases: [string, Uint8Array][] = [
+    ['ascii.csv', Buffer.from('token,p,reward\na,1,0\n\u007f\t~\n')],
+    ['utf8.csv', Buffer.from('token,p,reward\né€😀,1,0\n')],
+    ['bom-utf8.csv', Buffer.from('\ufeffé,1\n')],
+    ['empty.csv', new Uint8Array(0)],
+    ['invalid.csv', Uint8Array.of(0x61, 0x0a, 0xc3, 0x28)],
+    ['surrogate.csv', Uint8Array.of(0xed, 0xa0, 0x80)],
+  ];
+  for (const [name, bytes] of cases) {
+    writeFileSync(join(proj, name), bytes);
+    assert.deepEqual(read(name), decodeUtf8Strict(bytes), name);
+  }
+});

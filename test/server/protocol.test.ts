@@ -25,6 +25,7 @@ import type {
 import { analyze } from '../../src/language/index.js';
 import { formatNumber as fmt } from '../../src/presentation/format.js';
 import type { TiltValue } from '../../src/presentation/results.js';
+import { tokenValue } from '../../src/presentation/tokens.js';
 import { GetResultsRequest, SetParameterRequest } from '../../src/protocol/protocol.js';
 import { type LspClient, root, startClient, uriOf } from './lsp.js';
 
@@ -132,7 +133,7 @@ describe('language server over stdio', () => {
     const value = (hover.contents as { value: string }).value;
     const tilt = expectedAnalysis().results.find((r) => r.query === 'tilt');
     assert.ok(tilt?.value);
-    const phi = (tilt.value as TiltValue).phi.helpful;
+    const phi = tokenValue((tilt.value as TiltValue).phi, 'helpful') as number;
     assert.match(value, /p\(token\) \| 0\.2 \|/);
     assert.match(value, /r\(token\) \| 1 \|/);
     assert.ok(value.includes(fmt(phi, 5)), value);

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { analyze } from '../../src/language/index.js';
+import { wireAnalysis } from '../../src/presentation/wire.js';
 import {
   PreviewParameterRequest,
   type SetParameterParams,
@@ -142,7 +143,8 @@ describe('setting a query parameter (the preview sliders)', () => {
       assert.ok(r && 'result' in r, `${query}: ${JSON.stringify(r)}`);
       const edit = await set(query, name, value);
       assert.ok(edit && 'edits' in edit);
-      const expected = analyze(apply(TEXT, edit.edits)).results[
+      // In the JSON form the client receives (per-token tables as objects).
+      const expected = wireAnalysis(analyze(apply(TEXT, edit.edits))).results[
         r.result.range.start.line - lineOf('tilt(toy, delta = 4)')
       ];
       assert.equal(r.result.query, expected.query);

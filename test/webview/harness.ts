@@ -187,7 +187,9 @@ export async function openPreview(
       throw new Error(`${e.message}\n${problems.join('\n')}`);
     });
   const renders = () => page.evaluate(() => Number(document.body.dataset.renders ?? 0));
-  const send = (message: HostToWebview) => page.evaluate((m) => window.postMessage(m, '*'), message);
+  // As JSON, as the extension's messages travel (a per-token table arrives as its JSON object).
+  const send = (message: HostToWebview) =>
+    page.evaluate((m) => window.postMessage(m, '*'), JSON.parse(JSON.stringify(message)) as HostToWebview);
   return {
     page,
     problems,

@@ -4,7 +4,7 @@ import { DEFAULT_SIGNIFICANT_DIGITS } from '../../presentation/format.js';
 import type { Analysis } from '../../presentation/results.js';
 import { visible, writeData } from '../escape.js';
 import type { Engine, Io } from '../io.js';
-import { ContractViolation, toContractJson } from '../json.js';
+import { ContractViolation, writeContractJson } from '../json.js';
 import { renderResults } from '../render/results.js';
 import { colourWanted, makeStyle } from '../style.js';
 import { writeDiagnostics } from './diagnosticsOut.js';
@@ -58,14 +58,16 @@ export function runEval(options: EvalOptions, io: Io, engine: Engine): number {
   if (!loaded.ok) return loaded.exit;
   const { analysis, source, name } = loaded;
   if (options.json) {
-    let text: string;
+    // Written as it is serialised: no 45 MB string for a million tokens. loadDocument has
+    // refused any NaN already (findNaN), so the writer cannot stop half way (if it did, the
+    // violation is still reported as the internal error it is).
     try {
-      text = toContractJson(contractDocument(analysis, name), 2, true);
+      writeContractJson(contractDocument(analysis, name), (chunk) => writeData(io.stdout, chunk), 2);
     } catch (e) {
       if (e instanceof ContractViolation) return internalError(io, e.message).exit;
       throw e;
     }
-    writeData(io.stdout, `${text}\n`);
+    writeData(io.stdout, '\n');
     return exitFor(analysis);
   }
   const errStyle = makeStyle(colourWanted(io.stderr.isTTY, io.env, options.noColor));

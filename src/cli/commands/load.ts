@@ -41,7 +41,7 @@ export function loadDocument(file: string, io: Io, engine: Engine): Loaded {
   } catch (e) {
     return internalError(io, `the language layer threw on '${name}': ${describe(e)}`);
   }
-  // The one walk over the whole analysis (eval --json relies on it: toContractJson's `checked`).
+  // A NaN anywhere is a bug upstream (per-token tables are checked by a loop over their values).
   const nanPath = findNaN(analysis, 'analysis');
   if (nanPath !== undefined) return internalError(io, `NaN at ${nanPath} (the results contract forbids NaN)`);
   return { ok: true, analysis, source: read.text, name };

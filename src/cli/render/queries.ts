@@ -10,6 +10,7 @@ import {
   type QueryResult,
   quantityRows,
   type TiltValue,
+  tokenEntries,
 } from '../../presentation/index.js';
 import { quoted, visible } from '../escape.js';
 import { renderTable } from '../table.js';
@@ -54,8 +55,8 @@ export function renderValue(result: QueryResult, digits: number): string[] {
 }
 
 function phiTable(v: TiltValue, digits: number): string[] {
-  const entries = Object.entries(v.phi).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const shown = entries.slice(0, TOP_TOKENS);
+  const entries = tokenEntries(v.phi);
+  const shown = mostLikely(entries, TOP_TOKENS);
   const out = renderTable(
     [
       { header: 'token', align: 'left' },
@@ -66,6 +67,27 @@ function phiTable(v: TiltValue, digits: number): string[] {
   if (entries.length > shown.length)
     out.push(`  (${shown.length} most likely of ${entries.length} tokens shown)`);
   return out;
+}
+
+/** Larger φ first, then the token's name: the order of the table. */
+const likelier = (a: [string, number], b: [string, number]) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1);
+
+/**
+ * The first `k` entries in `likelier` order, by one pass that keeps the best `k` sorted (not a
+ * sort of every entry: a million-token vocabulary is listed by its top ten).
+ */
+function mostLikely(entries: readonly [string, number][], k: number): [string, number][] {
+  const best: [string, number][] = [];
+  for (const entry of entries) {
+    if (best.length === k && likelier(entry, best[k - 1]) >= 0) continue;
+    let at = best.length === k ? k - 1 : best.length;
+    while (at > 0 && likelier(entry, best[at - 1]) < 0) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = entry;
+  }
+  return best;
 }
 
 /** Compact JSON of an unknown value (a kind this CLI does not know), with no control left raw. */

@@ -12,6 +12,7 @@ import type { DiagnosticCode, DiagnosticSink } from '../diagnostics.js';
 import { didYouMean, suggest } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import { compactOf } from '../syntax/compactList.js';
+import { firstRepeat } from './duplicates.js';
 import { evalExpr, type NameResolver, reportBrokenValue, toDouble } from './exprEval.js';
 import { hashNumbers, hashStrings, numbersText } from './hash.js';
 import {
@@ -559,19 +560,16 @@ function resolveModelUncached(decl: A.ModelDecl, host: ModelHost): ResolvedModel
     }
   } else if (fromFile) {
     vocab = fromFile.vocab;
-    const seen = new Set<string>();
-    for (const v of vocab) {
-      if (seen.has(v)) {
-        sink.add(
-          'duplicate-token',
-          decl.source!.start,
-          decl.source!.end,
-          `token '${v}' appears twice in the model file`,
-        );
-        errors.push(`token '${v}' appears twice`);
-        break;
-      }
-      seen.add(v);
+    const repeat = firstRepeat(vocab);
+    if (repeat >= 0) {
+      const v = vocab[repeat];
+      sink.add(
+        'duplicate-token',
+        decl.source!.start,
+        decl.source!.end,
+        `token '${v}' appears twice in the model file`,
+      );
+      errors.push(`token '${v}' appears twice`);
     }
   }
 

@@ -6,6 +6,7 @@
 import { CoreFailure, withWorkBudget } from '../../core/index.js';
 import { formatCount } from '../../presentation/format.js';
 import type { Diagnostic, QueryKind, QueryResult, QueryValues } from '../../presentation/results.js';
+import { TokenTable } from '../../presentation/tokens.js';
 import type { CheckResult } from '../checking/checker.js';
 import { isEvaluable } from '../checking/models.js';
 import type { CheckedQuery } from '../checking/params.js';
@@ -92,6 +93,11 @@ function walkNumbers(v: unknown, walk: { count: number; bad: number | undefined 
   if (v === null || typeof v !== 'object') return;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) walkNumbers(v[i], walk);
+  } else if (v instanceof TokenTable) {
+    // A per-token table's numbers are its values (a tight loop over the typed array).
+    const values = v.values;
+    walk.count += values.length;
+    for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) walk.bad = values[i];
   } else {
     for (const key in v) walkNumbers((v as Record<string, unknown>)[key], walk);
   }

@@ -42,7 +42,7 @@ import {
 } from '../../core/index.js';
 import { formatCount, formatNumber } from '../../presentation/format.js';
 import type { MarkovTiltValue, QueryKind, QueryValues } from '../../presentation/results.js';
-import { emptyTokenTable, setTokenValue } from '../../presentation/tokens.js';
+import { TokenTable } from '../../presentation/tokens.js';
 import type { ResolvedModel } from '../checking/models.js';
 import type { CheckedQuery } from '../checking/params.js';
 import { bonCurve, CGF_POINTS } from './enrichment.js';
@@ -60,7 +60,7 @@ import {
   TILT_WIN_RATE_WORK,
   tryOptional,
 } from './queryEvaluators.js';
-import { tokenTable } from './tokenTables.js';
+import { checkedColumn, tokenRecord, tokenTable } from './tokenTables.js';
 
 export interface MarkovContext {
   readonly query: CheckedQuery;
@@ -93,12 +93,9 @@ function tiltSolution(ctx: MarkovContext): MarkovTiltSolution {
 /** The asymptotics apply (one recurrent class among the reachable states). */
 const asymptotic = (ctx: MarkovContext) => ctx.model.markov?.asymptotic === undefined;
 
-/** token → value for every token (the tables of φ, π). */
-function table(vocab: readonly string[], values: ArrayLike<number>, what: string): Record<string, number> {
-  const out = emptyTokenTable();
-  for (let i = 0; i < vocab.length; i++)
-    setTokenValue(out, vocab[i], finite(values[i], `${what}(${vocab[i]})`));
-  return out;
+/** token → value for every token (the table of φ). */
+function table(vocab: readonly string[], values: ArrayLike<number>, what: string): TokenTable {
+  return new TokenTable(vocab, checkedColumn(vocab, values, what, finite));
 }
 
 /** A chain's transitions as dense rows over the tokens (for the heatmap). */
@@ -134,7 +131,7 @@ function tilt(ctx: MarkovContext): QueryValues['tilt'] {
   }
   const stationary = model.markov?.stationary;
   if (stationary) {
-    const t = tokenTable(model.vocab, stationary as number[]);
+    const t = tokenRecord(model.vocab, stationary as number[]);
     if (t) readouts.stationary = t;
   }
   const base = tryOptional(() => unwrapCore(mixing(chain)));
@@ -142,7 +139,7 @@ function tilt(ctx: MarkovContext): QueryValues['tilt'] {
   const tc =
     finiteLambda && asymptotic(ctx) ? tryOptional(() => unwrapCore(tiltedChain(chain, s.lambda))) : undefined;
   if (tc) {
-    const t = tokenTable(model.vocab, Array.from(tc.stationary));
+    const t = tokenRecord(model.vocab, tc.stationary);
     if (t) readouts.stationary_tilted = t;
     const m = tryOptional(() => unwrapCore(mixing(tc.recurrent)));
     if (m) readouts.mixing_tilted = clean(m.secondModulus);

@@ -10,6 +10,7 @@
  */
 import { AnalysisCache, DEFAULT_LIMITS, evaluateQuery } from '../../language/index.js';
 import type { QueryResult } from '../../presentation/results.js';
+import { wireResult } from '../../presentation/wire.js';
 import {
   PreviewParameterRequest,
   type PreviewParameterResult,
@@ -80,7 +81,8 @@ export const previewParameter: Feature = {
               ? { ...base, value: outcome.value }
               : { ...base, error: outcome.error }
           ) as QueryResult;
-          return { uri, version, result };
+          // As the results notification sends them: per-token tables as JSON objects.
+          return { uri, version, result: wireResult(result) };
         },
       ),
     );
