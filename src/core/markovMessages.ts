@@ -194,6 +194,8 @@ interface Scratch {
   readonly res: Float64Array;
   readonly tr: Float64Array;
   readonly aw: Float64Array;
+  /** w(i, j) per target j when it depends on j only (no transition rewards), else null. */
+  readonly wByTarget: Float64Array | null;
   readonly packed: Float64Array;
   readonly col8: Int32Array;
   readonly cur: Float64Array;
@@ -215,6 +217,17 @@ interface Scratch {
   readonly periodicMatches: Int32Array;
   readonly affineMatches: Int32Array;
   busy: boolean;
+}
+
+/** w(i, j) per target j if every transition into j carries the same reward, else null. */
+function rewardsByTarget(ac: ActiveChain): Float64Array | null {
+  const out = new Float64Array(ac.K).fill(Number.NaN);
+  for (let e = 0; e < ac.col.length; e++) {
+    const j = ac.col[e];
+    if (Number.isNaN(out[j])) out[j] = ac.w[e];
+    else if (out[j] !== ac.w[e]) return null;
+  }
+  return out;
 }
 
 /**
@@ -253,6 +266,7 @@ function acquireScratch(ac: ActiveChain, order: number): Scratch {
     res: new Float64Array(nnz),
     tr: new Float64Array(4 * ac.col.length),
     aw: new Float64Array(ac.col.length),
+    wByTarget: rewardsByTarget(ac),
     packed: new Float64Array(ac.K * PACK),
     col8: ac.col.map((j) => j * PACK),
     cur: new Float64Array((order + 4) * ac.K),
@@ -334,9 +348,14 @@ class Recursion {
    * of the next position's state; `col8` are the transitions' targets × PACK.
    */
   private readonly tr: Float64Array;
-  /** The product fill (`fastRow`): P·e^{s(w − w_top)}, e^{s·V} of the step, and when it applies. */
+  /**
+   * The product fill (`fastRow`): P·e^{s(w − w_top)} per transition, e^{s·V} per state (or, when
+   * the rewards depend on the target only, e^{s(w − w_top + V)} per state and no `aw`), and when
+   * it applies.
+   */
   private readonly aw: Float64Array;
   private awReady = false;
+  private readonly wByTarget: Float64Array | null;
   private readonly expV: Float64Array;
   private readonly wTop: number;
   private readonly wSpan: number;
@@ -418,6 +437,7 @@ class Recursion {
     this.col8 = scratch.col8;
     this.tr = scratch.tr;
     this.aw = scratch.aw;
+    this.wByTarget = scratch.wByTarget;
     this.expV = expV;
     let wTop = 0;
     let wLow = 0;
@@ -555,26 +575,31 @@ class Recursion {
     const cur = this.cur;
     const nxt = this.nxt;
     chargeWork(ac.col.length * (this.order + 3) + K);
-    this.updateTolerance();
     let gmax = Number.NEGATIVE_INFINITY;
     let ref = 0;
     let refLam = Number.NEGATIVE_INFINITY;
     // A row's residuals (hence e^{−s·ρ}) repeat when the max-sum deviations V of its targets do.
     const { changedV, rowFilled } = this;
     let anyChanged = false;
+    let vLow = 0; // V ≤ 0: its lowest value, for the tie tolerance and the product fill
+    const lastV = this.lastV;
     for (let i = 0; i < K; i++) {
-      const changed = cur[i] !== this.lastV[i];
+      const v = cur[i];
+      const changed = v !== lastV[i];
       changedV[i] = changed ? 1 : 0;
       if (changed) anyChanged = true;
-      this.lastV[i] = cur[i];
+      lastV[i] = v;
+      if (v < vLow) vLow = v;
     }
+    this.tol = 1e-13 * (ac.scale - vLow);
     if (this.fast) {
       this.pack();
-      let vLow = 0;
-      for (let j = 0; j < K; j++) vLow = Math.min(vLow, cur[j]);
       this.productFill = this.s * (this.wSpan - vLow) <= 40;
+      // Rewards by target: e^{s(w(j) − w_top + V(j))} per state, and no per-transition factor.
+      const wt = this.wByTarget;
       if (this.productFill && (anyChanged || this.done === 0))
-        for (let j = 0; j < K; j++) this.expV[j] = Math.exp(this.s * cur[j]);
+        for (let j = 0; j < K; j++)
+          this.expV[j] = Math.exp(this.s * (wt === null ? cur[j] : cur[j] + wt[j] - this.wTop));
     }
     const col = ac.col;
     for (let i = 0; i < K; i++) {
@@ -655,8 +680,9 @@ class Recursion {
       // exponents stay within ±40, so nothing overflows and the rounding is that of e^{−s·ρ}.
       const product = this.productFill;
       const rowScale = product ? Math.exp(s * (this.wTop - best)) : 0;
-      if (product && !this.awReady) this.fillAw();
-      const { aw, expV } = this;
+      const { aw, expV, wByTarget } = this;
+      if (product && wByTarget === null && !this.awReady) this.fillAw();
+      const perTarget = wByTarget !== null;
       for (let e = e0; e < e1; e++) {
         const j = col[e];
         let r = best - (w[e] + cur[j]);
@@ -665,7 +691,8 @@ class Recursion {
         const sr = r === 0 ? 0 : Math.min(s * r, 1e300);
         if (sr > srMax) srMax = sr;
         const t = e << 2;
-        tr[t] = r === 0 ? P[e] : product ? aw[e] * expV[j] * rowScale : P[e] * Math.exp(-sr);
+        tr[t] =
+          r === 0 ? P[e] : product ? (perTarget ? P[e] : aw[e]) * expV[j] * rowScale : P[e] * Math.exp(-sr);
         tr[t + 1] = sr;
         tr[t + 2] = r;
         tr[t + 3] = w[e];
