@@ -207,8 +207,9 @@ interface Scratch {
   readonly ring: Float64Array[];
   readonly ringIncr: Float64Array[];
   readonly row: RowOut;
-  /** The commons' increments of a step. */
+  /** The commons' increments of a step, and the commons (compensated pairs). */
   readonly incr: Float64Array;
+  readonly commons: Float64Array;
   readonly series: Float64Array;
   readonly mix: Float64Array;
   readonly logSeries: Float64Array;
@@ -277,6 +278,7 @@ function acquireScratch(ac: ActiveChain, order: number): Scratch {
     ringIncr: [],
     row: new RowOut(order),
     incr: new Float64Array(order + 4),
+    commons: new Float64Array(2 * (order + 4)),
     series: new Float64Array(order + 1),
     mix: new Float64Array(order + 1),
     logSeries: new Float64Array(order + 1),
@@ -413,9 +415,9 @@ class Recursion {
     this.K = ac.K;
     this.order = order;
     this.channels = order + 4;
-    this.commons = new Float64Array(2 * this.channels);
     const scratch = acquireScratch(ac, order);
     this.scratch = scratch;
+    this.commons = scratch.commons.fill(0);
     this.cur = scratch.cur.fill(0);
     this.nxt = scratch.nxt;
     const [lastV, rowBest, rowMean, rowLam, rowSres, expV] = scratch.perState;
