@@ -166,6 +166,13 @@ const MAX_PERRON_STEPS = 1_000_000;
 
 const FACTORIAL = [1, 1, 2, 6, 24, 120, 720, 5040, 40320];
 
+/**
+ * Steps before the affine regime is looked for: it is the regime of chains whose classes drift
+ * apart, which settle late anyway, and comparing second differences from the first step cost an
+ * eighth of a sparse chain's pass.
+ */
+const AFFINE_AFTER = 64;
+
 /** Doubles per state in the fast path's packed state (six used; eight keep a state in one line). */
 const PACK = 8;
 
@@ -196,6 +203,9 @@ interface Scratch {
   readonly aw: Float64Array;
   /** w(i, j) per target j when it depends on j only (no transition rewards), else null. */
   readonly wByTarget: Float64Array | null;
+  /** The largest transition reward (≥ 0: w is centred) and the span down to the smallest. */
+  readonly wTop: number;
+  readonly wSpan: number;
   readonly packed: Float64Array;
   readonly col8: Int32Array;
   readonly cur: Float64Array;
@@ -218,6 +228,16 @@ interface Scratch {
   readonly periodicMatches: Int32Array;
   readonly affineMatches: Int32Array;
   busy: boolean;
+}
+
+function rewardRange(ac: ActiveChain): { wTop: number; wSpan: number } {
+  let wTop = 0;
+  let wLow = 0;
+  for (let e = 0; e < ac.w.length; e++) {
+    wTop = Math.max(wTop, ac.w[e]);
+    wLow = Math.min(wLow, ac.w[e]);
+  }
+  return { wTop, wSpan: wTop - wLow };
 }
 
 /** w(i, j) per target j if every transition into j carries the same reward, else null. */
@@ -268,6 +288,7 @@ function acquireScratch(ac: ActiveChain, order: number): Scratch {
     tr: new Float64Array(4 * ac.col.length),
     aw: new Float64Array(ac.col.length),
     wByTarget: rewardsByTarget(ac),
+    ...rewardRange(ac),
     packed: new Float64Array(ac.K * PACK),
     col8: ac.col.map((j) => j * PACK),
     cur: new Float64Array((order + 4) * ac.K),
@@ -441,14 +462,8 @@ class Recursion {
     this.aw = scratch.aw;
     this.wByTarget = scratch.wByTarget;
     this.expV = expV;
-    let wTop = 0;
-    let wLow = 0;
-    for (let e = 0; e < ac.w.length; e++) {
-      wTop = Math.max(wTop, ac.w[e]);
-      wLow = Math.min(wLow, ac.w[e]);
-    }
-    this.wTop = wTop;
-    this.wSpan = wTop - wLow;
+    this.wTop = scratch.wTop;
+    this.wSpan = scratch.wSpan;
     this.row = scratch.row;
     this.series = scratch.series;
     this.mix = scratch.mix;
@@ -1001,7 +1016,7 @@ class Recursion {
         return 0;
       }
       this.periodicMatches[k] = 0;
-      if (this.periodicOnly || this.done <= 2 * lag) continue;
+      if (this.periodicOnly || this.done <= 2 * lag || this.done <= AFFINE_AFTER) continue;
       const c = this.ring[(this.done - 1 - 2 * lag) % this.ringSize];
       if (this.agree(this.cur, b, c) && this.incrementsRepeat(lag)) {
         if (++this.affineMatches[k] >= 2) {
