@@ -359,6 +359,8 @@ class Recursion {
   private readonly commons: Float64Array;
   /** Residuals below this are ties (sums that are equal but rounded differently); per step. */
   private tol = 0;
+  /** max |V| of the current state, for `agree` (which compares it with several lags). */
+  private stateVmax = 0;
   private readonly channels: number;
   /** Scratch per transition. */
   private readonly x: Float64Array;
@@ -995,6 +997,9 @@ class Recursion {
    * by a constant increment per period). 0 while neither holds.
    */
   private detect(incr: Float64Array): number {
+    let vmax = 0;
+    for (let i = 0; i < this.K; i++) vmax = Math.max(vmax, Math.abs(this.cur[i]));
+    this.stateVmax = vmax;
     const slot = (this.done - 1) % this.ringSize;
     if (this.ring[slot] === undefined) {
       this.ring[slot] = new Float64Array(this.cur.length);
@@ -1060,8 +1065,7 @@ class Recursion {
     // every step of every pass).
     const second = c !== null;
     const cc = c ?? a;
-    let vmax = 0;
-    for (let i = 0; i < K; i++) vmax = Math.max(vmax, Math.abs(a[i]));
+    const vmax = this.stateVmax; // max |V| of `a` (the current state), found once per step
     // Log messages: compare s·V + log h̃ (what the transitions depend on) when s·V is moderate,
     // else V and log h̃ separately (huge tilts: the tie structure must repeat exactly).
     const joint = s * vmax <= 1e3;
