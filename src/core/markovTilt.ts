@@ -22,24 +22,33 @@ export interface MarkovTiltSolution extends TiltSolution {
 /** The smallest positive λ whose reciprocal is a double (as klrl.ts). */
 const MIN_TILT = 5.56268464626801e-309;
 
-const maxCache = new WeakMap<MarkovChain, Map<number, PassResult>>();
+/** Passes at a fixed tilt, per active chain and n (the chain's own facts: K_max, Var_p R). */
+const fixedPasses = new Map<number, WeakMap<ActiveChain, Map<number, PassResult>>>();
 
-/** The pass at λ = ∞ (p restricted to the best sequences), cached per chain and n. */
-export function limitPass(chain: MarkovChain, n: number): PassResult {
-  let byN = maxCache.get(chain);
+/** The order-2 pass at tilt s over n positions, computed once per active chain and n. */
+function fixedPass(ac: ActiveChain, n: number, s: number): PassResult {
+  let byChain = fixedPasses.get(s);
+  if (byChain === undefined) {
+    byChain = new WeakMap();
+    fixedPasses.set(s, byChain);
+  }
+  let byN = byChain.get(ac);
   if (byN === undefined) {
     byN = new Map();
-    maxCache.set(chain, byN);
+    byChain.set(ac, byN);
   }
   let pass = byN.get(n);
   if (pass === undefined) {
-    pass = backwardPass(activeChain(chain), n, Number.POSITIVE_INFINITY, { order: 2 });
+    pass = backwardPass(ac, n, s, { order: 2 });
     byN.set(n, pass);
   }
   return pass;
 }
 
-const baseCache = new WeakMap<ActiveChain, Map<number, PassResult>>();
+/** The pass at λ = ∞ (p restricted to the best sequences), cached per chain and n. */
+export function limitPass(chain: MarkovChain, n: number): PassResult {
+  return fixedPass(activeChain(chain), n, Number.POSITIVE_INFINITY);
+}
 
 /**
  * The pass at λ = 0 (p itself: E_p R, Var_p R), cached per active chain and n like the limit
@@ -47,17 +56,7 @@ const baseCache = new WeakMap<ActiveChain, Map<number, PassResult>>();
  * a frontier) should not pay for it again.
  */
 export function basePass(ac: ActiveChain, n: number): PassResult {
-  let byN = baseCache.get(ac);
-  if (byN === undefined) {
-    byN = new Map();
-    baseCache.set(ac, byN);
-  }
-  let pass = byN.get(n);
-  if (pass === undefined) {
-    pass = backwardPass(ac, n, 0, { order: 2 });
-    byN.set(n, pass);
-  }
-  return pass;
+  return fixedPass(ac, n, 0);
 }
 
 /** The largest useful budget: −log p(S*), S* the sequences of largest reward. */
