@@ -50,6 +50,11 @@ export interface PassOptions {
    * frontier's points not at all; without it the fast rows skip a term (`gap` is then NaN).
    */
   readonly gap?: boolean;
+  /**
+   * Every row by the log-space pass (`rowPass`), never the fused kernel: the reference the kernel
+   * is tested against (markovKernel.test.ts). Default false.
+   */
+  readonly careful?: boolean;
 }
 
 /** The per-state deviations after a position (see the module comment). */
@@ -181,7 +186,14 @@ const PACK = 8;
  * Throws CoreFailure('work-budget-exceeded') through chargeWork.
  */
 export function backwardPass(ac: ActiveChain, n: number, s: number, options: PassOptions): PassResult {
-  const run = new Recursion(ac, s, options.order, options.record === true, options.gap !== false);
+  const run = new Recursion(
+    ac,
+    s,
+    options.order,
+    options.record === true,
+    options.gap !== false,
+    options.careful === true,
+  );
   try {
     return run.finish(n, run.runTo(n));
   } finally {
@@ -430,6 +442,7 @@ class Recursion {
     order: number,
     record: boolean,
     withGap = true,
+    careful = false,
   ) {
     this.withGap = withGap;
     if (!(Number.isInteger(order) && order >= 1 && order <= MAX_JET_ORDER))
@@ -456,8 +469,8 @@ class Recursion {
     this.rowLam = rowLam.fill(Number.NaN);
     this.rowSres = rowSres;
     // Below s·scale = 1e-3 the careful path keeps the KL's relative accuracy (expm1 near 0);
-    // s = 0 is p itself (KL 0). The fused kernel serves the mean and variance (order ≤ 2).
-    this.fast = (s === 0 || s * ac.scale >= 1e-3) && order <= 2;
+    // s = 0 is p itself (KL 0).
+    this.fast = !careful && (s === 0 || s * ac.scale >= 1e-3);
     this.packed = scratch.packed;
     this.col8 = scratch.col8;
     this.tr = scratch.tr;
@@ -791,19 +804,25 @@ class Recursion {
         }
       }
     }
-    // Straight into the next state (channels V, log h̃, C₁[, C₂], KL, gap; see the offsets).
+    // Straight into the next state (channels V, log h̃, C₁ … C_order, KL, gap; see the offsets).
     const nxt = this.nxt;
     const K = this.K;
+    const order = this.order;
     nxt[i] = this.rowBest[i];
     nxt[K + i] = logSum;
-    nxt[2 * K + i] = mean;
-    let off = 3 * K;
-    if (this.order === 2) {
-      nxt[off + i] = second - dev * dev + sc2 * inv;
-      off += K;
+    if (order <= 2) {
+      nxt[2 * K + i] = mean;
+      if (order === 2) nxt[3 * K + i] = second - dev * dev + sc2 * inv;
+    } else {
+      // Higher cumulants by the jets of the mixture (law of total cumulance), from q per transition.
+      const ex = this.ex;
+      for (let e = e0; e < e1; e++) ex[e] = tr[e << 2] * packed[col8[e]] * inv;
+      this.mixJets(e0, e1, col, w, mean);
+      const jets = this.row.jets;
+      for (let k = 1; k <= order; k++) nxt[(1 + k) * K + i] = jets[k];
     }
-    nxt[off + i] = kl + skl * inv;
-    nxt[off + K + i] = withGap ? sgap * inv : 0;
+    nxt[(order + 2) * K + i] = kl + skl * inv;
+    nxt[(order + 3) * K + i] = withGap ? sgap * inv : 0;
     this.rowMean[i] = mean;
     this.rowLam[i] = logSum;
     return true;
@@ -823,7 +842,7 @@ class Recursion {
     const offC1 = this.offC(1);
     const offKL = this.offKL;
     const offGap = this.offGap;
-    const two = this.order === 2;
+    const two = this.order >= 2;
     const offC2 = two ? this.offC(2) : 0;
     let maxAbsL = 0;
     for (let j = 0; j < K; j++) {

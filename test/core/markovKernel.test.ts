@@ -1,10 +1,11 @@
 // The fused kernel of the backward recursion (markovMessages.ts `fastRow`: linear space, one loop
 // per row, the KL by E_q[d] − log Σ P e^d with a rounding check) against the careful row pass
-// (log space, expm1, the non-negative KL terms P·f(u)), which cumulant orders above 2 use and
-// which the brute-force and mpmath tests check. Same chain, n and tilt: every total agrees to
-// 1e-12 relative — at n = 1000, where the periodic-regime jump runs too, on dense, sparse,
-// periodic chains and chains with transition rewards, at tilts from the kernel's threshold
-// (s·scale = 1e-3) to s = ∞; and s = 0 is p itself (KL exactly 0).
+// (log space, expm1, the non-negative KL terms P·f(u); `careful: true`), which tilts below the
+// kernel's threshold use and which the brute-force and mpmath tests check. Same chain, n, tilt
+// and cumulant order (2, and 4 through the jets): every total agrees to 1e-12 relative — at
+// n = 1000, where the periodic-regime jump runs too, on dense, sparse, periodic chains and chains
+// with transition rewards, at tilts from the threshold (s·scale = 1e-3) to s = ∞; and s = 0 is p
+// itself (KL exactly 0).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { activeChain, buildMarkovChain, type MarkovChain } from '../../src/core/markovChain.js';
@@ -87,7 +88,7 @@ describe('Markov backward pass: the fused kernel agrees with the careful rows', 
           Number.POSITIVE_INFINITY,
         ]) {
           const fast = backwardPass(ac, n, s, { order: 2 });
-          const careful = backwardPass(ac, n, s, { order: 3 });
+          const careful = backwardPass(ac, n, s, { order: 2, careful: true });
           const context = `${name}, n = ${n}, s = ${s}`;
           const rel = 1e-12;
           assertClose(fast.kl, careful.kl, { rel, abs: 1e-300, context: `${context}: KL` });
@@ -114,6 +115,26 @@ describe('Markov backward pass: the fused kernel agrees with the careful rows', 
     }
   }
 
+  test('order 4: κ₁ … κ₄ through the jets agree with the careful rows', () => {
+    for (const [name, chain] of chains) {
+      const ac = activeChain(chain);
+      for (const n of [7, 1000])
+        for (const s of [0.03 / ac.scale, 0.3 / ac.scale, 2, 40]) {
+          const fast = backwardPass(ac, n, s, { order: 4 });
+          const careful = backwardPass(ac, n, s, { order: 4, careful: true });
+          const context = `${name}, n = ${n}, s = ${s}`;
+          assertClose(fast.kl, careful.kl, { rel: 1e-12, abs: 1e-300, context: `${context}: KL` });
+          for (let k = 0; k < 4; k++)
+            // Central cumulants of either sign, to 1e-12 of their natural scale n·scaleᵏ as well.
+            assertClose(fast.cumulants[k], careful.cumulants[k], {
+              rel: 1e-12,
+              abs: 1e-12 * n * ac.scale ** (k + 1),
+              context: `${context}: κ${k + 1}`,
+            });
+        }
+    }
+  });
+
   test('without the gap (a frontier point, a solve below K_max/2) the other totals are the same', () => {
     for (const [name, chain] of chains) {
       const ac = activeChain(chain);
@@ -134,7 +155,7 @@ describe('Markov backward pass: the fused kernel agrees with the careful rows', 
     for (const [name, chain] of chains) {
       const ac = activeChain(chain);
       const fast = backwardPass(ac, 1000, 0, { order: 2 });
-      const careful = backwardPass(ac, 1000, 0, { order: 3 });
+      const careful = backwardPass(ac, 1000, 0, { order: 2, careful: true });
       assert.equal(fast.kl, 0, `${name}: KL at s = 0`);
       assertClose(fast.cumulants[0], careful.cumulants[0], { rel: 1e-12, context: `${name}: E_p R` });
       assertClose(fast.cumulants[1], careful.cumulants[1], { rel: 1e-12, context: `${name}: Var_p R` });
