@@ -5,17 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildTokenRewardLaw, orderByReward } from '../../src/core/rewardLaw.js';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../helpers/random.js';
 
 /** Rewards that stress an ordering: duplicates, ±0, negatives, subnormals, extremes. */
 function rewards(n: number, rand: () => number): number[] {
