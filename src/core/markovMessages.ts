@@ -348,7 +348,6 @@ export function periodicRegime(ac: ActiveChain, s: number, order: number): Perio
 class RowOut {
   best = 0;
   lam = 0;
-  mean = 0;
   kl = 0;
   gap = 0;
   readonly jets: Float64Array;
