@@ -634,6 +634,7 @@ function resolveModelUncached(decl: A.ModelDecl, host: ModelHost): ResolvedModel
       errors.push(built.error.message);
     }
   }
+  let key: string | undefined;
   return {
     name,
     decl,
@@ -641,7 +642,12 @@ function resolveModelUncached(decl: A.ModelDecl, host: ModelHost): ResolvedModel
     law,
     maxKL: max,
     error: law ? undefined : (errors[0] ?? 'it is incomplete'),
-    key: keyOf(parts),
+    // Hashing a million tokens' names and numbers costs ~100 ms, and only a result cache reads the
+    // key (the CLI keeps none): computed on first read. A spread copies it as a plain value.
+    get key() {
+      key ??= keyOf(parts);
+      return key;
+    },
   };
 }
 
