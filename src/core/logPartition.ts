@@ -597,6 +597,9 @@ export function tiltedLaw(law: TokenRewardLaw, lambda: number): TokenRewardLaw {
   return { ...law, logMass, logMassMax: logMass[logMass.length - 1], logMassMin: logMass[0], inputMass: 1 };
 }
 
+/** The smallest normal double: below it a product loses relative precision. */
+const MIN_NORMAL = 2 ** -1022;
+
 /**
  * The tilted distribution per original token: φ_s(k) = p_k e^{s r_k − A(s)} / Σp (p is
  * normalised like the law). Tokens with p_k = 0 get 0. s = ±∞ → p restricted to M (resp. m).
@@ -615,18 +618,32 @@ export function tokenTilt(
       throw new CoreFailure('invalid-argument', 'the reward law given is not the law of these p and r');
     law ??= buildTokenRewardLaw(p, r);
     requireTilt(s);
-    const logPhi = tiltedLogMassUnchecked(law, s);
-    const out = new Float64Array(p.length);
-    // The law's values are sorted; map each token's reward to its merged index by binary search.
+    // φ_s(token) = p_token · ρ_j with ρ_j = φ_s(value j) / (p(value j)·Σp), the same for every
+    // token of value j: one exponential per value, then one product per token. The product is
+    // more accurate than exp(log p + log ρ) (whose exponent carries |log p|·ulp), and the tokens,
+    // taken in file order, read one array at random (ρ) instead of two (a million tokens: half the
+    // cache misses). Where ρ_j or p is not a normal double the logs are summed instead.
+    const logRatio = tiltedLogMassUnchecked(law, s);
     const logInputMass = Math.log(law.inputMass);
-    // The law knows each token's value index when it was built from these p and r.
+    const K = logRatio.length;
+    const ratio = new Float64Array(K);
+    for (let j = 0; j < K; j++) {
+      logRatio[j] -= law.logMass[j] + logInputMass;
+      ratio[j] = Math.exp(logRatio[j]);
+    }
+    const out = new Float64Array(p.length);
+    // The law knows each token's value index when it was built from these p and r; otherwise
+    // the law's sorted values are searched.
     const known = law.valueIndexOfToken?.length === p.length ? law.valueIndexOfToken : undefined;
     for (let i = 0; i < p.length; i++) {
-      if (p[i] === 0) continue;
+      const pi = p[i];
+      if (pi === 0) continue;
       const j = known !== undefined ? known[i] : valueIndex(law.values, r[i]);
-      // φ_s(token) = φ_s(value) · p_token / p(value); all in logs so p down to 1e-300 is exact.
-      const logShare = Math.log(p[i]) - logInputMass - law.logMass[j];
-      out[i] = Math.exp(logPhi[j] + logShare);
+      const rho = ratio[j];
+      out[i] =
+        rho >= MIN_NORMAL && rho <= Number.MAX_VALUE && pi >= MIN_NORMAL
+          ? pi * rho
+          : Math.exp(Math.log(pi) + logRatio[j]);
     }
     return out;
   });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { logPartition, tiltedLogMass, tiltStats, tokenTilt } from '../../src/core/logPartition.js';
 import { type TokenRewardLaw, tokenRewardLaw } from '../../src/core/rewardLaw.js';
 import { assertClose } from '../helpers/tolerance.js';
+import { unwrap } from '../../src/core/result.js';
 
 function law(p: number[] | Float64Array, r: number[] | Float64Array): TokenRewardLaw {
   const res = tokenRewardLaw(p, r);
@@ -221,6 +222,28 @@ test('tokenTilt gives φ_s per original token (tied tokens share in proportion t
   assertClose(inf.value[0], 2 / 3, { rel: 1e-15, context: 'φ_∞ on M' });
   assertClose(inf.value[1], 1 / 3, { rel: 1e-15, context: 'φ_∞ on M' });
   assert.equal(inf.value[3], 0);
+});
+
+test('tokenTilt keeps relative accuracy where p is subnormal or φ/p overflows', () => {
+  // φ_s(k) = exp(log p_k + s r_k − log Σ p e^{s r}) from logs (the reference); the product
+  // p_k·(φ/p) form must give way to it where p is subnormal or φ/p exceeds the largest double.
+  const cases: [number[], number[], number][] = [
+    [[1e-310, 0.5, 0.5], [1000, 0, 1], 1], // e^{1000}: φ/p of the top value overflows
+    [[5e-324, 0.25, 0.75], [3, 1, 2], 2], // the smallest subnormal p
+    [[0.3, 0.7, 1e-300], [-800, 0, 800], 0.9], // ratios near both ends of the double range
+  ];
+  for (const [p, r, s] of cases) {
+    const logW = p.map((pk, k) => Math.log(pk) + s * r[k]);
+    const top = Math.max(...logW);
+    const logZ = top + Math.log(logW.reduce((a, x) => a + Math.exp(x - top), 0));
+    const got = unwrap(tokenTilt(p, r, s));
+    for (let k = 0; k < p.length; k++) {
+      const want = Math.exp(logW[k] - logZ);
+      // Subnormal results carry absolute precision only.
+      const tol = want < 2 ** -1022 ? { rel: 0, abs: 2 ** -1070 } : { rel: 1e-13 };
+      assertClose(got[k], want, { ...tol, context: { p, r, s, k } });
+    }
+  }
 });
 
 test('invalid input gives typed errors, never NaN', () => {
