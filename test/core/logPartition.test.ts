@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { logPartition, tiltedLogMass, tiltStats, tokenTilt } from '../../src/core/logPartition.js';
+import { unwrap } from '../../src/core/result.js';
 import { type TokenRewardLaw, tokenRewardLaw } from '../../src/core/rewardLaw.js';
 import { assertClose } from '../helpers/tolerance.js';
-import { unwrap } from '../../src/core/result.js';
 
 function law(p: number[] | Float64Array, r: number[] | Float64Array): TokenRewardLaw {
   const res = tokenRewardLaw(p, r);
