@@ -61,8 +61,9 @@ export interface SequenceLawOptions {
   /** Largest convolution work n·S·K/2 in multiply-adds (default 4e8, ≈ 1 s). */
   readonly maxWork?: number;
   /**
-   * The error bound the Fourier method aims at, relative to sd(R) (default 1e-6). Not a promise:
-   * every result states the bound it reached.
+   * The error bound the Fourier method aims at, relative to sd(R) (default 1e-6 up to n = 64,
+   * then 1e-6·√(n/64): `defaultFourierAccuracy`). Not a promise: every result states the bound
+   * it reached.
    */
   readonly accuracy?: number;
   /**

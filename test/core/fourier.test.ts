@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bestOfNForLength, bestOfNFromLaw, bestOfNSummary, parseBonSize } from '../../src/core/bestOfN.js';
 import { equivalenceSeries } from '../../src/core/equivalence.js';
-import { FourierEngine } from '../../src/core/fourierLaw.js';
+import { defaultFourierAccuracy, FourierEngine } from '../../src/core/fourierLaw.js';
 import { evaluateTilt } from '../../src/core/logPartition.js';
 import { buildTokenRewardLaw, type TokenRewardLaw } from '../../src/core/rewardLaw.js';
 import { buildSequenceRewardLaw } from '../../src/core/sequenceLaw.js';
@@ -416,9 +416,12 @@ test('the goals hold for curves, several levels and several lengths (5,000 Gauss
   for (const p of eq.points) {
     const sdN = Math.sqrt(p.n * evaluateTilt(law, 0, 2).stats.variance);
     assert.equal(p.method, 'fourier', `equivalence at n = ${p.n} of 64, 128`);
+    // The default aims at 1e-6·sd(R) up to n = 64 and at 1e-6·√(n/64)·sd(R) beyond.
+    const aim = defaultFourierAccuracy(p.n);
+    assert.equal(aim, 1e-6 * Math.sqrt(Math.max(1, p.n / 64)));
     assert.ok(
-      p.errorBound <= 1e-6 * sdN,
-      `equivalence at n = ${p.n}: bound ${p.errorBound} > 1e-6·sd(R) = ${1e-6 * sdN}`,
+      p.errorBound <= aim * sdN,
+      `equivalence at n = ${p.n}: bound ${p.errorBound} > ${aim}·sd(R) = ${aim * sdN}`,
     );
   }
 });
