@@ -42,6 +42,11 @@ test('orderByReward: the stable order by reward, for small (comparison) and larg
       `n = ${n}: position ${bad}: got index ${got[bad]} (r = ${r[got[bad]]}), expected ${want[bad]} (r = ${r[want[bad]]})`,
     );
   }
+  // Rewards in [1, 2) with ties: every key shares its sign and exponent digits (passes skipped).
+  const rand = prng(99);
+  const r = Array.from({ length: 30_000 }, () => 1 + Math.floor(rand() * 5000) / 8192);
+  const indices = Int32Array.from({ length: r.length }, (_, i) => i);
+  assert.deepEqual([...orderByReward(r, indices)], referenceOrder(r, indices), 'rewards in [1, 2)');
 });
 
 /** The law by the previous method (sort, unique, binary search), values and log masses. */
