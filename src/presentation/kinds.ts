@@ -90,39 +90,75 @@ export function subscript(n: number): string {
 
 const TILT_SLIDERS = ['delta', 'lambda', 'beta'] as const;
 
-/** Labels shared by `compare` and the editor's readout of a policy. */
-export const POLICY_KL = 'KL(qⁿ‖pⁿ)';
-export const POLICY_REWARD = 'E[R] under q';
-export const POLICY_FRONTIER_AT_KL = 'frontier E[R] at KL(qⁿ‖pⁿ)';
-export const POLICY_GAP_AT_KL = 'below the frontier at KL(qⁿ‖pⁿ)';
+/**
+ * A law of whole sequences in a label: pⁿ (qⁿ, φⁿ) for a memoryless model, whose sequences are
+ * n independent tokens; for a Markov model the chain's own law of sequences p (q, φ), which is not
+ * a product. Values of a markov model say `markov` (a flag, or tilt's readouts object).
+ */
+export function sequenceNotation(name: string, markov: unknown): string {
+  return markov ? name : `${name}ⁿ`;
+}
 
-/** Labels shared by the methods' kinds (math.md §8). */
-export const WIN_RATE = 'win rate against pⁿ';
+/**
+ * The base model's law in the title of an axis that several results share: pⁿ when they are all
+ * of memoryless models, p when all of chains, and words when both are plotted together.
+ */
+function sharedSequenceNotation(markov: readonly unknown[]): string {
+  const chains = markov.filter(Boolean).length;
+  return chains === 0 ? 'pⁿ' : chains === markov.length ? 'p' : 'the base model';
+}
+
+/** A KL axis (x of the frontier and methods charts); `markov`: the plotted values' flags. */
+export function klAxisTitle(policy: string, markov: readonly unknown[]): string {
+  return `KL(${policy} ‖ ${sharedSequenceNotation(markov)}) [nats]`;
+}
+
+/** A win-rate axis (the methods chart). */
+export function winRateAxisTitle(markov: readonly unknown[]): string {
+  return `W, win rate against ${sharedSequenceNotation(markov)}`;
+}
+
+/** The KL of a policy to the base model, `compare`'s first row. */
+const policyKL = (markov: unknown) => `KL(${sequenceNotation('q', markov)}‖${sequenceNotation('p', markov)})`;
+
+/** Labels shared by `compare` and the editor's readout of a (memoryless) policy. */
+export const POLICY_KL = policyKL(false);
+export const POLICY_REWARD = 'E[R] under q';
+export const POLICY_FRONTIER_AT_KL = `frontier E[R] at ${POLICY_KL}`;
+export const POLICY_GAP_AT_KL = `below the frontier at ${POLICY_KL}`;
+
+/** The win rate against a fresh draw from the base model (math.md §8). */
+const winRate = (markov: unknown) => `win rate against ${sequenceNotation('p', markov)}`;
+/** The memoryless model's label (the methods' kinds, math.md §8). */
+export const WIN_RATE = winRate(false);
 /** 1 − W, summed directly: where W rounds to 1 its digits are in here. */
 export const LOSS_RATE = '1 − win rate';
 export const TOKENS_SAMPLED = 'tokens sampled per output';
 
 /** A method's rows: E[R], KL, the KL to the tilt (labelled by `tiltLabel`), W, tokens. */
-function methodRows(prefix: string, v: MethodValue, tiltLabel: string): Quantity[] {
+function methodRows(prefix: string, v: MethodValue, tiltLabel: string, markov: unknown): Quantity[] {
   return [
     q(`${prefix}E[R]`, v.reward, 'reward'),
-    q(`${prefix}KL(·‖pⁿ)`, v.kl, 'nats'),
+    q(`${prefix}KL(·‖${sequenceNotation('p', markov)})`, v.kl, 'nats'),
     q(`${prefix}${tiltLabel}`, v.kl_to_tilt, 'nats'),
-    q(`${prefix}${WIN_RATE}`, v.win_rate),
+    q(`${prefix}${winRate(markov)}`, v.win_rate),
     q(`${prefix}${LOSS_RATE}`, v.loss_rate),
     q(`${prefix}${TOKENS_SAMPLED}`, v.tokens_sampled, 'tokens'),
   ];
 }
 
+/** `sequenceNotation` in TeX: p^n, or p for a chain. */
+const texSequenceNotation = (name: string, markov: unknown) => (markov ? name : `${name}^n`);
+
 /** The KL to the tilt with the same KL: the label every method but soft best-of-N uses. */
 const SAME_KL_TILT = 'KL(·‖φ_λ), λ of the tilt with this KL';
 
 /** The rows of a comparison's best-of-N and KL-RL objects. */
-function comparisonRows(label: string, v: MethodValue): Quantity[] {
+function comparisonRows(label: string, v: MethodValue, markov: unknown): Quantity[] {
   return [
     q(`${label}: E[R]`, v.reward, 'reward'),
     q(`${label}: KL`, v.kl, 'nats'),
-    q(`${label}: ${WIN_RATE}`, v.win_rate),
+    q(`${label}: ${winRate(markov)}`, v.win_rate),
     q(`${label}: ${LOSS_RATE}`, v.loss_rate),
     q(`${label}: ${TOKENS_SAMPLED}`, v.tokens_sampled, 'tokens'),
   ];
@@ -166,11 +202,11 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     quantities: (v) => [
       q('λ', v.lambda),
       q('β = 1/λ', v.beta),
-      q('KL(φ_λ‖pⁿ)', v.kl, 'nats'),
+      q(`KL(φ_λ‖${sequenceNotation('p', v.markov)})`, v.kl, 'nats'),
       q('E[R] under φ_λ', v.reward, 'reward'),
       q('KL per token', v.kl_per_token, 'nats/token'),
       q('E[r] per token', v.reward_per_token, 'reward/token'),
-      ...(v.win_rate !== undefined ? [q(WIN_RATE, v.win_rate)] : []),
+      ...(v.win_rate !== undefined ? [q(winRate(v.markov), v.win_rate)] : []),
       ...markovTiltQuantities(v.markov),
     ],
     headline: (v) => [q('λ', v.lambda), q('E[R]', v.reward, 'reward')],
@@ -249,7 +285,7 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('N', v.N),
       q('log N', v.log_n, 'nats'),
       q('E[R] under best-of-N', v.reward, 'reward'),
-      q('KL(BoN‖pⁿ)', v.kl, 'nats'),
+      q(`KL(BoN‖${sequenceNotation('p', v.markov)})`, v.kl, 'nats'),
       q('bound log N − (N−1)/N', v.kl_bound, 'nats'),
       q('law of R', v.exact ? 'exact' : 'approximate'),
       q('KL-RL at the same KL: λ', v.same_kl.lambda),
@@ -257,7 +293,7 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('KL-RL at Δ = log N: λ', v.log_n_budget.lambda),
       q('KL-RL at Δ = log N: E[R]', v.log_n_budget.reward, 'reward'),
       q('KL(BoN‖φ_λ) at Δ = log N', v.log_n_budget.kl_bon_to_tilt, 'nats'),
-      ...(v.win_rate !== undefined ? [q(WIN_RATE, v.win_rate)] : []),
+      ...(v.win_rate !== undefined ? [q(winRate(v.markov), v.win_rate)] : []),
     ],
     headline: (v) => [q('E[R]', v.reward, 'reward'), q('KL', v.kl, 'nats')],
     series: {
@@ -268,10 +304,10 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       logNBudget: 'KL-RL at Δ = log N',
     },
     formula: (v) => ({
-      tex: '\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, p^n) \\le \\log N - \\frac{N-1}{N}',
+      tex: `\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, ${texSequenceNotation('p', v.markov)}) \\le \\log N - \\frac{N-1}{N}`,
       values: [
         ['N', v.N],
-        ['\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, p^n)', v.kl],
+        [`\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, ${texSequenceNotation('p', v.markov)})`, v.kl],
         ['\\log N - \\tfrac{N-1}{N}', v.kl_bound],
         ['\\mathbb{E}_{\\mathrm{BoN}} R', v.reward],
         ['\\text{KL-RL at the same KL}', v.same_kl.reward],
@@ -310,14 +346,23 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
               },
             ]
           : []),
-        { header: 'KL(BoN‖pⁿ)/n', unit: 'nats/token', cell: (p) => p.kl_per_token },
-        { header: 'KL(BoN‖φⁿ)/n', unit: 'nats/token', cell: (p) => p.kl_to_rl_per_token },
+        {
+          header: `KL(BoN‖${sequenceNotation('p', v.markov)})/n`,
+          unit: 'nats/token',
+          cell: (p) => p.kl_per_token,
+        },
+        {
+          header: `KL(BoN‖${sequenceNotation('φ', v.markov)})/n`,
+          unit: 'nats/token',
+          cell: (p) => p.kl_to_rl_per_token,
+        },
       ]),
     series: {
       bon: 'best-of-N E[R]/n',
       rl: 'KL-RL E[r] per token',
       rlFinite: 'KL-RL E[R]/n at Δ = nδ',
       kl: 'KL(BoN‖φⁿ)/n',
+      klChain: 'KL(BoN‖φ)/n',
     },
     formula: (v) => ({
       tex: v.markov
@@ -416,16 +461,18 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
   compare: {
     title: 'A policy against the optimum (stability)',
     quantities: (v) => [
-      q(POLICY_KL, v.kl, 'nats'),
+      q(policyKL(v.markov), v.kl, 'nats'),
       q(POLICY_REWARD, v.reward, 'reward'),
       q('frontier E[R] at Δ', v.frontier_reward, 'reward'),
       q('gap ε', v.gap, 'reward'),
       ...(v.frontier_reward_at_kl !== undefined
-        ? [q(POLICY_FRONTIER_AT_KL, v.frontier_reward_at_kl, 'reward')]
+        ? [q(`frontier E[R] at ${policyKL(v.markov)}`, v.frontier_reward_at_kl, 'reward')]
         : []),
-      ...(v.gap_at_kl !== undefined ? [q(POLICY_GAP_AT_KL, v.gap_at_kl, 'reward')] : []),
+      ...(v.gap_at_kl !== undefined
+        ? [q(`below the frontier at ${policyKL(v.markov)}`, v.gap_at_kl, 'reward')]
+        : []),
       q('λ', v.lambda),
-      q('KL(qⁿ‖φ_Δ)', v.kl_to_optimal, 'nats'),
+      q(`KL(${sequenceNotation('q', v.markov)}‖φ_Δ)`, v.kl_to_optimal, 'nats'),
       q('bound λε', v.bound, 'nats'),
     ],
     notes: (v) => (v.bound_note ? [`No bound: ${v.bound_note}.`] : []),
@@ -472,10 +519,10 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('log N', v.log_n, 'nats'),
       q('λ (inverse temperature)', v.lambda),
       q('β = 1/λ', v.beta),
-      ...methodRows('', v, 'KL(soft‖φ_λ) at this λ'),
+      ...methodRows('', v, 'KL(soft‖φ_λ) at this λ', v.markov),
       q('law of R', v.exact ? 'exact' : 'approximate'),
-      ...comparisonRows('best-of-N, same N', v.bon),
-      ...comparisonRows('φ_λ, the limit N → ∞', v.tilt),
+      ...comparisonRows('best-of-N, same N', v.bon, v.markov),
+      ...comparisonRows('φ_λ, the limit N → ∞', v.tilt, v.markov),
     ],
     headline: methodHeadline,
     series: {
@@ -489,8 +536,8 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
         ['N', v.N],
         ['\\lambda', v.lambda],
         ['\\mathbb{E} R', v.reward],
-        ['\\mathrm{KL}(\\cdot \\,\\|\\, p^n)', v.kl],
-        ['\\mathrm{KL}(\\cdot \\,\\|\\, \\phi_\\lambda^n)', v.kl_to_tilt],
+        [`\\mathrm{KL}(\\cdot \\,\\|\\, ${texSequenceNotation('p', v.markov)})`, v.kl],
+        [`\\mathrm{KL}(\\cdot \\,\\|\\, ${texSequenceNotation('\\phi_\\lambda', v.markov)})`, v.kl_to_tilt],
         ['W', v.win_rate],
       ],
     }),
@@ -503,10 +550,10 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       q('log N', v.log_n, 'nats'),
       count('block length b', v.block),
       count('blocks n/b', v.blocks),
-      ...methodRows('', v, SAME_KL_TILT),
+      ...methodRows('', v, SAME_KL_TILT, v.markov),
       q('law of R', v.exact ? 'exact' : 'approximate'),
-      ...comparisonRows('best-of-N, same N', v.bon),
-      ...comparisonRows('KL-RL at the same KL', v.tilt),
+      ...comparisonRows('best-of-N, same N', v.bon, v.markov),
+      ...comparisonRows('KL-RL at the same KL', v.tilt, v.markov),
     ],
     headline: methodHeadline,
     series: {
@@ -515,12 +562,16 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       tilt: 'KL-RL at the same KL',
     },
     formula: (v) => ({
-      tex: '\\pi = \\prod_{\\text{blocks}} \\mathrm{BoN}_N(p^b),\\quad \\mathrm{KL}(\\pi \\,\\|\\, p^n) = \\tfrac{n}{b}\\,\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, p^b)',
+      // On a chain the blocks are dependent: the KL is summed over the law μ_k of each block's
+      // boundary token i, KL_i that of best-of-N on the block after i (docs/math-markov.md).
+      tex: v.markov
+        ? '\\mathrm{KL}(\\pi \\,\\|\\, p) = \\mathrm{KL}_s + \\sum_{k,\\,i} \\mu_k(i)\\,\\mathrm{KL}_i'
+        : '\\pi = \\prod_{\\text{blocks}} \\mathrm{BoN}_N(p^b),\\quad \\mathrm{KL}(\\pi \\,\\|\\, p^n) = \\tfrac{n}{b}\\,\\mathrm{KL}(\\mathrm{BoN}_N \\,\\|\\, p^b)',
       values: [
         ['N', v.N],
         ['b', v.block],
         ['\\mathbb{E} R', v.reward],
-        ['\\mathrm{KL}(\\pi \\,\\|\\, p^n)', v.kl],
+        [`\\mathrm{KL}(\\pi \\,\\|\\, ${texSequenceNotation('p', v.markov)})`, v.kl],
         ['W', v.win_rate],
       ],
     }),
@@ -531,10 +582,10 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     quantities: (v) => [
       q('threshold τ (smallest accepted R)', v.threshold, 'reward'),
       q('acceptance P(R ≥ τ)', v.accept),
-      ...methodRows('', v, SAME_KL_TILT),
+      ...methodRows('', v, SAME_KL_TILT, v.markov),
       q('law of R', v.exact ? 'exact' : 'approximate'),
-      ...comparisonRows('best-of-N, as many draws', v.bon),
-      ...comparisonRows('KL-RL at the same KL', v.tilt),
+      ...comparisonRows('best-of-N, as many draws', v.bon, v.markov),
+      ...comparisonRows('KL-RL at the same KL', v.tilt, v.markov),
     ],
     headline: (v) => [q('τ', v.threshold, 'reward'), ...methodHeadline(v)],
     series: {
@@ -554,7 +605,7 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
     sliders: ['threshold', 'accept', 'delta'],
   },
   winrate: {
-    title: 'Win rates against pⁿ at one KL',
+    title: 'Win rates against the base model at one KL',
     quantities: (v) => [
       q('Δ', v.delta, 'nats'),
       q('win-rate frontier: μ', v.mu),
@@ -711,7 +762,7 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
       planeTokens: 'E[R] against tokens sampled',
     },
     formula: (v) => ({
-      tex: "W = P(R_\\pi > R') + \\tfrac12\\,P(R_\\pi = R'),\\quad R' \\sim p^n",
+      tex: `W = P(R_\\pi > R') + \\tfrac12\\,P(R_\\pi = R'),\\quad R' \\sim ${texSequenceNotation('p', v.markov)}`,
       values: [
         ['\\lambda_{\\text{soft}}', v.lambda],
         ['b', v.block],

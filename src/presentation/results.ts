@@ -125,6 +125,11 @@ export interface BonValue {
   win_rate?: number;
   /** Optional: best-of-N for N = 1 … this N (16 to 64 points, uniform in log N or every integer N). */
   curve?: BonCurvePoint[];
+  /**
+   * Optional: true for a markov model: KL and win rates are then against the chain's own law of
+   * sequences p (not a product pⁿ), and φ_λ is the finite-n optimal chain.
+   */
+  markov?: boolean;
 }
 /** One point of `BonValue.curve`; the KL-RL rewards are left out where they cannot be computed. */
 export interface BonCurvePoint {
@@ -216,6 +221,11 @@ export interface CompareValue {
    */
   frontier_reward_at_kl?: number;
   gap_at_kl?: number;
+  /**
+   * Optional: true for a markov model: KL and win rates are then against the chain's own law of
+   * sequences p (not a product pⁿ), and φ_λ is the finite-n optimal chain.
+   */
+  markov?: boolean;
 }
 export interface SimulateValue {
   method: 'base' | 'tilt' | 'bon';
@@ -227,6 +237,11 @@ export interface SimulateValue {
   kl?: number;
   exact_reward?: number;
   log_n?: number;
+  /**
+   * Optional: true for a markov model: KL and win rates are then against the chain's own law of
+   * sequences p (not a product pⁿ), and φ_λ is the finite-n optimal chain.
+   */
+  markov?: boolean;
 }
 
 /**
@@ -266,6 +281,11 @@ export interface SoftBonValue extends MethodValue {
   bon: BonMethodValue;
   /** φ_λⁿ at the same λ (the limit N → ∞). */
   tilt: TiltMethodValue;
+  /**
+   * Optional: true for a markov model: KL and win rates are then against the chain's own law of
+   * sequences p (not a product pⁿ), and φ_λ is the finite-n optimal chain.
+   */
+  markov?: boolean;
 }
 export interface BlockBonValue extends MethodValue {
   N: Num;
@@ -277,6 +297,11 @@ export interface BlockBonValue extends MethodValue {
   bon: BonMethodValue;
   /** KL-RL at the same KL. */
   tilt: TiltMethodValue;
+  /**
+   * Optional: true for a markov model: KL and win rates are then against the chain's own law of
+   * sequences p (not a product pⁿ), and φ_λ is the finite-n optimal chain.
+   */
+  markov?: boolean;
 }
 export interface RejectValue extends MethodValue {
   /** The smallest accepted value of R (a level of R). */
@@ -288,6 +313,11 @@ export interface RejectValue extends MethodValue {
   bon: BonMethodValue;
   /** KL-RL at the same KL. */
   tilt: TiltMethodValue;
+  /**
+   * Optional: true for a markov model: KL and win rates are then against the chain's own law of
+   * sequences p (not a product pⁿ), and φ_λ is the finite-n optimal chain.
+   */
+  markov?: boolean;
 }
 export interface WinRateValue {
   delta: number;
@@ -304,6 +334,11 @@ export interface WinRateValue {
   softbon?: BonMethodValue & { lambda: Num };
   /** Rejection at the highest threshold with KL ≤ Δ. */
   reject: MethodValue & { threshold: number; accept: number };
+  /**
+   * Optional: true for a markov model: KL and win rates are then against the chain's own law of
+   * sequences p (not a product pⁿ), and φ_λ is the finite-n optimal chain.
+   */
+  markov?: boolean;
 }
 /** One point of a `methods` curve. */
 export interface MethodCurvePoint {
@@ -329,6 +364,11 @@ export interface MethodsValue {
   kl_rl: (MethodCurvePoint & { lambda: Num })[];
   /** The win-rate frontier, with its policies' E R. */
   win_rate_frontier: (MethodCurvePoint & { mu: Num })[];
+  /**
+   * Optional: true for a markov model: KL and win rates are then against the chain's own law of
+   * sequences p (not a product pⁿ), and φ_λ is the finite-n optimal chain.
+   */
+  markov?: boolean;
 }
 
 export interface QueryValues {

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { analyze } from '../../src/language/index.js';
+import { presentationOf } from '../../src/presentation/kinds.js';
 import { MEMORYLESS_ONLY, QUERIES } from '../../src/presentation/queries.js';
 import type { QueryResult } from '../../src/presentation/results.js';
 
@@ -151,5 +152,48 @@ describe('memoryless reduction through the language: a chain with every row p is
       assert.equal(chain.error, undefined, `${spec.name} on the chain: ${chain.error}`);
       compareValues(spec.name, '', chain.value, model.value, NOT_COMPARED[spec.name] ?? []);
     });
+
+    if (!(spec.name in MEMORYLESS_ONLY))
+      test(`${spec.name}: the chain's labels name its law of sequences p, the model's pⁿ`, () => {
+        const model = results[2 * k].value!;
+        const chain = results[2 * k + 1].value!;
+        assert.ok((chain as { markov?: unknown }).markov, `${spec.name}: the chain's value says markov`);
+        const pres = presentationOf(spec.name);
+        const texts = (v: typeof model) => {
+          const formula = pres.formula(v);
+          return [
+            ...pres.quantities(v).map((x) => x.label),
+            ...(pres.curve?.(v)?.columns.map((c) => c.header) ?? []),
+            formula.tex,
+            ...formula.values.map((x) => x[0]),
+          ];
+        };
+        const power = /[pqφ]ⁿ|\^n\b/;
+        for (const t of texts(chain)) assert.doesNotMatch(t, power, `${spec.name} on the chain: '${t}'`);
+        // The model's rows come first on both sides (the chain adds its readouts after them): a
+        // row that names pⁿ is the chain's row with p, and the kinds that show a KL to the base
+        // model, or a win rate against it, name it.
+        const mine = pres.quantities(model).map((x) => x.label);
+        const theirs = pres.quantities(chain).map((x) => x.label);
+        mine.forEach((label, i) => {
+          if (power.test(label))
+            assert.equal(label.replace(/([pqφ])ⁿ/g, '$1'), theirs[i], `${spec.name}: row ${i}`);
+        });
+        const hasKL = [
+          'tilt',
+          'bon',
+          'equivalence',
+          'compare',
+          'softbon',
+          'blockbon',
+          'reject',
+          'methods',
+        ].includes(spec.name);
+        assert.equal(
+          texts(model).some((t) => power.test(t)),
+          hasKL,
+          `${spec.name}: the model's labels ${hasKL ? 'name' : 'do not name'} pⁿ`,
+        );
+      });
   }
 });

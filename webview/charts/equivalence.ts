@@ -1,6 +1,6 @@
 /** Chart 2b: asymptotic equivalence — per-token BoN reward → KL-RL reward and KL(BoN‖φ)/n → 0 as n grows. */
 import { formatCount } from '../../src/presentation/format.js';
-import { PRESENTATION } from '../../src/presentation/kinds.js';
+import { PRESENTATION, sequenceNotation } from '../../src/presentation/kinds.js';
 import type { Analysis } from '../../src/protocol/preview.js';
 import { type ChartModel, type Format, finishSeries, modelIndex, type SeriesDraft } from './model.js';
 import { itemsOf, modelsOf } from './select.js';
@@ -25,7 +25,7 @@ export function equivalenceChart(analysis: Analysis, f: Format): ChartModel {
         x: p.n,
         y: p.bon_reward_per_token,
         q: e.index,
-        tip: `n = ${formatCount(p.n)}: E R/n ${f(p.bon_reward_per_token)}, KL(BoN‖pⁿ)/n ${f(p.kl_per_token)}`,
+        tip: `n = ${formatCount(p.n)}: E R/n ${f(p.bon_reward_per_token)}, KL(BoN‖${sequenceNotation('p', v.markov)})/n ${f(p.kl_per_token)}`,
       })),
     });
     if (pts.length > 0) {
@@ -40,14 +40,14 @@ export function equivalenceChart(analysis: Analysis, f: Format): ChartModel {
           x: n,
           y: v.rl_reward_per_token,
           q: e.index,
-          tip: `A′(λ*) = ${f(v.rl_reward_per_token)}, λ* = ${f(v.lambda)}, δ = ${f(v.rate)}`,
+          tip: `${v.markov ? 'Λ′' : 'A′'}(λ*) = ${f(v.rl_reward_per_token)}, λ* = ${f(v.lambda)}, δ = ${f(v.rate)}`,
         })),
       });
     }
     series.push({
       ...base,
       key: `eqKl:${e.model}:${e.index}`,
-      name: names.kl,
+      name: v.markov ? names.klChain : names.kl,
       style: 'linePoints',
       color: c + 1,
       marker: 'circle',

@@ -1,6 +1,6 @@
 /** Chart 1: reward vs KL — the KL-RL frontier per model with tilts, best-of-N, compared policies, MC. */
 import { formatCount } from '../../src/presentation/format.js';
-import { PRESENTATION } from '../../src/presentation/kinds.js';
+import { klAxisTitle, PRESENTATION } from '../../src/presentation/kinds.js';
 import type { Analysis } from '../../src/protocol/preview.js';
 import { bonCurve, simulatePlacement } from '../extras.js';
 import {
@@ -170,11 +170,19 @@ export function frontierChart(analysis: Analysis, f: Format): ChartModel {
   return {
     id: 'frontier',
     title: 'KL–reward frontier',
-    x: { title: 'KL(φ ‖ pⁿ) [nats]' },
+    x: { title: klAxisTitle('φ', plottedMarkov(analysis)) },
     y: { title: 'E R' },
     series: finishSeries([...series.values()], analysis),
     emptyText: 'Add a frontier, tilt, bon or compare query to see the KL–reward trade-off.',
   };
+}
+
+/** Whether each result this chart plots is of a chain (its values say `markov`). */
+function plottedMarkov(analysis: Analysis): unknown[] {
+  const kinds = ['frontier', 'tilt', 'bon', 'compare', 'simulate'];
+  return analysis.results
+    .filter((r) => r.value !== undefined && kinds.includes(r.query))
+    .map((r) => (r.value as { markov?: unknown }).markov);
 }
 
 /** A Monte Carlo estimate as a point with a ±2 s.e. bar. */

@@ -6,7 +6,7 @@
  * `bon` queries of the same models, which now carry their win rates). The group is shown only
  * when the document has one of the five method kinds.
  */
-import { PRESENTATION, TOKENS_SAMPLED, WIN_RATE } from '../../src/presentation/kinds.js';
+import { klAxisTitle, PRESENTATION, TOKENS_SAMPLED, winRateAxisTitle } from '../../src/presentation/kinds.js';
 import type { Analysis, MethodCurvePoint, Num } from '../../src/protocol/preview.js';
 import {
   type ChartModel,
@@ -260,7 +260,12 @@ export function methodsCharts(analysis: Analysis, f: Format): ChartModel[] {
   }
 
   const planes = PRESENTATION.methods.series;
-  const klTitle = 'KL(π ‖ pⁿ) [nats]';
+  // Whether each plotted result is of a chain: the axes name the base model's law accordingly.
+  const plotted = [...METHOD_KINDS, 'tilt', 'bon'] as string[];
+  const markov = analysis.results
+    .filter((r) => r.value !== undefined && plotted.includes(r.query))
+    .map((r) => (r.value as { markov?: unknown }).markov);
+  const klTitle = klAxisTitle('π', markov);
   const empty = 'Add a softbon, blockbon, reject, winrate or methods query to compare alignment methods.';
   const model = (id: Plane['id'], title: string, x: ChartModel['x'], y: ChartModel['y']): ChartModel => ({
     id,
@@ -277,7 +282,7 @@ export function methodsCharts(analysis: Analysis, f: Format): ChartModel[] {
       'methodsWinRate',
       `Methods: ${planes.planeWinRate}`,
       { title: klTitle },
-      { title: `W, ${WIN_RATE}` },
+      { title: winRateAxisTitle(markov) },
     ),
     model(
       'methodsTokens',

@@ -469,18 +469,24 @@ function chainCore(ctx: MarkovContext): MethodCore {
   };
 }
 
+/**
+ * A value computed on a chain, marked as such (after its own keys): its KL and win rates are
+ * against the chain's law of sequences p, and the labels say so (presentation/kinds.ts).
+ */
+const onChain = <V extends object>(v: V): V & { markov: true } => ({ ...v, markov: true });
+
 export const MARKOV_EVALUATORS: MarkovEvaluators = {
-  softbon: (ctx) => METHOD_VALUES.softbon(ctx, chainCore(ctx)),
-  blockbon: (ctx) => METHOD_VALUES.blockbon(ctx, chainCore(ctx)),
-  reject: (ctx) => METHOD_VALUES.reject(ctx, chainCore(ctx)),
-  winrate: (ctx) => METHOD_VALUES.winrate(ctx, chainCore(ctx)),
-  methods: (ctx) => METHOD_VALUES.methods(ctx, chainCore(ctx)),
+  softbon: (ctx) => onChain(METHOD_VALUES.softbon(ctx, chainCore(ctx))),
+  blockbon: (ctx) => onChain(METHOD_VALUES.blockbon(ctx, chainCore(ctx))),
+  reject: (ctx) => onChain(METHOD_VALUES.reject(ctx, chainCore(ctx))),
+  winrate: (ctx) => onChain(METHOD_VALUES.winrate(ctx, chainCore(ctx))),
+  methods: (ctx) => onChain(METHOD_VALUES.methods(ctx, chainCore(ctx))),
   tilt,
   frontier,
-  bon,
+  bon: (ctx) => onChain(bon(ctx)),
   equivalence,
   rate,
   cumulants,
-  compare,
-  simulate,
+  compare: (ctx) => onChain(compare(ctx)),
+  simulate: (ctx) => onChain(simulate(ctx)),
 };
