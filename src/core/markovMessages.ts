@@ -379,7 +379,7 @@ class Recursion {
   private readonly res: Float64Array;
   /**
    * The fast path (tilts not tiny, so log-sums need no expm1). Per transition, interleaved for
-   * the fused loop (`tr`): P·e^{−s·ρ}, s·ρ, ρ, w — kept per row while the max-sum deviations V of
+   * the fused loop (`tr`): P·e^{−s·ρ}, s·ρ, ρ, w (0 when w is per target: packed) — kept per row while the max-sum deviations V of
    * the row's targets repeat. Per state (`packed`, one cache line each): e^{log h̃} and the rest
    * of the next position's state; `col8` are the transitions' targets × PACK.
    */
@@ -726,7 +726,7 @@ class Recursion {
           r === 0 ? P[e] : product ? (perTarget ? P[e] : aw[e]) * expV[j] * rowScale : P[e] * Math.exp(-sr);
         tr[t + 1] = sr;
         tr[t + 2] = r;
-        tr[t + 3] = w[e];
+        tr[t + 3] = perTarget ? 0 : w[e]; // rewards by target: in the packed state (`pack`)
       }
       this.rowBest[i] = best;
       this.rowSres[i] = srMax;
@@ -745,20 +745,39 @@ class Recursion {
     let sgap = 0;
     const withGap = this.withGap;
     let sd = 0;
-    for (let e = e0; e < e1; e++) {
-      const b = col8[e];
-      const t = e << 2;
-      const y = tr[t] * packed[b];
-      const z = tr[t + 3] + packed[b + 2] - c;
-      const dd = packed[b + 1] - tr[t + 1] - cd;
-      const yz = y * z;
-      sum += y;
-      sz += yz;
-      szz += yz * z;
-      sc2 += y * packed[b + 3];
-      skl += y * packed[b + 4];
-      if (withGap) sgap += y * (tr[t + 2] + packed[b + 5]);
-      sd += y * dd;
+    if (withGap || this.wByTarget === null) {
+      for (let e = e0; e < e1; e++) {
+        const b = col8[e];
+        const t = e << 2;
+        const y = tr[t] * packed[b];
+        const z = tr[t + 3] + packed[b + 2] - c;
+        const dd = packed[b + 1] - tr[t + 1] - cd;
+        const yz = y * z;
+        sum += y;
+        sz += yz;
+        szz += yz * z;
+        sc2 += y * packed[b + 3];
+        skl += y * packed[b + 4];
+        if (withGap) sgap += y * (tr[t + 2] + packed[b + 5]);
+        sd += y * dd;
+      }
+    } else {
+      // The same loop for the common case (no gap; rewards by target, so w + C₁ is packed per
+      // state and tr[t + 3] is 0): one load, one add and a test fewer per transition, ~15% of it.
+      for (let e = e0; e < e1; e++) {
+        const b = col8[e];
+        const t = e << 2;
+        const y = tr[t] * packed[b];
+        const z = packed[b + 2] - c;
+        const dd = packed[b + 1] - tr[t + 1] - cd;
+        const yz = y * z;
+        sum += y;
+        sz += yz;
+        szz += yz * z;
+        sc2 += y * packed[b + 3];
+        skl += y * packed[b + 4];
+        sd += y * dd;
+      }
     }
     // Terms below 1e-280 would lose digits as subnormals (and 0 has no log): the careful path.
     if (!(sum > 1e-280)) return false;
@@ -835,7 +854,10 @@ class Recursion {
     this.awReady = true;
   }
 
-  /** The next position's state per state, for `fastRow`: e^{log h̃}, log h̃, C₁, C₂, KL, gap. */
+  /**
+   * The next position's state per state, for `fastRow`: e^{log h̃}, log h̃, C₁ (w(j) + C₁ when the
+   * rewards depend on the target only), C₂, KL, gap.
+   */
   private pack(): void {
     const { K, cur, packed } = this;
     const offC1 = this.offC(1);
@@ -843,6 +865,9 @@ class Recursion {
     const offGap = this.offGap;
     const two = this.order >= 2;
     const offC2 = two ? this.offC(2) : 0;
+    // Rewards by target: w(j) + C₁(j) here, and 0 in the per-transition w (`fastRow`'s fill), the
+    // same sum rounded once.
+    const wt = this.wByTarget;
     let maxAbsL = 0;
     for (let j = 0; j < K; j++) {
       const b = j * PACK;
@@ -850,7 +875,7 @@ class Recursion {
       if (-l > maxAbsL) maxAbsL = -l;
       packed[b] = Math.exp(l);
       packed[b + 1] = l;
-      packed[b + 2] = cur[offC1 + j];
+      packed[b + 2] = wt === null ? cur[offC1 + j] : wt[j] + cur[offC1 + j];
       packed[b + 3] = two ? cur[offC2 + j] : 0;
       packed[b + 4] = cur[offKL + j];
       packed[b + 5] = cur[offGap + j];
