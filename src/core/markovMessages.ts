@@ -280,6 +280,33 @@ function regimeLags(ac: ActiveChain, channels: number): number[] {
 
 const scratchPool = new WeakMap<ActiveChain, Map<number, Scratch>>();
 
+/**
+ * Typed arrays of the given lengths (in elements of 8 bytes; `ints` of 4) cut from one buffer,
+ * each start 64·(k + 1) bytes past the end of the array before. Why: the kernel reads and writes
+ * several of these arrays at the same index in one loop, and where the allocator happened to
+ * place two of them a multiple of 4096 bytes apart, the processor mistakes their accesses for
+ * conflicting ones (4K aliasing): the same λ solve on a 1,000-state chain took 38 ms in one process
+ * and 47–60 ms in the next. In one buffer the relative placement is fixed, and none of them is.
+ */
+function arena(
+  doubles: readonly number[],
+  ints: readonly number[],
+): { f64: Float64Array[]; i32: Int32Array[] } {
+  const slots = [...doubles, ...ints.map((n) => Math.ceil(n / 2))];
+  const starts: number[] = [];
+  let total = 0;
+  for (let k = 0; k < slots.length; k++) {
+    total += 8 * (k + 1);
+    starts.push(total);
+    total += slots[k];
+  }
+  const buffer = new ArrayBuffer(8 * total);
+  return {
+    f64: doubles.map((n, k) => new Float64Array(buffer, 8 * starts[k], n)),
+    i32: ints.map((n, k) => new Int32Array(buffer, 8 * starts[doubles.length + k], n)),
+  };
+}
+
 function acquireScratch(ac: ActiveChain, order: number): Scratch {
   let byOrder = scratchPool.get(ac);
   if (byOrder === undefined) {
@@ -293,19 +320,27 @@ function acquireScratch(ac: ActiveChain, order: number): Scratch {
   }
   const nnz = Math.max(ac.col.length, ac.startCol.length);
   const lags = regimeLags(ac, order + 4);
+  const m = ac.col.length;
+  const K = ac.K;
+  const state = (order + 4) * K;
+  const {
+    f64: [x, ex, res, tr, aw, packed, cur, nxt, ...perState],
+    i32: [col8],
+  } = arena([nnz, nnz, nnz, 4 * m, m, K * PACK, state, state, K, K, K, K, K, K, K], [m]);
+  for (let e = 0; e < m; e++) col8[e] = ac.col[e] * PACK;
   const made: Scratch = {
-    x: new Float64Array(nnz),
-    ex: new Float64Array(nnz),
-    res: new Float64Array(nnz),
-    tr: new Float64Array(4 * ac.col.length),
-    aw: new Float64Array(ac.col.length),
+    x,
+    ex,
+    res,
+    tr,
+    aw,
     wByTarget: rewardsByTarget(ac),
     ...rewardRange(ac),
-    packed: new Float64Array(ac.K * PACK),
-    col8: ac.col.map((j) => j * PACK),
-    cur: new Float64Array((order + 4) * ac.K),
-    nxt: new Float64Array((order + 4) * ac.K),
-    perState: Array.from({ length: 7 }, () => new Float64Array(ac.K)),
+    packed,
+    col8,
+    cur,
+    nxt,
+    perState,
     flags: [new Uint8Array(ac.K), new Uint8Array(ac.K)],
     ring: [],
     ringIncr: [],
