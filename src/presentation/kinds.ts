@@ -402,7 +402,12 @@ export const PRESENTATION: { readonly [K in QueryKind]: KindPresentation<K> } = 
             { header: 'tail exponent', unit: 'nats/token', cell: (p) => p.tail_rate },
           ])
         : undefined,
-    series: { rate: 'I_λ(x)', tail: 'tail exponent −(1/n) log P', mean: 'mean A′(λ)' },
+    series: {
+      rate: 'I_λ(x)',
+      tail: 'tail exponent −(1/n) log P',
+      mean: 'mean A′(λ)',
+      meanChain: 'mean Λ′(λ)',
+    },
     formula: (v) => ({
       tex: v.markov
         ? "I_\\lambda(x) = \\sup_t\\,[t x - \\Lambda(\\lambda + t) + \\Lambda(\\lambda)],\\quad \\Lambda = \\log\\rho,\\quad I_\\lambda(x) = 0 \\iff x = \\Lambda'(\\lambda)"

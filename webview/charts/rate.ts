@@ -48,13 +48,13 @@ export function rateChart(analysis: Analysis, f: Format): ChartModel {
     series.push({
       ...base,
       key: `mean:${r.model}:${r.index}`,
-      name: names.mean,
+      name: v.markov ? names.meanChain : names.mean,
       style: 'dotted',
       points: [0, top > 0 ? top : 1].map((y) => ({
         x: v.mean,
         y,
         q: r.index,
-        tip: `mean A′(λ) = ${f(v.mean)} (I = 0)`,
+        tip: `${v.markov ? names.meanChain : names.mean} = ${f(v.mean)} (I = 0)`,
       })),
     });
   }
