@@ -130,3 +130,30 @@ export function lawOf(w: number[], R: number[]): { x: number[]; mass: number[] }
   const sorted = [...byKey.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
   return { x: sorted.map((v) => v.x), mass: sorted.map((v) => v.mass) };
 }
+
+/** K states, `perRow` random targets per row (seeded), rewards j mod 11, optional transition rewards. */
+export function sparseChain(K: number, perRow: number, seed: number, bonus: boolean): MarkovChain {
+  const rnd = mulberry32(seed);
+  const from: number[] = [];
+  const to: number[] = [];
+  const weight: number[] = [];
+  const extra: number[] = [];
+  for (let i = 0; i < K; i++) {
+    const cols = new Set<number>();
+    while (cols.size < Math.min(perRow, K)) cols.add(Math.floor(rnd() * K));
+    for (const j of cols) {
+      from.push(i);
+      to.push(j);
+      weight.push(rnd() ** 2 + 0.01);
+      extra.push(Math.round(rnd() * 4 - 2) / 4);
+    }
+  }
+  return buildMarkovChain({
+    start: new Array(K).fill(1),
+    from,
+    to,
+    weight,
+    reward: Array.from({ length: K }, (_, j) => j % 11),
+    ...(bonus ? { bonus: extra } : {}),
+  });
+}

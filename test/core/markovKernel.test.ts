@@ -10,37 +10,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { activeChain, buildMarkovChain, type MarkovChain } from '../../src/core/markovChain.js';
 import { backwardPass } from '../../src/core/markovMessages.js';
-import { mulberry32 } from '../helpers/random.js';
 import { assertClose } from '../helpers/tolerance.js';
-import { coreChain, randomChain } from './markovHelpers.js';
-
-/** K states, `perRow` random targets per row (seeded), rewards j mod 11, optional transition rewards. */
-function sparseChain(K: number, perRow: number, seed: number, bonus: boolean): MarkovChain {
-  const rnd = mulberry32(seed);
-  const from: number[] = [];
-  const to: number[] = [];
-  const weight: number[] = [];
-  const extra: number[] = [];
-  for (let i = 0; i < K; i++) {
-    const cols = new Set<number>();
-    while (cols.size < Math.min(perRow, K)) cols.add(Math.floor(rnd() * K));
-    for (const j of cols) {
-      from.push(i);
-      to.push(j);
-      weight.push(rnd() ** 2 + 0.01);
-      extra.push(Math.round(rnd() * 4 - 2) / 4);
-    }
-  }
-  const reward = Array.from({ length: K }, (_, j) => j % 11);
-  return buildMarkovChain({
-    start: new Array(K).fill(1),
-    from,
-    to,
-    weight,
-    reward,
-    ...(bonus ? { bonus: extra } : {}),
-  });
-}
+import { coreChain, randomChain, sparseChain } from './markovHelpers.js';
 
 /** A chain of period 3 (rings of states), rewards 0, 1, 2 around the ring. */
 function periodicChain(): MarkovChain {

@@ -18,36 +18,8 @@ import {
   solveIncreasingKL,
 } from '../../src/core/markovTilt.js';
 import { unwrap } from '../../src/core/result.js';
-import { mulberry32 } from '../helpers/random.js';
 import { assertClose } from '../helpers/tolerance.js';
-import { coreChain, randomChain } from './markovHelpers.js';
-
-/** K states, `perRow` random targets per row (seeded), rewards j mod 11, optional transition rewards. */
-function sparseChain(K: number, perRow: number, seed: number, bonus: boolean): MarkovChain {
-  const rnd = mulberry32(seed);
-  const from: number[] = [];
-  const to: number[] = [];
-  const weight: number[] = [];
-  const extra: number[] = [];
-  for (let i = 0; i < K; i++) {
-    const cols = new Set<number>();
-    while (cols.size < Math.min(perRow, K)) cols.add(Math.floor(rnd() * K));
-    for (const j of cols) {
-      from.push(i);
-      to.push(j);
-      weight.push(rnd() ** 2 + 0.01);
-      extra.push(Math.round(rnd() * 4 - 2) / 4);
-    }
-  }
-  return buildMarkovChain({
-    start: new Array(K).fill(1),
-    from,
-    to,
-    weight,
-    reward: Array.from({ length: K }, (_, j) => j % 11),
-    ...(bonus ? { bonus: extra } : {}),
-  });
-}
+import { coreChain, randomChain, sparseChain } from './markovHelpers.js';
 
 /** A chain of period 2 (even states go to odd ones and back). */
 function periodicChain(): MarkovChain {
