@@ -108,6 +108,7 @@ export {
   markovFrontier,
   markovLambdaForBudget,
   markovMaxKL,
+  markovMaxReward,
   markovScaledCgf,
   markovTiltAtBeta,
   markovTiltAtLambda,

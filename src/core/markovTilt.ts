@@ -70,6 +70,18 @@ export function markovMaxKL(chain: MarkovChain, n: number): Result<number> {
   return guard(() => markovMaxKLUnchecked(chain, n));
 }
 
+/**
+ * R* = the largest reward of a sequence of length n the chain produces with positive probability
+ * (the λ = ∞ pass: a max-plus recursion over the active transitions, cached per chain and n).
+ * Errors: invalid n, a reward beyond the double range.
+ */
+export function markovMaxReward(chain: MarkovChain, n: number): Result<number> {
+  return guard(() => {
+    requireSequenceLength(n);
+    return requireTotal(limitPass(chain, n).rMax, 'the largest reward');
+  });
+}
+
 function requireTotal(x: number, what: string): number {
   if (!Number.isFinite(x))
     throw new CoreFailure(

@@ -163,7 +163,7 @@ export const DIAGNOSTIC_CODES = {
   'threshold-above-max': {
     severity: 'error',
     summary:
-      'A rejection threshold τ above the largest sequence reward n·r_max: no sequence is ever accepted (data: { maxReward } — the quick fix writes n·r_max).',
+      'A rejection threshold τ above the largest sequence reward (n·r_max; for a markov model R*, the largest reward of a sequence the chain produces): no sequence is ever accepted (data: { maxReward, markov? } — the quick fix writes that reward).',
   },
   approximation: {
     severity: 'information',
@@ -318,7 +318,7 @@ export interface DiagnosticData {
   readonly 'length-mismatch': { readonly expected: number; readonly actual: number };
   readonly 'budget-exceeds-max-kl': { readonly maxKL: number };
   readonly 'block-not-divisor': { readonly length: number; readonly nearest: number };
-  readonly 'threshold-above-max': { readonly maxReward: number };
+  readonly 'threshold-above-max': { readonly maxReward: number; readonly markov?: true };
 }
 
 interface Suggestion {
@@ -377,7 +377,12 @@ const READERS: { readonly [C in FixableCode]: (d: unknown) => DiagnosticData[C] 
     (d.length as number) % (d.nearest as number) === 0
       ? { length: d.length, nearest: d.nearest }
       : undefined,
-  'threshold-above-max': (d) => (isObject(d) && finite(d.maxReward) ? { maxReward: d.maxReward } : undefined),
+  'threshold-above-max': (d) =>
+    isObject(d) && finite(d.maxReward)
+      ? d.markov === true
+        ? { maxReward: d.maxReward, markov: true }
+        : { maxReward: d.maxReward }
+      : undefined,
 };
 
 /** Whether a code (from an editor: any string) is one with quick-fix data. */

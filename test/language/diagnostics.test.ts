@@ -175,6 +175,35 @@ test('values and parameters', () => {
   );
 });
 
+test('a chain checks its method parameters against its own R* and n', () => {
+  // `a` (reward 1) never follows itself: the best sequence of 4 is a b a b, R* = 2 (not n·r_max = 4).
+  const chain = `markov c {
+  vocab a b
+  start 0.5 0.5
+  next a -> 0 1
+  next b -> 0.5 0.5
+  reward 1 0
+  length 4
+}
+`;
+  const above = check('threshold-above-max', `${chain}reject(c, threshold = ⟦2.5⟧)\n`);
+  assert.deepEqual(above.diagnostic.data, { maxReward: 2, markov: true });
+  assert.match(above.diagnostic.message, /R\* .* = 2 of 'c'/);
+  const block = check('block-not-divisor', `${chain}blockbon(c, N = 4, block = ⟦3⟧)\n`);
+  assert.deepEqual(block.diagnostic.data, { length: 4, nearest: 2 }, 'a tie between 2 and 4 goes to 2');
+  // R* itself is allowed: it accepts the best sequences only.
+  const ok = analyze(`${chain}reject(c, threshold = 2)\nblockbon(c, N = 4, block = 2)\n`);
+  assert.deepEqual(
+    ok.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+    JSON.stringify(ok.diagnostics),
+  );
+  assert.ok(
+    ok.results.every((r) => r.error === undefined),
+    JSON.stringify(ok.results.map((r) => r.error)),
+  );
+});
+
 test('model files', () => {
   const csv = 'token,p,reward\na,0.5,0\nb,0.5,1\n';
   check('file-access-unavailable', 'model m from ⟦"x.csv"⟧\n');

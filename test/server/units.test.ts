@@ -241,6 +241,21 @@ describe('quick fixes', () => {
     assert.deepEqual(errorsOf(fixes[0].result), []);
   });
 
+  it('a threshold above the R* of a chain: the fix writes R*', () => {
+    const chain = format(
+      'markov c {\n  vocab a b\n  start 0.5 0.5\n  next a -> 0 1\n  next b -> 0.5 0.5\n  reward 1 0\n  length 4\n}\n',
+    )!;
+    const fixes = fixesOf(`${chain}reject(c, threshold = 3)\n`).filter(
+      (f) => f.code === 'threshold-above-max',
+    );
+    assert.deepEqual(
+      fixes.map((f) => f.title),
+      ['Set the threshold to the largest reward R* = 2'],
+    );
+    assert.match(fixes[0].result, /threshold = 2\)/);
+    assert.deepEqual(errorsOf(fixes[0].result), []);
+  });
+
   it('data that does not fit its code, or a code that is no diagnostic code, gives no fix (and no crash)', () => {
     const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
     const hostile = [

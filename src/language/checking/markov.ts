@@ -22,6 +22,7 @@ import {
   type MarkovChain,
   markovChain,
   markovMaxKL,
+  markovMaxReward,
   perronLimits,
   stationaryDistribution,
   withWorkBudget,
@@ -848,4 +849,27 @@ export function asymptoticMaxRate(model: ResolvedModel): number | undefined {
   }
   MAX_RATES.set(model, rate);
   return rate;
+}
+
+const MAX_REWARDS = new WeakMap<ResolvedModel, number | undefined>();
+
+/**
+ * R* of a valid markov model, the largest sequence reward (a rejection threshold above it accepts
+ * nothing); undefined when it cannot be computed within the checker's budget.
+ */
+export function chainMaxReward(model: ResolvedModel): number | undefined {
+  if (MAX_REWARDS.has(model)) return MAX_REWARDS.get(model);
+  let top: number | undefined;
+  if (model.chain) {
+    try {
+      const r = withWorkBudget({ maxUnits: RESOLVE_WORK }, () =>
+        markovMaxReward(model.chain as MarkovChain, model.n),
+      );
+      if (r.ok) top = r.value;
+    } catch {
+      top = undefined;
+    }
+  }
+  MAX_REWARDS.set(model, top);
+  return top;
 }

@@ -19,7 +19,7 @@ import type { DiagnosticSink } from '../diagnostics.js';
 import { didYouMean, suggest } from '../suggest.js';
 import type * as A from '../syntax/ast.js';
 import { evalExpr, type NameResolver, reportBrokenValue, toDouble } from './exprEval.js';
-import { asymptoticMaxRate } from './markov.js';
+import { asymptoticMaxRate, chainMaxReward } from './markov.js';
 import { isEvaluable, type ResolvedModel, type ResolvedPolicy } from './models.js';
 import { SmallMap } from './smallMap.js';
 import { describe as describeValue } from './value.js';
@@ -159,7 +159,8 @@ export function checkQuery(stmt: A.QueryStmt, ctx: QueryContext): CheckedQuery {
 
   if (spec) checkGroups(spec, stmt, given, params, sink);
   if (spec && model?.maxKL !== undefined) checkBudget(spec, given, params, model, sink);
-  if (spec && model?.law !== undefined) checkMethodParams(given, params, model, sink);
+  if (spec && model && (model.law !== undefined || model.chain !== undefined))
+    checkMethodParams(given, params, model, sink);
   if (spec && model?.decl.markov) checkMarkovQuery(spec, stmt, model, sink);
 
   let blocked = sink.firstErrorSince(start) ?? brokenModel;
@@ -467,7 +468,8 @@ function checkBudget(
 
 /**
  * Parameters of the methods' queries that depend on the model: a block length must divide n
- * (quick fix: the nearest divisor), a rejection threshold must not exceed n·r_max.
+ * (quick fix: the nearest divisor), a rejection threshold must not exceed the largest sequence
+ * reward (n·r_max, or R* for a chain).
  */
 function checkMethodParams(
   given: ReadonlyMap<string, A.NamedArg>,
@@ -489,19 +491,21 @@ function checkMethodParams(
   }
   const threshold = params.get('threshold');
   const thresholdArg = given.get('threshold');
-  const law = model.law;
-  if (threshold?.kind === 'number' && thresholdArg?.value && law) {
-    const maxReward = model.n * law.rMax;
-    const slack = 8 * model.n * Number.EPSILON * Math.max(Math.abs(maxReward), Math.abs(threshold.value));
-    if (threshold.value > maxReward + slack) {
-      sink.add(
-        'threshold-above-max',
-        thresholdArg.value.start,
-        thresholdArg.value.end,
-        `the threshold ${formatNumber(threshold.value, 10)} is above the largest sequence reward n·r_max = ${formatNumber(maxReward, 10)} of '${model.name}': no sequence is ever accepted`,
-        { maxReward },
-      );
-    }
+  if (threshold?.kind !== 'number' || !thresholdArg?.value) return;
+  // The largest sequence reward: n·r_max for a memoryless model, R* (the λ = ∞ pass) for a chain.
+  const chain = model.decl.markov === true;
+  const maxReward = model.law ? model.n * model.law.rMax : chain ? chainMaxReward(model) : undefined;
+  if (maxReward === undefined) return;
+  const slack = 8 * model.n * Number.EPSILON * Math.max(Math.abs(maxReward), Math.abs(threshold.value));
+  if (threshold.value > maxReward + slack) {
+    const what = chain ? 'R* (of a sequence the chain produces)' : 'n·r_max';
+    sink.add(
+      'threshold-above-max',
+      thresholdArg.value.start,
+      thresholdArg.value.end,
+      `the threshold ${formatNumber(threshold.value, 10)} is above the largest sequence reward ${what} = ${formatNumber(maxReward, 10)} of '${model.name}': no sequence is ever accepted`,
+      chain ? { maxReward, markov: true } : { maxReward },
+    );
   }
 }
 

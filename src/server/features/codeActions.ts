@@ -191,10 +191,10 @@ const FIXES: { readonly [C in FixableCode]: FixFor<C> } = {
     ];
   },
   'threshold-above-max': (d, data) => {
-    const text = String(data.maxReward); // the shortest decimal that reads back as n·r_max
+    const text = String(data.maxReward); // the shortest decimal that reads back as the maximum
     return [
       {
-        title: `Set the threshold to the largest reward n·r_max = ${text}`,
+        title: `Set the threshold to the largest reward ${data.markov ? 'R*' : 'n·r_max'} = ${text}`,
         edits: [{ range: d.range, newText: text }],
         preferred: true,
       },
