@@ -16,6 +16,7 @@
  *    Dmax = −log p(M) keeps full relative accuracy in Dmax − D. Mirrored for s < 0 with m, r_min.
  *  - s = ±∞ are the limits: φ_{+∞} = p restricted to M, φ_{−∞} = p restricted to m.
  */
+import { fastExp } from './fastExp.js';
 import { log1pExp, NeumaierSum } from './logspace.js';
 import { CoreFailure, guard, type Result } from './result.js';
 import { buildTokenRewardLaw, type TokenRewardLaw } from './rewardLaw.js';
@@ -146,7 +147,7 @@ export function linearMass(law: TokenRewardLaw): Float64Array {
   let p = linearMassCache.get(law);
   if (p === undefined) {
     p = new Float64Array(law.logMass.length);
-    for (let k = 0; k < p.length; k++) p[k] = Math.exp(law.logMass[k]);
+    for (let k = 0; k < p.length; k++) p[k] = fastExp(law.logMass[k]);
     linearMassCache.set(law, p);
   }
   return p;
@@ -359,7 +360,7 @@ function evaluateFiniteTilt(
     let b1 = 0;
     for (let k = start; k < end; k++) {
       const d = values[k] - c;
-      const ek = k === mode ? 1 : Math.exp(logMass[k] - tStar + s * d);
+      const ek = k === mode ? 1 : fastExp(logMass[k] - tStar + s * d);
       e[k] = ek;
       bz += k === mode ? 0 : ek; // Z − 1 directly: keeps log φ(M) ≈ −T/p(M) when tiny
       b1 += ek * d;
@@ -629,7 +630,7 @@ export function tokenTilt(
     const ratio = new Float64Array(K);
     for (let j = 0; j < K; j++) {
       logRatio[j] -= law.logMass[j] + logInputMass;
-      ratio[j] = Math.exp(logRatio[j]);
+      ratio[j] = fastExp(logRatio[j]);
     }
     const out = new Float64Array(p.length);
     // The law knows each token's value index when it was built from these p and r; otherwise

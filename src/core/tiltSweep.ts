@@ -13,9 +13,9 @@
  * the complement Dmax − D = s·Σφ_k (r_max − v_k) + log1p(T/p(M)) is accumulated as well (both
  * terms ≥ 0), exactly as in logPartition.ts; the mirrored form is used when stepping down.
  *
- * Accuracy: each step multiplies every weight by a correctly rounded exp and renormalises, so
- * after m steps a weight carries ≈ m·ulp + s·|v − c₀|·ulp relative error (≈ 1e-13 after a few
- * hundred steps) — the same order as evaluating e^{s v} directly at the end.
+ * Accuracy: each step multiplies every weight by an exp within about half an ulp (fastExp.ts)
+ * and renormalises, so after m steps a weight carries ≈ m·ulp + s·|v − c₀|·ulp relative error
+ * (≈ 1e-13 after a few hundred steps) — the same order as evaluating e^{s v} directly at the end.
  * Active range: tokens far behind the sweep are dropped for good (see `shrink`), so passes
  * touch only [lo, hi) and get cheaper as the tilt concentrates φ_s on the top (bottom) values.
  * Range: a step must satisfy |h|·(r_max − A'(s)) ≤ 600 (sweeping up) so that g and Σ w·g stay
@@ -24,6 +24,7 @@
  * concave in s it only keeps decreasing in that direction.
  */
 
+import { fastExp } from './fastExp.js';
 import { linearMass } from './logPartition.js';
 import { log1pExp } from './logspace.js';
 import type { TokenRewardLaw } from './rewardLaw.js';
@@ -172,7 +173,7 @@ export class TiltSweep {
     const rho = h * this.m1;
     chargeWork(this.hi - this.lo);
     // Only the active range: the sweep never widens it again, so other entries are never read.
-    for (let k = this.lo; k < this.hi; k++) g[k] = Math.exp(h * d[k] - rho);
+    for (let k = this.lo; k < this.hi; k++) g[k] = fastExp(h * d[k] - rho);
     return { h, g, rho };
   }
 
