@@ -261,8 +261,16 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
   const size = bonSize(ctx);
   const maxSupport = ctx.limits.maxExactSupport;
   const logN = 'logN' in size ? size.logN : Math.log(size.N);
+  // KL-RL at a budget, solved once per Δ: the curve's last point asks for the query's own two
+  // budgets again (an exact solve on a 50,000-value law is a few milliseconds).
+  const solved = new Map<number, ReturnType<typeof lambdaForBudget>>();
+  const tiltAtBudget = (delta: number) => {
+    let r = solved.get(delta);
+    if (r === undefined) solved.set(delta, (r = lambdaForBudget(law, model.n, delta)));
+    return r;
+  };
   // KL-RL at Δ = log N, and KL(BoN ‖ φ_Δ) for that Δ (the paper's comparison).
-  const atLogN = unwrapCore(lambdaForBudget(law, model.n, logN));
+  const atLogN = unwrapCore(tiltAtBudget(logN));
   // The curve needs the whole law of R; the core uses it for the query's own value too wherever
   // that needs the whole law, so it is built once per query.
   const seqLaw = tryOptional(() => {
@@ -288,12 +296,12 @@ function bon(ctx: EvaluationContext): QueryValues['bon'] {
           if (r.ok) pointBounds.push(r.value);
           return r;
         },
-        tiltAtBudget: (delta) => lambdaForBudget(law, model.n, delta),
+        tiltAtBudget,
       }),
     );
   const worst = worstApproximation(curve === undefined ? [b] : [b, ...pointBounds]);
   if (worst !== undefined) noteApproximation(ctx, worst);
-  const sameKL = unwrapCore(lambdaForBudget(law, model.n, Math.max(0, b.kl)));
+  const sameKL = unwrapCore(tiltAtBudget(Math.max(0, b.kl)));
   return bonValue(b, sameKL, atLogN, curve);
 }
 
