@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { runCli } from './app.js';
 import { languageEngine } from './engine.js';
 import type { ReadOutcome } from './host.js';
+import { standardOutput } from './syncOutput.js';
 
 // `align-lab eval big.align | head` closes the pipe early; that is not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -26,7 +27,8 @@ function readStdin(): ReadOutcome {
 process.exitCode = runCli(
   process.argv.slice(2),
   {
-    stdout: process.stdout,
+    // A pipe or a file: synchronous writes (syncOutput.ts), so big results never queue in memory.
+    stdout: standardOutput(process.stdout, 1, () => process.exit(process.exitCode ?? 0)),
     stderr: process.stderr,
     readStdin,
     env: process.env,
