@@ -1,10 +1,15 @@
 // The preview's pure helpers, in Node (no browser needed): the structural equality that decides
-// whether a chart, banner or legend must be redrawn, the axis tick labels, and the block slider's steps.
+// whether a chart, banner or legend must be redrawn, the axis tick labels, the block slider's steps, and
+// the chart axes' names for memoryless models and chains.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyze } from '../../src/language/index.js';
 import { bannerEntries } from '../../webview/banner.js';
+import { equivalenceChart } from '../../webview/charts/equivalence.js';
+import { frontierChart } from '../../webview/charts/frontier.js';
+import { methodsCharts } from '../../webview/charts/methods.js';
 import { tickLabel } from '../../webview/charts/model.js';
+import { rateChart } from '../../webview/charts/rate.js';
 import { sameValue } from '../../webview/dom.js';
 import { divisors, valueAt } from '../../webview/sliders.js';
 
@@ -140,4 +145,43 @@ test('block sliders step through the divisors of the length: every value they wr
   }
   assert.equal(valueAt(spec, 0), 1);
   assert.equal(valueAt(spec, values.length - 1), 12);
+});
+
+test('chart axes and legends name the law the plotted results are against: pⁿ, a chain’s p, or both', () => {
+  const iid = 'model iid {\n  vocab a b\n  p 0.5 0.5\n  reward 0 1\n  length 4\n}\n';
+  const chain =
+    'markov chat {\n  vocab a b\n  start 0.5 0.5\n  next a -> 0.9 0.1\n  next b -> 0.1 0.9\n  reward 0 1\n  length 4\n}\n';
+  const queries = (m: string) =>
+    `frontier(${m}, steps = 8)\nsoftbon(${m}, N = 4, lambda = 1)\nequivalence(${m}, rate = 0.1, n = 1..8, steps = 3)\nrate(${m}, lambda = 1, steps = 5)\n`;
+  const f = (x: number | null | undefined) => String(x);
+  const charts = (text: string) => {
+    const a = analyze(text);
+    assert.deepEqual(
+      a.results.filter((r) => r.error !== undefined),
+      [],
+      text,
+    );
+    const [reward, winRate] = methodsCharts(a, f);
+    const legends = [...equivalenceChart(a, f).series, ...rateChart(a, f).series].map((s) => s.name);
+    return { kl: frontierChart(a, f).x.title, methodsKl: reward.x.title, winRate: winRate.y.title, legends };
+  };
+  const model = charts(`${iid}${queries('iid')}`);
+  assert.equal(model.kl, 'KL(φ ‖ pⁿ) [nats]');
+  assert.equal(model.methodsKl, 'KL(π ‖ pⁿ) [nats]');
+  assert.equal(model.winRate, 'W, win rate against pⁿ');
+  assert.ok(
+    model.legends.includes('KL(BoN‖φⁿ)/n') && model.legends.includes('mean A′(λ)'),
+    String(model.legends),
+  );
+  const markov = charts(`${chain}${queries('chat')}`);
+  assert.equal(markov.kl, 'KL(φ ‖ p) [nats]');
+  assert.equal(markov.methodsKl, 'KL(π ‖ p) [nats]');
+  assert.equal(markov.winRate, 'W, win rate against p');
+  assert.ok(
+    markov.legends.includes('KL(BoN‖φ)/n') && markov.legends.includes('mean Λ′(λ)'),
+    String(markov.legends),
+  );
+  const both = charts(`${iid}${chain}${queries('iid')}${queries('chat')}`);
+  assert.equal(both.kl, 'KL(φ ‖ the base model) [nats]');
+  assert.equal(both.winRate, 'W, win rate against the base model');
 });

@@ -11,7 +11,7 @@ import {
   type SeriesDraft,
   seriesColor,
 } from './model.js';
-import { itemsOf, modelsOf } from './select.js';
+import { itemsOf, markovFlags, modelsOf } from './select.js';
 
 /** KL is never negative; a value like −1e−16 is rounding noise that would stretch the axis below 0. */
 const kl = (x: number) => (x < 0 && x > -1e-9 ? 0 : x);
@@ -170,19 +170,11 @@ export function frontierChart(analysis: Analysis, f: Format): ChartModel {
   return {
     id: 'frontier',
     title: 'KL–reward frontier',
-    x: { title: klAxisTitle('φ', plottedMarkov(analysis)) },
+    x: { title: klAxisTitle('φ', markovFlags(analysis, ['frontier', 'tilt', 'bon', 'compare', 'simulate'])) },
     y: { title: 'E R' },
     series: finishSeries([...series.values()], analysis),
     emptyText: 'Add a frontier, tilt, bon or compare query to see the KL–reward trade-off.',
   };
-}
-
-/** Whether each result this chart plots is of a chain (its values say `markov`). */
-function plottedMarkov(analysis: Analysis): unknown[] {
-  const kinds = ['frontier', 'tilt', 'bon', 'compare', 'simulate'];
-  return analysis.results
-    .filter((r) => r.value !== undefined && kinds.includes(r.query))
-    .map((r) => (r.value as { markov?: unknown }).markov);
 }
 
 /** A Monte Carlo estimate as a point with a ±2 s.e. bar. */

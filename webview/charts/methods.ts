@@ -18,7 +18,7 @@ import {
   type SeriesStyle,
   seriesColor,
 } from './model.js';
-import { itemsOf, modelsOf } from './select.js';
+import { itemsOf, markovFlags, modelsOf } from './select.js';
 
 /** The kinds whose presence shows the group. */
 const METHOD_KINDS = ['softbon', 'blockbon', 'reject', 'winrate', 'methods'] as const;
@@ -261,10 +261,7 @@ export function methodsCharts(analysis: Analysis, f: Format): ChartModel[] {
 
   const planes = PRESENTATION.methods.series;
   // Whether each plotted result is of a chain: the axes name the base model's law accordingly.
-  const plotted = [...METHOD_KINDS, 'tilt', 'bon'] as string[];
-  const markov = analysis.results
-    .filter((r) => r.value !== undefined && plotted.includes(r.query))
-    .map((r) => (r.value as { markov?: unknown }).markov);
+  const markov = markovFlags(analysis, [...METHOD_KINDS, 'tilt', 'bon']);
   const klTitle = klAxisTitle('π', markov);
   const empty = 'Add a softbon, blockbon, reject, winrate or methods query to compare alignment methods.';
   const model = (id: Plane['id'], title: string, x: ChartModel['x'], y: ChartModel['y']): ChartModel => ({

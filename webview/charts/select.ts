@@ -20,3 +20,13 @@ export function itemsOf<K extends QueryKind>(analysis: Analysis, kind: K): Item<
 
 /** Every model name in the analysis, in order of first appearance. */
 export const modelsOf = (analysis: Analysis): string[] => analysis.results.map((r) => r.model);
+
+/**
+ * For each successful result of the given kinds, whether it is of a markov model (its value says
+ * `markov`): a chart's shared KL or win-rate axis names pⁿ, p or both by it.
+ */
+export function markovFlags(analysis: Analysis, kinds: readonly string[]): boolean[] {
+  return analysis.results
+    .filter((r) => r.value !== undefined && kinds.includes(r.query))
+    .map((r) => Boolean((r.value as { markov?: unknown }).markov));
+}
