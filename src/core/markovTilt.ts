@@ -311,7 +311,8 @@ export function solveIncreasingKL(
  * The correction to the Newton step −g·d at (y, g) (d = dy/dg) that makes it the zero of the
  * cubic interpolating the inverse y(g) and its slope at this point and the previous one
  * (yA, gA, dA): y_N + g²·(f[g,g,gA] − gA·f[g,g,gA,gA]) in divided differences. The error of
- * such a step is ~ g²·gA² where Newton's is ~ g², so the solve needs one pass fewer (docs §2).
+ * such a step is ~ g²·gA² where Newton's is ~ g², so the solve needs one pass fewer
+ * (docs/math-markov.md §2).
  * 0 when there is no usable previous point, or when the correction is not small beside the
  * Newton step (points far apart: the cubic is no better than the tangent there).
  */
